@@ -1,0 +1,415 @@
+//! References resolved against the index → findings. Only what is certain is
+//! reported: a member missing from a *closed* container.
+
+pub mod eval;
+pub mod suggest;
+pub mod types;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::index::{Index, Module};
+use crate::syntax::facts::*;
+use crate::syntax::python::dunder;
+use eval::{Ctx, Evaluator, SharedCache, MODULE_IMPLICIT};
+use types::{Container, Lookup, Ty};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    UnresolvedModule,
+    UnresolvedSymbol,
+    UnknownMember,
+    UndefinedName,
+}
+
+impl Code {
+    pub const ALL: [Code; 4] = [
+        Code::UnresolvedModule,
+        Code::UnresolvedSymbol,
+        Code::UnknownMember,
+        Code::UndefinedName,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnresolvedModule => "unresolved-module",
+            Code::UnresolvedSymbol => "unresolved-symbol",
+            Code::UnknownMember => "unknown-member",
+            Code::UndefinedName => "undefined-name",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub code: Code,
+    pub message: String,
+    /// The symbol as the code names it (`os.path.exist`).
+    pub symbol: String,
+    /// Real names, in the same dotted form as `symbol`, best first.
+    pub suggestions: Vec<String>,
+    pub span: Span,
+}
+
+/// Builtins every Python 3 interpreter has; used only when no interpreter was
+/// found, so it errs on the side of more names.
+const FALLBACK_BUILTINS: &str = include_str!("fallback_builtins.txt");
+
+/// Names a module body can read without binding them.
+fn implicit_module_name(name: &str) -> bool {
+    MODULE_IMPLICIT.contains(&name)
+        || matches!(
+            name,
+            "__class__" | "__qualname__" | "__module__" | "reveal_type" | "reveal_locals"
+        )
+}
+
+/// Check one parsed file. `module` is the module the file defines (or a
+/// synthetic `__main__` for scripts outside the import roots).
+pub fn check_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> Vec<Finding> {
+    let Some(facts) = module.facts.clone() else {
+        return Vec::new();
+    };
+    let ev = Evaluator::new(index, shared);
+    let ctx = Ctx { module };
+    let mut out = Vec::new();
+    check_imports(&ev, &ctx, &facts, &mut out);
+    check_attributes(&ev, &ctx, &facts, &mut out);
+    check_names(&ev, &ctx, &facts, &mut out);
+    out.retain(|f| !facts.suppressed(f.span.start_row, f.code.as_str()));
+    out.sort_by_key(|f| (f.span.start_byte, f.code));
+    out.dedup_by(|a, b| a.span == b.span && a.code == b.code);
+    out
+}
+
+fn env_description(index: &Index) -> String {
+    match &index.env {
+        Some(env) => format!(
+            "the workspace or the environment of {} (Python {}.{})",
+            env.interpreter.display(),
+            env.version.0,
+            env.version.1
+        ),
+        None => "the workspace".to_string(),
+    }
+}
+
+/// Whether a missing module may be reported: with no interpreter, only
+/// modules whose top-level package is part of the workspace.
+fn may_report_module(ev: &Evaluator, name: &str) -> bool {
+    if ev.index.has_env() {
+        return true;
+    }
+    let top = name.split('.').next().unwrap_or(name);
+    ev.index
+        .module(top)
+        .is_some_and(|m| m.origin == crate::index::Origin::Workspace)
+        && name.contains('.')
+}
+
+fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
+    for imp in &facts.imports {
+        if imp.in_try_import || !ev.guard_active(facts, imp.guard) {
+            continue;
+        }
+        let Some(abs) = ev.absolute_module(ctx, imp.level, &imp.module) else {
+            continue;
+        };
+        let module = ev.resolve_module(&abs);
+        let Some(module) = module else {
+            if let Some(f) = missing_module(ev, &abs, imp) {
+                out.push(f);
+            }
+            continue;
+        };
+        for (name, span) in &imp.names {
+            if dunder(name) {
+                continue;
+            }
+            match ev.module_member(&module, name) {
+                Lookup::Missing(_) => {
+                    let full = format!("{abs}.{name}");
+                    if ev.resolve_module(&full).is_some() {
+                        continue;
+                    }
+                    let candidates = ev.module_member_names(&module);
+                    let suggestions =
+                        suggest::suggest(name, candidates.iter().map(String::as_str), 3);
+                    out.push(Finding {
+                        code: Code::UnresolvedSymbol,
+                        message: format!(
+                            "`{name}` does not exist in module `{}` ({})",
+                            module.name,
+                            module.location()
+                        ),
+                        symbol: full,
+                        suggestions: suggestions
+                            .into_iter()
+                            .map(|s| format!("{abs}.{s}"))
+                            .collect(),
+                        span: *span,
+                    });
+                }
+                Lookup::Found(_) | Lookup::Unknown => {}
+            }
+        }
+    }
+}
+
+/// An import whose module is missing: find the deepest existing parent to say
+/// where Grounded looked, and stay silent when that parent is open.
+fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Finding> {
+    if !may_report_module(ev, abs) {
+        return None;
+    }
+    let parts: Vec<&str> = abs.split('.').collect();
+    let mut parent: Option<Arc<Module>> = None;
+    let mut missing_at = 0;
+    for i in 1..=parts.len() {
+        match ev.resolve_module(&parts[..i].join(".")) {
+            Some(m) => {
+                parent = Some(m);
+                missing_at = i;
+            }
+            None => break,
+        }
+    }
+    let missing = parts[..(missing_at + 1).min(parts.len())].join(".");
+    let message = match &parent {
+        Some(p) => {
+            if ev.module_open(p) || !p.is_package() && p.kind != crate::index::module_finder::FileKind::Source
+            {
+                return None;
+            }
+            // `import pkg.name` where `name` is a real member that is a module.
+            if let Lookup::Unknown = ev.module_member(p, parts[missing_at]) {
+                return None;
+            }
+            format!(
+                "module `{missing}` not found: package `{}` ({}) has no submodule `{}`",
+                p.name,
+                p.location(),
+                parts[missing_at]
+            )
+        }
+        None => format!("module `{missing}` not found in {}", env_description(ev.index)),
+    };
+    let suggestions = match &parent {
+        Some(p) => {
+            let subs: Vec<&str> = p.submodules.iter().map(String::as_str).collect();
+            suggest::suggest(parts[missing_at], subs, 3)
+                .into_iter()
+                .map(|s| format!("{}.{s}", p.name))
+                .collect()
+        }
+        None => {
+            let names = ev.index.top_level_names();
+            suggest::suggest(parts[0], names.iter().map(String::as_str), 3)
+        }
+    };
+    Some(Finding {
+        code: Code::UnresolvedModule,
+        message,
+        symbol: missing,
+        suggestions,
+        span: imp.span,
+    })
+}
+
+fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
+    for r in &facts.attr_refs {
+        if r.in_try_attr || !ev.guard_active(facts, r.guard) {
+            continue;
+        }
+        let mut finding = None;
+        check_chain(ev, ctx, &r.expr, &mut finding);
+        if let Some(f) = finding {
+            out.push(f);
+        }
+    }
+}
+
+/// Evaluate a chain from the inside out, reporting its first missing member.
+fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding>) -> Ty {
+    match e {
+        Expr::Attr {
+            base,
+            attr,
+            span,
+            guarded,
+        } => {
+            let b = check_chain(ev, ctx, base, finding);
+            if finding.is_some() {
+                return Ty::Unknown;
+            }
+            match ev.member(&b, attr) {
+                Lookup::Found(t) => t,
+                Lookup::Unknown => Ty::Unknown,
+                Lookup::Missing(container) => {
+                    if *guarded || dunder(attr) {
+                        return Ty::Unknown;
+                    }
+                    *finding = Some(member_finding(ev, base, attr, *span, &container));
+                    Ty::Unknown
+                }
+            }
+        }
+        Expr::Call { func } => {
+            let f = check_chain(ev, ctx, func, finding);
+            ev.call(&f)
+        }
+        Expr::Subscript { value } => {
+            check_chain(ev, ctx, value, finding);
+            Ty::Unknown
+        }
+        other => ev.eval(ctx, other),
+    }
+}
+
+fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Container) -> Finding {
+    let written = base.dotted();
+    match c {
+        Container::Module(m) => {
+            let prefix = written.unwrap_or_else(|| m.name.clone());
+            let names = ev.module_member_names(m);
+            let suggestions = suggest::suggest(attr, names.iter().map(String::as_str), 3);
+            Finding {
+                code: Code::UnresolvedSymbol,
+                message: format!(
+                    "`{prefix}.{attr}` does not exist: module `{}` ({}) has no member `{attr}`",
+                    m.name,
+                    m.location()
+                ),
+                symbol: format!("{prefix}.{attr}"),
+                suggestions: suggestions
+                    .into_iter()
+                    .map(|s| format!("{prefix}.{s}"))
+                    .collect(),
+                span,
+            }
+        }
+        Container::Class(class) => {
+            // Name the class as the code reaches it when the chain is a plain path.
+            let prefix = match base {
+                Expr::Call { func } => func.dotted(),
+                Expr::Name { .. } | Expr::Attr { .. } => None,
+                _ => None,
+            }
+            .unwrap_or_else(|| class.qualified_name());
+            let names = ev.class_member_names(class);
+            let suggestions = suggest::suggest(attr, names.iter().map(String::as_str), 3);
+            Finding {
+                code: Code::UnknownMember,
+                message: format!(
+                    "`{attr}` is not an attribute of class `{}` ({}) or its bases",
+                    class.qualified_name(),
+                    class.location()
+                ),
+                symbol: format!("{prefix}.{attr}"),
+                suggestions: suggestions
+                    .into_iter()
+                    .map(|s| format!("{prefix}.{s}"))
+                    .collect(),
+                span,
+            }
+        }
+    }
+}
+
+fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
+    if facts.syntax_errors > 0 || facts.dynamic.globals_write || facts.free_names.is_empty() {
+        return;
+    }
+    let module_scope = facts.scope(MODULE_SCOPE);
+    // A star import we cannot enumerate hides every free name.
+    let mut star_modules = Vec::new();
+    for star in &module_scope.star_imports {
+        if !ev.guard_active(facts, star.guard) {
+            continue;
+        }
+        match ev
+            .absolute_module(ctx, star.level, &star.module)
+            .and_then(|n| ev.resolve_module(&n))
+        {
+            Some(m) if !ev.module_open(&m) => star_modules.push(m),
+            _ => return,
+        }
+    }
+    let builtins: BTreeSet<&str> = match &ev.index.env {
+        Some(env) if !env.builtins.is_empty() => env.builtins.iter().map(String::as_str).collect(),
+        _ => FALLBACK_BUILTINS.split_whitespace().collect(),
+    };
+    for free in &facts.free_names {
+        let name = &*free.name;
+        if free.in_try_name
+            || builtins.contains(name)
+            || implicit_module_name(name)
+            || !ev.guard_active(facts, free.guard)
+        {
+            continue;
+        }
+        if scope_chain_dynamic(facts, free.scope) {
+            continue;
+        }
+        let from_star = star_modules
+            .iter()
+            .any(|m| !matches!(ev.module_member(m, name), Lookup::Missing(_)));
+        if from_star {
+            continue;
+        }
+        let mut candidates: BTreeSet<String> = builtins.iter().map(|s| s.to_string()).collect();
+        let mut scope = Some(free.scope);
+        while let Some(s) = scope {
+            candidates.extend(facts.scope(s).bindings.keys().map(|k| k.to_string()));
+            scope = facts.scope(s).parent;
+        }
+        let suggestions = suggest::suggest(name, candidates.iter().map(String::as_str), 3);
+        let version = ev
+            .index
+            .env
+            .as_ref()
+            .map(|e| format!(" of Python {}.{}", e.version.0, e.version.1))
+            .unwrap_or_default();
+        out.push(Finding {
+            code: Code::UndefinedName,
+            message: format!(
+                "`{name}` is not defined: no enclosing scope, module global, import or builtin{version} binds it"
+            ),
+            symbol: name.to_string(),
+            suggestions,
+            span: free.span,
+        });
+    }
+}
+
+fn scope_chain_dynamic(facts: &FileFacts, scope: ScopeId) -> bool {
+    let mut current = Some(scope);
+    while let Some(s) = current {
+        if facts.scope(s).dynamic_names {
+            return true;
+        }
+        current = facts.scope(s).parent;
+    }
+    false
+}

@@ -1,0 +1,301 @@
+//! What exists: modules found on the workspace and environment paths, loaded
+//! lazily (a library file is read and parsed the first time an import reaches
+//! it) and shared between threads.
+
+pub mod module_finder;
+pub mod python_env;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use dashmap::DashMap;
+use globset::GlobSet;
+
+use crate::syntax::facts::FileFacts;
+use module_finder::{FileKind, Located, ModuleFinder};
+use python_env::{DumpModule, PythonEnv, StdlibDump};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Workspace,
+    Stdlib,
+    SitePackages,
+    /// Compiled into the interpreter (`sys`, `builtins`, …).
+    Builtin,
+}
+
+#[derive(Debug)]
+pub struct Module {
+    pub name: String,
+    pub file: Option<PathBuf>,
+    pub kind: FileKind,
+    pub origin: Origin,
+    /// `__path__` for packages; empty for plain modules.
+    pub package_dirs: Vec<PathBuf>,
+    /// Parsed source or stub; None for compiled and namespace modules, and for
+    /// files that could not be read.
+    pub facts: Option<Arc<FileFacts>>,
+    /// Submodules found on disk (names only).
+    pub submodules: BTreeSet<String>,
+    /// Set when the configuration declares the module open.
+    pub configured_open: bool,
+}
+
+impl Module {
+    pub fn is_package(&self) -> bool {
+        !self.package_dirs.is_empty()
+    }
+
+    /// The package that relative imports in this module are relative to.
+    pub fn package(&self) -> &str {
+        if self.is_package() {
+            &self.name
+        } else {
+            self.name.rsplit_once('.').map(|(p, _)| p).unwrap_or("")
+        }
+    }
+
+    /// Where Grounded looked, for messages.
+    pub fn location(&self) -> String {
+        match &self.file {
+            Some(f) => f.display().to_string(),
+            None if !self.package_dirs.is_empty() => self.package_dirs[0].display().to_string(),
+            None => "built into the interpreter".to_string(),
+        }
+    }
+}
+
+pub struct IndexOptions {
+    /// Workspace import roots, in priority order.
+    pub workspace_roots: Vec<PathBuf>,
+    /// Files already parsed by the caller (the files being checked).
+    pub preparsed: HashMap<PathBuf, Arc<FileFacts>>,
+    pub open_modules: Option<GlobSet>,
+}
+
+pub struct Index {
+    pub env: Option<PythonEnv>,
+    pub dump: Option<StdlibDump>,
+    workspace_roots: Vec<PathBuf>,
+    /// The environment's search path minus the workspace roots.
+    env_dirs: Vec<PathBuf>,
+    stub_dirs: Vec<PathBuf>,
+    preparsed: HashMap<PathBuf, Arc<FileFacts>>,
+    open_modules: Option<GlobSet>,
+    finder: ModuleFinder,
+    modules: DashMap<String, Arc<OnceLock<Option<Arc<Module>>>>>,
+}
+
+impl Index {
+    pub fn new(env: Option<PythonEnv>, dump: Option<StdlibDump>, options: IndexOptions) -> Index {
+        let mut env_dirs = Vec::new();
+        let mut stub_dirs = Vec::new();
+        if let Some(env) = &env {
+            for p in &env.search_path {
+                if p.is_dir() && !env_dirs.contains(p) && !options.workspace_roots.contains(p) {
+                    env_dirs.push(p.clone());
+                }
+            }
+            for p in &env.site_packages {
+                if !env_dirs.contains(p) && p.is_dir() {
+                    env_dirs.push(p.clone());
+                }
+            }
+            stub_dirs = env.site_packages.clone();
+        }
+        Index {
+            env,
+            dump,
+            workspace_roots: options.workspace_roots,
+            env_dirs,
+            stub_dirs,
+            preparsed: options.preparsed,
+            open_modules: options.open_modules,
+            finder: ModuleFinder::default(),
+            modules: DashMap::new(),
+        }
+    }
+
+    pub fn has_env(&self) -> bool {
+        self.env.is_some()
+    }
+
+    pub fn workspace_roots(&self) -> &[PathBuf] {
+        &self.workspace_roots
+    }
+
+    /// The runtime dump of a stdlib module, when the interpreter gave one.
+    pub fn dump_of(&self, module: &str) -> Option<&DumpModule> {
+        self.dump.as_ref()?.modules.get(module)
+    }
+
+    /// Resolve a dotted module name. Cached; thread-safe; each module is loaded once.
+    pub fn module(&self, name: &str) -> Option<Arc<Module>> {
+        if name.is_empty() {
+            return None;
+        }
+        let cell = {
+            if let Some(c) = self.modules.get(name) {
+                c.clone()
+            } else {
+                self.modules
+                    .entry(name.to_string())
+                    .or_insert_with(|| Arc::new(OnceLock::new()))
+                    .clone()
+            }
+        };
+        cell.get_or_init(|| self.load(name).map(Arc::new)).clone()
+    }
+
+    fn load(&self, name: &str) -> Option<Module> {
+        let (located, origin) = match name.rsplit_once('.') {
+            Some((parent, last)) => {
+                let parent = self.module(parent)?;
+                if parent.package_dirs.is_empty() {
+                    return None;
+                }
+                let loc = self.finder.find_in(&parent.package_dirs, last, &[])?;
+                (loc, parent.origin)
+            }
+            None => self.locate_top(name)?,
+        };
+        Some(self.build_module(name, located, origin))
+    }
+
+    fn locate_top(&self, name: &str) -> Option<(Located, Origin)> {
+        if let Some(loc) = self.finder.find_in(&self.workspace_roots, name, &[]) {
+            // A namespace portion in the workspace must not hide a real package.
+            if loc.kind != FileKind::Namespace {
+                return Some((loc, Origin::Workspace));
+            }
+            if let Some(env_loc) = self.locate_env(name) {
+                if env_loc.0.kind != FileKind::Namespace {
+                    return Some(env_loc);
+                }
+            }
+            return Some((loc, Origin::Workspace));
+        }
+        self.locate_env(name)
+    }
+
+    fn locate_env(&self, name: &str) -> Option<(Located, Origin)> {
+        let env = self.env.as_ref()?;
+        if let Some((_, path)) = env.editable_mappings.iter().find(|(m, _)| m == name) {
+            if let Some(loc) = self.locate_path(path) {
+                return Some((loc, Origin::SitePackages));
+            }
+        }
+        if let Some(loc) = self.finder.find_in(&self.env_dirs, name, &self.stub_dirs) {
+            let origin = if env.stdlib_dirs.iter().any(|d| d == &loc.root) {
+                Origin::Stdlib
+            } else {
+                Origin::SitePackages
+            };
+            return Some((loc, origin));
+        }
+        if env.builtin_module_names.contains(name) {
+            return Some((
+                Located {
+                    file: None,
+                    kind: FileKind::Compiled,
+                    package_dirs: Vec::new(),
+                    root: PathBuf::new(),
+                },
+                Origin::Builtin,
+            ));
+        }
+        None
+    }
+
+    /// An editable mapping points at a package directory or a module file.
+    fn locate_path(&self, path: &Path) -> Option<Located> {
+        let parent = path.parent()?.to_path_buf();
+        let file_name = path.file_name()?.to_str()?;
+        let part = module_finder::module_name_of_file(file_name).unwrap_or(file_name);
+        self.finder.find_in(&[parent], part, &[])
+    }
+
+    fn build_module(&self, name: &str, loc: Located, origin: Origin) -> Module {
+        let facts = match (&loc.file, loc.kind) {
+            (Some(file), FileKind::Source | FileKind::Stub) => self.facts_for(file),
+            _ => None,
+        };
+        let submodules = if loc.package_dirs.is_empty() {
+            BTreeSet::new()
+        } else {
+            self.finder
+                .submodules(&loc.package_dirs)
+                .into_iter()
+                .collect()
+        };
+        let configured_open = self
+            .open_modules
+            .as_ref()
+            .is_some_and(|g| g.is_match(name));
+        Module {
+            name: name.to_string(),
+            file: loc.file,
+            kind: loc.kind,
+            origin,
+            package_dirs: loc.package_dirs,
+            facts,
+            submodules,
+            configured_open,
+        }
+    }
+
+    fn facts_for(&self, file: &Path) -> Option<Arc<FileFacts>> {
+        if let Some(f) = self.preparsed.get(file) {
+            return Some(f.clone());
+        }
+        let bytes = std::fs::read(file).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        Some(Arc::new(crate::syntax::python::parse(&text)))
+    }
+
+    /// The module a workspace file defines, by its path under an import root.
+    pub fn module_name_for_path(&self, path: &Path) -> Option<String> {
+        module_name_for_path(&self.workspace_roots, path)
+    }
+
+    /// Every top-level module name visible (for suggestions on unresolved imports).
+    pub fn top_level_names(&self) -> Vec<String> {
+        let mut dirs: Vec<PathBuf> = self.workspace_roots.clone();
+        dirs.extend(self.env_dirs.iter().cloned());
+        let mut names = self.finder.submodules(&dirs);
+        if let Some(env) = &self.env {
+            names.extend(env.builtin_module_names.iter().cloned());
+            names.extend(env.editable_mappings.iter().map(|(m, _)| m.clone()));
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// `root/pkg/sub/mod.py` → `pkg.sub.mod` for the first root that contains the path.
+pub fn module_name_for_path(roots: &[PathBuf], path: &Path) -> Option<String> {
+    for root in roots {
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let comps: Vec<_> = rel.components().collect();
+        for (i, c) in comps.iter().enumerate() {
+            let s = c.as_os_str().to_str()?;
+            if i + 1 == comps.len() {
+                let stem = module_finder::module_name_of_file(s)?;
+                if stem != "__init__" {
+                    parts.push(stem.to_string());
+                }
+            } else {
+                parts.push(s.to_string());
+            }
+        }
+        if parts.iter().all(|p| module_finder::is_identifier(p)) && !parts.is_empty() {
+            return Some(parts.join("."));
+        }
+    }
+    None
+}

@@ -1,0 +1,446 @@
+//! `FileFacts`: what one source file says, independent of any index.
+//!
+//! The facts are a small scope tree: every scope holds its name bindings, and
+//! every value is kept as an unevaluated [`Expr`]. Name binding in Python is
+//! decided at compile time, so the whole scope structure is syntactic; only
+//! *what a name refers to* (a module, a class, an instance) needs the index and
+//! is computed later by `analysis`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub type ScopeId = u32;
+pub type ClassId = u32;
+pub type FuncId = u32;
+/// Index into [`FileFacts::guards`]; 0 is "no condition".
+pub type GuardId = u32;
+
+/// A span of source text: byte offsets plus 0-based (row, byte column) points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub start_row: u32,
+    pub start_col: u32,
+    pub end_row: u32,
+    pub end_col: u32,
+}
+
+/// A value expression, kept unevaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Name {
+        name: Box<str>,
+        scope: ScopeId,
+        span: Span,
+    },
+    Attr {
+        base: Box<Expr>,
+        attr: Box<str>,
+        /// Span of the attribute identifier.
+        span: Span,
+        /// `hasattr(base, "attr")` or `getattr(base, "attr", ...)` appears in the file.
+        guarded: bool,
+    },
+    Call {
+        func: Box<Expr>,
+    },
+    Subscript {
+        value: Box<Expr>,
+    },
+    Literal(Literal),
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    Str,
+    Bytes,
+    Int,
+    Float,
+    Complex,
+    Bool,
+    None,
+    List,
+    Tuple,
+    Dict,
+    Set,
+}
+
+impl Literal {
+    /// The builtins class of the literal's value, `None` for `None`.
+    pub fn class_name(self) -> Option<&'static str> {
+        Some(match self {
+            Literal::Str => "str",
+            Literal::Bytes => "bytes",
+            Literal::Int => "int",
+            Literal::Float => "float",
+            Literal::Complex => "complex",
+            Literal::Bool => "bool",
+            Literal::None => return None,
+            Literal::List => "list",
+            Literal::Tuple => "tuple",
+            Literal::Dict => "dict",
+            Literal::Set => "set",
+        })
+    }
+}
+
+impl Expr {
+    /// The dotted text of a Name/Attr chain, calls elided (`a.b().c` → `a.b.c`).
+    pub fn dotted(&self) -> Option<String> {
+        match self {
+            Expr::Name { name, .. } => Some(name.to_string()),
+            Expr::Attr { base, attr, .. } => Some(format!("{}.{}", base.dotted()?, attr)),
+            Expr::Call { func } => func.dotted(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamRole {
+    /// First parameter of a plain method: an instance of the class.
+    SelfOf(ClassId),
+    /// First parameter of a classmethod (or `__new__`, `__init_subclass__`): the class.
+    ClsOf(ClassId),
+    Plain,
+    /// `*args` / `**kwargs`.
+    Variadic,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BindingKind {
+    /// `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to `a.b`.
+    Import { module: Box<str> },
+    /// `from .m import n [as x]`.
+    ImportFrom {
+        level: u32,
+        module: Box<str>,
+        name: Box<str>,
+    },
+    Class(ClassId),
+    Function(FuncId),
+    Assign(Expr),
+    /// `x: T [= v]`: the declared type wins over the value.
+    Annotated {
+        annotation: Expr,
+        value: Option<Expr>,
+    },
+    Param {
+        annotation: Option<Expr>,
+        role: ParamRole,
+        default_none: bool,
+    },
+    /// `with v as x`: the result of `v.__enter__()`.
+    With(Expr),
+    /// `except E as x`: an instance of `E`.
+    Except(Expr),
+    /// Loop targets, unpacking, augmented assignment, `global` writes…
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub kind: BindingKind,
+    pub guard: GuardId,
+    /// Inside `try:` (or its handlers) that catches ImportError.
+    pub in_try_import: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class(ClassId),
+    Function(FuncId),
+    Lambda,
+    Comprehension,
+}
+
+#[derive(Debug, Clone)]
+pub struct StarImport {
+    pub level: u32,
+    pub module: Box<str>,
+    pub guard: GuardId,
+    pub in_try_import: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    pub bindings: BTreeMap<Box<str>, Vec<Binding>>,
+    /// Names whose type is narrowed somewhere in this scope (`isinstance(x, …)`,
+    /// `hasattr(x, …)`, `match x:`): never treated as certain.
+    pub narrowed: BTreeSet<Box<str>>,
+    pub star_imports: Vec<StarImport>,
+    /// `exec`, `locals()`, `vars()` used here: names may appear from nowhere.
+    pub dynamic_names: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Box<str>,
+    pub annotation: Option<Expr>,
+    /// Source text of the annotation and default, for signatures.
+    pub annotation_text: Option<String>,
+    pub default_text: Option<String>,
+    /// `*` or `**` prefix, or `/` and `*` separators as their own entries.
+    pub prefix: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionFacts {
+    pub name: Box<str>,
+    pub span: Span,
+    /// The function's body scope.
+    pub scope: ScopeId,
+    /// The scope the `def` stands in.
+    pub parent_scope: ScopeId,
+    pub class: Option<ClassId>,
+    pub params: Vec<Param>,
+    pub returns: Option<Expr>,
+    pub returns_text: Option<String>,
+    pub return_exprs: Vec<Expr>,
+    /// Decorators, as dotted names where they are plain names or attribute chains.
+    pub decorators: Vec<String>,
+    pub is_async: bool,
+    pub is_generator: bool,
+    pub doc: Option<String>,
+    /// For a module-level `__getattr__`: the literal names it answers, when its
+    /// body provably raises AttributeError for every other name.
+    pub getattr_literals: Option<Vec<String>>,
+}
+
+impl FunctionFacts {
+    pub fn has_decorator(&self, last_segment: &str) -> bool {
+        self.decorators
+            .iter()
+            .any(|d| d.rsplit('.').next() == Some(last_segment))
+    }
+
+    /// Decorators that keep the function a plain function (or a descriptor we model).
+    pub fn decorators_transparent(&self) -> bool {
+        self.decorators.iter().all(|d| {
+            matches!(
+                d.rsplit('.').next().unwrap_or(""),
+                "staticmethod"
+                    | "classmethod"
+                    | "property"
+                    | "cached_property"
+                    | "abstractmethod"
+                    | "override"
+                    | "final"
+                    | "overload"
+                    | "setter"
+                    | "getter"
+                    | "deleter"
+                    | "deprecated"
+                    | "no_type_check"
+            )
+        })
+    }
+
+    /// `def name(params) -> ret` as written.
+    pub fn signature(&self) -> String {
+        let mut out = String::new();
+        if self.is_async {
+            out.push_str("async ");
+        }
+        out.push_str("def ");
+        out.push_str(&self.name);
+        out.push('(');
+        for (i, p) in self.params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(p.prefix);
+            out.push_str(&p.name);
+            if let Some(a) = &p.annotation_text {
+                out.push_str(": ");
+                out.push_str(a);
+            }
+            if let Some(d) = &p.default_text {
+                out.push_str(if p.annotation_text.is_some() { " = " } else { "=" });
+                out.push_str(d);
+            }
+        }
+        out.push(')');
+        if let Some(r) = &self.returns_text {
+            out.push_str(" -> ");
+            out.push_str(r);
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClassFacts {
+    pub name: Box<str>,
+    pub span: Span,
+    /// The class body scope.
+    pub scope: ScopeId,
+    pub parent_scope: ScopeId,
+    pub bases: Vec<Expr>,
+    pub metaclass: Option<Expr>,
+    pub decorators: Vec<String>,
+    /// `self.x = …` in any method (and `cls.x = …` in classmethods), with the values.
+    pub self_attrs: BTreeMap<Box<str>, Vec<Expr>>,
+    /// `setattr(self, …)`, `self.__dict__`, `vars(self)` writes: members appear dynamically.
+    pub dynamic: bool,
+    pub doc: Option<String>,
+}
+
+/// One import statement, for the unresolved-module / unresolved-symbol checks.
+#[derive(Debug, Clone)]
+pub struct ImportFacts {
+    pub level: u32,
+    pub module: Box<str>,
+    /// Span of the module path as written.
+    pub span: Span,
+    /// For `from m import a, b`: each imported name and its span. Empty for `import m`
+    /// and star imports.
+    pub names: Vec<(Box<str>, Span)>,
+    pub star: bool,
+    pub guard: GuardId,
+    pub in_try_import: bool,
+    pub in_type_checking: bool,
+}
+
+/// An attribute chain read somewhere, to be checked.
+#[derive(Debug, Clone)]
+pub struct AttrRef {
+    pub expr: Expr,
+    pub guard: GuardId,
+    /// Inside `try:` whose handlers catch AttributeError.
+    pub in_try_attr: bool,
+}
+
+/// A name read where no enclosing scope binds it syntactically.
+#[derive(Debug, Clone)]
+pub struct FreeName {
+    pub name: Box<str>,
+    pub scope: ScopeId,
+    pub span: Span,
+    pub guard: GuardId,
+    pub in_try_name: bool,
+}
+
+/// A condition that code may stand under, as far as it can be evaluated statically.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// `sys.version_info <op> (major, minor, …)`.
+    Version { op: CmpOp, version: Vec<u32> },
+    /// `sys.platform <op> "value"` (`==`, `!=`) or `sys.platform.startswith("value")`.
+    Platform { op: CmpOp, value: String },
+    TypeChecking,
+    Not(Box<Condition>),
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    StartsWith,
+}
+
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// 0-based row.
+    pub row: u32,
+    /// `None`: every code.
+    pub codes: Option<Vec<String>>,
+}
+
+/// Markers of a module whose namespace is written dynamically.
+#[derive(Debug, Clone, Default)]
+pub struct DynamicModule {
+    pub globals_write: bool,
+    pub setattr_self: bool,
+    pub sys_modules_self: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    pub scopes: Vec<Scope>,
+    pub classes: Vec<ClassFacts>,
+    pub functions: Vec<FunctionFacts>,
+    pub imports: Vec<ImportFacts>,
+    pub attr_refs: Vec<AttrRef>,
+    pub free_names: Vec<FreeName>,
+    /// `guards[id]`: the conjunction of (condition, expected truth) the code stands under.
+    pub guards: Vec<Vec<(Condition, bool)>>,
+    /// `__all__`, when it is a literal list (possibly extended with literals).
+    pub all: Option<Vec<String>>,
+    pub dynamic: DynamicModule,
+    /// `sys.modules["a.b"] = expr`: module aliases registered by this module.
+    pub sys_modules_aliases: Vec<(String, Expr)>,
+    pub suppressions: Vec<Suppression>,
+    pub doc: Option<String>,
+    /// Number of syntax error nodes; facts are still extracted from what parsed.
+    pub syntax_errors: u32,
+    /// First syntax error position (row, col), for the note.
+    pub first_error: Option<(u32, u32)>,
+}
+
+pub const MODULE_SCOPE: ScopeId = 0;
+
+impl FileFacts {
+    pub fn scope(&self, id: ScopeId) -> &Scope {
+        &self.scopes[id as usize]
+    }
+
+    /// The scope that binds `name` as seen from `from`, by Python's rules: the
+    /// scope itself, then enclosing function scopes (class scopes are skipped
+    /// except the starting one), then the module.
+    pub fn binding_scope(&self, from: ScopeId, name: &str) -> Option<ScopeId> {
+        let mut current = Some(from);
+        let mut first = true;
+        while let Some(id) = current {
+            let scope = self.scope(id);
+            let visible = first || !matches!(scope.kind, ScopeKind::Class(_));
+            if visible && scope.bindings.contains_key(name) {
+                return Some(id);
+            }
+            first = false;
+            current = scope.parent;
+        }
+        None
+    }
+
+    pub fn module_bindings(&self, name: &str) -> Option<&[Binding]> {
+        self.scopes[MODULE_SCOPE as usize]
+            .bindings
+            .get(name)
+            .map(|v| v.as_slice())
+    }
+
+    /// Whether a line carries a suppression for `code`.
+    pub fn suppressed(&self, row: u32, code: &str) -> bool {
+        self.suppressions.iter().any(|s| {
+            s.row == row
+                && s.codes
+                    .as_ref()
+                    .is_none_or(|codes| codes.iter().any(|c| c == code))
+        })
+    }
+
+    /// The enclosing function of a scope, if any (lambdas and comprehensions
+    /// belong to the function they stand in).
+    pub fn enclosing_function(&self, mut scope: ScopeId) -> Option<FuncId> {
+        loop {
+            match self.scope(scope).kind {
+                ScopeKind::Function(f) => return Some(f),
+                ScopeKind::Module | ScopeKind::Class(_) => return None,
+                _ => scope = self.scope(scope).parent?,
+            }
+        }
+    }
+}
