@@ -2032,6 +2032,12 @@ NAMESPACES = {}
                 "{site:?}"
             );
             assert_eq!(venv_env.venv.as_deref(), Some(venv.as_path()));
+            assert!(
+                venv_env.stdlib_dirs.iter().all(|d| !d.starts_with(&venv)),
+                "{:?}",
+                venv_env.stdlib_dirs
+            );
+            assert!(venv_env.search_path.contains(&venv_env.site_packages[0]));
             // Remove bin/: the venv is still described from pyvenv.cfg + home.
             fs::remove_dir_all(venv.join("bin")).unwrap();
             let fallback = discover(&req).unwrap();

@@ -26,7 +26,17 @@ def _stdlib_paths():
     try:
         import sysconfig
 
-        paths = sysconfig.get_paths()
+        # The base installation's paths: in a venv, "platstdlib" would name the venv's lib dir.
+        base = getattr(sys, "base_prefix", sys.prefix)
+        platbase = getattr(sys, "base_exec_prefix", sys.exec_prefix)
+        paths = sysconfig.get_paths(
+            vars={
+                "base": base,
+                "installed_base": base,
+                "platbase": platbase,
+                "installed_platbase": platbase,
+            }
+        )
         for key in ("stdlib", "platstdlib"):
             p = paths.get(key)
             if p and p not in out:
