@@ -1,0 +1,125 @@
+# Grounded stdlib dump: run as `python -I -B -c <this>`.
+# Imports the standard library (never third-party code, never test packages) and
+# prints "@@GROUNDED-DUMP@@<json>": {"modules": {name: {member: {"k": kind, ...}}},
+# "errors": {name: reason}}. Kinds: "c" class (m: dir(class)), "f" function,
+# "M" module (n: its __name__), "v" variable (t: type name).
+import sys
+import os
+
+# Anything the imported modules print (Python or C level) goes to /dev/null; the
+# result is written to the original stdout at the end.
+_out_fd = os.dup(1)
+_null = os.open(os.devnull, os.O_WRONLY)
+os.dup2(_null, 1)
+os.dup2(_null, 2)
+
+import importlib
+import io
+import json
+import pkgutil
+import warnings
+
+warnings.simplefilter("ignore")
+sys.stdout = io.StringIO()
+sys.stderr = io.StringIO()
+
+DENY_TOP = {
+    "antigravity", "this", "__main__", "idlelib", "turtledemo", "turtle", "tkinter",
+    "test", "lib2to3", "ensurepip", "pydoc_data", "__phello__",
+}
+SUBMODULE_PACKAGES = [
+    "collections", "concurrent.futures", "email", "http", "importlib", "json", "logging",
+    "multiprocessing", "unittest", "urllib", "xml.etree", "asyncio", "ctypes", "sqlite3", "dbm",
+]
+DENY_PARTS = {"test", "tests", "idle_test", "__main__"}
+
+modules = {}
+errors = {}
+
+
+def _members(obj):
+    try:
+        return sorted(set(n for n in dir(obj) if isinstance(n, str)))
+    except BaseException:
+        return []
+
+
+def _kind(value):
+    if isinstance(value, type):
+        return {"k": "c", "m": _members(value)}
+    if type(value).__name__ == "module" or isinstance(value, type(sys)):
+        name = getattr(value, "__name__", None)
+        return {"k": "M", "n": name if isinstance(name, str) else ""}
+    try:
+        is_callable = callable(value)
+    except BaseException:
+        is_callable = False
+    if is_callable:
+        return {"k": "f"}
+    return {"k": "v", "t": type(value).__name__}
+
+
+def dump(name):
+    if name in modules or name in errors:
+        return None
+    try:
+        mod = importlib.import_module(name)
+    except BaseException as e:  # SystemExit, ImportError, platform errors...
+        errors[name] = (type(e).__name__ + ": " + str(e))[:200]
+        return None
+    table = {}
+    for attr in _members(mod):
+        try:
+            value = getattr(mod, attr)
+        except BaseException:
+            table[attr] = {"k": "v", "t": "?"}
+            continue
+        try:
+            table[attr] = _kind(value)
+        except BaseException:
+            table[attr] = {"k": "v", "t": "?"}
+    modules[name] = table
+    return mod
+
+
+def denied(name):
+    top = name.split(".")[0]
+    if top in DENY_TOP or top.startswith("_test"):
+        return True
+    return any(p in DENY_PARTS or p.startswith("test_") for p in name.split(".")[1:])
+
+
+def walk(pkg_name):
+    mod = dump(pkg_name) if pkg_name not in modules else sys.modules.get(pkg_name)
+    path = getattr(mod, "__path__", None)
+    if mod is None or path is None:
+        return
+    try:
+        infos = list(pkgutil.iter_modules(path, pkg_name + "."))
+    except BaseException:
+        return
+    for info in infos:
+        if denied(info.name):
+            continue
+        if info.ispkg:
+            walk(info.name)
+        else:
+            dump(info.name)
+
+
+names = getattr(sys, "stdlib_module_names", None)
+if names is None:
+    names = set(sys.argv[1:]) if len(sys.argv) > 1 else set(sys.builtin_module_names)
+for name in sorted(names):
+    if not denied(name):
+        dump(name)
+for pkg in SUBMODULE_PACKAGES:
+    if not denied(pkg):
+        walk(pkg)
+
+data = json.dumps({"modules": modules, "errors": errors}, separators=(",", ":"))
+payload = ("\n@@GROUNDED-DUMP@@" + data + "\n").encode("ascii", "backslashreplace")
+view = memoryview(payload)
+while view:
+    n = os.write(_out_fd, view)
+    view = view[n:]
