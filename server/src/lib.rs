@@ -1,5 +1,11 @@
 //! Grounded: knows which APIs really exist, and flags the calls that don't.
+//!
+//! `syntax` → `index` → `analysis` is the pure core; `check` and `report` are
+//! the command-line shell around it.
 
 pub mod analysis;
+pub mod check;
+pub mod config;
 pub mod index;
+pub mod report;
 pub mod syntax;

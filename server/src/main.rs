@@ -1,1 +1,108 @@
-fn main() {}
+//! The `grounded` command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use grounded::check::{self, CheckOptions};
+use grounded::index::python_env;
+use grounded::report::{self, Format};
+
+#[derive(Parser)]
+#[command(
+    name = "grounded",
+    version,
+    about = "Knows which APIs really exist in your workspace, and flags the calls that don't.",
+    long_about = "Grounded indexes what really exists (your code, its Python environment, the \
+standard library) and reports calls to modules, functions and methods that do not exist: \
+the hallucinated APIs that AI-written code is full of."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files or directories for calls to APIs that do not exist.
+    ///
+    /// Exit status: 0 no error-severity findings, 1 findings at error severity,
+    /// 2 usage or internal error.
+    Check {
+        /// Files or directories (default: the current directory). .gitignore is honoured.
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The Python interpreter (or venv directory) whose packages are the truth.
+        #[arg(long, value_name = "PATH")]
+        python: Option<PathBuf>,
+        /// A configuration file (default: grounded.toml or [tool.grounded] in pyproject.toml).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Don't print notes (skipped files, environment problems) to stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            python,
+            config,
+            jobs,
+            quiet,
+        } => {
+            if let Some(n) = jobs {
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global();
+            }
+            let opts = CheckOptions {
+                paths,
+                python,
+                config,
+                trusted: true,
+                cache_dir: python_env::default_cache_dir(),
+            };
+            match check::run_check(&opts) {
+                Ok(outcome) => {
+                    if !quiet {
+                        let mut err = std::io::stderr().lock();
+                        for note in &outcome.notes {
+                            let _ = writeln!(err, "grounded: note: {note}");
+                        }
+                    }
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(report::render(format, &outcome).as_bytes());
+                    let _ = out.flush();
+                    if check::has_errors(&outcome) {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(e) => {
+                    eprintln!("grounded: error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! `grounded check`: walk → parse (parallel) → index → analyze (parallel).
+//! The CLI, and later the LSP and CI shells, call [`run_check`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::analysis::{self, eval::SharedCache, Code, Finding, Severity};
+use crate::config::Config;
+use crate::index::module_finder::FileKind;
+use crate::index::python_env::{self, EnvRequest, PythonEnv, StdlibDump};
+use crate::index::{module_name_for_path, Index, IndexOptions, Module, Origin};
+use crate::syntax::facts::FileFacts;
+use crate::syntax::python;
+
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub python: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Whether an interpreter may be executed (the CLI always trusts).
+    pub trusted: bool,
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// A finding placed in its file, with 1-based lines and character columns.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub severity: Severity,
+    pub finding: Finding,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    pub findings: Vec<Reported>,
+    /// One-line notes (skipped files, environment problems).
+    pub notes: Vec<String>,
+    pub files: usize,
+    pub duration_ms: u128,
+}
+
+impl CheckOutcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+}
+
+/// Directories never walked into (ruff's defaults, plus virtual environments
+/// recognised by their `pyvenv.cfg`).
+const EXCLUDED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "node_modules",
+    "site-packages",
+    "__pypackages__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "build",
+    "dist",
+    "_build",
+    "buck-out",
+    ".eggs",
+];
+
+const ROOT_MARKERS: &[&str] = &[
+    "grounded.toml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    ".git",
+];
+
+/// The workspace root for a path: the nearest ancestor (or itself) holding a
+/// project marker; else the directory itself.
+pub fn workspace_root(path: &Path) -> PathBuf {
+    let start = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let mut current = Some(start.as_path());
+    while let Some(dir) = current {
+        if ROOT_MARKERS.iter().any(|m| dir.join(m).exists()) {
+            return dir.to_path_buf();
+        }
+        current = dir.parent();
+    }
+    start
+}
+
+struct ParsedFile {
+    path: PathBuf,
+    text: Arc<str>,
+    facts: Arc<FileFacts>,
+}
+
+pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let paths: Vec<PathBuf> = if opts.paths.is_empty() {
+        vec![cwd.clone()]
+    } else {
+        opts.paths.clone()
+    };
+    let mut abs_paths = Vec::new();
+    for p in &paths {
+        let abs = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+        if !abs.exists() {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+        abs_paths.push(normalize(&abs));
+    }
+    let root = workspace_root(&abs_paths[0]);
+    let config = Config::load(&root, opts.config.as_deref())?;
+    let mut notes = Vec::new();
+
+    let files = collect_files(&abs_paths, &root, &config);
+
+    // Discover the environment while the workspace parses.
+    let (env_result, parsed) = rayon::join(
+        || discover_env(opts, &config, &root),
+        || {
+            files
+                .par_iter()
+                .map(|p| parse_file(p))
+                .collect::<Vec<Result<ParsedFile, String>>>()
+        },
+    );
+    let (env, dump) = match env_result {
+        Ok((env, dump, env_notes)) => {
+            notes.extend(env_notes);
+            (Some(env), dump)
+        }
+        Err(note) => {
+            notes.push(note);
+            (None, None)
+        }
+    };
+    let mut ok_files = Vec::new();
+    for r in parsed {
+        match r {
+            Ok(f) => ok_files.push(f),
+            Err(note) => notes.push(note),
+        }
+    }
+    for f in &ok_files {
+        if let Some((row, col)) = f.facts.first_error {
+            notes.push(format!(
+                "{}:{}:{}: syntax error; checked what parsed",
+                display_path(&f.path, &cwd),
+                row + 1,
+                col + 1
+            ));
+        }
+    }
+
+    let roots = import_roots(&root, ok_files.iter().map(|f| f.path.as_path()));
+    let preparsed: HashMap<PathBuf, Arc<FileFacts>> = ok_files
+        .iter()
+        .map(|f| (f.path.clone(), f.facts.clone()))
+        .collect();
+    let index = Index::new(
+        env,
+        dump,
+        IndexOptions {
+            workspace_roots: roots,
+            preparsed,
+            open_modules: config.open_modules.clone(),
+        },
+    );
+    let shared = SharedCache::default();
+    let mut findings: Vec<Reported> = ok_files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let module = module_for_file(&index, f);
+            let found = analysis::check_file(&index, &shared, module);
+            let path = display_path(&f.path, &cwd);
+            found
+                .into_iter()
+                .filter_map(|finding| {
+                    let severity = config.severity_of(finding.code)?;
+                    Some(place(&path, &f.text, severity, finding))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.path.as_str(), a.line, a.column, a.finding.code).cmp(&(
+            b.path.as_str(),
+            b.line,
+            b.column,
+            b.finding.code,
+        ))
+    });
+    Ok(CheckOutcome {
+        findings,
+        notes,
+        files: ok_files.len(),
+        duration_ms: started.elapsed().as_millis(),
+    })
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn display_path(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn discover_env(
+    opts: &CheckOptions,
+    config: &Config,
+    root: &Path,
+) -> Result<(PythonEnv, Option<StdlibDump>, Vec<String>), String> {
+    let vars = |k: &str| std::env::var(k).ok();
+    let req = EnvRequest {
+        workspace_root: root,
+        flag_python: opts.python.as_deref(),
+        config_python: config.python.as_deref(),
+        env_vars: &vars,
+        cache_dir: opts.cache_dir.as_deref(),
+        trusted: opts.trusted,
+    };
+    let env = python_env::discover(&req).map_err(|e| {
+        format!("no Python environment ({e}); checking workspace-internal references only")
+    })?;
+    let mut notes = env.notes.clone();
+    let dump = match python_env::stdlib_dump(&env, opts.cache_dir.as_deref(), opts.trusted) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            notes.push(format!(
+                "stdlib introspection failed ({e}); compiled stdlib modules are treated as open"
+            ));
+            None
+        }
+    };
+    Ok((env, dump, notes))
+}
+
+fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            // Named explicitly: always checked.
+            out.push(path.clone());
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(path);
+        builder
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .parents(true)
+            .require_git(false)
+            .filter_entry(|e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                if !is_dir || e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                !EXCLUDED_DIRS.contains(&name.as_ref()) && !e.path().join("pyvenv.cfg").exists()
+            });
+        for entry in builder.build().flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let p = entry.path();
+            let is_python = p
+                .extension()
+                .is_some_and(|e| e == "py" || e == "pyi");
+            if !is_python {
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            if let Some(include) = &config.include {
+                if !include.is_match(rel) {
+                    continue;
+                }
+            }
+            if let Some(exclude) = &config.exclude {
+                if exclude.is_match(rel) {
+                    continue;
+                }
+            }
+            out.push(p.to_path_buf());
+        }
+    }
+    out.sort();
+    out.dedup();
+    // A `.pyi` next to its `.py` describes the same module: check both files,
+    // but the stub is what importers see (the finder prefers it).
+    out
+}
+
+fn parse_file(path: &Path) -> Result<ParsedFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: skipped: {e}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: skipped: not valid UTF-8", path.display()))?;
+    let facts = python::parse(&text);
+    Ok(ParsedFile {
+        path: path.to_path_buf(),
+        text: Arc::from(text),
+        facts: Arc::new(facts),
+    })
+}
+
+/// Import roots: the workspace root, `src/` under it, and the directory above
+/// the top package of every checked file (so scripts import their siblings).
+fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
+    let mut roots = vec![root.to_path_buf()];
+    let src = root.join("src");
+    if src.is_dir() {
+        roots.insert(0, src);
+    }
+    let mut extra = Vec::new();
+    for f in files {
+        let mut dir = f.parent();
+        while let Some(d) = dir {
+            if d.join("__init__.py").exists() || d.join("__init__.pyi").exists() {
+                dir = d.parent();
+            } else {
+                break;
+            }
+        }
+        if let Some(d) = dir {
+            if !roots.iter().any(|r| r == d) && !extra.iter().any(|r: &PathBuf| r == d) {
+                extra.push(d.to_path_buf());
+            }
+        }
+    }
+    extra.sort();
+    roots.extend(extra);
+    roots
+}
+
+/// The module a checked file defines. When the index resolves the name to
+/// this very file, share that module; otherwise (a script, a shadowed file)
+/// build one for it.
+fn module_for_file(index: &Index, f: &ParsedFile) -> Arc<Module> {
+    let name = module_name_for_path(index.workspace_roots(), &f.path);
+    if let Some(name) = &name {
+        if let Some(m) = index.module(name) {
+            if m.file.as_deref() == Some(f.path.as_path()) {
+                return m;
+            }
+        }
+    }
+    let is_init = f
+        .path
+        .file_stem()
+        .is_some_and(|s| s == "__init__");
+    let package_dirs = if is_init {
+        f.path.parent().map(|p| vec![p.to_path_buf()]).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let kind = if f.path.extension().is_some_and(|e| e == "pyi") {
+        FileKind::Stub
+    } else {
+        FileKind::Source
+    };
+    Arc::new(Module {
+        name: name.unwrap_or_else(|| "__main__".to_string()),
+        file: Some(f.path.clone()),
+        kind,
+        origin: Origin::Workspace,
+        package_dirs,
+        facts: Some(f.facts.clone()),
+        submodules: Default::default(),
+        configured_open: false,
+    })
+}
+
+/// 1-based line and character column of a finding.
+fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
+    let (line, column) = line_col(text, finding.span.start_byte as usize);
+    let (end_line, end_column) = line_col(text, finding.span.end_byte as usize);
+    Reported {
+        path: path.to_string(),
+        line,
+        column,
+        end_line,
+        end_column,
+        severity,
+        finding,
+    }
+}
+
+fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let byte = byte.min(text.len());
+    let before = &text[..floor_char_boundary(text, byte)];
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Whether an outcome should fail the run.
+pub fn has_errors(outcome: &CheckOutcome) -> bool {
+    outcome.count(Severity::Error) > 0
+}
+
+pub fn code_counts(outcome: &CheckOutcome) -> Vec<(Code, usize)> {
+    Code::ALL
+        .iter()
+        .map(|c| {
+            (
+                *c,
+                outcome.findings.iter().filter(|f| f.finding.code == *c).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! `path:line:col: error[code] message (did you mean X?)`, then a summary line.
+
+use std::fmt::Write;
+
+use crate::analysis::Severity;
+use crate::check::CheckOutcome;
+
+pub fn render(outcome: &CheckOutcome) -> String {
+    let mut out = String::new();
+    for r in &outcome.findings {
+        let f = &r.finding;
+        let _ = write!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            r.path,
+            r.line,
+            r.column,
+            r.severity.as_str(),
+            f.code.as_str(),
+            f.message
+        );
+        match f.suggestions.as_slice() {
+            [] => {}
+            [one] => {
+                let _ = write!(out, " (did you mean `{one}`?)");
+            }
+            many => {
+                let list: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();
+                let _ = write!(out, " (did you mean {}?)", list.join(" or "));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(outcome));
+    out.push('\n');
+    out
+}
+
+pub fn summary(outcome: &CheckOutcome) -> String {
+    let errors = outcome.count(Severity::Error);
+    let warnings = outcome.count(Severity::Warning);
+    let infos = outcome.count(Severity::Info);
+    let files = plural(outcome.files, "file");
+    if outcome.findings.is_empty() {
+        return format!(
+            "No hallucinated APIs: checked {files} in {} ms.",
+            outcome.duration_ms
+        );
+    }
+    let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if infos > 0 {
+        parts.push(plural(infos, "info"));
+    }
+    format!(
+        "Found {} in {files} ({}) in {} ms.",
+        plural(outcome.findings.len(), "problem"),
+        parts.join(", "),
+        outcome.duration_ms
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
