@@ -48,7 +48,10 @@ pub struct CheckOutcome {
 
 impl CheckOutcome {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }
 
@@ -110,7 +113,8 @@ struct ParsedFile {
 
 pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     let started = Instant::now();
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let paths: Vec<PathBuf> = if opts.paths.is_empty() {
         vec![cwd.clone()]
     } else {
@@ -118,7 +122,11 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     };
     let mut abs_paths = Vec::new();
     for p in &paths {
-        let abs = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+        let abs = if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        };
         if !abs.exists() {
             return Err(format!("{}: no such file or directory", p.display()));
         }
@@ -293,9 +301,7 @@ fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf
                 continue;
             }
             let p = entry.path();
-            let is_python = p
-                .extension()
-                .is_some_and(|e| e == "py" || e == "pyi");
+            let is_python = p.extension().is_some_and(|e| e == "py" || e == "pyi");
             if !is_python {
                 continue;
             }
@@ -373,12 +379,12 @@ fn module_for_file(index: &Index, f: &ParsedFile) -> Arc<Module> {
             }
         }
     }
-    let is_init = f
-        .path
-        .file_stem()
-        .is_some_and(|s| s == "__init__");
+    let is_init = f.path.file_stem().is_some_and(|s| s == "__init__");
     let package_dirs = if is_init {
-        f.path.parent().map(|p| vec![p.to_path_buf()]).unwrap_or_default()
+        f.path
+            .parent()
+            .map(|p| vec![p.to_path_buf()])
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -441,7 +447,11 @@ pub fn code_counts(outcome: &CheckOutcome) -> Vec<(Code, usize)> {
         .map(|c| {
             (
                 *c,
-                outcome.findings.iter().filter(|f| f.finding.code == *c).count(),
+                outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.finding.code == *c)
+                    .count(),
             )
         })
         .filter(|(_, n)| *n > 0)

@@ -61,7 +61,12 @@ impl Config {
             let base = path.parent().unwrap_or(root);
             return parse(&text, path, base, is_pyproject)
                 .map(|c| c.unwrap_or_default())
-                .and_then(|c| Ok(Config { source: Some(path.to_path_buf()), ..c }));
+                .and_then(|c| {
+                    Ok(Config {
+                        source: Some(path.to_path_buf()),
+                        ..c
+                    })
+                });
         }
         let grounded = root.join("grounded.toml");
         if grounded.is_file() {
@@ -84,8 +89,13 @@ impl Config {
 }
 
 fn parse(text: &str, path: &Path, base: &Path, pyproject: bool) -> Result<Option<Config>, String> {
-    let value: toml::Value = toml::from_str(text)
-        .map_err(|e| format!("{}: invalid TOML: {}", path.display(), first_line(&e.to_string())))?;
+    let value: toml::Value = toml::from_str(text).map_err(|e| {
+        format!(
+            "{}: invalid TOML: {}",
+            path.display(),
+            first_line(&e.to_string())
+        )
+    })?;
     let table = if pyproject {
         match value.get("tool").and_then(|t| t.get("grounded")) {
             Some(t) => t.clone(),
@@ -94,9 +104,9 @@ fn parse(text: &str, path: &Path, base: &Path, pyproject: bool) -> Result<Option
     } else {
         value
     };
-    let raw: RawConfig = table
-        .try_into()
-        .map_err(|e: toml::de::Error| format!("{}: {}", path.display(), first_line(&e.to_string())))?;
+    let raw: RawConfig = table.try_into().map_err(|e: toml::de::Error| {
+        format!("{}: {}", path.display(), first_line(&e.to_string()))
+    })?;
     let mut severity = BTreeMap::new();
     for (code, level) in &raw.severity {
         let code = Code::parse(code).ok_or_else(|| {
@@ -196,8 +206,13 @@ unknown-member = "warning"
 
     #[test]
     fn errors_are_one_line() {
-        let e = parse("severity = { bogus = \"off\" }", Path::new("g.toml"), Path::new("/"), false)
-            .unwrap_err();
+        let e = parse(
+            "severity = { bogus = \"off\" }",
+            Path::new("g.toml"),
+            Path::new("/"),
+            false,
+        )
+        .unwrap_err();
         assert!(e.contains("unknown finding code `bogus`"), "{e}");
         assert!(!e.contains('\n'));
         let e = parse("python = [", Path::new("g.toml"), Path::new("/"), false).unwrap_err();

@@ -477,7 +477,8 @@ impl<'a> Evaluator<'a> {
         }
         let result = match facts.binding_scope(scope, name) {
             Some(s) => {
-                if facts.scope(scope).narrowed.contains(name) || facts.scope(s).narrowed.contains(name)
+                if facts.scope(scope).narrowed.contains(name)
+                    || facts.scope(s).narrowed.contains(name)
                 {
                     Ty::Unknown
                 } else {
@@ -515,7 +516,11 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn builtin(&self, name: &str) -> Ty {
-        match self.index.dump_of("builtins").and_then(|d| d.members.get(name)) {
+        match self
+            .index
+            .dump_of("builtins")
+            .and_then(|d| d.members.get(name))
+        {
             Some(DumpMember::Class { .. }) => Ty::Class(ClassRef::Dump {
                 module: "builtins".into(),
                 name: name.into(),
@@ -524,11 +529,27 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub fn eval_bindings(&self, ctx: &Ctx, scope: ScopeId, name: &str, bindings: &[&Binding]) -> Ty {
+    pub fn eval_bindings(
+        &self,
+        ctx: &Ctx,
+        scope: ScopeId,
+        name: &str,
+        bindings: &[&Binding],
+    ) -> Ty {
         match bindings {
             [] => Ty::Unknown,
             [one] => self.eval_binding(ctx, scope, name, one),
             many => {
+                // At module and class level the last unconditional binding is
+                // what importers see (`Enum = None` … `class Enum:`).
+                let straight_line =
+                    !matches!(ctx.facts().scope(scope).kind, ScopeKind::Function(_))
+                        && !many.iter().any(|b| matches!(b.kind, BindingKind::Other));
+                if let Some(last) = many.last() {
+                    if straight_line && last.guard == 0 && !last.in_try_import {
+                        return self.eval_binding(ctx, scope, name, last);
+                    }
+                }
                 let first = self.eval_binding(ctx, scope, name, many[0]);
                 if first.is_unknown() {
                     return Ty::Unknown;
@@ -591,7 +612,10 @@ impl<'a> Evaluator<'a> {
                     if matches!(annotation, Expr::Unknown) {
                         return Ty::Unknown;
                     }
-                    return value.as_ref().map(|v| self.eval(ctx, v)).unwrap_or(Ty::Unknown);
+                    return value
+                        .as_ref()
+                        .map(|v| self.eval(ctx, v))
+                        .unwrap_or(Ty::Unknown);
                 }
                 t
             }
@@ -729,7 +753,10 @@ impl<'a> Evaluator<'a> {
         match f {
             Ty::Class(c) => {
                 let q = c.qualified_name();
-                if matches!(q.as_str(), "builtins.type" | "builtins.super" | "builtins.object") {
+                if matches!(
+                    q.as_str(),
+                    "builtins.type" | "builtins.super" | "builtins.object"
+                ) {
                     return Ty::Unknown;
                 }
                 if let Some(facts) = c.facts() {
@@ -764,7 +791,21 @@ impl<'a> Evaluator<'a> {
         if let Some(r) = receiver {
             self.receiver.borrow_mut().push(r.clone());
         }
-        let result = if let Some(ann) = &facts.returns {
+        let qualified = match facts.class {
+            Some(c) => f
+                .module
+                .facts
+                .as_ref()
+                .and_then(|mf| mf.classes.get(c as usize))
+                .map(|cf| format!("{}.{}.{}", f.module.name, cf.name, facts.name)),
+            None => Some(format!("{}.{}", f.module.name, facts.name)),
+        };
+        let known = qualified
+            .as_deref()
+            .and_then(super::known_returns::known_return);
+        let result = if let Some(known) = known {
+            self.known_type(known, receiver, f)
+        } else if let Some(ann) = &facts.returns {
             self.annotation_type(&ctx, ann)
         } else if facts.returns_text.is_some() || facts.return_exprs.is_empty() {
             Ty::Unknown
@@ -792,6 +833,29 @@ impl<'a> Evaluator<'a> {
         }
         self.leave();
         result
+    }
+
+    fn known_type(&self, spec: &str, receiver: Option<&ClassRef>, f: &FuncRef) -> Ty {
+        if spec == "Self" {
+            if let Some(r) = receiver {
+                return Ty::Instance(r.clone());
+            }
+            let own = f.facts().and_then(|ff| ff.class).map(|c| ClassRef::Source {
+                module: f.module.clone(),
+                id: c,
+            });
+            return own.map(Ty::Instance).unwrap_or(Ty::Unknown);
+        }
+        let Some((module, class)) = spec.rsplit_once('.') else {
+            return Ty::Unknown;
+        };
+        let Some(m) = self.resolve_module(module) else {
+            return Ty::Unknown;
+        };
+        match self.module_member(&m, class) {
+            Lookup::Found(Ty::Class(c)) => Ty::Instance(c),
+            _ => Ty::Unknown,
+        }
     }
 
     // ---------------------------------------------------------------- members
@@ -911,13 +975,24 @@ impl<'a> Evaluator<'a> {
     fn class_member_inner(&self, c: &ClassRef, name: &str, on_instance: bool) -> Lookup {
         let mro = self.mro(c);
         let mut open = false;
+        if on_instance
+            && mro
+                .iter()
+                .any(|(k, _)| k.qualified_name() == "builtins.type")
+        {
+            // Instances of a metaclass are classes: anything may be set on them.
+            return Lookup::Unknown;
+        }
         let is_enum = mro
             .iter()
             .any(|(k, _)| matches!(k.qualified_name().as_str(), "enum.Enum" | "enum.Flag"));
         for (k, k_open) in &mro {
             open |= *k_open;
             match k {
-                ClassRef::Dump { module, name: cname } => {
+                ClassRef::Dump {
+                    module,
+                    name: cname,
+                } => {
                     if let Some(DumpMember::Class { members }) = self
                         .index
                         .dump_of(module)
@@ -963,8 +1038,10 @@ impl<'a> Evaluator<'a> {
         }
         if !on_instance {
             // Attributes of the class object itself (`mro`, metaclass members).
-            if let Some(DumpMember::Class { members }) =
-                self.index.dump_of("builtins").and_then(|d| d.members.get("type"))
+            if let Some(DumpMember::Class { members }) = self
+                .index
+                .dump_of("builtins")
+                .and_then(|d| d.members.get("type"))
             {
                 if members.iter().any(|m| m == name) {
                     return Lookup::Found(Ty::Unknown);
@@ -977,7 +1054,12 @@ impl<'a> Evaluator<'a> {
         if open || dunder(name) {
             return Lookup::Unknown;
         }
-        if is_enum && matches!(name, "_value_" | "_name_" | "_missing_" | "_generate_next_value_") {
+        if is_enum
+            && matches!(
+                name,
+                "_value_" | "_name_" | "_missing_" | "_generate_next_value_"
+            )
+        {
             return Lookup::Unknown;
         }
         Lookup::Missing(Container::Class(c.clone()))

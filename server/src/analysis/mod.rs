@@ -2,6 +2,7 @@
 //! reported: a member missing from a *closed* container.
 
 pub mod eval;
+mod known_returns;
 pub mod suggest;
 pub mod types;
 
@@ -198,7 +199,8 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
     let missing = parts[..(missing_at + 1).min(parts.len())].join(".");
     let message = match &parent {
         Some(p) => {
-            if ev.module_open(p) || !p.is_package() && p.kind != crate::index::module_finder::FileKind::Source
+            if ev.module_open(p)
+                || !p.is_package() && p.kind != crate::index::module_finder::FileKind::Source
             {
                 return None;
             }
@@ -213,7 +215,10 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
                 parts[missing_at]
             )
         }
-        None => format!("module `{missing}` not found in {}", env_description(ev.index)),
+        None => format!(
+            "module `{missing}` not found in {}",
+            env_description(ev.index)
+        ),
     };
     let suggestions = match &parent {
         Some(p) => {

@@ -78,14 +78,24 @@ mod tests {
 
     #[test]
     fn near_misses_find_the_real_name() {
-        assert_eq!(suggest("exist", ["exists", "expanduser", "join"], 3), vec!["exists"]);
-        assert_eq!(suggest("getlogger", ["getLogger", "Logger", "info"], 3)[0], "getLogger");
+        assert_eq!(
+            suggest("exist", ["exists", "expanduser", "join"], 3),
+            vec!["exists"]
+        );
+        assert_eq!(
+            suggest("getlogger", ["getLogger", "Logger", "info"], 3)[0],
+            "getLogger"
+        );
         assert_eq!(
             suggest("OrderDict", ["OrderedDict", "defaultdict", "deque"], 3)[0],
             "OrderedDict"
         );
         assert_eq!(
-            suggest("read", ["read_text", "read_bytes", "write_text", "rename"], 3)[..2],
+            suggest(
+                "read",
+                ["read_text", "read_bytes", "write_text", "rename"],
+                3
+            )[..2],
             ["read_bytes".to_string(), "read_text".to_string()]
         );
     }

@@ -20,10 +20,9 @@ impl ClassRef {
             (ClassRef::Source { module: a, id: x }, ClassRef::Source { module: b, id: y }) => {
                 a.name == b.name && a.file == b.file && x == y
             }
-            (
-                ClassRef::Dump { module: a, name: x },
-                ClassRef::Dump { module: b, name: y },
-            ) => a == b && x == y,
+            (ClassRef::Dump { module: a, name: x }, ClassRef::Dump { module: b, name: y }) => {
+                a == b && x == y
+            }
             _ => false,
         }
     }

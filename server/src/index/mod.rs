@@ -229,10 +229,7 @@ impl Index {
                 .into_iter()
                 .collect()
         };
-        let configured_open = self
-            .open_modules
-            .as_ref()
-            .is_some_and(|g| g.is_match(name));
+        let configured_open = self.open_modules.as_ref().is_some_and(|g| g.is_match(name));
         Module {
             name: name.to_string(),
             file: loc.file,

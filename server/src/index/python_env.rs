@@ -34,7 +34,7 @@ const DUMP_MARKER: &str = "@@GROUNDED-DUMP@@";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 const DUMP_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bumped whenever the probe/dump scripts or their JSON change, so old cache files are ignored.
-const CACHE_SCHEMA: u32 = 1;
+const CACHE_SCHEMA: u32 = 2;
 const UNTRUSTED: &str = "untrusted workspace: no interpreter is run";
 
 /// Where the chosen interpreter came from.

@@ -111,7 +111,9 @@ pub enum ParamRole {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BindingKind {
     /// `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to `a.b`.
-    Import { module: Box<str> },
+    Import {
+        module: Box<str>,
+    },
     /// `from .m import n [as x]`.
     ImportFrom {
         level: u32,
@@ -261,7 +263,11 @@ impl FunctionFacts {
                 out.push_str(a);
             }
             if let Some(d) = &p.default_text {
-                out.push_str(if p.annotation_text.is_some() { " = " } else { "=" });
+                out.push_str(if p.annotation_text.is_some() {
+                    " = "
+                } else {
+                    "="
+                });
                 out.push_str(d);
             }
         }
@@ -330,9 +336,15 @@ pub struct FreeName {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     /// `sys.version_info <op> (major, minor, …)`.
-    Version { op: CmpOp, version: Vec<u32> },
+    Version {
+        op: CmpOp,
+        version: Vec<u32>,
+    },
     /// `sys.platform <op> "value"` (`==`, `!=`) or `sys.platform.startswith("value")`.
-    Platform { op: CmpOp, value: String },
+    Platform {
+        op: CmpOp,
+        value: String,
+    },
     TypeChecking,
     Not(Box<Condition>),
     And(Vec<Condition>),

@@ -178,8 +178,13 @@ impl<'s> Builder<'s> {
 
     fn nearest_non_comprehension(&self) -> ScopeId {
         let mut id = self.scope;
-        while matches!(self.facts.scopes[id as usize].kind, ScopeKind::Comprehension) {
-            id = self.facts.scopes[id as usize].parent.unwrap_or(MODULE_SCOPE);
+        while matches!(
+            self.facts.scopes[id as usize].kind,
+            ScopeKind::Comprehension
+        ) {
+            id = self.facts.scopes[id as usize]
+                .parent
+                .unwrap_or(MODULE_SCOPE);
         }
         id
     }
@@ -469,9 +474,10 @@ impl<'s> Builder<'s> {
                     );
                 }
                 "aliased_import" => {
-                    let (Some(name), Some(alias)) =
-                        (c.child_by_field_name("name"), c.child_by_field_name("alias"))
-                    else {
+                    let (Some(name), Some(alias)) = (
+                        c.child_by_field_name("name"),
+                        c.child_by_field_name("alias"),
+                    ) else {
                         continue;
                     };
                     let module = self.text(name).to_string();
@@ -550,9 +556,10 @@ impl<'s> Builder<'s> {
                     );
                 }
                 (Some("name"), "aliased_import") => {
-                    let (Some(name), Some(alias)) =
-                        (c.child_by_field_name("name"), c.child_by_field_name("alias"))
-                    else {
+                    let (Some(name), Some(alias)) = (
+                        c.child_by_field_name("name"),
+                        c.child_by_field_name("alias"),
+                    ) else {
                         continue;
                     };
                     let name_text = self.text(name).to_string();
@@ -644,7 +651,9 @@ impl<'s> Builder<'s> {
         let class_id = self.facts.classes.len() as ClassId;
         let parent_scope = self.scope;
         let scope = self.push_scope(ScopeKind::Class(class_id));
-        let doc = n.child_by_field_name("body").and_then(|b| self.docstring(b));
+        let doc = n
+            .child_by_field_name("body")
+            .and_then(|b| self.docstring(b));
         self.facts.classes.push(ClassFacts {
             name: name.into(),
             span: span(name_node),
@@ -733,7 +742,9 @@ impl<'s> Builder<'s> {
             .map(|t| squash(self.text(t)));
 
         let scope = self.push_scope(ScopeKind::Function(func_id));
-        let doc = n.child_by_field_name("body").and_then(|b| self.docstring(b));
+        let doc = n
+            .child_by_field_name("body")
+            .and_then(|b| self.docstring(b));
         let is_static = decorators.iter().any(|d| d.ends_with("staticmethod"));
         let is_classmethod = decorators.iter().any(|d| d.ends_with("classmethod"))
             || matches!(name, "__new__" | "__init_subclass__" | "__class_getitem__");
@@ -819,9 +830,7 @@ impl<'s> Builder<'s> {
             params.push(Param {
                 name: pname.into(),
                 annotation: annotation.clone(),
-                annotation_text: p
-                    .child_by_field_name("type")
-                    .map(|t| squash(self.text(t))),
+                annotation_text: p.child_by_field_name("type").map(|t| squash(self.text(t))),
                 default_text,
                 prefix,
             });
@@ -1122,8 +1131,13 @@ impl<'s> Builder<'s> {
                 };
                 self.bind(name, kind, target);
             }
-            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
-            | "list" | "parenthesized_expression" => {
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "expression_list"
+            | "tuple"
+            | "list"
+            | "parenthesized_expression" => {
                 let parenthesized_single =
                     target.kind() == "parenthesized_expression" && target.named_child_count() == 1;
                 for c in named_children(target) {
@@ -1185,6 +1199,16 @@ impl<'s> Builder<'s> {
         if attr_name == "__dict__" {
             return;
         }
+        if obj.kind() == "identifier" {
+            // `Cls.attr = value` after the class body adds a class attribute.
+            if let Some(class) = self.class_named(self.text(obj)) {
+                self.facts.classes[class as usize]
+                    .self_attrs
+                    .entry(attr_name.into())
+                    .or_default()
+                    .push(value.unwrap_or(Expr::Unknown));
+            }
+        }
         // The base must exist; the attribute itself is being created.
         self.walk_expr(obj);
     }
@@ -1201,6 +1225,19 @@ impl<'s> Builder<'s> {
             } => Some(*c),
             _ => None,
         })
+    }
+
+    /// The class a name is bound to by a `class` statement in a visible scope.
+    fn class_named(&self, name: &str) -> Option<ClassId> {
+        let scope = self.facts.binding_scope(self.scope, name)?;
+        self.facts.scopes[scope as usize]
+            .bindings
+            .get(name)?
+            .iter()
+            .find_map(|b| match b.kind {
+                BindingKind::Class(c) => Some(c),
+                _ => None,
+            })
     }
 
     fn if_statement(&mut self, n: Node) {
@@ -1232,7 +1269,11 @@ impl<'s> Builder<'s> {
                             self.condition(c)
                         })
                         .unwrap_or(Condition::Unknown);
-                    self.guarded_block(&conditions, c.clone(), alt.child_by_field_name("consequence"));
+                    self.guarded_block(
+                        &conditions,
+                        c.clone(),
+                        alt.child_by_field_name("consequence"),
+                    );
                     conditions.push(c);
                 }
                 "else_clause" => {
@@ -1288,9 +1329,10 @@ impl<'s> Builder<'s> {
                 .map(|c| Condition::Not(Box::new(self.condition(c))))
                 .unwrap_or(Condition::Unknown),
             "boolean_operator" => {
-                let (Some(l), Some(r)) =
-                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
-                else {
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
                     return Condition::Unknown;
                 };
                 let op = n
@@ -1359,9 +1401,7 @@ impl<'s> Builder<'s> {
         };
         let lhs = self.text(parts[0]);
         let lhs_sub = if parts[0].kind() == "subscript" {
-            parts[0]
-                .child_by_field_name("value")
-                .map(|v| self.text(v))
+            parts[0].child_by_field_name("value").map(|v| self.text(v))
         } else {
             None
         };
@@ -1396,17 +1436,14 @@ impl<'s> Builder<'s> {
         let mut catches_name = false;
         for c in named_children(n) {
             if c.kind() == "except_clause" || c.kind() == "except_group_clause" {
-                let caught = c
-                    .named_child(0)
-                    .filter(|v| v.kind() != "block")
-                    .map(|v| {
-                        let v = if v.kind() == "as_pattern" {
-                            v.named_child(0).unwrap_or(v)
-                        } else {
-                            v
-                        };
-                        self.text(v).to_string()
-                    });
+                let caught = c.named_child(0).filter(|v| v.kind() != "block").map(|v| {
+                    let v = if v.kind() == "as_pattern" {
+                        v.named_child(0).unwrap_or(v)
+                    } else {
+                        v
+                    };
+                    self.text(v).to_string()
+                });
                 match caught {
                     None => {
                         catches_import = true;
@@ -1714,9 +1751,7 @@ impl<'s> Builder<'s> {
                     .map(|v| self.build(v))
                     .unwrap_or(Expr::Unknown);
                 let mut cursor = n.walk();
-                let subs: Vec<Node> = n
-                    .children_by_field_name("subscript", &mut cursor)
-                    .collect();
+                let subs: Vec<Node> = n.children_by_field_name("subscript", &mut cursor).collect();
                 for s in subs {
                     self.walk_expr(s);
                 }
@@ -1733,11 +1768,17 @@ impl<'s> Builder<'s> {
             },
             "string" => {
                 self.walk_children(n);
-                Expr::Literal(if self.text(n).trim_start_matches(['r', 'R', 'f', 'F']).starts_with(['b', 'B']) {
-                    Literal::Bytes
-                } else {
-                    Literal::Str
-                })
+                Expr::Literal(
+                    if self
+                        .text(n)
+                        .trim_start_matches(['r', 'R', 'f', 'F'])
+                        .starts_with(['b', 'B'])
+                    {
+                        Literal::Bytes
+                    } else {
+                        Literal::Str
+                    },
+                )
             }
             "concatenated_string" => {
                 self.walk_children(n);
@@ -1767,7 +1808,9 @@ impl<'s> Builder<'s> {
                 self.walk_children(n);
                 Expr::Literal(Literal::Set)
             }
-            "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
             | "generator_expression" => {
                 self.comprehension(n);
                 match n.kind() {
@@ -1853,6 +1896,11 @@ impl<'s> Builder<'s> {
     }
 
     fn call_arguments(&mut self, func: &Expr, args: Node) {
+        if args.kind() == "generator_expression" {
+            // f(x for x in xs): the generator is the only argument.
+            self.walk_expr(args);
+            return;
+        }
         let callee = func.dotted();
         let callee = callee.as_deref().unwrap_or("");
         let arg_nodes: Vec<Node> = named_children(args)
@@ -1862,7 +1910,9 @@ impl<'s> Builder<'s> {
         match callee {
             "isinstance" | "issubclass" | "hasattr" | "callable" | "type" | "getattr" => {
                 if let Some(first) = arg_nodes.first() {
-                    if first.kind() == "identifier" {
+                    // hasattr/getattr guard one attribute, not the whole name.
+                    let narrows = !matches!(callee, "hasattr" | "getattr" | "callable");
+                    if narrows && first.kind() == "identifier" {
                         let name = self.text(*first);
                         self.facts.scopes[self.scope as usize]
                             .narrowed
@@ -1886,19 +1936,9 @@ impl<'s> Builder<'s> {
                         self.facts.dynamic.setattr_self = true;
                     } else if first.kind() == "identifier" {
                         // setattr(SomeClass, …): the class named here gains members.
-                        if let Some(scope) = self.facts.binding_scope(self.scope, t) {
-                            let class = self.facts.scopes[scope as usize]
-                                .bindings
-                                .get(t)
-                                .and_then(|b| {
-                                    b.iter().find_map(|b| match b.kind {
-                                        BindingKind::Class(c) => Some(c),
-                                        _ => None,
-                                    })
-                                });
-                            if let Some(c) = class {
-                                self.facts.classes[c as usize].dynamic = true;
-                            }
+                        let class = self.class_named(t);
+                        if let Some(c) = class {
+                            self.facts.classes[c as usize].dynamic = true;
                         }
                     }
                 }
@@ -2049,9 +2089,13 @@ fn first_identifier(n: Node) -> Option<Node> {
         return Some(n);
     }
     let mut cursor = n.walk();
-    let found = n
-        .named_children(&mut cursor)
-        .find_map(|c| if c.kind() == "identifier" { Some(c) } else { first_identifier(c) });
+    let found = n.named_children(&mut cursor).find_map(|c| {
+        if c.kind() == "identifier" {
+            Some(c)
+        } else {
+            first_identifier(c)
+        }
+    });
     found
 }
 

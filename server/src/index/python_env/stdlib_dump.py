@@ -39,7 +39,9 @@ errors = {}
 
 def _members(obj):
     try:
-        return sorted(set(n for n in dir(obj) if isinstance(n, str)))
+        # type.__dir__ bypasses a metaclass __dir__ (EnumType hides name/value).
+        names = type.__dir__(obj) if isinstance(obj, type) else dir(obj)
+        return sorted(set(n for n in names if isinstance(n, str)))
     except BaseException:
         return []
 

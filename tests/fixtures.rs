@@ -1,0 +1,178 @@
+//! The fixture runner: every workspace under `fixtures/python/` (and the demo)
+//! is checked with the real binary; each line carrying `# expect: CODE[, CODE]`
+//! must produce exactly those findings, and no other line may produce any.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ has a parent")
+        .to_path_buf()
+}
+
+/// (relative path, line) → sorted codes.
+type Expectations = BTreeMap<(String, usize), Vec<String>>;
+
+fn expectations(root: &Path) -> Expectations {
+    let mut out = Expectations::new();
+    for entry in walk(root) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        let rel = entry
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for (i, line) in text.lines().enumerate() {
+            let Some(pos) = line.find("# expect:") else {
+                continue;
+            };
+            let rest = &line[pos + "# expect:".len()..];
+            let rest = rest.split('#').next().unwrap_or("");
+            let mut codes: Vec<String> = rest
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            codes.sort();
+            out.insert((rel.clone(), i + 1), codes);
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if name == "venv" || name == ".venv" || name == "__pycache__" {
+                continue;
+            }
+            out.extend(walk(&p));
+        } else if name.ends_with(".py") || name.ends_with(".pyi") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn run_fixture(dir: &Path) -> Result<(), String> {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grounded-cache");
+    let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .current_dir(dir)
+        .env("GROUNDED_CACHE_DIR", &cache)
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("CONDA_PREFIX")
+        .output()
+        .map_err(|e| format!("cannot run grounded: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).map_err(|e| {
+        format!(
+            "bad JSON ({e}); exit {:?}; stderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    let mut actual = Expectations::new();
+    let mut messages = BTreeMap::new();
+    for d in report["diagnostics"].as_array().into_iter().flatten() {
+        let path = d["path"].as_str().unwrap_or("").to_string();
+        let line = d["line"].as_u64().unwrap_or(0) as usize;
+        let code = d["code"].as_str().unwrap_or("").to_string();
+        messages.insert(
+            (path.clone(), line),
+            d["message"].as_str().unwrap_or("").to_string(),
+        );
+        actual.entry((path, line)).or_default().push(code);
+    }
+    for v in actual.values_mut() {
+        v.sort();
+    }
+    let expected = expectations(dir);
+    let mut problems = Vec::new();
+    for (key, codes) in &expected {
+        match actual.get(key) {
+            Some(a) if a == codes => {}
+            Some(a) => problems.push(format!(
+                "{}:{}: expected {codes:?}, got {a:?}",
+                key.0, key.1
+            )),
+            None => problems.push(format!(
+                "{}:{}: expected {codes:?}, got nothing",
+                key.0, key.1
+            )),
+        }
+    }
+    for (key, codes) in &actual {
+        if !expected.contains_key(key) {
+            problems.push(format!(
+                "{}:{}: unexpected {codes:?}: {}",
+                key.0,
+                key.1,
+                messages.get(key).cloned().unwrap_or_default()
+            ));
+        }
+    }
+    // The exit status follows the findings.
+    let want_status = if actual.is_empty() { 0 } else { 1 };
+    if out.status.code() != Some(want_status) {
+        problems.push(format!(
+            "exit status {:?}, expected {want_status}",
+            out.status.code()
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let base = repo_root().join("fixtures/python");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
+        .expect("fixtures/python exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.push(repo_root().join("fixtures/demo"));
+    dirs
+}
+
+#[test]
+fn python_fixtures() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("SKIP: python3 is not installed; the fixtures need the real interpreter");
+        return;
+    }
+    let mut failures = Vec::new();
+    let dirs = fixture_dirs();
+    for dir in &dirs {
+        let name = dir.strip_prefix(repo_root()).unwrap().display().to_string();
+        match run_fixture(dir) {
+            Ok(()) => eprintln!("ok   {name}"),
+            Err(e) => {
+                eprintln!("FAIL {name}\n{e}");
+                failures.push(format!("== {name}\n{e}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
+}
