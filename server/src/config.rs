@@ -59,14 +59,10 @@ impl Config {
                 .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
             let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
             let base = path.parent().unwrap_or(root);
-            return parse(&text, path, base, is_pyproject)
-                .map(|c| c.unwrap_or_default())
-                .and_then(|c| {
-                    Ok(Config {
-                        source: Some(path.to_path_buf()),
-                        ..c
-                    })
-                });
+            return parse(&text, path, base, is_pyproject).map(|c| Config {
+                source: Some(path.to_path_buf()),
+                ..c.unwrap_or_default()
+            });
         }
         let grounded = root.join("grounded.toml");
         if grounded.is_file() {
@@ -197,8 +193,8 @@ unknown-member = "warning"
             .unwrap()
             .unwrap();
         assert_eq!(c.python.as_deref(), Some(Path::new("/w/venv")));
-        assert!(c.exclude.unwrap().is_match("build/x.py"));
-        assert!(c.open_modules.unwrap().is_match("dyn.plugins"));
+        assert!(c.exclude.as_ref().unwrap().is_match("build/x.py"));
+        assert!(c.open_modules.as_ref().unwrap().is_match("dyn.plugins"));
         assert_eq!(c.severity_of(Code::UndefinedName), None);
         assert_eq!(c.severity_of(Code::UnknownMember), Some(Severity::Warning));
         assert_eq!(c.severity_of(Code::UnresolvedModule), Some(Severity::Error));

@@ -76,6 +76,9 @@ pub struct SharedCache {
     module_members: DashMap<(String, String), Lookup>,
 }
 
+/// (module identity, scope, name): a name's value is cached per evaluator.
+type NameKey = (usize, ScopeId, Box<str>);
+
 /// Evaluates expressions of one file (or of library modules it reaches).
 pub struct Evaluator<'a> {
     pub index: &'a Index,
@@ -83,7 +86,7 @@ pub struct Evaluator<'a> {
     depth: Cell<u32>,
     /// The receiver class while evaluating a method's return type (`Self`).
     receiver: RefCell<Vec<ClassRef>>,
-    names: RefCell<HashMap<(usize, ScopeId, Box<str>), Ty>>,
+    names: RefCell<HashMap<NameKey, Ty>>,
 }
 
 /// The file an expression belongs to.
