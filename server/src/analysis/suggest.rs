@@ -39,7 +39,8 @@ fn score(lname: &str, ntokens: &[String], candidate: &str) -> f64 {
     let shared = ntokens.iter().filter(|t| ctokens.contains(t)).count() as f64;
     let union = (ntokens.len() + ctokens.len()) as f64 - shared;
     let overlap = if union > 0.0 { shared / union } else { 0.0 };
-    let prefix = if lname.len() >= 3 && (lc.starts_with(lname) || lname.starts_with(&lc)) {
+    // `read` → `read_text`, `exist` → `exists`: the name is a prefix of the real one.
+    let prefix = if lname.len() >= 3 && lc.starts_with(lname) {
         0.25
     } else {
         0.0

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine with Rust: installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The engine probes a real Python interpreter; the fixtures need python3 with venv.
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  echo "== installing python3 (apt)"
+  apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
+fi
+
+echo "== cargo fmt / clippy"
+cargo fmt --all -- --check
+cargo clippy --release --locked --all-targets -q -- -D warnings
+
+echo "== build"
+cargo build --release --locked -q
+
+echo "== real packages: their own sources must check clean"
+bash scripts/real-packages.sh --allow tests/real_packages_allowed.txt
+
+echo "== demo: the known hallucinated calls are reported"
+set +e
+./target/release/grounded check fixtures/demo --format json > target/demo.json
+status=$?
+set -e
+python3 - <<'PY'
+import json, sys
+report = json.load(open("target/demo.json"))
+codes = sorted({d["code"] for d in report["diagnostics"]})
+want = ["undefined-name", "unknown-member", "unresolved-module", "unresolved-symbol"]
+assert codes == want, f"demo codes {codes} != {want}"
+print(f"demo: {len(report['diagnostics'])} findings of {len(codes)} kinds")
+PY
+[ "$status" -eq 1 ] || { echo "demo: expected exit status 1, got $status"; exit 1; }
+
+echo "== cargo test"
+cargo test --release --locked
