@@ -33,7 +33,39 @@ pub fn parse(text: &str) -> FileFacts {
     };
     let mut b = Builder::new(text);
     b.module(tree.root_node());
-    b.finish()
+    let mut facts = b.finish();
+    let root = tree.root_node();
+    if root.has_error() {
+        let (count, first) = syntax_errors(root);
+        facts.syntax_errors = count.max(1);
+        facts.first_error = first.or(facts.first_error);
+    }
+    facts
+}
+
+/// Count ERROR and MISSING nodes, descending only into subtrees that have one.
+fn syntax_errors(root: Node) -> (u32, Option<(u32, u32)>) {
+    let mut count = 0;
+    let mut first = None;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            count += 1;
+            let p = n.start_position();
+            let pos = (p.row as u32, p.column as u32);
+            if first.is_none_or(|f| pos < f) {
+                first = Some(pos);
+            }
+            continue;
+        }
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            if c.has_error() {
+                stack.push(c);
+            }
+        }
+    }
+    (count, first)
 }
 
 struct PendingName {

@@ -1,0 +1,257 @@
+//! The `check` command as a user meets it: formats, exit codes, bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn grounded(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grounded-cache");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_grounded"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GROUNDED_CACHE_DIR", cache)
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("CONDA_PREFIX");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("grounded runs")
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn has_python() -> bool {
+    Command::new("python3").arg("--version").output().is_ok()
+}
+
+#[test]
+fn text_format_names_the_symbol_and_suggests() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.py", b"import os\nos.path.exist('x')\n");
+    let o = grounded(dir.path(), &["check"], &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.starts_with("app.py:2:9: error[unresolved-symbol] `os.path.exist` does not exist"),
+        "{out}"
+    );
+    assert!(out.contains("(did you mean `os.path.exists`"), "{out}");
+    assert!(out.trim_end().ends_with("ms."), "{out}");
+    assert!(
+        out.contains("Found 1 problem in 1 file (1 error, 0 warnings)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_format_follows_the_contract() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A wide character before the finding: columns count characters, not bytes.
+    write(
+        dir.path(),
+        "app.py",
+        "import json\ns = '日本'; json.parse(s)\n".as_bytes(),
+    );
+    let o = grounded(dir.path(), &["check", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["path"], "app.py");
+    assert_eq!(d["line"], 2);
+    assert_eq!(d["column"], 16);
+    assert_eq!(d["end_line"], 2);
+    assert_eq!(d["end_column"], 21);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "unresolved-symbol");
+    assert_eq!(d["symbol"], "json.parse");
+    assert!(d["suggestions"].is_array());
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["summary"]["warnings"], 0);
+    assert!(v["summary"]["duration_ms"].is_u64());
+}
+
+#[test]
+fn clean_code_exits_zero() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        b"import os\nprint(os.path.exists('x'))\n",
+    );
+    let o = grounded(dir.path(), &["check"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("No hallucinated APIs: checked 1 file"));
+}
+
+#[test]
+fn bad_files_get_a_note_and_the_check_goes_on() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "latin.py", b"x = '\xff\xfe'\n");
+    write(
+        dir.path(),
+        "broken.py",
+        b"def f(:\n    pass\nimport json\njson.parse(1)\n",
+    );
+    // A 10 MB file.
+    let mut big = String::from("import json\n");
+    while big.len() < 10 * 1024 * 1024 {
+        big.push_str("value = json.dumps({'key': [1, 2, 3]})  # padding padding padding\n");
+    }
+    write(dir.path(), "big.py", big.as_bytes());
+    let o = grounded(dir.path(), &["check"], &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("latin.py: skipped: not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("broken.py:1:7: syntax error; checked what parsed"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let out = stdout(&o);
+    assert!(
+        out.contains("broken.py:4:6: error[unresolved-symbol]"),
+        "{out}"
+    );
+    assert!(out.contains("in 2 files"), "{out}");
+    for line in err.lines() {
+        assert!(
+            line.starts_with("grounded: note: "),
+            "not a one-line note: {line}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_two_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = grounded(dir.path(), &["check", "does-not-exist"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "grounded: error: does-not-exist: no such file or directory"
+    );
+
+    write(
+        dir.path(),
+        "grounded.toml",
+        b"[severity]\nbogus-code = 'off'\n",
+    );
+    write(dir.path(), "a.py", b"x = 1\n");
+    let o = grounded(dir.path(), &["check"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("unknown finding code `bogus-code`"), "{err}");
+
+    let o = grounded(dir.path(), &["check", "--format", "yaml"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn broken_interpreter_is_a_note_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        b"import requests\nimport os\nos.nothing\n",
+    );
+    let o = grounded(dir.path(), &["check", "--python", "/bin/false"], &[]);
+    let err = stderr(&o);
+    assert!(err.contains("no Python environment"), "{err}");
+    assert!(
+        err.contains("checking workspace-internal references only"),
+        "{err}"
+    );
+    // Without an environment nothing third-party or stdlib is reported.
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn no_interpreter_checks_workspace_references_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pkg/__init__.py", b"def real(): pass\n");
+    write(
+        dir.path(),
+        "main.py",
+        b"import requests\nimport numpy.linalg\nimport pkg\nfrom pkg import fake\npkg.real()\nflatten([1])\nprint(len([]))\n",
+    );
+    let o = grounded(
+        dir.path(),
+        &["check", "--format", "json"],
+        &[("PATH", "/nonexistent")],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<(u64, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (4, "unresolved-symbol".to_string()),
+            (6, "undefined-name".to_string())
+        ],
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("no Python environment"));
+}
+
+#[test]
+fn severity_configuration_and_exit_code() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        b"[tool.grounded.severity]\nundefined-name = 'warning'\nunknown-member = 'off'\n",
+    );
+    write(
+        dir.path(),
+        "a.py",
+        b"import pathlib\npathlib.Path('a').read()\nflatten([1])\n",
+    );
+    let o = grounded(dir.path(), &["check"], &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "warnings do not fail: {out}");
+    assert!(out.contains("a.py:3:1: warning[undefined-name]"), "{out}");
+    assert!(!out.contains("unknown-member"), "{out}");
+}
