@@ -693,7 +693,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--files", type=int, default=1000)
-    ap.add_argument("--lines-per-file", type=int, default=200)
+    ap.add_argument("--lines-per-file", type=int, default=175)
     ap.add_argument("--seed", type=int, default=20240601)
     args = ap.parse_args()
     if args.files < len(PACKAGES) * 3:
