@@ -68,7 +68,7 @@ SNIPPETS = [
     ({"uuid"}, ["ident{i} = uuid.uuid4().hex[:8]"], "ident{i}"),
     ({"os", "pathlib"}, ["path{i} = pathlib.Path(os.environ.get(\"BENCH_HOME\", \".\")) / \"data\" / f\"{{limit}}.json\"",
                          "exists{i} = path{i}.exists() and path{i}.is_file()",
-                         "stem{i} = path{i}.with_suffix(\".bak\").stem"], "stem{i}"),
+                         "stem{i} = path{i}.with_suffix(\".bak\").stem if exists{i} else path{i}.stem"], "stem{i}"),
     ({"time"}, ["started{i} = time.monotonic()",
                 "elapsed{i} = round(time.monotonic() - started{i}, 3)"], "elapsed{i}"),
     ({"statistics", "math"}, ["lengths{i} = [len(v) for v in values] or [0]",
@@ -181,7 +181,7 @@ class Gen:
             m.imports.add("logging")
             out.append(pad + self.rng.choice(LOGGED))
         items = ", ".join(f"\"{r.rstrip('0123456789')}\": {r}" for r in results)
-        out.append(f"{pad}return {{\"count\": len(values), {items}}}")
+        out.append(f"{pad}return {{\"count\": len(values), \"limit\": limit, {items}}}")
         return out
 
     def import_from(self, m, module, name):
@@ -244,7 +244,7 @@ class Gen:
                   "    def size(self) -> int:",
                   "        return len(self.items)",
                   "",
-                  f"    def add(self, value: str) -> \"{cname}\":",
+                  f"    def add(self, value: str) -> {cname}:",
                   "        self.items.append(value.strip())",
                   "        self._cache.clear()",
                   "        return self"]
@@ -255,13 +255,13 @@ class Gen:
         if bmethods:
             inherited = self.rng.choice(bmethods)
             lines += ["",
-                      "    def combined(self) -> list[object]:",
-                      f"        first = self.{inherited}(self.items)",
+                      "    def combined(self, values: list[str] | None = None) -> list[object]:",
+                      f"        first = self.{inherited}(values or self.items)",
                       "        second = self.add(self.name).size",
                       "        return [first, second, self.name.upper(), self.kind]"]
         lines += ["",
                   "    @classmethod",
-                  f"    def from_values(cls, name: str, values: list[str]) -> \"{cname}\":",
+                  f"    def from_values(cls, name: str, values: list[str]) -> {cname}:",
                   "        inst = cls(name)",
                   "        for value in values:",
                   "            inst.add(value)",
@@ -289,7 +289,7 @@ class Gen:
             "        data[\"created\"] = self.created.isoformat()",
             "        return data",
             "",
-            f"    def with_tag(self, tag: str) -> \"{cname}\":",
+            f"    def with_tag(self, tag: str) -> {cname}:",
             "        return dataclasses.replace(self, tags=[*self.tags, tag], count=self.count + 1)",
             "",
             "    @property",
@@ -308,7 +308,7 @@ class Gen:
         lines += [f"    {s} = \"{s.lower()}\"" for s in members]
         lines += ["",
                   "    @classmethod",
-                  f"    def parse(cls, raw: str) -> \"{cname}\":",
+                  f"    def parse(cls, raw: str) -> {cname}:",
                   "        return cls(raw.strip().lower())",
                   "",
                   "    @property",
@@ -397,7 +397,7 @@ class Gen:
                 "            return {\"status\": response.status_code, \"text\": response.text[:100]}",
                 "        return response.json()",
                 "",
-                f"    def create_{noun}(self, payload: dict[str, object]) -> int:",
+                f"    def create_{noun}(self, payload: dict[str, str]) -> int:",
                 "        try:",
                 f"            response = self.session.post(f\"{{self.base_url}}/{noun}s\", json=payload, timeout=self.timeout)",
                 "            response.raise_for_status()",

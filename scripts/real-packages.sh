@@ -79,7 +79,10 @@ for pkg in "${PACKAGES[@]}"; do
     if [[ -s "$TMP/$pkg.err" ]]; then
         sed 's/^/  note: /' "$TMP/$pkg.err"
     fi
-    python3 "$ROOT/scripts/real_packages_report.py" "$pkg" "$dir" "$TMP/$pkg.json" ${ALLOW:+"$ALLOW"} > "$TMP/$pkg.txt"
+    python3 "$ROOT/scripts/real_packages_report.py" "$pkg" "$dir" "$TMP/$pkg.json" ${ALLOW:+"$ALLOW"} > "$TMP/$pkg.txt" || {
+        echo "real-packages: could not report on $pkg (see above)" >&2
+        exit 2
+    }
     grep -v '^@@ ' "$TMP/$pkg.txt"
     stats="$(grep '^@@ ' "$TMP/$pkg.txt")"
     for kv in $stats; do

@@ -140,10 +140,18 @@ impl<'a> Evaluator<'a> {
             .all(|(c, expected)| self.condition(c).is_none_or(|v| v == *expected))
     }
 
+    /// Whether code under this guard runs only when a runtime condition holds.
+    pub fn guard_uncertain(&self, facts: &FileFacts, guard: GuardId) -> bool {
+        facts
+            .guards
+            .get(guard as usize)
+            .is_some_and(|conds| conds.iter().any(|(c, _)| self.condition(c).is_none()))
+    }
+
     /// Some(truth) when the condition is decidable for this interpreter.
     pub fn condition(&self, c: &Condition) -> Option<bool> {
         match c {
-            Condition::TypeChecking => Some(true),
+            Condition::TypeChecking | Condition::Main => Some(true),
             Condition::Unknown => None,
             Condition::Not(inner) => self.condition(inner).map(|v| !v),
             Condition::And(parts) => {
@@ -317,7 +325,11 @@ impl<'a> Evaluator<'a> {
                 },
                 None => match submodule() {
                     Some(t) => Lookup::Found(t),
-                    None if dunder(name) => Lookup::Found(Ty::Unknown),
+                    None if dunder(name)
+                        || super::platform_members::other_platform_member(&m.name, name) =>
+                    {
+                        Lookup::Found(Ty::Unknown)
+                    }
                     None => Lookup::Missing(Container::Module(m.clone())),
                 },
             };
@@ -610,6 +622,15 @@ impl<'a> Evaluator<'a> {
             BindingKind::Assign(e) => self.eval(ctx, e),
             BindingKind::Annotated { annotation, value } => {
                 let t = self.annotation_type(ctx, annotation);
+                // `x: Flask = LocalProxy(…)`: a declared type the value does not
+                // have is not certain.
+                if let (Ty::Instance(declared), Some(v)) = (&t, value) {
+                    if let Ty::Instance(actual) = self.eval(ctx, v) {
+                        if !self.is_subclass(&actual, declared) {
+                            return Ty::Unknown;
+                        }
+                    }
+                }
                 if t.is_unknown() {
                     // `x: Final = Cls()` and friends: fall back to the value.
                     if matches!(annotation, Expr::Unknown) {
@@ -911,6 +932,8 @@ impl<'a> Evaluator<'a> {
                 let scope = facts.scope(class.scope);
                 let mut open = class.dynamic
                     || scope.bindings.contains_key("__getattr__")
+                    // ctypes structures: fields come from `_fields_`.
+                    || scope.bindings.contains_key("_fields_")
                     || scope.bindings.contains_key("__getattribute__")
                     || scope.dynamic_names
                     || !self.metaclass_known(c)
@@ -927,7 +950,12 @@ impl<'a> Evaluator<'a> {
                         Expr::Subscript { value } => value.as_ref(),
                         other => other,
                     };
-                    let dotted = base_expr.dotted().unwrap_or_default();
+                    // A call as a base (`NamedTuple("P", …)`, `with_metaclass(…)`) builds
+                    // a class we cannot see into.
+                    let dotted = match base_expr {
+                        Expr::Call { .. } => String::new(),
+                        other => other.dotted().unwrap_or_default(),
+                    };
                     let last = dotted.rsplit('.').next().unwrap_or("");
                     match self.eval(&ctx, base_expr) {
                         Ty::Class(b) => self.collect_mro(&b, out, depth + 1),
@@ -1003,6 +1031,13 @@ impl<'a> Evaluator<'a> {
                     {
                         if members.iter().any(|m| m == name) {
                             return Lookup::Found(Ty::Unknown);
+                        }
+                        // A compiled type whose instances carry a `__dict__`
+                        // (threading.local, ast nodes) takes any attribute.
+                        let builtin_object = module == "builtins" && cname == "object";
+                        if on_instance && !builtin_object && members.iter().any(|m| m == "__dict__")
+                        {
+                            open = true;
                         }
                     }
                 }
@@ -1144,7 +1179,15 @@ impl<'a> Evaluator<'a> {
                 Ty::Instance(receiver.clone())
             }
             BindingKind::Annotated { annotation, .. } => self.annotation_type(ctx, annotation),
-            BindingKind::Assign(e @ Expr::Call { .. }) => self.eval(ctx, e),
+            BindingKind::Assign(e @ Expr::Call { .. }) => match self.eval(ctx, e) {
+                // A descriptor (property(...), a custom __get__) yields something else.
+                Ty::Instance(c)
+                    if !matches!(self.class_member(&c, "__get__", true), Lookup::Missing(_)) =>
+                {
+                    Ty::Unknown
+                }
+                t => t,
+            },
             _ => Ty::Unknown,
         }
     }

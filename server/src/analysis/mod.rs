@@ -3,6 +3,7 @@
 
 pub mod eval;
 mod known_returns;
+pub mod platform_members;
 pub mod suggest;
 pub mod types;
 
@@ -134,11 +135,16 @@ fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Fin
         if imp.in_try_import || !ev.guard_active(facts, imp.guard) {
             continue;
         }
+        // An import under a runtime condition (`if has_simplejson:`) is optional.
+        let optional = ev.guard_uncertain(facts, imp.guard);
         let Some(abs) = ev.absolute_module(ctx, imp.level, &imp.module) else {
             continue;
         };
         let module = ev.resolve_module(&abs);
         let Some(module) = module else {
+            if optional {
+                continue;
+            }
             if let Some(f) = missing_module(ev, &abs, imp) {
                 out.push(f);
             }
@@ -182,6 +188,17 @@ fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Fin
 /// where Grounded looked, and stay silent when that parent is open.
 fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Finding> {
     if !may_report_module(ev, abs) {
+        return None;
+    }
+    let top = abs.split('.').next().unwrap_or(abs);
+    // A stdlib module of another platform (msvcrt, winreg) exists; `_typeshed`
+    // exists for type checkers only.
+    let stdlib_elsewhere = ev
+        .index
+        .env
+        .as_ref()
+        .is_some_and(|e| e.stdlib_module_names.contains(top));
+    if top == "_typeshed" || (stdlib_elsewhere && ev.resolve_module(top).is_none()) {
         return None;
     }
     let parts: Vec<&str> = abs.split('.').collect();

@@ -346,6 +346,8 @@ pub enum Condition {
         value: String,
     },
     TypeChecking,
+    /// `__name__ == "__main__"`: true when the file runs as a script.
+    Main,
     Not(Box<Condition>),
     And(Vec<Condition>),
     Or(Vec<Condition>),

@@ -33,6 +33,7 @@ pub fn parse(text: &str) -> FileFacts {
     };
     let mut b = Builder::new(text);
     b.module(tree.root_node());
+    b.suppressions(tree.root_node());
     let mut facts = b.finish();
     let root = tree.root_node();
     if root.has_error() {
@@ -466,8 +467,36 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn comment(&mut self, n: Node) {
+    /// Comments are extras that may sit anywhere in the tree, so suppressions
+    /// are found by a text scan and confirmed against the tree; the walker's
+    /// visits to comment nodes do nothing.
+    fn comment(&mut self, _n: Node) {}
+
+    fn suppressions(&mut self, root: Node) {
+        let src = self.src;
+        let mut seen_rows = HashSet::new();
+        for marker in ["grounded: ignore", "type: ignore", "pyright: ignore"] {
+            for (pos, _) in src.match_indices(marker) {
+                let Some(node) = root.descendant_for_byte_range(pos, pos) else {
+                    continue;
+                };
+                if node.kind() == "comment" && seen_rows.insert((node.start_byte(), marker)) {
+                    self.suppression_comment(node);
+                }
+            }
+        }
+    }
+
+    fn suppression_comment(&mut self, n: Node) {
         let text = self.text(n);
+        // A line its authors marked as a known type error (`# type: ignore`,
+        // `# pyright: ignore`) is deliberately dynamic: say nothing there.
+        if text.contains("type: ignore") || text.contains("pyright: ignore") {
+            self.facts.suppressions.push(Suppression {
+                row: n.start_position().row as u32,
+                codes: None,
+            });
+        }
         let Some(pos) = text.find("grounded: ignore") else {
             return;
         };
@@ -1219,6 +1248,10 @@ impl<'s> Builder<'s> {
         if obj.kind() == "identifier" {
             let base = self.text(obj);
             if let Some(class) = self.self_class_of(base) {
+                if attr_name == "__dict__" {
+                    self.facts.classes[class as usize].dynamic = true;
+                    return;
+                }
                 let entry = self.facts.classes[class as usize]
                     .self_attrs
                     .entry(attr_name.into())
@@ -1432,6 +1465,9 @@ impl<'s> Builder<'s> {
             _ => return Condition::Unknown,
         };
         let lhs = self.text(parts[0]);
+        if lhs == "__name__" && matches!(op, CmpOp::Eq) {
+            return Condition::Main;
+        }
         let lhs_sub = if parts[0].kind() == "subscript" {
             parts[0].child_by_field_name("value").map(|v| self.text(v))
         } else {
