@@ -1035,7 +1035,13 @@ impl<'a> Evaluator<'a> {
                         // A compiled type whose instances carry a `__dict__`
                         // (threading.local, ast nodes) takes any attribute.
                         let builtin_object = module == "builtins" && cname == "object";
-                        if on_instance && !builtin_object && members.iter().any(|m| m == "__dict__")
+                        let attribute_bag = matches!(
+                            cname.as_str(),
+                            "local" | "_local" | "SimpleNamespace" | "ModuleType" | "partial"
+                        );
+                        if on_instance
+                            && !builtin_object
+                            && (attribute_bag || members.iter().any(|m| m == "__dict__"))
                         {
                             open = true;
                         }
