@@ -255,3 +255,38 @@ fn severity_configuration_and_exit_code() {
     assert!(out.contains("a.py:3:1: warning[undefined-name]"), "{out}");
     assert!(!out.contains("unknown-member"), "{out}");
 }
+
+#[test]
+fn facts_cache_sees_edits_between_runs() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache = cache.to_str().unwrap();
+    write(
+        dir.path(),
+        "ws/app.py",
+        b"import os\nprint(os.path.exists('x'))\n",
+    );
+    let ws = dir.path().join("ws");
+    let first = grounded(&ws, &["check"], &[("GROUNDED_CACHE_DIR", cache)]);
+    assert_eq!(first.status.code(), Some(0), "{}", stdout(&first));
+    // Warm run, same answer from the cache.
+    let again = grounded(&ws, &["check"], &[("GROUNDED_CACHE_DIR", cache)]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+    // An edit invalidates the cached facts.
+    write(
+        dir.path(),
+        "ws/app.py",
+        b"import os\nprint(os.path.exist('x'))\n",
+    );
+    let edited = grounded(&ws, &["check"], &[("GROUNDED_CACHE_DIR", cache)]);
+    let out = stdout(&edited);
+    assert_eq!(edited.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("app.py:2:15: error[unresolved-symbol]"),
+        "{out}"
+    );
+}

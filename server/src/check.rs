@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::analysis::{self, eval::SharedCache, Code, Finding, Severity};
 use crate::config::Config;
+use crate::index::facts_cache::{FactsCache, Stamp};
 use crate::index::module_finder::FileKind;
 use crate::index::python_env::{self, EnvRequest, PythonEnv, StdlibDump};
 use crate::index::{module_name_for_path, Index, IndexOptions, Module, Origin};
@@ -107,7 +108,9 @@ pub fn workspace_root(path: &Path) -> PathBuf {
 
 struct ParsedFile {
     path: PathBuf,
-    text: Arc<str>,
+    /// The source, when it was read this run (None on a facts-cache hit: it is
+    /// read again only if the file has findings to place).
+    text: Option<Arc<str>>,
     facts: Arc<FileFacts>,
 }
 
@@ -136,7 +139,18 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     let config = Config::load(&root, opts.config.as_deref())?;
     let mut notes = Vec::new();
 
+    let timings = std::env::var_os("GROUNDED_TIMINGS").is_some();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!(
+                "grounded: timing: {what}: {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+    };
     let files = collect_files(&abs_paths, &root, &config);
+    lap("walk");
+    let facts_cache = FactsCache::new(opts.cache_dir.as_deref());
 
     // Discover the environment while the workspace parses.
     let (env_result, parsed) = rayon::join(
@@ -144,7 +158,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         || {
             files
                 .par_iter()
-                .map(|p| parse_file(p))
+                .map(|p| parse_file(p, &facts_cache))
                 .collect::<Vec<Result<ParsedFile, String>>>()
         },
     );
@@ -176,6 +190,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         }
     }
 
+    lap("parse workspace + environment");
     let roots = import_roots(&root, ok_files.iter().map(|f| f.path.as_path()));
     let preparsed: HashMap<PathBuf, Arc<FileFacts>> = ok_files
         .iter()
@@ -188,6 +203,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
             workspace_roots: roots,
             preparsed,
             open_modules: config.open_modules.clone(),
+            facts_cache,
         },
     );
     let shared = SharedCache::default();
@@ -196,16 +212,26 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         .flat_map_iter(|f| {
             let module = module_for_file(&index, f);
             let found = analysis::check_file(&index, &shared, module);
+            if found.is_empty() {
+                return Vec::new();
+            }
             let path = display_path(&f.path, &cwd);
+            let text = match &f.text {
+                Some(t) => t.clone(),
+                None => std::fs::read_to_string(&f.path)
+                    .map(Arc::from)
+                    .unwrap_or_else(|_| Arc::from("")),
+            };
             found
                 .into_iter()
                 .filter_map(|finding| {
                     let severity = config.severity_of(finding.code)?;
-                    Some(place(&path, &f.text, severity, finding))
+                    Some(place(&path, &text, severity, finding))
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
+    lap("index + analysis");
     findings.sort_by(|a, b| {
         (a.path.as_str(), a.line, a.column, a.finding.code).cmp(&(
             b.path.as_str(),
@@ -326,14 +352,27 @@ fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf
     out
 }
 
-fn parse_file(path: &Path) -> Result<ParsedFile, String> {
+fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
+    let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m));
+    if let Some(stamp) = stamp {
+        if let Some(facts) = cache.load(path, stamp) {
+            return Ok(ParsedFile {
+                path: path.to_path_buf(),
+                text: None,
+                facts: Arc::new(facts),
+            });
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("{}: skipped: {e}", path.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("{}: skipped: not valid UTF-8", path.display()))?;
     let facts = python::parse(&text);
+    if let Some(stamp) = stamp {
+        cache.store(path, stamp, &facts);
+    }
     Ok(ParsedFile {
         path: path.to_path_buf(),
-        text: Arc::from(text),
+        text: Some(Arc::from(text)),
         facts: Arc::new(facts),
     })
 }

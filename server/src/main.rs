@@ -6,6 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Parsing allocates many small nodes; mimalloc is markedly faster than glibc's malloc here.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use grounded::check::{self, CheckOptions};
 use grounded::index::python_env;
 use grounded::report::{self, Format};
@@ -51,7 +55,47 @@ enum Command {
     },
 }
 
+/// Transparent huge pages make every fresh 2 MiB of heap cost a full clear;
+/// with many short-lived parse allocations that was 15% of a cold check.
+fn disable_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag on this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+/// tree-sitter's C code allocates through libc's malloc unless told otherwise;
+/// parsing is most of a cold check, so its nodes go to mimalloc too.
+fn route_tree_sitter_to_mimalloc() {
+    use std::ffi::c_void;
+    unsafe extern "C" fn ts_malloc(size: usize) -> *mut c_void {
+        libmimalloc_sys::mi_malloc(size)
+    }
+    unsafe extern "C" fn ts_calloc(n: usize, size: usize) -> *mut c_void {
+        libmimalloc_sys::mi_calloc(n, size)
+    }
+    unsafe extern "C" fn ts_realloc(p: *mut c_void, size: usize) -> *mut c_void {
+        libmimalloc_sys::mi_realloc(p, size)
+    }
+    unsafe extern "C" fn ts_free(p: *mut c_void) {
+        libmimalloc_sys::mi_free(p)
+    }
+    // SAFETY: called first thing in main, before any parser or tree exists,
+    // so nothing allocated by one allocator is freed by the other.
+    unsafe {
+        tree_sitter::set_allocator(
+            Some(ts_malloc),
+            Some(ts_calloc),
+            Some(ts_realloc),
+            Some(ts_free),
+        );
+    }
+}
+
 fn main() -> ExitCode {
+    route_tree_sitter_to_mimalloc();
+    disable_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

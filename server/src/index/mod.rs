@@ -2,6 +2,7 @@
 //! lazily (a library file is read and parsed the first time an import reaches
 //! it) and shared between threads.
 
+pub mod facts_cache;
 pub mod module_finder;
 pub mod python_env;
 
@@ -13,6 +14,7 @@ use dashmap::DashMap;
 use globset::GlobSet;
 
 use crate::syntax::facts::FileFacts;
+use facts_cache::{FactsCache, Stamp};
 use module_finder::{FileKind, Located, ModuleFinder};
 use python_env::{DumpModule, PythonEnv, StdlibDump};
 
@@ -72,6 +74,7 @@ pub struct IndexOptions {
     /// Files already parsed by the caller (the files being checked).
     pub preparsed: HashMap<PathBuf, Arc<FileFacts>>,
     pub open_modules: Option<GlobSet>,
+    pub facts_cache: FactsCache,
 }
 
 pub struct Index {
@@ -83,6 +86,7 @@ pub struct Index {
     stub_dirs: Vec<PathBuf>,
     preparsed: HashMap<PathBuf, Arc<FileFacts>>,
     open_modules: Option<GlobSet>,
+    facts_cache: FactsCache,
     finder: ModuleFinder,
     modules: DashMap<String, Arc<OnceLock<Option<Arc<Module>>>>>,
 }
@@ -112,6 +116,7 @@ impl Index {
             stub_dirs,
             preparsed: options.preparsed,
             open_modules: options.open_modules,
+            facts_cache: options.facts_cache,
             finder: ModuleFinder::default(),
             modules: DashMap::new(),
         }
@@ -246,9 +251,19 @@ impl Index {
         if let Some(f) = self.preparsed.get(file) {
             return Some(f.clone());
         }
+        let stamp = std::fs::metadata(file).ok().and_then(|m| Stamp::of(&m));
+        if let Some(stamp) = stamp {
+            if let Some(facts) = self.facts_cache.load(file, stamp) {
+                return Some(Arc::new(facts));
+            }
+        }
         let bytes = std::fs::read(file).ok()?;
         let text = String::from_utf8_lossy(&bytes);
-        Some(Arc::new(crate::syntax::python::parse(&text)))
+        let facts = crate::syntax::python::parse(&text);
+        if let Some(stamp) = stamp {
+            self.facts_cache.store(file, stamp, &facts);
+        }
+        Some(Arc::new(facts))
     }
 
     /// The module a workspace file defines, by its path under an import root.

@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 pub type ScopeId = u32;
 pub type ClassId = u32;
 pub type FuncId = u32;
@@ -15,7 +17,9 @@ pub type FuncId = u32;
 pub type GuardId = u32;
 
 /// A span of source text: byte offsets plus 0-based (row, byte column) points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start_byte: u32,
     pub end_byte: u32,
@@ -26,7 +30,7 @@ pub struct Span {
 }
 
 /// A value expression, kept unevaluated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Expr {
     Name {
         name: Box<str>,
@@ -51,7 +55,7 @@ pub enum Expr {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Literal {
     Str,
     Bytes,
@@ -97,7 +101,7 @@ impl Expr {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ParamRole {
     /// First parameter of a plain method: an instance of the class.
     SelfOf(ClassId),
@@ -108,7 +112,7 @@ pub enum ParamRole {
     Variadic,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BindingKind {
     /// `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to `a.b`.
     Import {
@@ -141,7 +145,7 @@ pub enum BindingKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     pub kind: BindingKind,
     pub guard: GuardId,
@@ -150,7 +154,7 @@ pub struct Binding {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ScopeKind {
     Module,
     Class(ClassId),
@@ -159,7 +163,7 @@ pub enum ScopeKind {
     Comprehension,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StarImport {
     pub level: u32,
     pub module: Box<str>,
@@ -167,7 +171,7 @@ pub struct StarImport {
     pub in_try_import: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scope {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
@@ -180,7 +184,7 @@ pub struct Scope {
     pub dynamic_names: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     pub name: Box<str>,
     pub annotation: Option<Expr>,
@@ -188,10 +192,10 @@ pub struct Param {
     pub annotation_text: Option<String>,
     pub default_text: Option<String>,
     /// `*` or `**` prefix, or `/` and `*` separators as their own entries.
-    pub prefix: &'static str,
+    pub prefix: std::borrow::Cow<'static, str>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionFacts {
     pub name: Box<str>,
     pub span: Span,
@@ -256,7 +260,7 @@ impl FunctionFacts {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(p.prefix);
+            out.push_str(&p.prefix);
             out.push_str(&p.name);
             if let Some(a) = &p.annotation_text {
                 out.push_str(": ");
@@ -280,7 +284,7 @@ impl FunctionFacts {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClassFacts {
     pub name: Box<str>,
     pub span: Span,
@@ -298,7 +302,7 @@ pub struct ClassFacts {
 }
 
 /// One import statement, for the unresolved-module / unresolved-symbol checks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImportFacts {
     pub level: u32,
     pub module: Box<str>,
@@ -314,7 +318,7 @@ pub struct ImportFacts {
 }
 
 /// An attribute chain read somewhere, to be checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttrRef {
     pub expr: Expr,
     pub guard: GuardId,
@@ -323,7 +327,7 @@ pub struct AttrRef {
 }
 
 /// A name read where no enclosing scope binds it syntactically.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FreeName {
     pub name: Box<str>,
     pub scope: ScopeId,
@@ -333,7 +337,7 @@ pub struct FreeName {
 }
 
 /// A condition that code may stand under, as far as it can be evaluated statically.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Condition {
     /// `sys.version_info <op> (major, minor, …)`.
     Version {
@@ -354,7 +358,7 @@ pub enum Condition {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CmpOp {
     Lt,
     Le,
@@ -365,7 +369,7 @@ pub enum CmpOp {
     StartsWith,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppression {
     /// 0-based row.
     pub row: u32,
@@ -374,14 +378,14 @@ pub struct Suppression {
 }
 
 /// Markers of a module whose namespace is written dynamically.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DynamicModule {
     pub globals_write: bool,
     pub setattr_self: bool,
     pub sys_modules_self: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileFacts {
     pub scopes: Vec<Scope>,
     pub classes: Vec<ClassFacts>,

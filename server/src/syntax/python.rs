@@ -850,7 +850,7 @@ impl<'s> Builder<'s> {
                         annotation: None,
                         annotation_text: None,
                         default_text: None,
-                        prefix: "*",
+                        prefix: "*".into(),
                     });
                     first_positional = false;
                     continue;
@@ -861,7 +861,7 @@ impl<'s> Builder<'s> {
                         annotation: None,
                         annotation_text: None,
                         default_text: None,
-                        prefix: "/",
+                        prefix: "/".into(),
                     });
                     continue;
                 }
@@ -893,7 +893,7 @@ impl<'s> Builder<'s> {
                 annotation: annotation.clone(),
                 annotation_text: p.child_by_field_name("type").map(|t| squash(self.text(t))),
                 default_text,
-                prefix,
+                prefix: prefix.into(),
             });
             self.bind(
                 pname,
