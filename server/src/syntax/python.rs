@@ -11,6 +11,18 @@ use tree_sitter::{Node, Parser};
 
 use super::facts::*;
 
+/// `field!(node, "x")` without the per-call name lookup (a linear
+/// `strncmp` scan inside tree-sitter): each call site resolves its field id once.
+macro_rules! field {
+    ($node:expr, $name:literal) => {{
+        static ID: std::sync::OnceLock<Option<std::num::NonZeroU16>> = std::sync::OnceLock::new();
+        let id = *ID.get_or_init(|| {
+            tree_sitter::Language::from(tree_sitter_python::LANGUAGE).field_id_for_name($name)
+        });
+        id.and_then(|id| $node.child_by_field_id(id.get()))
+    }};
+}
+
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
@@ -340,16 +352,16 @@ impl<'s> Builder<'s> {
             }
             "if_statement" => self.if_statement(n),
             "for_statement" => {
-                if let Some(right) = n.child_by_field_name("right") {
+                if let Some(right) = field!(n, "right") {
                     self.walk_expr(right);
                 }
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = field!(n, "left") {
                     self.bind_target(left, None);
                 }
                 self.children_blocks(n, &["body", "alternative"]);
             }
             "while_statement" => {
-                if let Some(c) = n.child_by_field_name("condition") {
+                if let Some(c) = field!(n, "condition") {
                     self.walk_expr(c);
                 }
                 self.children_blocks(n, &["body", "alternative"]);
@@ -408,7 +420,7 @@ impl<'s> Builder<'s> {
                 }
             }
             "type_alias_statement" => {
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = field!(n, "left") {
                     if let Some(id) = first_identifier(left) {
                         let name = self.text(id);
                         self.bind(name, BindingKind::Other, id);
@@ -441,7 +453,7 @@ impl<'s> Builder<'s> {
                 }
             }
             "attribute" => {
-                if let Some(obj) = c.child_by_field_name("object") {
+                if let Some(obj) = field!(c, "object") {
                     self.walk_expr(obj);
                 }
             }
@@ -457,7 +469,7 @@ impl<'s> Builder<'s> {
                 match c.kind() {
                     "block" => self.block(c),
                     "else_clause" => {
-                        if let Some(b) = c.child_by_field_name("body") {
+                        if let Some(b) = field!(c, "body") {
                             self.block(b)
                         }
                     }
@@ -535,10 +547,7 @@ impl<'s> Builder<'s> {
                     );
                 }
                 "aliased_import" => {
-                    let (Some(name), Some(alias)) = (
-                        c.child_by_field_name("name"),
-                        c.child_by_field_name("alias"),
-                    ) else {
+                    let (Some(name), Some(alias)) = (field!(c, "name"), field!(c, "alias")) else {
                         continue;
                     };
                     let module = self.text(name).to_string();
@@ -579,7 +588,7 @@ impl<'s> Builder<'s> {
     }
 
     fn import_from(&mut self, n: Node) {
-        let Some(module_node) = n.child_by_field_name("module_name") else {
+        let Some(module_node) = field!(n, "module_name") else {
             return;
         };
         let (level, module) = if module_node.kind() == "relative_import" {
@@ -617,10 +626,7 @@ impl<'s> Builder<'s> {
                     );
                 }
                 (Some("name"), "aliased_import") => {
-                    let (Some(name), Some(alias)) = (
-                        c.child_by_field_name("name"),
-                        c.child_by_field_name("alias"),
-                    ) else {
+                    let (Some(name), Some(alias)) = (field!(c, "name"), field!(c, "alias")) else {
                         continue;
                     };
                     let name_text = self.text(name).to_string();
@@ -672,7 +678,7 @@ impl<'s> Builder<'s> {
                 self.comment(c);
             }
         }
-        if let Some(def) = n.child_by_field_name("definition") {
+        if let Some(def) = field!(n, "definition") {
             match def.kind() {
                 "class_definition" => self.class_def(def, &decorators),
                 "function_definition" => self.function_def(def, &decorators),
@@ -682,18 +688,18 @@ impl<'s> Builder<'s> {
     }
 
     fn class_def(&mut self, n: Node, decorators: &[String]) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = field!(n, "name") else {
             return;
         };
         let name = self.text(name_node);
         let mut bases = Vec::new();
         let mut metaclass = None;
-        if let Some(args) = n.child_by_field_name("superclasses") {
+        if let Some(args) = field!(n, "superclasses") {
             for a in named_children(args) {
                 match a.kind() {
                     "keyword_argument" => {
-                        let key = a.child_by_field_name("name").map(|k| self.text(k));
-                        if let Some(v) = a.child_by_field_name("value") {
+                        let key = field!(a, "name").map(|k| self.text(k));
+                        if let Some(v) = field!(a, "value") {
                             let e = self.walk_expr(v);
                             if key == Some("metaclass") {
                                 metaclass = Some(e);
@@ -712,9 +718,7 @@ impl<'s> Builder<'s> {
         let class_id = self.facts.classes.len() as ClassId;
         let parent_scope = self.scope;
         let scope = self.push_scope(ScopeKind::Class(class_id));
-        let doc = n
-            .child_by_field_name("body")
-            .and_then(|b| self.docstring(b));
+        let doc = field!(n, "body").and_then(|b| self.docstring(b));
         self.facts.classes.push(ClassFacts {
             name: name.into(),
             span: span(name_node),
@@ -730,10 +734,10 @@ impl<'s> Builder<'s> {
         self.bind(name, BindingKind::Class(class_id), name_node);
         let saved = self.scope;
         self.scope = scope;
-        if let Some(tp) = n.child_by_field_name("type_parameters") {
+        if let Some(tp) = field!(n, "type_parameters") {
             self.bind_type_params(tp);
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = field!(n, "body") {
             self.block(body);
         }
         self.scope = saved;
@@ -756,7 +760,7 @@ impl<'s> Builder<'s> {
     }
 
     fn function_def(&mut self, n: Node, decorators: &[String]) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = field!(n, "name") else {
             return;
         };
         let name = self.text(name_node);
@@ -771,12 +775,10 @@ impl<'s> Builder<'s> {
 
         // Defaults and annotations are evaluated in the enclosing scope.
         let mut raw_params: Vec<(Node, Option<Expr>, &'static str)> = Vec::new();
-        if let Some(params) = n.child_by_field_name("parameters") {
+        if let Some(params) = field!(n, "parameters") {
             for p in named_children(params) {
-                let annotation = p
-                    .child_by_field_name("type")
-                    .map(|t| self.annotation_expr(t));
-                if let Some(v) = p.child_by_field_name("value") {
+                let annotation = field!(p, "type").map(|t| self.annotation_expr(t));
+                if let Some(v) = field!(p, "value") {
                     self.walk_expr(v);
                 }
                 let prefix = match p.kind() {
@@ -795,17 +797,11 @@ impl<'s> Builder<'s> {
                 raw_params.push((p, annotation, prefix));
             }
         }
-        let returns = n
-            .child_by_field_name("return_type")
-            .map(|t| self.annotation_expr(t));
-        let returns_text = n
-            .child_by_field_name("return_type")
-            .map(|t| squash(self.text(t)));
+        let returns = field!(n, "return_type").map(|t| self.annotation_expr(t));
+        let returns_text = field!(n, "return_type").map(|t| squash(self.text(t)));
 
         let scope = self.push_scope(ScopeKind::Function(func_id));
-        let doc = n
-            .child_by_field_name("body")
-            .and_then(|b| self.docstring(b));
+        let doc = field!(n, "body").and_then(|b| self.docstring(b));
         let is_static = decorators.iter().any(|d| d.ends_with("staticmethod"));
         let is_classmethod = decorators.iter().any(|d| d.ends_with("classmethod"))
             || matches!(name, "__new__" | "__init_subclass__" | "__class_getitem__");
@@ -829,7 +825,7 @@ impl<'s> Builder<'s> {
 
         let saved = self.scope;
         self.scope = scope;
-        if let Some(tp) = n.child_by_field_name("type_parameters") {
+        if let Some(tp) = field!(n, "type_parameters") {
             self.bind_type_params(tp);
         }
         let mut params = Vec::new();
@@ -841,8 +837,8 @@ impl<'s> Builder<'s> {
                     (first_identifier(p), None)
                 }
                 "default_parameter" | "typed_default_parameter" => (
-                    p.child_by_field_name("name"),
-                    p.child_by_field_name("value").map(|v| squash(self.text(v))),
+                    field!(p, "name"),
+                    field!(p, "value").map(|v| squash(self.text(v))),
                 ),
                 "keyword_separator" => {
                     params.push(Param {
@@ -891,7 +887,7 @@ impl<'s> Builder<'s> {
             params.push(Param {
                 name: pname.into(),
                 annotation: annotation.clone(),
-                annotation_text: p.child_by_field_name("type").map(|t| squash(self.text(t))),
+                annotation_text: field!(p, "type").map(|t| squash(self.text(t))),
                 default_text,
                 prefix: prefix.into(),
             });
@@ -906,7 +902,7 @@ impl<'s> Builder<'s> {
             );
         }
         self.facts.functions[func_id as usize].params = params;
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = field!(n, "body") {
             self.block(body);
             if name == "__getattr__" && class.is_none() && parent_scope == MODULE_SCOPE {
                 let literals = self.getattr_literals(body);
@@ -933,10 +929,10 @@ impl<'s> Builder<'s> {
             match s.kind() {
                 "expression_statement" if self.docstring_like(*s) => continue,
                 "if_statement" => {
-                    if s.child_by_field_name("alternative").is_some() {
+                    if field!(s, "alternative").is_some() {
                         return None;
                     }
-                    let cond = s.child_by_field_name("condition")?;
+                    let cond = field!(s, "condition")?;
                     names.extend(self.name_comparison_literals(cond)?);
                 }
                 _ => return None,
@@ -983,8 +979,8 @@ impl<'s> Builder<'s> {
                 }
             }
             "boolean_operator" => {
-                let l = cond.child_by_field_name("left")?;
-                let r = cond.child_by_field_name("right")?;
+                let l = field!(cond, "left")?;
+                let r = field!(cond, "right")?;
                 let mut out = self.name_comparison_literals(l)?;
                 out.extend(self.name_comparison_literals(r)?);
                 Some(out)
@@ -1075,14 +1071,14 @@ impl<'s> Builder<'s> {
     }
 
     fn assignment(&mut self, n: Node) {
-        let left = n.child_by_field_name("left");
-        let right = n.child_by_field_name("right");
-        let ty = n.child_by_field_name("type");
+        let left = field!(n, "left");
+        let right = field!(n, "right");
+        let ty = field!(n, "type");
         let value = right.map(|r| {
             if r.kind() == "assignment" {
                 // a = b = value: the inner assignment binds b; a gets the same value.
                 self.assignment(r);
-                r.child_by_field_name("right")
+                field!(r, "right")
                     .map(|v| self.expr_no_ref(v))
                     .unwrap_or(Expr::Unknown)
             } else {
@@ -1116,13 +1112,13 @@ impl<'s> Builder<'s> {
     }
 
     fn sys_modules_assignment(&mut self, left: Node, value: Option<&Expr>) {
-        let Some(obj) = left.child_by_field_name("value") else {
+        let Some(obj) = field!(left, "value") else {
             return;
         };
         if self.text(obj) != "sys.modules" {
             return;
         }
-        let Some(key) = left.child_by_field_name("subscript") else {
+        let Some(key) = field!(left, "subscript") else {
             return;
         };
         if self.text(key) == "__name__" {
@@ -1133,8 +1129,8 @@ impl<'s> Builder<'s> {
     }
 
     fn augmented(&mut self, n: Node) {
-        let left = n.child_by_field_name("left");
-        if let Some(r) = n.child_by_field_name("right") {
+        let left = field!(n, "left");
+        if let Some(r) = field!(n, "right") {
             let is_all = self.scope == MODULE_SCOPE
                 && left.is_some_and(|l| l.kind() == "identifier" && self.text(l) == "__all__");
             if is_all {
@@ -1172,8 +1168,8 @@ impl<'s> Builder<'s> {
                 .map(|c| self.string_literal(c))
                 .collect(),
             "binary_operator" => {
-                let mut l = self.string_list(n.child_by_field_name("left")?)?;
-                l.extend(self.string_list(n.child_by_field_name("right")?)?);
+                let mut l = self.string_list(field!(n, "left")?)?;
+                l.extend(self.string_list(field!(n, "right")?)?);
                 Some(l)
             }
             "parenthesized_expression" => self.string_list(n.named_child(0)?),
@@ -1217,7 +1213,7 @@ impl<'s> Builder<'s> {
             }
             "attribute" => self.attribute_store(target, value),
             "subscript" => {
-                if let Some(v) = target.child_by_field_name("value") {
+                if let Some(v) = field!(target, "value") {
                     let e = self.walk_expr(v);
                     if let Expr::Call { func } = &e {
                         if func.dotted().as_deref() == Some("globals") {
@@ -1225,7 +1221,7 @@ impl<'s> Builder<'s> {
                         }
                     }
                 }
-                if let Some(s) = target.child_by_field_name("subscript") {
+                if let Some(s) = field!(target, "subscript") {
                     self.walk_expr(s);
                 }
             }
@@ -1238,10 +1234,8 @@ impl<'s> Builder<'s> {
 
     /// `obj.attr = value`: records `self.x` members; checks the base chain only.
     fn attribute_store(&mut self, target: Node, value: Option<Expr>) {
-        let (Some(obj), Some(attr)) = (
-            target.child_by_field_name("object"),
-            target.child_by_field_name("attribute"),
-        ) else {
+        let (Some(obj), Some(attr)) = (field!(target, "object"), field!(target, "attribute"))
+        else {
             return;
         };
         let attr_name = self.text(attr);
@@ -1307,18 +1301,14 @@ impl<'s> Builder<'s> {
 
     fn if_statement(&mut self, n: Node) {
         let mut conditions: Vec<Condition> = Vec::new();
-        let cond_node = n.child_by_field_name("condition");
+        let cond_node = field!(n, "condition");
         let cond = cond_node
             .map(|c| {
                 self.walk_expr(c);
                 self.condition(c)
             })
             .unwrap_or(Condition::Unknown);
-        self.guarded_block(
-            &conditions,
-            cond.clone(),
-            n.child_by_field_name("consequence"),
-        );
+        self.guarded_block(&conditions, cond.clone(), field!(n, "consequence"));
         conditions.push(cond);
         let mut cursor = n.walk();
         let alternatives: Vec<Node> = n
@@ -1327,18 +1317,13 @@ impl<'s> Builder<'s> {
         for alt in alternatives {
             match alt.kind() {
                 "elif_clause" => {
-                    let c = alt
-                        .child_by_field_name("condition")
+                    let c = field!(alt, "condition")
                         .map(|c| {
                             self.walk_expr(c);
                             self.condition(c)
                         })
                         .unwrap_or(Condition::Unknown);
-                    self.guarded_block(
-                        &conditions,
-                        c.clone(),
-                        alt.child_by_field_name("consequence"),
-                    );
+                    self.guarded_block(&conditions, c.clone(), field!(alt, "consequence"));
                     conditions.push(c);
                 }
                 "else_clause" => {
@@ -1348,7 +1333,7 @@ impl<'s> Builder<'s> {
                         .collect();
                     let all = Condition::And(negated);
                     let saved = self.enter_guard(all, true);
-                    if let Some(b) = alt.child_by_field_name("body") {
+                    if let Some(b) = field!(alt, "body") {
                         self.block(b);
                     }
                     self.leave_guard(saved);
@@ -1389,21 +1374,14 @@ impl<'s> Builder<'s> {
                 .named_child(0)
                 .map(|c| self.condition(c))
                 .unwrap_or(Condition::Unknown),
-            "not_operator" => n
-                .child_by_field_name("argument")
+            "not_operator" => field!(n, "argument")
                 .map(|c| Condition::Not(Box::new(self.condition(c))))
                 .unwrap_or(Condition::Unknown),
             "boolean_operator" => {
-                let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (field!(n, "left"), field!(n, "right")) else {
                     return Condition::Unknown;
                 };
-                let op = n
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or("");
+                let op = field!(n, "operator").map(|o| self.text(o)).unwrap_or("");
                 let parts = vec![self.condition(l), self.condition(r)];
                 if op == "and" {
                     Condition::And(parts)
@@ -1421,10 +1399,9 @@ impl<'s> Builder<'s> {
             }
             "call" => {
                 // sys.platform.startswith("linux")
-                let func = n.child_by_field_name("function").map(|f| self.text(f));
+                let func = field!(n, "function").map(|f| self.text(f));
                 if func == Some("sys.platform.startswith") {
-                    let arg = n
-                        .child_by_field_name("arguments")
+                    let arg = field!(n, "arguments")
                         .and_then(|a| a.named_child(0))
                         .and_then(|a| self.string_literal(a));
                     if let Some(value) = arg {
@@ -1469,7 +1446,7 @@ impl<'s> Builder<'s> {
             return Condition::Main;
         }
         let lhs_sub = if parts[0].kind() == "subscript" {
-            parts[0].child_by_field_name("value").map(|v| self.text(v))
+            field!(parts[0], "value").map(|v| self.text(v))
         } else {
             None
         };
@@ -1539,7 +1516,7 @@ impl<'s> Builder<'s> {
         self.try_import += inc(catches_import);
         self.try_attr += inc(catches_attr);
         self.try_name += inc(catches_name);
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = field!(n, "body") {
             self.block(body);
         }
         self.try_attr -= inc(catches_attr);
@@ -1549,7 +1526,7 @@ impl<'s> Builder<'s> {
             match c.kind() {
                 "except_clause" | "except_group_clause" => self.except_clause(c),
                 "else_clause" => {
-                    if let Some(b) = c.child_by_field_name("body") {
+                    if let Some(b) = field!(c, "body") {
                         self.block(b);
                     }
                 }
@@ -1574,7 +1551,7 @@ impl<'s> Builder<'s> {
                 "as_pattern" => {
                     let value = part.named_child(0);
                     let expr = value.map(|v| self.walk_expr(v)).unwrap_or(Expr::Unknown);
-                    if let Some(alias) = part.child_by_field_name("alias") {
+                    if let Some(alias) = field!(part, "alias") {
                         if let Some(id) = first_identifier(alias) {
                             let name = self.text(id);
                             self.bind(name, BindingKind::Except(expr), id);
@@ -1597,7 +1574,7 @@ impl<'s> Builder<'s> {
                         if item.kind() != "with_item" {
                             continue;
                         }
-                        let Some(value) = item.child_by_field_name("value") else {
+                        let Some(value) = field!(item, "value") else {
                             continue;
                         };
                         if value.kind() == "as_pattern" {
@@ -1605,7 +1582,7 @@ impl<'s> Builder<'s> {
                                 .named_child(0)
                                 .map(|v| self.walk_expr(v))
                                 .unwrap_or(Expr::Unknown);
-                            if let Some(alias) = value.child_by_field_name("alias") {
+                            if let Some(alias) = field!(value, "alias") {
                                 match alias.named_child(0) {
                                     Some(id) if id.kind() == "identifier" => {
                                         let name = self.text(id);
@@ -1628,7 +1605,7 @@ impl<'s> Builder<'s> {
     }
 
     fn match_statement(&mut self, n: Node) {
-        if let Some(subject) = n.child_by_field_name("subject") {
+        if let Some(subject) = field!(n, "subject") {
             self.walk_expr(subject);
             if subject.kind() == "identifier" {
                 let name = self.text(subject);
@@ -1637,7 +1614,7 @@ impl<'s> Builder<'s> {
                     .insert(name.into());
             }
         }
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = field!(n, "body") else {
             return;
         };
         for case in named_children(body) {
@@ -1789,11 +1766,10 @@ impl<'s> Builder<'s> {
         match n.kind() {
             "identifier" => self.name_load(n),
             "attribute" => {
-                let base = n
-                    .child_by_field_name("object")
+                let base = field!(n, "object")
                     .map(|o| self.build(o))
                     .unwrap_or(Expr::Unknown);
-                let Some(attr) = n.child_by_field_name("attribute") else {
+                let Some(attr) = field!(n, "attribute") else {
                     return Expr::Unknown;
                 };
                 Expr::Attr {
@@ -1804,9 +1780,9 @@ impl<'s> Builder<'s> {
                 }
             }
             "call" => {
-                let func_node = n.child_by_field_name("function");
+                let func_node = field!(n, "function");
                 let func = func_node.map(|f| self.build(f)).unwrap_or(Expr::Unknown);
-                if let Some(args) = n.child_by_field_name("arguments") {
+                if let Some(args) = field!(n, "arguments") {
                     self.call_arguments(&func, args);
                 }
                 Expr::Call {
@@ -1814,8 +1790,7 @@ impl<'s> Builder<'s> {
                 }
             }
             "subscript" => {
-                let value = n
-                    .child_by_field_name("value")
+                let value = field!(n, "value")
                     .map(|v| self.build(v))
                     .unwrap_or(Expr::Unknown);
                 let mut cursor = n.walk();
@@ -1893,11 +1868,10 @@ impl<'s> Builder<'s> {
                 Expr::Unknown
             }
             "named_expression" => {
-                let value = n
-                    .child_by_field_name("value")
+                let value = field!(n, "value")
                     .map(|v| self.walk_expr(v))
                     .unwrap_or(Expr::Unknown);
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = field!(n, "name") {
                     let target = self.nearest_non_comprehension();
                     let text = self.text(name);
                     let saved = self.scope;
@@ -1908,7 +1882,7 @@ impl<'s> Builder<'s> {
                 value
             }
             "keyword_argument" => {
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = field!(n, "value") {
                     self.walk_expr(v);
                 }
                 Expr::Unknown
@@ -1947,7 +1921,7 @@ impl<'s> Builder<'s> {
                 "string_start" | "string_content" | "string_end" | "escape_sequence"
                 | "type_conversion" | "ellipsis" => {}
                 "keyword_argument" => {
-                    if let Some(v) = c.child_by_field_name("value") {
+                    if let Some(v) = field!(c, "value") {
                         self.walk_expr(v);
                     }
                 }
@@ -2076,7 +2050,7 @@ impl<'s> Builder<'s> {
         // The first iterable is evaluated in the enclosing scope.
         let mut first_iter_done = false;
         if let Some(first_for) = clauses.iter().find(|c| c.kind() == "for_in_clause") {
-            if let Some(right) = first_for.child_by_field_name("right") {
+            if let Some(right) = field!(first_for, "right") {
                 self.walk_expr(right);
                 first_iter_done = true;
             }
@@ -2087,11 +2061,11 @@ impl<'s> Builder<'s> {
         let mut first = true;
         for c in &clauses {
             if c.kind() == "for_in_clause" {
-                if let Some(left) = c.child_by_field_name("left") {
+                if let Some(left) = field!(c, "left") {
                     self.bind_target(left, None);
                 }
                 if !(first && first_iter_done) {
-                    if let Some(right) = c.child_by_field_name("right") {
+                    if let Some(right) = field!(c, "right") {
                         self.walk_expr(right);
                     }
                 }
@@ -2121,10 +2095,10 @@ impl<'s> Builder<'s> {
     }
 
     fn lambda(&mut self, n: Node) {
-        let params = n.child_by_field_name("parameters");
+        let params = field!(n, "parameters");
         if let Some(params) = params {
             for p in named_children(params) {
-                if let Some(v) = p.child_by_field_name("value") {
+                if let Some(v) = field!(p, "value") {
                     self.walk_expr(v);
                 }
             }
@@ -2136,7 +2110,7 @@ impl<'s> Builder<'s> {
             for p in named_children(params) {
                 let id = match p.kind() {
                     "identifier" => Some(p),
-                    "default_parameter" => p.child_by_field_name("name"),
+                    "default_parameter" => field!(p, "name"),
                     _ => first_identifier(p),
                 };
                 if let Some(id) = id {
@@ -2145,7 +2119,7 @@ impl<'s> Builder<'s> {
                 }
             }
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = field!(n, "body") {
             self.walk_expr(body);
         }
         self.scope = saved;
