@@ -11,9 +11,8 @@ use rayon::prelude::*;
 use crate::analysis::{self, eval::SharedCache, Code, Finding, Severity};
 use crate::config::Config;
 use crate::index::facts_cache::{FactsCache, Stamp};
-use crate::index::module_finder::FileKind;
 use crate::index::python_env::{self, EnvRequest, PythonEnv, StdlibDump};
-use crate::index::{module_name_for_path, Index, IndexOptions, Module, Origin};
+use crate::index::{Index, IndexOptions};
 use crate::syntax::facts::FileFacts;
 use crate::syntax::python;
 
@@ -210,7 +209,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     let mut findings: Vec<Reported> = ok_files
         .par_iter()
         .flat_map_iter(|f| {
-            let module = module_for_file(&index, f);
+            let module = index.module_for_file(&f.path, f.facts.clone());
             let found = analysis::check_file(&index, &shared, module);
             if found.is_empty() {
                 return Vec::new();
@@ -404,44 +403,6 @@ fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Vec<P
     extra.sort();
     roots.extend(extra);
     roots
-}
-
-/// The module a checked file defines. When the index resolves the name to
-/// this very file, share that module; otherwise (a script, a shadowed file)
-/// build one for it.
-fn module_for_file(index: &Index, f: &ParsedFile) -> Arc<Module> {
-    let name = module_name_for_path(index.workspace_roots(), &f.path);
-    if let Some(name) = &name {
-        if let Some(m) = index.module(name) {
-            if m.file.as_deref() == Some(f.path.as_path()) {
-                return m;
-            }
-        }
-    }
-    let is_init = f.path.file_stem().is_some_and(|s| s == "__init__");
-    let package_dirs = if is_init {
-        f.path
-            .parent()
-            .map(|p| vec![p.to_path_buf()])
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let kind = if f.path.extension().is_some_and(|e| e == "pyi") {
-        FileKind::Stub
-    } else {
-        FileKind::Source
-    };
-    Arc::new(Module {
-        name: name.unwrap_or_else(|| "__main__".to_string()),
-        file: Some(f.path.clone()),
-        kind,
-        origin: Origin::Workspace,
-        package_dirs,
-        facts: Some(f.facts.clone()),
-        submodules: Default::default(),
-        configured_open: false,
-    })
 }
 
 /// 1-based line and character column of a finding.

@@ -292,6 +292,13 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
                     if *guarded || dunder(attr) {
                         return Ty::Unknown;
                     }
+                    if self_receiver(ctx, base) {
+                        if let Container::Class(class) = &container {
+                            if defined_in_subclass(ev, class, attr) {
+                                return Ty::Unknown;
+                            }
+                        }
+                    }
                     *finding = Some(member_finding(ev, base, attr, *span, &container));
                     Ty::Unknown
                 }
@@ -307,6 +314,60 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
         }
         other => ev.eval(ctx, other),
     }
+}
+
+/// Whether `base` is the `self`/`cls` parameter of a method.
+fn self_receiver(ctx: &Ctx, base: &Expr) -> bool {
+    let Expr::Name { name, scope, .. } = base else {
+        return false;
+    };
+    let facts = ctx.facts();
+    let Some(s) = facts.binding_scope(*scope, name) else {
+        return false;
+    };
+    facts.scope(s).bindings[&**name].iter().any(|b| {
+        matches!(
+            b.kind,
+            BindingKind::Param {
+                role: ParamRole::SelfOf(_) | ParamRole::ClsOf(_),
+                ..
+            }
+        )
+    })
+}
+
+/// The base-class pattern: a method reads `self.x` that only subclasses (or
+/// the classes a mixin is combined with) define. `self` may be any of them,
+/// so when a workspace subclass has the member, nothing is reported.
+fn defined_in_subclass(ev: &Evaluator, class: &types::ClassRef, attr: &str) -> bool {
+    let name = class.name();
+    for (path, facts) in ev.index.workspace_files() {
+        for (id, c) in facts.classes.iter().enumerate() {
+            let derives = c.bases.iter().any(|b| {
+                let b = match b {
+                    Expr::Subscript { value } => value.as_ref(),
+                    other => other,
+                };
+                b.dotted()
+                    .is_some_and(|d| d.rsplit('.').next() == Some(name.as_str()))
+            });
+            if !derives {
+                continue;
+            }
+            let module = ev.index.module_for_file(path, facts.clone());
+            let sub = types::ClassRef::Source {
+                module,
+                id: id as ClassId,
+            };
+            if sub.same(class) {
+                continue;
+            }
+            if !matches!(ev.class_member(&sub, attr, true), Lookup::Missing(_)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Container) -> Finding {

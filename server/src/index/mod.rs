@@ -266,6 +266,45 @@ impl Index {
         Some(Arc::new(facts))
     }
 
+    /// The module a workspace file defines. When the index resolves its name
+    /// to this very file, that module is shared; otherwise (a script, a
+    /// shadowed file) one is built for it.
+    pub fn module_for_file(&self, path: &Path, facts: Arc<FileFacts>) -> Arc<Module> {
+        let name = module_name_for_path(&self.workspace_roots, path);
+        if let Some(name) = &name {
+            if let Some(m) = self.module(name) {
+                if m.file.as_deref() == Some(path) {
+                    return m;
+                }
+            }
+        }
+        let is_init = path.file_stem().is_some_and(|s| s == "__init__");
+        let package_dirs = match (is_init, path.parent()) {
+            (true, Some(dir)) => vec![dir.to_path_buf()],
+            _ => Vec::new(),
+        };
+        let kind = if path.extension().is_some_and(|e| e == "pyi") {
+            FileKind::Stub
+        } else {
+            FileKind::Source
+        };
+        Arc::new(Module {
+            name: name.unwrap_or_else(|| "__main__".to_string()),
+            file: Some(path.to_path_buf()),
+            kind,
+            origin: Origin::Workspace,
+            package_dirs,
+            facts: Some(facts),
+            submodules: Default::default(),
+            configured_open: false,
+        })
+    }
+
+    /// The parsed workspace files (the files being checked).
+    pub fn workspace_files(&self) -> impl Iterator<Item = (&PathBuf, &Arc<FileFacts>)> {
+        self.preparsed.iter()
+    }
+
     /// The module a workspace file defines, by its path under an import root.
     pub fn module_name_for_path(&self, path: &Path) -> Option<String> {
         module_name_for_path(&self.workspace_roots, path)
