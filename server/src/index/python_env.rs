@@ -34,7 +34,7 @@ const DUMP_MARKER: &str = "@@GROUNDED-DUMP@@";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 const DUMP_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bumped whenever the probe/dump scripts or their JSON change, so old cache files are ignored.
-const CACHE_SCHEMA: u32 = 3;
+const CACHE_SCHEMA: u32 = 4;
 const UNTRUSTED: &str = "untrusted workspace: no interpreter is run";
 
 /// Where the chosen interpreter came from.
@@ -313,6 +313,14 @@ fn from_interpreter(
     exe: &Path,
     notes: Vec<String>,
 ) -> Result<PythonEnv, EnvError> {
+    // `venv/bin/python` named directly: the venv is its grandparent.
+    let venv = exe
+        .parent()
+        .and_then(Path::parent)
+        .filter(|d| d.join("pyvenv.cfg").is_file());
+    if let Some(venv) = venv {
+        return from_venv(req, origin, venv, Some(exe), notes);
+    }
     match probe(req, exe) {
         Ok(p) => Ok(env_from_probe(origin, exe, p, notes)),
         Err(ProbeError::Untrusted) => Err(EnvError::NotFound(UNTRUSTED.to_string())),
@@ -342,11 +350,10 @@ fn from_venv(
     };
     if let Some(exe) = own {
         match probe(req, &exe) {
-            Ok(p) => {
-                let mut env = env_from_probe(origin, &exe, p, notes);
-                env.venv = Some(venv.to_path_buf());
-                return Ok(env);
-            }
+            // The probe runs with -S, which skips site's venv detection: the
+            // interpreter reports its base installation, the venv adds its own
+            // site-packages.
+            Ok(p) => return Ok(env_from_venv(origin, venv, &cfg, &exe, p, notes)),
             Err(ProbeError::Untrusted) => untrusted_miss = true,
             Err(ProbeError::Broken(reason)) => notes.push(format!(
                 "venv interpreter {} does not run ({reason}); using its base interpreter",
@@ -1233,8 +1240,13 @@ fn probe(req: &EnvRequest, exe: &Path) -> Result<Probe, ProbeError> {
         return Err(ProbeError::Untrusted);
     }
     let cwd = req.workspace_root.is_dir().then_some(req.workspace_root);
-    let out = run_python(exe, &["-I", "-B", "-c", PROBE_SCRIPT], cwd, PROBE_TIMEOUT)
-        .map_err(ProbeError::Broken)?;
+    let out = run_python(
+        exe,
+        &["-I", "-S", "-B", "-c", PROBE_SCRIPT],
+        cwd,
+        PROBE_TIMEOUT,
+    )
+    .map_err(ProbeError::Broken)?;
     let probe: Probe = parse_marked(&out, PROBE_MARKER).map_err(ProbeError::Broken)?;
     cache_write(req.cache_dir, key.as_ref(), &probe);
     Ok(probe)

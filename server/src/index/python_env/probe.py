@@ -1,4 +1,5 @@
-# Grounded interpreter probe: run as `python -I -B -c <this>`.
+# Grounded interpreter probe: run as `python -I -S -B -c <this>`. -S keeps `site`
+# from running `.pth` import lines, i.e. third-party code, inside the probe.
 # Prints one line "@@GROUNDED-PROBE@@<json>" with the facts Grounded needs.
 # Imports nothing outside the standard library; keep it valid for Python 3.6+.
 import sys
