@@ -131,33 +131,40 @@ impl<'a> Evaluator<'a> {
     // ---------------------------------------------------------------- guards
 
     /// Whether code under this guard runs on the indexed interpreter.
-    pub fn guard_active(&self, facts: &FileFacts, guard: GuardId) -> bool {
-        let Some(conds) = facts.guards.get(guard as usize) else {
+    pub fn guard_active(&self, ctx: &Ctx, guard: GuardId) -> bool {
+        let Some(conds) = ctx.facts().guards.get(guard as usize) else {
             return true;
         };
         conds
             .iter()
-            .all(|(c, expected)| self.condition(c).is_none_or(|v| v == *expected))
+            .all(|(c, expected)| self.condition(ctx, c).is_none_or(|v| v == *expected))
     }
 
     /// Whether code under this guard runs only when a runtime condition holds.
-    pub fn guard_uncertain(&self, facts: &FileFacts, guard: GuardId) -> bool {
-        facts
+    pub fn guard_uncertain(&self, ctx: &Ctx, guard: GuardId) -> bool {
+        ctx.facts()
             .guards
             .get(guard as usize)
-            .is_some_and(|conds| conds.iter().any(|(c, _)| self.condition(c).is_none()))
+            .is_some_and(|conds| conds.iter().any(|(c, _)| self.condition(ctx, c).is_none()))
     }
 
     /// Some(truth) when the condition is decidable for this interpreter.
-    pub fn condition(&self, c: &Condition) -> Option<bool> {
+    pub fn condition(&self, ctx: &Ctx, c: &Condition) -> Option<bool> {
         match c {
             Condition::TypeChecking | Condition::Main => Some(true),
+            // Feature detection: `hasattr(typing, "ReadOnly")` is false on an
+            // interpreter whose (closed) typing module lacks it.
+            Condition::HasAttr { base, attr } => match self.member(&self.eval(ctx, base), attr) {
+                Lookup::Found(_) => Some(true),
+                Lookup::Missing(_) => Some(false),
+                Lookup::Unknown => None,
+            },
             Condition::Unknown => None,
-            Condition::Not(inner) => self.condition(inner).map(|v| !v),
+            Condition::Not(inner) => self.condition(ctx, inner).map(|v| !v),
             Condition::And(parts) => {
                 let mut all = Some(true);
                 for p in parts {
-                    match self.condition(p) {
+                    match self.condition(ctx, p) {
                         Some(false) => return Some(false),
                         None => all = None,
                         Some(true) => {}
@@ -168,7 +175,7 @@ impl<'a> Evaluator<'a> {
             Condition::Or(parts) => {
                 let mut any = Some(false);
                 for p in parts {
-                    match self.condition(p) {
+                    match self.condition(ctx, p) {
                         Some(true) => return Some(true),
                         None => any = None,
                         Some(false) => {}
@@ -309,7 +316,7 @@ impl<'a> Evaluator<'a> {
                 let ctx = Ctx { module: m.clone() };
                 let active: Vec<&Binding> = bindings
                     .iter()
-                    .filter(|b| self.guard_active(facts, b.guard))
+                    .filter(|b| self.guard_active(&ctx, b.guard))
                     .collect();
                 if !active.is_empty() {
                     from_source = Some(self.eval_bindings(&ctx, MODULE_SCOPE, name, &active));
@@ -358,7 +365,7 @@ impl<'a> Evaluator<'a> {
         // Star imports.
         let mut open = false;
         for star in &facts.scope(MODULE_SCOPE).star_imports {
-            if !self.guard_active(facts, star.guard) {
+            if !self.guard_active(&ctx, star.guard) {
                 continue;
             }
             let Some(target_name) = self.absolute_module(&ctx, star.level, &star.module) else {
@@ -500,7 +507,7 @@ impl<'a> Evaluator<'a> {
                     let bindings = &facts.scope(s).bindings[name];
                     let active: Vec<&Binding> = bindings
                         .iter()
-                        .filter(|b| self.guard_active(facts, b.guard))
+                        .filter(|b| self.guard_active(ctx, b.guard))
                         .collect();
                     self.eval_bindings(ctx, s, name, &active)
                 }
@@ -551,6 +558,20 @@ impl<'a> Evaluator<'a> {
         name: &str,
         bindings: &[&Binding],
     ) -> Ty {
+        // `try: from _abc import … except ImportError: from _py_abc import …`:
+        // the fallback only runs when the primary path fails.
+        let primary: Vec<&Binding>;
+        let bindings =
+            if bindings.iter().any(|b| b.in_fallback) && bindings.iter().any(|b| !b.in_fallback) {
+                primary = bindings
+                    .iter()
+                    .copied()
+                    .filter(|b| !b.in_fallback)
+                    .collect();
+                primary.as_slice()
+            } else {
+                bindings
+            };
         match bindings {
             [] => Ty::Unknown,
             [one] => self.eval_binding(ctx, scope, name, one),
@@ -1081,6 +1102,24 @@ impl<'a> Evaluator<'a> {
             }
         }
         if !on_instance {
+            // Methods of the metaclass (`ABCMeta.register`) are attributes of the class.
+            for (k, _) in &mro {
+                let Some(facts) = k.facts() else { continue };
+                let Some(meta) = &facts.metaclass else {
+                    continue;
+                };
+                let ClassRef::Source { module, .. } = k else {
+                    continue;
+                };
+                let ctx = Ctx {
+                    module: module.clone(),
+                };
+                if let Ty::Class(m) = self.eval(&ctx, meta) {
+                    if self.class_member_names(&m).contains(name) {
+                        return Lookup::Found(Ty::Unknown);
+                    }
+                }
+            }
             // Attributes of the class object itself (`mro`, metaclass members).
             if let Some(DumpMember::Class { members }) = self
                 .index

@@ -132,11 +132,11 @@ fn may_report_module(ev: &Evaluator, name: &str) -> bool {
 
 fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
     for imp in &facts.imports {
-        if imp.in_try_import || !ev.guard_active(facts, imp.guard) {
+        if imp.in_try_import || !ev.guard_active(ctx, imp.guard) {
             continue;
         }
         // An import under a runtime condition (`if has_simplejson:`) is optional.
-        let optional = ev.guard_uncertain(facts, imp.guard);
+        let optional = ev.guard_uncertain(ctx, imp.guard);
         let Some(abs) = ev.absolute_module(ctx, imp.level, &imp.module) else {
             continue;
         };
@@ -261,7 +261,7 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
 
 fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
     for r in &facts.attr_refs {
-        if r.in_try_attr || !ev.guard_active(facts, r.guard) {
+        if r.in_try_attr || !ev.guard_active(ctx, r.guard) {
             continue;
         }
         let mut finding = None;
@@ -428,7 +428,7 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
     // A star import we cannot enumerate hides every free name.
     let mut star_modules = Vec::new();
     for star in &module_scope.star_imports {
-        if !ev.guard_active(facts, star.guard) {
+        if !ev.guard_active(ctx, star.guard) {
             continue;
         }
         match ev
@@ -448,7 +448,7 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
         if free.in_try_name
             || builtins.contains(name)
             || implicit_module_name(name)
-            || !ev.guard_active(facts, free.guard)
+            || !ev.guard_active(ctx, free.guard)
         {
             continue;
         }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::syntax::facts::FileFacts;
 
 /// Bump when `FileFacts` or the front end changes what it extracts.
-const SCHEMA: u32 = 1;
+const SCHEMA: u32 = 2;
 
 /// What identifies one version of a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,15 +47,26 @@ pub struct FactsCache {
 
 impl FactsCache {
     /// `cache_root`: Grounded's cache directory; None disables the cache.
+    ///
+    /// Entries are only valid for the build that wrote them (a new front end
+    /// extracts different facts), so the directory is named after this
+    /// executable's size and mtime; other builds' directories are removed.
     pub fn new(cache_root: Option<&Path>) -> FactsCache {
-        FactsCache {
-            dir: cache_root.map(|r| {
-                r.join(format!(
-                    "facts-v{SCHEMA}-{}",
-                    env!("CARGO_PKG_VERSION").replace('.', "_")
-                ))
-            }),
+        let Some(root) = cache_root else {
+            return FactsCache { dir: None };
+        };
+        let dir = root.join(format!("facts-v{SCHEMA}-{:016x}", build_fingerprint()));
+        if !dir.exists() {
+            if let Ok(entries) = fs::read_dir(root) {
+                for e in entries.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.starts_with("facts-v") {
+                        let _ = fs::remove_dir_all(e.path());
+                    }
+                }
+            }
         }
+        FactsCache { dir: Some(dir) }
     }
 
     pub fn disabled() -> FactsCache {
@@ -110,6 +121,21 @@ impl FactsCache {
             let _ = fs::remove_file(&tmp);
         }
     }
+}
+
+/// Identifies the running build of Grounded.
+fn build_fingerprint() -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    if let Some(stamp) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| fs::metadata(exe).ok())
+        .and_then(|m| Stamp::of(&m))
+    {
+        stamp.size.hash(&mut h);
+        stamp.mtime_ns.hash(&mut h);
+    }
+    h.finish()
 }
 
 #[derive(Serialize)]

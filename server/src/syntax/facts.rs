@@ -151,6 +151,8 @@ pub struct Binding {
     pub guard: GuardId,
     /// Inside `try:` (or its handlers) that catches ImportError.
     pub in_try_import: bool,
+    /// Inside the `except ImportError:` handler itself: the fallback path.
+    pub in_fallback: bool,
     pub span: Span,
 }
 
@@ -352,6 +354,11 @@ pub enum Condition {
     TypeChecking,
     /// `__name__ == "__main__"`: true when the file runs as a script.
     Main,
+    /// `hasattr(base, "attr")` where base is a dotted name.
+    HasAttr {
+        base: Expr,
+        attr: String,
+    },
     Not(Box<Condition>),
     And(Vec<Condition>),
     Or(Vec<Condition>),

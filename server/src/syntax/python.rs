@@ -97,6 +97,8 @@ struct Builder<'s> {
     guard_ids: BTreeMap<String, GuardId>,
     current_guard: GuardId,
     try_import: u32,
+    /// Depth of `except ImportError:` handlers being walked.
+    fallback: u32,
     try_attr: u32,
     try_name: u32,
     type_checking: u32,
@@ -160,6 +162,7 @@ impl<'s> Builder<'s> {
             guard_ids: BTreeMap::new(),
             current_guard: 0,
             try_import: 0,
+            fallback: 0,
             try_attr: 0,
             try_name: 0,
             type_checking: 0,
@@ -192,6 +195,7 @@ impl<'s> Builder<'s> {
             kind,
             guard: self.current_guard,
             in_try_import: self.try_import > 0,
+            in_fallback: self.fallback > 0,
             span: span(at),
         };
         self.facts.scopes[scope as usize]
@@ -399,6 +403,7 @@ impl<'s> Builder<'s> {
                                 kind: BindingKind::Other,
                                 guard: 0,
                                 in_try_import: false,
+                                in_fallback: false,
                                 span: Span {
                                     start_row: u32::MAX,
                                     end_row: target,
@@ -1400,6 +1405,20 @@ impl<'s> Builder<'s> {
             "call" => {
                 // sys.platform.startswith("linux")
                 let func = field!(n, "function").map(|f| self.text(f));
+                if func == Some("hasattr") {
+                    let args: Vec<Node> = field!(n, "arguments")
+                        .map(named_children)
+                        .unwrap_or_default();
+                    if let [base, attr] = args.as_slice() {
+                        let dotted = matches!(base.kind(), "identifier" | "attribute");
+                        if let (true, Some(attr)) = (dotted, self.string_literal(*attr)) {
+                            let base = self.dotted_from_string(&squash(self.text(*base)), *base);
+                            if !matches!(base, Expr::Unknown) {
+                                return Condition::HasAttr { base, attr };
+                            }
+                        }
+                    }
+                }
                 if func == Some("sys.platform.startswith") {
                     let arg = field!(n, "arguments")
                         .and_then(|a| a.named_child(0))
@@ -1418,50 +1437,81 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// `sys.version_info >= (3, 11)`, `(3, 8) <= sys.version_info < (3, 12)`,
+    /// `sys.version_info[0] == 3`, `sys.platform == "win32"`, `__name__ == "__main__"`.
     fn comparison_condition(&self, n: Node) -> Condition {
-        let parts = named_children(n);
-        if parts.len() != 2 {
-            return Condition::Unknown;
-        }
-        let op_text = {
+        let operands = named_children(n);
+        let ops: Vec<&str> = {
             let mut cursor = n.walk();
-            let ops: Vec<&str> = n
+            let ops = n
                 .children(&mut cursor)
                 .filter(|c| !c.is_named())
                 .map(|c| self.text(c))
                 .collect();
-            ops.join(" ")
+            ops
         };
-        let op = match op_text.as_str() {
-            "<" => CmpOp::Lt,
-            "<=" => CmpOp::Le,
-            ">" => CmpOp::Gt,
-            ">=" => CmpOp::Ge,
-            "==" => CmpOp::Eq,
-            "!=" => CmpOp::Ne,
-            _ => return Condition::Unknown,
-        };
-        let lhs = self.text(parts[0]);
-        if lhs == "__name__" && matches!(op, CmpOp::Eq) {
-            return Condition::Main;
+        if operands.len() < 2 || ops.len() != operands.len() - 1 {
+            return Condition::Unknown;
         }
-        let lhs_sub = if parts[0].kind() == "subscript" {
-            field!(parts[0], "value").map(|v| self.text(v))
+        let mut parts = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
+            let op = match *op {
+                "<" => CmpOp::Lt,
+                "<=" => CmpOp::Le,
+                ">" => CmpOp::Gt,
+                ">=" => CmpOp::Ge,
+                "==" => CmpOp::Eq,
+                "!=" => CmpOp::Ne,
+                _ => return Condition::Unknown,
+            };
+            parts.push(self.comparison_pair(operands[i], op, operands[i + 1]));
+        }
+        if parts.len() == 1 {
+            parts.pop().unwrap_or(Condition::Unknown)
         } else {
-            None
+            Condition::And(parts)
+        }
+    }
+
+    fn comparison_pair(&self, left: Node, op: CmpOp, right: Node) -> Condition {
+        if let Some(c) = self.oriented_comparison(left, op, right) {
+            return c;
+        }
+        // `(3, 8) <= sys.version_info`: the same test read from the other side.
+        let flipped = match op {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
         };
-        if lhs == "sys.version_info" || lhs_sub == Some("sys.version_info") {
-            if let Some(version) = self.version_tuple(parts[1]) {
-                // sys.version_info[0] >= 3 compares the major version only.
-                return Condition::Version { op, version };
-            }
+        self.oriented_comparison(right, flipped, left)
+            .unwrap_or(Condition::Unknown)
+    }
+
+    fn oriented_comparison(&self, subject: Node, op: CmpOp, value: Node) -> Option<Condition> {
+        let text = self.text(subject);
+        if text == "__name__" && matches!(op, CmpOp::Eq) {
+            return Some(Condition::Main);
         }
-        if lhs == "sys.platform" && matches!(op, CmpOp::Eq | CmpOp::Ne) {
-            if let Some(value) = self.string_literal(parts[1]) {
-                return Condition::Platform { op, value };
-            }
+        let version_subject = text == "sys.version_info"
+            || (subject.kind() == "subscript"
+                && field!(subject, "value").is_some_and(|v| self.text(v) == "sys.version_info")
+                && field!(subject, "subscript").is_some_and(|s| {
+                    // [0] is the major version; [:N] a prefix. Other indexes are unknown.
+                    s.kind() == "slice" || self.text(s) == "0"
+                }));
+        if version_subject {
+            return self
+                .version_tuple(value)
+                .map(|version| Condition::Version { op, version });
         }
-        Condition::Unknown
+        if text == "sys.platform" && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            return self
+                .string_literal(value)
+                .map(|value| Condition::Platform { op, value });
+        }
+        None
     }
 
     fn version_tuple(&self, n: Node) -> Option<Vec<u32>> {
@@ -1524,7 +1574,11 @@ impl<'s> Builder<'s> {
         // Handlers of an ImportError try are the fallbacks: still guarded.
         for c in named_children(n) {
             match c.kind() {
-                "except_clause" | "except_group_clause" => self.except_clause(c),
+                "except_clause" | "except_group_clause" => {
+                    self.fallback += inc(catches_import);
+                    self.except_clause(c);
+                    self.fallback -= inc(catches_import);
+                }
                 "else_clause" => {
                     if let Some(b) = field!(c, "body") {
                         self.block(b);
