@@ -292,6 +292,11 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
                     if *guarded || dunder(attr) {
                         return Ty::Unknown;
                     }
+                    if let Container::Class(class) = &container {
+                        if assigned_from_outside(ev, class, attr) {
+                            return Ty::Unknown;
+                        }
+                    }
                     if self_receiver(ctx, base) {
                         if let Container::Class(class) = &container {
                             if defined_in_subclass(ev, class, attr) {
@@ -314,6 +319,28 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
         }
         other => ev.eval(ctx, other),
     }
+}
+
+/// `obj.attr = …` somewhere in the workspace or in the class's own module,
+/// on an object that is not `self`: instances may carry `attr` without their
+/// class declaring it (`value.configurator = self`).
+fn assigned_from_outside(ev: &Evaluator, class: &types::ClassRef, attr: &str) -> bool {
+    if class
+        .facts_file()
+        .is_some_and(|f| f.foreign_attr_stores.contains(attr))
+    {
+        return true;
+    }
+    // A workspace class may be given attributes by any workspace file; a
+    // library class only by its own module (workspace code setting `x.foo`
+    // says nothing about `requests.Session`).
+    let workspace_class = matches!(class, types::ClassRef::Source { module, .. }
+        if module.origin == crate::index::Origin::Workspace);
+    workspace_class
+        && ev
+            .index
+            .workspace_files()
+            .any(|(_, f)| f.foreign_attr_stores.contains(attr))
 }
 
 /// Whether `base` is the `self`/`cls` parameter of a method.
@@ -453,6 +480,15 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
             continue;
         }
         if scope_chain_dynamic(facts, free.scope) {
+            continue;
+        }
+        // In a package's `__init__`, `from .sub import x` also binds `sub`.
+        if ctx.module.is_package()
+            && facts
+                .imports
+                .iter()
+                .any(|i| i.level == 1 && i.module.split('.').next() == Some(name))
+        {
             continue;
         }
         let from_star = star_modules

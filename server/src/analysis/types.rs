@@ -34,6 +34,14 @@ impl ClassRef {
         }
     }
 
+    /// The facts of the file that defines the class.
+    pub fn facts_file(&self) -> Option<&crate::syntax::facts::FileFacts> {
+        match self {
+            ClassRef::Source { module, .. } => module.facts.as_deref(),
+            ClassRef::Dump { .. } => None,
+        }
+    }
+
     pub fn name(&self) -> String {
         match self {
             ClassRef::Source { module, id } => module

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::syntax::facts::FileFacts;
 
 /// Bump when `FileFacts` or the front end changes what it extracts.
-const SCHEMA: u32 = 2;
+const SCHEMA: u32 = 3;
 
 /// What identifies one version of a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

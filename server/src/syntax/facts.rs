@@ -408,6 +408,9 @@ pub struct FileFacts {
     /// `sys.modules["a.b"] = expr`: module aliases registered by this module.
     pub sys_modules_aliases: Vec<(String, Expr)>,
     pub suppressions: Vec<Suppression>,
+    /// Attribute names this file assigns on objects other than `self`/`cls`
+    /// (`policy._now = …`): some class gets them from outside its body.
+    pub foreign_attr_stores: BTreeSet<Box<str>>,
     pub doc: Option<String>,
     /// Number of syntax error nodes; facts are still extracted from what parsed.
     pub syntax_errors: u32,

@@ -153,6 +153,7 @@ impl<'s> Builder<'s> {
                 dynamic: DynamicModule::default(),
                 sys_modules_aliases: Vec::new(),
                 suppressions: Vec::new(),
+                foreign_attr_stores: BTreeSet::new(),
                 doc: None,
                 syntax_errors: 0,
                 first_error: None,
@@ -1273,6 +1274,8 @@ impl<'s> Builder<'s> {
                     .push(value.unwrap_or(Expr::Unknown));
             }
         }
+        // `other.attr = v`: objects of some class get `attr` from outside.
+        self.facts.foreign_attr_stores.insert(attr_name.into());
         // The base must exist; the attribute itself is being created.
         self.walk_expr(obj);
     }
@@ -1287,6 +1290,11 @@ impl<'s> Builder<'s> {
                 role: ParamRole::SelfOf(c) | ParamRole::ClsOf(c),
                 ..
             } => Some(*c),
+            // `self = super().__new__(cls)` in `__new__`: the instance being built.
+            BindingKind::Assign(Expr::Call { func }) if is_new_call(func) => {
+                let f = self.facts.enclosing_function(scope_id)?;
+                self.facts.functions[f as usize].class
+            }
             _ => None,
         })
     }
@@ -1510,6 +1518,16 @@ impl<'s> Builder<'s> {
             return self
                 .string_literal(value)
                 .map(|value| Condition::Platform { op, value });
+        }
+        // sys.platform[:3] == "win"
+        let platform_prefix = subject.kind() == "subscript"
+            && field!(subject, "value").is_some_and(|v| self.text(v) == "sys.platform")
+            && field!(subject, "subscript").is_some_and(|s| s.kind() == "slice");
+        if platform_prefix && matches!(op, CmpOp::Eq) {
+            return self.string_literal(value).map(|value| Condition::Platform {
+                op: CmpOp::StartsWith,
+                value,
+            });
         }
         None
     }
@@ -1952,6 +1970,25 @@ impl<'s> Builder<'s> {
                 self.walk_children(n);
                 Expr::Unknown
             }
+            "boolean_operator" => {
+                // `sys.platform == "java" and sys.registry…`: the right side
+                // only runs when the left side allows it.
+                let (Some(left), Some(right)) = (field!(n, "left"), field!(n, "right")) else {
+                    self.walk_children(n);
+                    return Expr::Unknown;
+                };
+                self.walk_expr(left);
+                let cond = self.condition(left);
+                let is_and = field!(n, "operator").is_some_and(|o| self.text(o) == "and");
+                if cond == Condition::Unknown {
+                    self.walk_expr(right);
+                } else {
+                    let saved = self.enter_guard(cond, is_and);
+                    self.walk_expr(right);
+                    self.leave_guard(saved);
+                }
+                Expr::Unknown
+            }
             "ERROR" => {
                 self.note_error(n);
                 self.walk_children(n);
@@ -2193,6 +2230,11 @@ fn first_identifier(n: Node) -> Option<Node> {
         }
     });
     found
+}
+
+/// `X.__new__`, `super().__new__`, `object.__new__`.
+fn is_new_call(func: &Expr) -> bool {
+    matches!(func, Expr::Attr { attr, .. } if &**attr == "__new__")
 }
 
 fn contains_attr(e: &Expr) -> bool {
