@@ -813,6 +813,7 @@ impl<'a> Evaluator<'a> {
             }
             Ty::Function(func) => self.return_type(func, None),
             Ty::BoundMethod(func, recv) => self.return_type(func, Some(recv)),
+            Ty::Known { ret, receiver } => self.known_type(ret, Some(receiver), None),
             _ => Ty::Unknown,
         }
     }
@@ -842,14 +843,29 @@ impl<'a> Evaluator<'a> {
                 .facts
                 .as_ref()
                 .and_then(|mf| mf.classes.get(c as usize))
-                .map(|cf| format!("{}.{}.{}", f.module.name, cf.name, facts.name)),
-            None => Some(format!("{}.{}", f.module.name, facts.name)),
+                .map(|cf| {
+                    format!(
+                        "{}.{}.{}",
+                        super::known_returns::public_module(&f.module.name),
+                        cf.name,
+                        facts.name
+                    )
+                }),
+            None => Some(format!(
+                "{}.{}",
+                super::known_returns::public_module(&f.module.name),
+                facts.name
+            )),
         };
         let known = qualified
             .as_deref()
             .and_then(super::known_returns::known_return);
         let result = if let Some(known) = known {
-            self.known_type(known, receiver, f)
+            let own = facts.class.map(|c| ClassRef::Source {
+                module: f.module.clone(),
+                id: c,
+            });
+            self.known_type(known, receiver, own)
         } else if let Some(ann) = &facts.returns {
             self.annotation_type(&ctx, ann)
         } else if facts.returns_text.is_some() || facts.return_exprs.is_empty() {
@@ -880,15 +896,11 @@ impl<'a> Evaluator<'a> {
         result
     }
 
-    fn known_type(&self, spec: &str, receiver: Option<&ClassRef>, f: &FuncRef) -> Ty {
+    fn known_type(&self, spec: &str, receiver: Option<&ClassRef>, own: Option<ClassRef>) -> Ty {
         if spec == "Self" {
             if let Some(r) = receiver {
                 return Ty::Instance(r.clone());
             }
-            let own = f.facts().and_then(|ff| ff.class).map(|c| ClassRef::Source {
-                module: f.module.clone(),
-                id: c,
-            });
             return own.map(Ty::Instance).unwrap_or(Ty::Unknown);
         }
         let Some((module, class)) = spec.rsplit_once('.') else {
@@ -978,19 +990,22 @@ impl<'a> Evaluator<'a> {
                         other => other.dotted().unwrap_or_default(),
                     };
                     let last = dotted.rsplit('.').next().unwrap_or("");
+                    // typing.NamedTuple / TypedDict make tuple / dict subclasses,
+                    // whatever they are in this version's typing.py.
+                    let special = match last {
+                        "NamedTuple" => Some("tuple"),
+                        "TypedDict" => Some("dict"),
+                        _ => None,
+                    };
+                    if let Some(builtin) = special {
+                        match self.builtin(builtin) {
+                            Ty::Class(t) => self.collect_mro(&t, out, depth + 1),
+                            _ => open = true,
+                        }
+                        continue;
+                    }
                     match self.eval(&ctx, base_expr) {
                         Ty::Class(b) => self.collect_mro(&b, out, depth + 1),
-                        _ if last == "NamedTuple" => {
-                            // typing.NamedTuple is a function that makes a tuple subclass.
-                            if let Ty::Class(t) = self.builtin("tuple") {
-                                self.collect_mro(&t, out, depth + 1);
-                            }
-                        }
-                        _ if last == "TypedDict" => {
-                            if let Ty::Class(t) = self.builtin("dict") {
-                                self.collect_mro(&t, out, depth + 1);
-                            }
-                        }
                         _ => open = true,
                     }
                 }
@@ -1051,7 +1066,19 @@ impl<'a> Evaluator<'a> {
                         .and_then(|d| d.members.get(cname))
                     {
                         if members.iter().any(|m| m == name) {
-                            return Lookup::Found(Ty::Unknown);
+                            let qualified = format!(
+                                "{}.{cname}.{name}",
+                                super::known_returns::public_module(module)
+                            );
+                            return Lookup::Found(
+                                match super::known_returns::known_return(&qualified) {
+                                    Some(ret) => Ty::Known {
+                                        ret,
+                                        receiver: c.clone(),
+                                    },
+                                    None => Ty::Unknown,
+                                },
+                            );
                         }
                         // A compiled type whose instances carry a `__dict__`
                         // (threading.local, ast nodes) takes any attribute.

@@ -46,3 +46,33 @@ pub fn known_return(qualified: &str) -> Option<&'static str> {
         .find(|(name, _)| *name == qualified)
         .map(|(_, ret)| *ret)
 }
+
+/// The public module a private implementation module stands for:
+/// `_datetime` / `_pydatetime` → `datetime`, `pathlib._local` → `pathlib`,
+/// `_collections` → `collections`.
+pub fn public_module(module: &str) -> String {
+    if module == "_pydatetime" {
+        return "datetime".to_string();
+    }
+    let mut parts: Vec<&str> = module.split('.').collect();
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.starts_with('_')) {
+        parts.pop();
+    }
+    let first = parts[0].trim_start_matches('_');
+    parts[0] = first;
+    parts.join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_modules_map_to_public_ones() {
+        assert_eq!(public_module("_datetime"), "datetime");
+        assert_eq!(public_module("_pydatetime"), "datetime");
+        assert_eq!(public_module("pathlib._local"), "pathlib");
+        assert_eq!(public_module("logging"), "logging");
+        assert_eq!(known_return("datetime.datetime.now"), Some("Self"));
+    }
+}

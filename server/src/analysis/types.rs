@@ -90,6 +90,11 @@ pub enum Ty {
     Function(FuncRef),
     /// A method looked up on an instance or class; the receiver gives `Self`.
     BoundMethod(FuncRef, ClassRef),
+    /// A compiled method whose return type is in the known-returns table.
+    Known {
+        ret: &'static str,
+        receiver: ClassRef,
+    },
 }
 
 impl Ty {
