@@ -64,9 +64,17 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn run_fixture(dir: &Path) -> Result<(), String> {
+    run_fixture_with(dir, None)
+}
+
+fn run_fixture_with(dir: &Path, python: Option<&Path>) -> Result<(), String> {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grounded-cache");
-    let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .args(["check", "--format", "json"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_grounded"));
+    cmd.args(["check", "--format", "json"]);
+    if let Some(py) = python {
+        cmd.arg("--python").arg(py);
+    }
+    let out = cmd
         .arg(dir)
         .current_dir(dir)
         .env("GROUNDED_CACHE_DIR", &cache)
@@ -175,4 +183,61 @@ fn python_fixtures() {
         dirs.len(),
         failures.join("\n")
     );
+}
+
+/// Other CPython versions on this machine (pyenv's, or python3.X on PATH).
+fn other_interpreters() -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Some(home) = std::env::var_os("HOME") {
+        let versions = Path::new(&home).join(".pyenv/versions");
+        if let Ok(rd) = std::fs::read_dir(versions) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let minor = name
+                    .strip_prefix("3.")
+                    .and_then(|r| r.split('.').next())
+                    .and_then(|m| m.parse::<u32>().ok());
+                if minor.is_some_and(|m| m >= 8) {
+                    let py = e.path().join("bin/python3");
+                    if py.exists() {
+                        found.push(py);
+                    }
+                }
+            }
+        }
+    }
+    for minor in 8..=14 {
+        let name = format!("python3.{minor}");
+        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+            let p = dir.join(&name);
+            if p.is_file() && !dir.to_string_lossy().contains("shims") {
+                found.push(p);
+                break;
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The stdlib fixtures hold on every Python 3.8+ this machine has: names
+/// that exist on one version and not another come from the interpreter.
+#[test]
+fn stdlib_fixtures_on_every_interpreter() {
+    let interpreters = other_interpreters();
+    if interpreters.is_empty() {
+        eprintln!("SKIP: no other CPython 3.8+ interpreters on this machine");
+        return;
+    }
+    let mut failures = Vec::new();
+    for py in &interpreters {
+        for fixture in ["stdlib_valid", "stdlib_hallucinated"] {
+            let dir = repo_root().join("fixtures/python").join(fixture);
+            match run_fixture_with(&dir, Some(py)) {
+                Ok(()) => eprintln!("ok   {fixture} with {}", py.display()),
+                Err(e) => failures.push(format!("== {fixture} with {}\n{e}", py.display())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
