@@ -1,0 +1,460 @@
+//! Python front end: tree-sitter-python → [`FileFacts`].
+//!
+//! One pass over the tree collects scopes, bindings, imports, attribute chains
+//! and free names; a short post-pass marks `hasattr`-guarded attributes and
+//! keeps only names no scope binds. Pure: no I/O.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use tree_sitter::{Node, Parser};
+
+use super::facts::*;
+
+/// `field!(node, "x")` without the per-call name lookup (a linear
+/// `strncmp` scan inside tree-sitter): each call site resolves its field id once.
+macro_rules! field {
+    ($node:expr, $name:literal) => {{
+        static ID: std::sync::OnceLock<Option<std::num::NonZeroU16>> = std::sync::OnceLock::new();
+        let id = *ID.get_or_init(|| {
+            tree_sitter::Language::from(tree_sitter_python::LANGUAGE).field_id_for_name($name)
+        });
+        id.and_then(|id| $node.child_by_field_id(id.get()))
+    }};
+}
+
+mod conditions;
+mod control_flow;
+mod definitions;
+mod expressions;
+mod imports;
+mod statements;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse `text` and extract its facts. Never fails: a file that does not parse
+/// still yields the facts of what did, and `syntax_errors` says how much didn't.
+pub fn parse(text: &str) -> FileFacts {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_python::LANGUAGE.into())
+                .expect("tree-sitter-python grammar is compatible");
+            p
+        });
+        parser.parse(text, None)
+    });
+    let Some(tree) = tree else {
+        return Builder::new(text).finish();
+    };
+    let mut b = Builder::new(text);
+    b.module(tree.root_node());
+    b.suppressions(tree.root_node());
+    let mut facts = b.finish();
+    let root = tree.root_node();
+    if root.has_error() {
+        let (count, first) = syntax_errors(root);
+        facts.syntax_errors = count.max(1);
+        facts.first_error = first.or(facts.first_error);
+    }
+    facts
+}
+
+/// Count ERROR and MISSING nodes, descending only into subtrees that have one.
+fn syntax_errors(root: Node) -> (u32, Option<(u32, u32)>) {
+    let mut count = 0;
+    let mut first = None;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            count += 1;
+            let p = n.start_position();
+            let pos = (p.row as u32, p.column as u32);
+            if first.is_none_or(|f| pos < f) {
+                first = Some(pos);
+            }
+            continue;
+        }
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            if c.has_error() {
+                stack.push(c);
+            }
+        }
+    }
+    (count, first)
+}
+
+struct PendingName {
+    name: Box<str>,
+    scope: ScopeId,
+    span: Span,
+    guard: GuardId,
+    in_try_name: bool,
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    facts: FileFacts,
+    scope: ScopeId,
+    guard_stack: Vec<(Condition, bool)>,
+    guard_ids: BTreeMap<String, GuardId>,
+    current_guard: GuardId,
+    try_import: u32,
+    /// Depth of `except ImportError:` handlers being walked.
+    fallback: u32,
+    try_attr: u32,
+    try_name: u32,
+    type_checking: u32,
+    pending_names: Vec<PendingName>,
+    /// (dotted base text, attribute) pairs seen in hasattr/getattr calls.
+    hasattr_pairs: HashSet<(String, String)>,
+}
+
+fn span(n: Node) -> Span {
+    let s = n.start_position();
+    let e = n.end_position();
+    Span {
+        start_byte: n.start_byte() as u32,
+        end_byte: n.end_byte() as u32,
+        start_row: s.row as u32,
+        start_col: s.column as u32,
+        end_row: e.row as u32,
+        end_col: e.column as u32,
+    }
+}
+
+fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = n.walk();
+    n.named_children(&mut cursor).collect()
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+impl<'s> Builder<'s> {
+    fn new(src: &'s str) -> Self {
+        let module_scope = Scope {
+            kind: ScopeKind::Module,
+            parent: None,
+            bindings: BTreeMap::new(),
+            narrowed: BTreeSet::new(),
+            star_imports: Vec::new(),
+            dynamic_names: false,
+        };
+        Builder {
+            src,
+            facts: FileFacts {
+                scopes: vec![module_scope],
+                classes: Vec::new(),
+                functions: Vec::new(),
+                imports: Vec::new(),
+                attr_refs: Vec::new(),
+                free_names: Vec::new(),
+                guards: vec![Vec::new()],
+                all: None,
+                dynamic: DynamicModule::default(),
+                sys_modules_aliases: Vec::new(),
+                suppressions: Vec::new(),
+                foreign_attr_stores: BTreeSet::new(),
+                doc: None,
+                syntax_errors: 0,
+                first_error: None,
+            },
+            scope: MODULE_SCOPE,
+            guard_stack: Vec::new(),
+            guard_ids: BTreeMap::new(),
+            current_guard: 0,
+            try_import: 0,
+            fallback: 0,
+            try_attr: 0,
+            try_name: 0,
+            type_checking: 0,
+            pending_names: Vec::new(),
+            hasattr_pairs: HashSet::new(),
+        }
+    }
+
+    fn text(&self, n: Node) -> &'s str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn push_scope(&mut self, kind: ScopeKind) -> ScopeId {
+        let id = self.facts.scopes.len() as ScopeId;
+        self.facts.scopes.push(Scope {
+            kind,
+            parent: Some(self.scope),
+            bindings: BTreeMap::new(),
+            narrowed: BTreeSet::new(),
+            star_imports: Vec::new(),
+            dynamic_names: false,
+        });
+        id
+    }
+
+    fn bind_in(&mut self, scope: ScopeId, name: &str, kind: BindingKind, at: Node) {
+        let binding = Binding {
+            kind,
+            guard: self.current_guard,
+            in_try_import: self.try_import > 0,
+            in_fallback: self.fallback > 0,
+            span: span(at),
+        };
+        self.facts.scopes[scope as usize]
+            .bindings
+            .entry(name.into())
+            .or_default()
+            .push(binding);
+    }
+
+    /// Bind in the current scope, honouring `global` / `nonlocal` declarations
+    /// (recorded as `Other` bindings in the scope they name).
+    fn bind(&mut self, name: &str, kind: BindingKind, at: Node) {
+        let target = self.declared_target(name).unwrap_or(self.scope);
+        let kind = if target != self.scope {
+            BindingKind::Other
+        } else {
+            kind
+        };
+        self.bind_in(target, name, kind, at);
+    }
+
+    fn declared_target(&self, name: &str) -> Option<ScopeId> {
+        let scope = &self.facts.scopes[self.scope as usize];
+        let marker = scope.bindings.get(name)?;
+        // `global`/`nonlocal` are recorded as a sentinel binding with span start == u32::MAX.
+        let decl = marker.iter().find(|b| b.span.start_row == u32::MAX)?;
+        Some(decl.span.end_row)
+    }
+
+    fn nearest_non_comprehension(&self) -> ScopeId {
+        let mut id = self.scope;
+        while matches!(
+            self.facts.scopes[id as usize].kind,
+            ScopeKind::Comprehension
+        ) {
+            id = self.facts.scopes[id as usize]
+                .parent
+                .unwrap_or(MODULE_SCOPE);
+        }
+        id
+    }
+
+    fn enter_guard(&mut self, cond: Condition, truth: bool) -> GuardId {
+        let saved = self.current_guard;
+        self.guard_stack.push((cond, truth));
+        let key = format!("{:?}", self.guard_stack);
+        let next_id = self.facts.guards.len() as GuardId;
+        let id = *self.guard_ids.entry(key).or_insert(next_id);
+        if id == next_id {
+            self.facts.guards.push(self.guard_stack.clone());
+        }
+        self.current_guard = id;
+        saved
+    }
+
+    fn leave_guard(&mut self, saved: GuardId) {
+        self.guard_stack.pop();
+        self.current_guard = saved;
+    }
+
+    fn module(&mut self, root: Node) {
+        self.facts.doc = self.docstring(root);
+        self.block(root);
+    }
+
+    fn finish(mut self) -> FileFacts {
+        // Keep only names that no visible scope binds.
+        let pending = std::mem::take(&mut self.pending_names);
+        for p in pending {
+            if self.facts.binding_scope(p.scope, &p.name).is_none() {
+                self.facts.free_names.push(FreeName {
+                    name: p.name,
+                    scope: p.scope,
+                    span: p.span,
+                    guard: p.guard,
+                    in_try_name: p.in_try_name,
+                });
+            }
+        }
+        // Drop the global/nonlocal sentinels.
+        for scope in &mut self.facts.scopes {
+            scope.bindings.retain(|_, v| {
+                v.retain(|b| b.span.start_row != u32::MAX);
+                !v.is_empty()
+            });
+        }
+        if !self.hasattr_pairs.is_empty() {
+            let pairs = std::mem::take(&mut self.hasattr_pairs);
+            for r in &mut self.facts.attr_refs {
+                mark_guarded(&mut r.expr, &pairs);
+            }
+        }
+        self.facts
+    }
+
+    fn block(&mut self, n: Node) {
+        for child in named_children(n) {
+            self.statement(child);
+        }
+    }
+
+    fn docstring(&self, body: Node) -> Option<String> {
+        let first = named_children(body)
+            .into_iter()
+            .find(|c| c.kind() != "comment")?;
+        if first.kind() != "expression_statement" {
+            return None;
+        }
+        let s = first.named_child(0)?;
+        if s.kind() != "string" {
+            return None;
+        }
+        let content: String = named_children(s)
+            .into_iter()
+            .filter(|c| c.kind() == "string_content")
+            .map(|c| self.text(c))
+            .collect();
+        let line = content
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())?
+            .to_string();
+        Some(line)
+    }
+
+    fn note_error(&mut self, n: Node) {
+        self.facts.syntax_errors += 1;
+        if self.facts.first_error.is_none() {
+            let p = n.start_position();
+            self.facts.first_error = Some((p.row as u32, p.column as u32));
+        }
+    }
+
+    /// Comments are extras that may sit anywhere in the tree, so suppressions
+    /// are found by a text scan and confirmed against the tree; the walker's
+    /// visits to comment nodes do nothing.
+    fn comment(&mut self, _n: Node) {}
+
+    fn suppressions(&mut self, root: Node) {
+        let src = self.src;
+        let mut seen_rows = HashSet::new();
+        for marker in ["grounded: ignore", "type: ignore", "pyright: ignore"] {
+            for (pos, _) in src.match_indices(marker) {
+                let Some(node) = root.descendant_for_byte_range(pos, pos) else {
+                    continue;
+                };
+                if node.kind() == "comment" && seen_rows.insert((node.start_byte(), marker)) {
+                    self.suppression_comment(node);
+                }
+            }
+        }
+    }
+
+    fn suppression_comment(&mut self, n: Node) {
+        let text = self.text(n);
+        // A line its authors marked as a known type error (`# type: ignore`,
+        // `# pyright: ignore`) is deliberately dynamic: say nothing there.
+        if text.contains("type: ignore") || text.contains("pyright: ignore") {
+            self.facts.suppressions.push(Suppression {
+                row: n.start_position().row as u32,
+                codes: None,
+            });
+        }
+        let Some(pos) = text.find("grounded: ignore") else {
+            return;
+        };
+        let rest = &text[pos + "grounded: ignore".len()..];
+        let codes = rest.strip_prefix('[').and_then(|r| {
+            let end = r.find(']')?;
+            Some(
+                r[..end]
+                    .split(',')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>(),
+            )
+        });
+        self.facts.suppressions.push(Suppression {
+            row: n.start_position().row as u32,
+            codes,
+        });
+    }
+}
+
+fn first_identifier(n: Node) -> Option<Node> {
+    if n.kind() == "identifier" {
+        return Some(n);
+    }
+    let mut cursor = n.walk();
+    let found = n.named_children(&mut cursor).find_map(|c| {
+        if c.kind() == "identifier" {
+            Some(c)
+        } else {
+            first_identifier(c)
+        }
+    });
+    found
+}
+
+/// `X.__new__`, `super().__new__`, `object.__new__`.
+fn is_new_call(func: &Expr) -> bool {
+    matches!(func, Expr::Attr { attr, .. } if &**attr == "__new__")
+}
+
+fn contains_attr(e: &Expr) -> bool {
+    match e {
+        Expr::Attr { .. } => true,
+        Expr::Call { func } => contains_attr(func),
+        Expr::Subscript { value } => contains_attr(value),
+        _ => false,
+    }
+}
+
+fn mark_guarded(e: &mut Expr, pairs: &HashSet<(String, String)>) {
+    match e {
+        Expr::Attr {
+            base,
+            attr,
+            guarded,
+            ..
+        } => {
+            if let Some(b) = base.dotted() {
+                if pairs.contains(&(b, attr.to_string())) {
+                    *guarded = true;
+                }
+            }
+            mark_guarded(base, pairs);
+        }
+        Expr::Call { func } => mark_guarded(func, pairs),
+        Expr::Subscript { value } => mark_guarded(value, pairs),
+        _ => {}
+    }
+}
+
+/// Collapse whitespace runs (multi-line annotations and defaults).
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars() {
+        if ch.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Whether a name is a dunder (`__x__`): never reported as a member.
+pub fn dunder(name: &str) -> bool {
+    is_dunder(name)
+}
