@@ -2,7 +2,7 @@
 //! reported: a member missing from a *closed* container.
 
 pub mod eval;
-mod known_returns;
+pub(crate) mod known_returns;
 pub mod platform_members;
 pub mod suggest;
 pub mod types;

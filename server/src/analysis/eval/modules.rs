@@ -1,0 +1,274 @@
+//! Modules: resolving names (with `sys.modules` aliases), their members,
+//! and the rules that make a module open.
+
+use super::*;
+
+impl<'a> Evaluator<'a> {
+    /// Resolve `from <level dots><module> import …` relative to `ctx`.
+    pub fn absolute_module(&self, ctx: &Ctx, level: u32, module: &str) -> Option<String> {
+        if level == 0 {
+            return Some(module.to_string());
+        }
+        let mut package = ctx.module.package().to_string();
+        if package.is_empty() {
+            return None;
+        }
+        for _ in 1..level {
+            package = package.rsplit_once('.').map(|(p, _)| p.to_string())?;
+        }
+        Some(if module.is_empty() {
+            package
+        } else {
+            format!("{package}.{module}")
+        })
+    }
+
+    /// Resolve a module by name, falling back to `sys.modules` aliases and
+    /// module-valued members (`import os.path`).
+    pub fn resolve_module(&self, name: &str) -> Option<Arc<Module>> {
+        if let Some(m) = self.index.module(name) {
+            return Some(m);
+        }
+        let (parent, last) = name.rsplit_once('.')?;
+        let parent_module = self.resolve_module(parent)?;
+        match self.module_member(&parent_module, last) {
+            Lookup::Found(Ty::Module(m)) => Some(m),
+            _ => {
+                // sys.modules["pkg.name"] = value, registered by the parent.
+                let facts = parent_module.facts.clone()?;
+                let alias = facts
+                    .sys_modules_aliases
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, e)| e.clone())?;
+                let ctx = Ctx {
+                    module: parent_module,
+                };
+                match self.eval(&ctx, &alias) {
+                    Ty::Module(m) => Some(m),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// Whether a module's namespace may gain names at run time.
+    pub fn module_open(&self, m: &Module) -> bool {
+        if m.configured_open {
+            return true;
+        }
+        match m.kind {
+            FileKind::Compiled => self.index.dump_of(&m.name).is_none(),
+            FileKind::Namespace => false,
+            FileKind::Source | FileKind::Stub => {
+                let Some(f) = &m.facts else { return true };
+                f.dynamic.globals_write
+                    || f.dynamic.setattr_self
+                    || f.dynamic.sys_modules_self
+                    || f.syntax_errors > 0
+            }
+        }
+    }
+
+    pub fn module_member(&self, m: &Arc<Module>, name: &str) -> Lookup {
+        let key = (m.name.clone(), name.to_string());
+        if let Some(hit) = self.shared.module_members.get(&key) {
+            return hit.clone();
+        }
+        if !self.enter() {
+            return Lookup::Unknown;
+        }
+        let result = self.module_member_uncached(m, name);
+        self.leave();
+        self.shared.module_members.insert(key, result.clone());
+        result
+    }
+
+    pub(super) fn module_member_uncached(&self, m: &Arc<Module>, name: &str) -> Lookup {
+        if m.configured_open {
+            return Lookup::Unknown;
+        }
+        let dump = self.index.dump_of(&m.name);
+        let submodule = || -> Option<Ty> {
+            if m.submodules.contains(name) {
+                let full = format!("{}.{}", m.name, name);
+                return Some(match self.index.module(&full) {
+                    Some(sub) => Ty::Module(sub),
+                    None => Ty::Unknown,
+                });
+            }
+            None
+        };
+        // Source bindings first: they carry structure and types.
+        let mut from_source = None;
+        if let Some(facts) = &m.facts {
+            if let Some(bindings) = facts.module_bindings(name) {
+                let ctx = Ctx { module: m.clone() };
+                let active: Vec<&Binding> = bindings
+                    .iter()
+                    .filter(|b| self.guard_active(&ctx, b.guard))
+                    .collect();
+                if !active.is_empty() {
+                    from_source = Some(self.eval_bindings(&ctx, MODULE_SCOPE, name, &active));
+                }
+            }
+        }
+        if let Some(dump) = dump {
+            // The interpreter's own namespace decides existence.
+            return match dump.members.get(name) {
+                Some(member) => match from_source {
+                    Some(t) if !t.is_unknown() => Lookup::Found(t),
+                    _ => Lookup::Found(self.dump_member_type(&m.name, name, member)),
+                },
+                None => match submodule() {
+                    Some(t) => Lookup::Found(t),
+                    None if dunder(name)
+                        || crate::analysis::platform_members::other_platform_member(
+                            &m.name, name,
+                        ) =>
+                    {
+                        Lookup::Found(Ty::Unknown)
+                    }
+                    None => Lookup::Missing(Container::Module(m.clone())),
+                },
+            };
+        }
+        if let Some(t) = from_source {
+            return Lookup::Found(t);
+        }
+        if let Some(t) = submodule() {
+            return Lookup::Found(t);
+        }
+        match m.kind {
+            FileKind::Compiled => return Lookup::Unknown,
+            FileKind::Namespace => {
+                return if dunder(name) {
+                    Lookup::Found(Ty::Unknown)
+                } else {
+                    Lookup::Missing(Container::Module(m.clone()))
+                };
+            }
+            FileKind::Source | FileKind::Stub => {}
+        }
+        let Some(facts) = &m.facts else {
+            return Lookup::Unknown;
+        };
+        let ctx = Ctx { module: m.clone() };
+        // Star imports.
+        let mut open = false;
+        for star in &facts.scope(MODULE_SCOPE).star_imports {
+            if !self.guard_active(&ctx, star.guard) {
+                continue;
+            }
+            let Some(target_name) = self.absolute_module(&ctx, star.level, &star.module) else {
+                open = true;
+                continue;
+            };
+            let Some(target) = self.resolve_module(&target_name) else {
+                if !star.in_try_import {
+                    open = true;
+                }
+                continue;
+            };
+            if let Some(all) = target.facts.as_ref().and_then(|f| f.all.as_ref()) {
+                if !all.iter().any(|n| n == name) {
+                    continue;
+                }
+            } else if name.starts_with('_') {
+                continue;
+            }
+            match self.module_member(&target, name) {
+                Lookup::Found(t) => return Lookup::Found(t),
+                Lookup::Unknown => open = true,
+                Lookup::Missing(_) => {}
+            }
+        }
+        if open || self.module_open(m) {
+            return Lookup::Unknown;
+        }
+        if dunder(name) || MODULE_IMPLICIT.contains(&name) {
+            return Lookup::Found(Ty::Unknown);
+        }
+        // Module-level __getattr__.
+        if let Some(bindings) = facts.module_bindings("__getattr__") {
+            let literal_names = bindings.iter().find_map(|b| match b.kind {
+                BindingKind::Function(f) => facts.functions[f as usize].getattr_literals.clone(),
+                _ => None,
+            });
+            match literal_names {
+                Some(names) if bindings.len() == 1 => {
+                    if names.iter().any(|n| n == name) {
+                        return Lookup::Found(Ty::Unknown);
+                    }
+                }
+                _ => return Lookup::Unknown,
+            }
+        }
+        Lookup::Missing(Container::Module(m.clone()))
+    }
+
+    pub(super) fn dump_member_type(&self, module: &str, name: &str, member: &DumpMember) -> Ty {
+        match member {
+            DumpMember::Module { name: real } => self
+                .index
+                .module(real)
+                .map(Ty::Module)
+                .unwrap_or(Ty::Unknown),
+            DumpMember::Class { .. } => Ty::Class(ClassRef::Dump {
+                module: module.to_string(),
+                name: name.to_string(),
+            }),
+            DumpMember::Function => Ty::Unknown,
+            DumpMember::Variable { .. } => Ty::Unknown,
+        }
+    }
+
+    /// The names a module has, for suggestions.
+    pub fn module_member_names(&self, m: &Module) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = m.submodules.iter().cloned().collect();
+        if let Some(dump) = self.index.dump_of(&m.name) {
+            out.extend(dump.members.keys().cloned());
+            return out;
+        }
+        if let Some(facts) = &m.facts {
+            out.extend(
+                facts
+                    .scope(MODULE_SCOPE)
+                    .bindings
+                    .keys()
+                    .map(|k| k.to_string()),
+            );
+            let ctx = Ctx {
+                module: Arc::new(Module {
+                    name: m.name.clone(),
+                    file: m.file.clone(),
+                    kind: m.kind,
+                    origin: m.origin,
+                    package_dirs: m.package_dirs.clone(),
+                    facts: m.facts.clone(),
+                    submodules: m.submodules.clone(),
+                    configured_open: m.configured_open,
+                }),
+            };
+            for star in &facts.scope(MODULE_SCOPE).star_imports {
+                if let Some(t) = self
+                    .absolute_module(&ctx, star.level, &star.module)
+                    .and_then(|n| self.resolve_module(&n))
+                {
+                    if self.enter() {
+                        match t.facts.as_ref().and_then(|f| f.all.clone()) {
+                            Some(all) => out.extend(all),
+                            None => out.extend(
+                                self.module_member_names(&t)
+                                    .into_iter()
+                                    .filter(|n| !n.starts_with('_')),
+                            ),
+                        }
+                        self.leave();
+                    }
+                }
+            }
+        }
+        out
+    }
+}
