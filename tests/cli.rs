@@ -290,3 +290,97 @@ fn facts_cache_sees_edits_between_runs() {
         "{out}"
     );
 }
+
+/// Bad input is normal input: every fixture file cut short at many points,
+/// or with a burst of brackets spliced in, is checked without a crash.
+#[test]
+fn truncated_and_garbled_sources_never_crash() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut seeds = Vec::new();
+    for dir in [
+        "fixtures/demo/notes",
+        "fixtures/python/undefined_name",
+        "fixtures/python/unknown_member",
+    ] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "py") {
+                seeds.push(std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    assert!(!seeds.is_empty());
+    let ws = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for seed in &seeds {
+        let step = (seed.len() / 12).max(1);
+        for cut in (0..seed.len()).step_by(step) {
+            write(ws.path(), &format!("cut{n}.py"), &seed[..cut]);
+            let mut spliced = seed[..cut].to_vec();
+            spliced.extend_from_slice(b"([{:\"'\\\n\tdef class = )]}");
+            spliced.extend_from_slice(&seed[cut..]);
+            write(ws.path(), &format!("splice{n}.py"), &spliced);
+            n += 1;
+        }
+    }
+    let o = grounded(ws.path(), &["check", "--format", "json"], &[]);
+    let err = stderr(&o);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "exit {:?}: {err}",
+        o.status.code()
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["summary"]["files"].as_u64(), Some(2 * n as u64), "{err}");
+}
+
+/// An editable install through a setuptools finder: the package lives outside
+/// site-packages and is reached only through the finder's MAPPING literal.
+#[test]
+fn editable_finder_mapping_is_followed() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src_checkout");
+    write(
+        &src,
+        "edpkg/__init__.py",
+        b"def real_api():\n    return 1\n",
+    );
+    let site = "ws/.venv/lib/python3.11/site-packages";
+    write(
+        dir.path(),
+        "ws/.venv/pyvenv.cfg",
+        b"home = /nonexistent/grounded-test-home\ninclude-system-site-packages = false\nversion = 3.11.7\n",
+    );
+    write(
+        dir.path(),
+        &format!("{site}/__editable___edpkg_0_1_finder.py"),
+        format!(
+            "import sys\nMAPPING: dict[str, str] = {{'edpkg': '{}'}}\nNAMESPACES: dict[str, list[str]] = {{}}\n",
+            src.join("edpkg").display()
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        &format!("{site}/__editable__.edpkg-0.1.pth"),
+        b"import __editable___edpkg_0_1_finder; __editable___edpkg_0_1_finder.install()\n",
+    );
+    write(
+        dir.path(),
+        "ws/app.py",
+        b"import edpkg\nedpkg.real_api()\nedpkg.fake_api()\n",
+    );
+    let ws = dir.path().join("ws");
+    let o = grounded(&ws, &["check"], &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("app.py:3:7: error[unresolved-symbol] `edpkg.fake_api`"),
+        "{out}"
+    );
+    assert!(!out.contains("unresolved-module"), "{out}");
+}
