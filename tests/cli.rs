@@ -74,6 +74,32 @@ fn json_format_follows_the_contract() {
     let o = grounded(dir.path(), &["check", "--format", "json"], &[]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], 1);
+    // Exactly the keys of the contract in DESIGN.md.
+    let keys = |o: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), ["diagnostics", "summary", "version"]);
+    assert_eq!(
+        keys(&v["diagnostics"][0]),
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "line",
+            "message",
+            "path",
+            "severity",
+            "suggestions",
+            "symbol"
+        ]
+    );
+    assert_eq!(
+        keys(&v["summary"]),
+        ["duration_ms", "errors", "files", "warnings"]
+    );
     let d = &v["diagnostics"][0];
     assert_eq!(d["path"], "app.py");
     assert_eq!(d["line"], 2);

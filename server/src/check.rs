@@ -23,6 +23,9 @@ pub struct CheckOptions {
     /// Whether an interpreter may be executed (the CLI always trusts).
     pub trusted: bool,
     pub cache_dir: Option<PathBuf>,
+    /// The process exits right after this check (the CLI): the index and the
+    /// parsed files are not freed one by one, which is pure cost at exit.
+    pub one_shot: bool,
 }
 
 /// A finding placed in its file, with 1-based lines and character columns.
@@ -239,12 +242,18 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
             b.finding.code,
         ))
     });
-    Ok(CheckOutcome {
+    let outcome = CheckOutcome {
         findings,
         notes,
         files: ok_files.len(),
         duration_ms: started.elapsed().as_millis(),
-    })
+    };
+    if opts.one_shot {
+        std::mem::forget(index);
+        std::mem::forget(shared);
+        std::mem::forget(ok_files);
+    }
+    Ok(outcome)
 }
 
 fn normalize(p: &Path) -> PathBuf {

@@ -124,6 +124,7 @@ fn main() -> ExitCode {
                 config,
                 trusted: true,
                 cache_dir: python_env::default_cache_dir(),
+                one_shot: true,
             };
             match check::run_check(&opts) {
                 Ok(outcome) => {

@@ -33,7 +33,6 @@ pub fn to_value(outcome: &CheckOutcome) -> Value {
             "warnings": outcome.count(Severity::Warning),
             "duration_ms": outcome.duration_ms as u64,
         },
-        "notes": outcome.notes,
     })
 }
 

@@ -224,7 +224,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The names a module has, for suggestions.
-    pub fn module_member_names(&self, m: &Module) -> BTreeSet<String> {
+    pub fn module_member_names(&self, m: &Arc<Module>) -> BTreeSet<String> {
         let mut out: BTreeSet<String> = m.submodules.iter().cloned().collect();
         if let Some(dump) = self.index.dump_of(&m.name) {
             out.extend(dump.members.keys().cloned());
@@ -238,18 +238,7 @@ impl<'a> Evaluator<'a> {
                     .keys()
                     .map(|k| k.to_string()),
             );
-            let ctx = Ctx {
-                module: Arc::new(Module {
-                    name: m.name.clone(),
-                    file: m.file.clone(),
-                    kind: m.kind,
-                    origin: m.origin,
-                    package_dirs: m.package_dirs.clone(),
-                    facts: m.facts.clone(),
-                    submodules: m.submodules.clone(),
-                    configured_open: m.configured_open,
-                }),
-            };
+            let ctx = Ctx { module: m.clone() };
             for star in &facts.scope(MODULE_SCOPE).star_imports {
                 if let Some(t) = self
                     .absolute_module(&ctx, star.level, &star.module)
