@@ -388,7 +388,14 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
 /// Import roots: the workspace root, `src/` under it, and the directory above
 /// the top package of every checked file (so scripts import their siblings).
 fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
-    let mut roots = vec![root.to_path_buf()];
+    // A root that is itself a package (`grounded check site-packages/numpy`)
+    // is not an import root: `numpy/distutils` must not become `distutils`.
+    let root_is_package = root.join("__init__.py").exists() || root.join("__init__.pyi").exists();
+    let mut roots = if root_is_package {
+        Vec::new()
+    } else {
+        vec![root.to_path_buf()]
+    };
     let src = root.join("src");
     if src.is_dir() {
         roots.insert(0, src);

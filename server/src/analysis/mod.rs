@@ -10,7 +10,8 @@ pub mod types;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::index::{Index, Module};
+use crate::index::module_finder::FileKind;
+use crate::index::{Index, Module, Origin};
 use crate::syntax::facts::*;
 use crate::syntax::python::dunder;
 use eval::{Ctx, Evaluator, SharedCache, MODULE_IMPLICIT};
@@ -150,6 +151,12 @@ fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Fin
             }
             continue;
         };
+        // Stubs import from typeshed's view of the stdlib (`type_check_only`,
+        // `_typeshed`), which the runtime modules do not have.
+        let stub_file = ctx.module.kind == FileKind::Stub;
+        if (stub_file || imp.in_type_checking) && module.origin == Origin::Stdlib {
+            continue;
+        }
         for (name, span) in &imp.names {
             if dunder(name) {
                 continue;
@@ -260,12 +267,14 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
 }
 
 fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
+    let stub_file = ctx.module.kind == FileKind::Stub;
     for r in &facts.attr_refs {
         if r.in_try_attr || !ev.guard_active(ctx, r.guard) {
             continue;
         }
         let mut finding = None;
-        check_chain(ev, ctx, &r.expr, &mut finding);
+        let typeshed_view = stub_file || under_type_checking(facts, r.guard);
+        check_chain(ev, ctx, &r.expr, typeshed_view, &mut finding);
         if let Some(f) = finding {
             out.push(f);
         }
@@ -273,7 +282,15 @@ fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<
 }
 
 /// Evaluate a chain from the inside out, reporting its first missing member.
-fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding>) -> Ty {
+/// `typeshed_view`: the code is read by type checkers only (a stub, or under
+/// `TYPE_CHECKING`), so stdlib names come from typeshed, which may have more.
+fn check_chain(
+    ev: &Evaluator,
+    ctx: &Ctx,
+    e: &Expr,
+    typeshed_view: bool,
+    finding: &mut Option<Finding>,
+) -> Ty {
     match e {
         Expr::Attr {
             base,
@@ -281,7 +298,7 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
             span,
             guarded,
         } => {
-            let b = check_chain(ev, ctx, base, finding);
+            let b = check_chain(ev, ctx, base, typeshed_view, finding);
             if finding.is_some() {
                 return Ty::Unknown;
             }
@@ -297,12 +314,15 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
                             return Ty::Unknown;
                         }
                     }
-                    if self_receiver(ctx, base) {
-                        if let Container::Class(class) = &container {
-                            if defined_in_subclass(ev, class, attr) {
-                                return Ty::Unknown;
-                            }
+                    // An instance declared as a base class may be any subclass:
+                    // `self` in a template method, a parameter `p: Base`.
+                    if let (Container::Class(class), Ty::Instance(_)) = (&container, &b) {
+                        if defined_in_subclass(ev, class, attr) {
+                            return Ty::Unknown;
                         }
+                    }
+                    if typeshed_view && stdlib_container(&container) {
+                        return Ty::Unknown;
                     }
                     *finding = Some(member_finding(ev, base, attr, *span, &container));
                     Ty::Unknown
@@ -310,11 +330,11 @@ fn check_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, finding: &mut Option<Finding
             }
         }
         Expr::Call { func } => {
-            let f = check_chain(ev, ctx, func, finding);
+            let f = check_chain(ev, ctx, func, typeshed_view, finding);
             ev.call(&f)
         }
         Expr::Subscript { value } => {
-            check_chain(ev, ctx, value, finding);
+            check_chain(ev, ctx, value, typeshed_view, finding);
             Ty::Unknown
         }
         other => ev.eval(ctx, other),
@@ -343,24 +363,24 @@ fn assigned_from_outside(ev: &Evaluator, class: &types::ClassRef, attr: &str) ->
             .any(|(_, f)| f.foreign_attr_stores.contains(attr))
 }
 
-/// Whether `base` is the `self`/`cls` parameter of a method.
-fn self_receiver(ctx: &Ctx, base: &Expr) -> bool {
-    let Expr::Name { name, scope, .. } = base else {
-        return false;
-    };
-    let facts = ctx.facts();
-    let Some(s) = facts.binding_scope(*scope, name) else {
-        return false;
-    };
-    facts.scope(s).bindings[&**name].iter().any(|b| {
-        matches!(
-            b.kind,
-            BindingKind::Param {
-                role: ParamRole::SelfOf(_) | ParamRole::ClsOf(_),
-                ..
-            }
-        )
+/// Whether code under this guard is read by type checkers only.
+fn under_type_checking(facts: &FileFacts, guard: GuardId) -> bool {
+    facts.guards.get(guard as usize).is_some_and(|conds| {
+        conds
+            .iter()
+            .any(|(c, truth)| *c == Condition::TypeChecking && *truth)
     })
+}
+
+/// A stdlib module or class (typeshed may describe more than the runtime has).
+fn stdlib_container(c: &Container) -> bool {
+    match c {
+        Container::Module(m) => matches!(m.origin, Origin::Stdlib | Origin::Builtin),
+        Container::Class(types::ClassRef::Source { module, .. }) => {
+            matches!(module.origin, Origin::Stdlib | Origin::Builtin)
+        }
+        Container::Class(types::ClassRef::Dump { .. }) => true,
+    }
 }
 
 /// The base-class pattern: a method reads `self.x` that only subclasses (or

@@ -300,6 +300,19 @@ impl Index {
         })
     }
 
+    /// For a module found as a `.pyi` stub, the facts of the `.py` beside it.
+    pub fn runtime_source_of(&self, m: &Module) -> Option<Arc<FileFacts>> {
+        let stub = m.file.as_ref()?;
+        if stub.extension().is_none_or(|e| e != "pyi") {
+            return None;
+        }
+        let source = stub.with_extension("py");
+        if !source.is_file() {
+            return None;
+        }
+        self.facts_for(&source)
+    }
+
     /// The parsed workspace files (the files being checked).
     pub fn workspace_files(&self) -> impl Iterator<Item = (&PathBuf, &Arc<FileFacts>)> {
         self.preparsed.iter()

@@ -204,6 +204,21 @@ impl<'a> Evaluator<'a> {
                 _ => return Lookup::Unknown,
             }
         }
+        // A stub describes what is typed; the `.py` beside it is what runs.
+        // A name the stub leaves out (private helpers, incomplete stubs) but
+        // the runtime module defines exists.
+        if m.kind == FileKind::Stub {
+            if let Some(runtime) = self.index.runtime_source_of(m) {
+                let scope = runtime.scope(MODULE_SCOPE);
+                if scope.bindings.contains_key(name)
+                    || !scope.star_imports.is_empty()
+                    || runtime.module_bindings("__getattr__").is_some()
+                    || runtime.dynamic.globals_write
+                {
+                    return Lookup::Found(Ty::Unknown);
+                }
+            }
+        }
         Lookup::Missing(Container::Module(m.clone()))
     }
 

@@ -180,9 +180,17 @@ impl<'s> Builder<'s> {
                         if item.kind() != "with_item" {
                             continue;
                         }
-                        let Some(value) = field!(item, "value") else {
+                        let Some(mut value) = field!(item, "value") else {
                             continue;
                         };
+                        // `with (open(x) as f):`
+                        if value.kind() == "parenthesized_expression"
+                            && value
+                                .named_child(0)
+                                .is_some_and(|c| c.kind() == "as_pattern")
+                        {
+                            value = value.named_child(0).unwrap_or(value);
+                        }
                         if value.kind() == "as_pattern" {
                             let expr = value
                                 .named_child(0)

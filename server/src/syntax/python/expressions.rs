@@ -276,6 +276,35 @@ impl<'s> Builder<'s> {
                     }
                 }
             }
+            _ if callee.ends_with(".__setattr__") => {
+                // object.__setattr__(self, "x", v) / super().__setattr__("x", v):
+                // a literal name is a member; anything else makes the class dynamic.
+                let on_super = callee == "super.__setattr__";
+                let (target, name_arg) = if on_super {
+                    (None, arg_nodes.first())
+                } else {
+                    (arg_nodes.first(), arg_nodes.get(1))
+                };
+                let class = match target {
+                    Some(t) => self.self_class_of(self.text(*t)),
+                    None => self
+                        .facts
+                        .enclosing_function(self.scope)
+                        .and_then(|f| self.facts.functions[f as usize].class),
+                };
+                if let Some(c) = class {
+                    match name_arg.and_then(|a| self.string_literal(*a)) {
+                        Some(name) => {
+                            self.facts.classes[c as usize]
+                                .self_attrs
+                                .entry(name.as_str().into())
+                                .or_default()
+                                .push(Expr::Unknown);
+                        }
+                        None => self.facts.classes[c as usize].dynamic = true,
+                    }
+                }
+            }
             "setattr" | "delattr" => {
                 if let Some(first) = arg_nodes.first() {
                     let t = self.text(*first);
