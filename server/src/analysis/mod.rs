@@ -110,7 +110,7 @@ fn env_description(index: &Index) -> String {
     match &index.env {
         Some(env) => format!(
             "the workspace or the environment of {} (Python {}.{})",
-            env.interpreter.display(),
+            env.venv.as_ref().unwrap_or(&env.executable).display(),
             env.version.0,
             env.version.1
         ),
