@@ -167,7 +167,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     let (env, dump) = match env_result {
         Ok((env, dump, env_notes)) => {
             notes.extend(env_notes);
-            (Some(env), dump)
+            (Some(Arc::new(env)), dump.map(Arc::new))
         }
         Err(note) => {
             notes.push(note);
@@ -206,6 +206,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
             preparsed,
             open_modules: config.open_modules.clone(),
             facts_cache,
+            memory: None,
         },
     );
     let shared = SharedCache::default();
@@ -277,7 +278,7 @@ fn display_path(path: &Path, cwd: &Path) -> String {
         .into_owned()
 }
 
-fn discover_env(
+pub(crate) fn discover_env(
     opts: &CheckOptions,
     config: &Config,
     root: &Path,
@@ -387,7 +388,7 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
 
 /// Import roots: the workspace root, `src/` under it, and the directory above
 /// the top package of every checked file (so scripts import their siblings).
-fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
+pub(crate) fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
     // A root that is itself a package (`grounded check site-packages/numpy`)
     // is not an import root: `numpy/distutils` must not become `distutils`.
     let root_is_package = root.join("__init__.py").exists() || root.join("__init__.pyi").exists();

@@ -7,5 +7,7 @@ pub mod analysis;
 pub mod check;
 pub mod config;
 pub mod index;
+pub mod lsp;
 pub mod report;
+pub mod session;
 pub mod syntax;

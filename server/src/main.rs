@@ -53,6 +53,12 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp {
+        /// Accepted for compatibility with clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// Transparent huge pages make every fresh 2 MiB of heap cost a full clear;
@@ -105,6 +111,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Lsp { stdio: _ } => run_lsp(),
         Command::Check {
             paths,
             format,
@@ -150,4 +157,23 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn run_lsp() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("grounded: error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(grounded::lsp::run_stdio());
+    // The stdin reader may still be blocked on a pipe the client holds open:
+    // leave without waiting for it (the process must end promptly on `exit`).
+    let _ = std::io::stdout().flush();
+    std::process::exit(0);
 }

@@ -75,11 +75,17 @@ pub struct IndexOptions {
     pub preparsed: HashMap<PathBuf, Arc<FileFacts>>,
     pub open_modules: Option<GlobSet>,
     pub facts_cache: FactsCache,
+    /// Parsed files kept in memory across index generations (a long-running
+    /// server builds a new index per edit; unchanged files are not re-read).
+    pub memory: Option<Arc<FactsMemory>>,
 }
 
+/// In-memory parsed facts, by path, valid for one [`Stamp`] of the file.
+pub type FactsMemory = DashMap<PathBuf, (Stamp, Arc<FileFacts>)>;
+
 pub struct Index {
-    pub env: Option<PythonEnv>,
-    pub dump: Option<StdlibDump>,
+    pub env: Option<Arc<PythonEnv>>,
+    pub dump: Option<Arc<StdlibDump>>,
     workspace_roots: Vec<PathBuf>,
     /// The environment's search path minus the workspace roots.
     env_dirs: Vec<PathBuf>,
@@ -87,12 +93,17 @@ pub struct Index {
     preparsed: HashMap<PathBuf, Arc<FileFacts>>,
     open_modules: Option<GlobSet>,
     facts_cache: FactsCache,
+    memory: Option<Arc<FactsMemory>>,
     finder: ModuleFinder,
     modules: DashMap<String, Arc<OnceLock<Option<Arc<Module>>>>>,
 }
 
 impl Index {
-    pub fn new(env: Option<PythonEnv>, dump: Option<StdlibDump>, options: IndexOptions) -> Index {
+    pub fn new(
+        env: Option<Arc<PythonEnv>>,
+        dump: Option<Arc<StdlibDump>>,
+        options: IndexOptions,
+    ) -> Index {
         let mut env_dirs = Vec::new();
         let mut stub_dirs = Vec::new();
         if let Some(env) = &env {
@@ -117,6 +128,7 @@ impl Index {
             preparsed: options.preparsed,
             open_modules: options.open_modules,
             facts_cache: options.facts_cache,
+            memory: options.memory,
             finder: ModuleFinder::default(),
             modules: DashMap::new(),
         }
@@ -252,18 +264,29 @@ impl Index {
             return Some(f.clone());
         }
         let stamp = std::fs::metadata(file).ok().and_then(|m| Stamp::of(&m));
-        if let Some(stamp) = stamp {
-            if let Some(facts) = self.facts_cache.load(file, stamp) {
-                return Some(Arc::new(facts));
+        if let (Some(memory), Some(stamp)) = (&self.memory, stamp) {
+            if let Some(entry) = memory.get(file) {
+                if entry.0 == stamp {
+                    return Some(entry.1.clone());
+                }
             }
         }
-        let bytes = std::fs::read(file).ok()?;
-        let text = String::from_utf8_lossy(&bytes);
-        let facts = crate::syntax::python::parse(&text);
-        if let Some(stamp) = stamp {
-            self.facts_cache.store(file, stamp, &facts);
+        let facts = match stamp.and_then(|s| self.facts_cache.load(file, s)) {
+            Some(facts) => Arc::new(facts),
+            None => {
+                let bytes = std::fs::read(file).ok()?;
+                let text = String::from_utf8_lossy(&bytes);
+                let facts = crate::syntax::python::parse(&text);
+                if let Some(stamp) = stamp {
+                    self.facts_cache.store(file, stamp, &facts);
+                }
+                Arc::new(facts)
+            }
+        };
+        if let (Some(memory), Some(stamp)) = (&self.memory, stamp) {
+            memory.insert(file.to_path_buf(), (stamp, facts.clone()));
         }
-        Some(Arc::new(facts))
+        Some(facts)
     }
 
     /// The module a workspace file defines. When the index resolves its name

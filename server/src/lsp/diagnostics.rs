@@ -1,0 +1,140 @@
+//! Findings → LSP diagnostics, and the quick fixes offered for them.
+
+use std::collections::HashMap;
+
+use ropey::Rope;
+use serde_json::Value;
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, DiagnosticSeverity,
+    NumberOrString, Position, Range, TextEdit, Uri, WorkspaceEdit,
+};
+
+use super::documents::{byte_range_to_range, char_to_position, position_to_char, Encoding};
+use crate::analysis::{Finding, Severity};
+
+pub const SOURCE: &str = "grounded";
+
+pub fn to_diagnostic(
+    rope: &Rope,
+    finding: &Finding,
+    severity: Severity,
+    enc: Encoding,
+) -> Diagnostic {
+    let range = byte_range_to_range(
+        rope,
+        finding.span.start_byte as usize,
+        finding.span.end_byte as usize,
+        enc,
+    );
+    let mut message = finding.message.clone();
+    if let Some(best) = finding.suggestions.first() {
+        message.push_str(&format!(" (did you mean `{best}`?)"));
+    }
+    Diagnostic {
+        range,
+        severity: Some(match severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(finding.code.as_str().to_string())),
+        source: Some(SOURCE.to_string()),
+        message,
+        data: Some(Value::from(finding.suggestions.clone())),
+        ..Default::default()
+    }
+}
+
+/// The quick fixes for grounded diagnostics in a code-action request:
+/// "Replace with `X`" per suggestion (the first preferred), then
+/// "Ignore on this line".
+pub fn code_actions(
+    uri: &Uri,
+    rope: &Rope,
+    diagnostics: &[Diagnostic],
+    enc: Encoding,
+) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for d in diagnostics {
+        if d.source.as_deref() != Some(SOURCE) {
+            continue;
+        }
+        let code = match &d.code {
+            Some(NumberOrString::String(c)) => c.clone(),
+            _ => continue,
+        };
+        let written: String = {
+            let start = position_to_char(rope, d.range.start, enc);
+            let end = position_to_char(rope, d.range.end, enc).max(start);
+            rope.slice(start..end).to_string()
+        };
+        let suggestions: Vec<String> = d
+            .data
+            .as_ref()
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (i, s) in suggestions.iter().enumerate() {
+            // A dotted range (a module path) takes the whole name; an attribute
+            // or a bare name takes the last segment.
+            let replacement = if written.contains('.') {
+                s.clone()
+            } else {
+                s.rsplit('.').next().unwrap_or(s).to_string()
+            };
+            out.push(action(
+                format!("Replace with `{replacement}`"),
+                uri,
+                TextEdit::new(d.range, replacement),
+                d.clone(),
+                i == 0,
+            ));
+        }
+        // Append the suppression to the end of the diagnostic's first line.
+        let line = d.range.start.line as usize;
+        if line < rope.len_lines() {
+            let mut end = rope.line_to_char(line) + rope.line(line).len_chars();
+            while end > rope.line_to_char(line) && matches!(rope.char(end - 1), '\n' | '\r') {
+                end -= 1;
+            }
+            let at = char_to_position(rope, end, enc);
+            out.push(action(
+                "Ignore on this line".to_string(),
+                uri,
+                TextEdit::new(
+                    Range::new(at, Position::new(at.line, at.character)),
+                    format!("  # grounded: ignore[{code}]"),
+                ),
+                d.clone(),
+                false,
+            ));
+        }
+    }
+    out
+}
+
+fn action(
+    title: String,
+    uri: &Uri,
+    edit: TextEdit,
+    diagnostic: Diagnostic,
+    preferred: bool,
+) -> CodeActionOrCommand {
+    let mut changes = HashMap::new();
+    changes.insert(uri.clone(), vec![edit]);
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }),
+        is_preferred: preferred.then_some(true),
+        ..Default::default()
+    })
+}

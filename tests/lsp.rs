@@ -1,0 +1,354 @@
+//! The language server as an editor meets it: the real binary, JSON-RPC over
+//! stdio.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start(cache: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .args(["lsp", "--stdio"])
+            .env("GROUNDED_CACHE_DIR", cache)
+            .env_remove("VIRTUAL_ENV")
+            .env_remove("CONDA_PREFIX")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("grounded lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut len = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length:") {
+                        len = v.trim().parse::<usize>().ok();
+                    }
+                }
+                let Some(len) = len else { return };
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if let Ok(v) = serde_json::from_slice(&body) {
+                    if tx.send(v).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == id)
+    }
+
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) if pred(&m) => return m,
+                Ok(_) => {}
+                Err(_) => panic!("no matching message within 20 s"),
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri` at `version`.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn initialize(&mut self, root: &Path, encodings: &[&str]) -> Value {
+        let uri = uri_of(root);
+        let r = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri,
+                "workspaceFolders": [{"uri": uri, "name": "ws"}],
+                "capabilities": {"general": {"positionEncodings": encodings}},
+                "initializationOptions": {"debounce": 10},
+            }),
+        );
+        self.notify("initialized", json!({}));
+        r
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    fn shutdown_and_exit(mut self) -> Duration {
+        self.request("shutdown", json!(null));
+        self.notify("exit", json!(null));
+        let start = Instant::now();
+        // stdin stays open (held by self.stdin) while we wait.
+        loop {
+            if self.child.try_wait().unwrap().is_some() {
+                return start.elapsed();
+            }
+            if start.elapsed() > Duration::from_secs(5) {
+                let _ = self.child.kill();
+                panic!("server did not exit within 5 s of `exit`");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+fn uri_of(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+fn has_python() -> bool {
+    Command::new("python3").arg("--version").output().is_ok()
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn handshake_diagnostics_edits_actions_and_exit() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(ws.join("pyproject.toml"), "[project]\nname = \"ws\"\n").unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    let init = c.initialize(&ws, &["utf-16"]);
+    let caps = &init["result"]["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2);
+    assert_eq!(init["result"]["serverInfo"]["name"], "grounded");
+
+    let uri = uri_of(&ws.join("app.py"));
+    c.open(&uri, "import os\nprint(os.path.exists('x'))\n");
+    assert!(c.diagnostics(&uri, 1).is_empty());
+
+    // An incremental edit that introduces a hallucinated call…
+    c.change(
+        &uri,
+        2,
+        json!([{"range": {"start": {"line": 1, "character": 14}, "end": {"line": 1, "character": 20}}, "text": "exist"}]),
+    );
+    let d = c.diagnostics(&uri, 2);
+    assert_eq!(codes(&d), ["unresolved-symbol"]);
+    assert_eq!(d[0]["source"], "grounded");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 1, "character": 14}));
+    assert_eq!(d[0]["range"]["end"], json!({"line": 1, "character": 19}));
+    assert_eq!(d[0]["data"][0], "os.path.exists");
+
+    // …a quick fix for it…
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": [d[0]]}}),
+    );
+    let actions = actions["result"].as_array().unwrap().clone();
+    assert_eq!(actions[0]["title"], "Replace with `exists`");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(
+        actions.last().unwrap()["title"],
+        "Ignore on this line",
+        "{actions:?}"
+    );
+    let edit = &actions[0]["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "exists");
+
+    // …applied by the client, which clears it.
+    c.change(
+        &uri,
+        3,
+        json!([{"range": edit["range"], "text": edit["newText"]}]),
+    );
+    assert!(c.diagnostics(&uri, 3).is_empty());
+
+    let took = c.shutdown_and_exit();
+    assert!(took < Duration::from_secs(1), "exit took {took:?}");
+}
+
+#[test]
+fn positions_on_emoji_lines_in_utf16_and_utf8() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = "import json\ns = '😀日本'; json.parse(s)\n";
+    // `parse` is the 17th char: 😀 is 2 UTF-16 units, 😀日本 are 4+3+3 UTF-8 bytes.
+    for (enc, start) in [("utf-16", 17), ("utf-8", 23)] {
+        let mut c = Client::start(&dir.path().join("cache"));
+        let init = c.initialize(dir.path(), &[enc]);
+        assert_eq!(init["result"]["capabilities"]["positionEncoding"], enc);
+        let uri = uri_of(
+            &dir.path()
+                .join(format!("emoji_{}.py", enc.replace('-', ""))),
+        );
+        c.open(&uri, text);
+        let d = c.diagnostics(&uri, 1);
+        assert_eq!(codes(&d), ["unresolved-symbol"], "{enc}");
+        assert_eq!(
+            d[0]["range"]["start"],
+            json!({"line": 1, "character": start}),
+            "{enc}"
+        );
+        assert_eq!(
+            d[0]["range"]["end"],
+            json!({"line": 1, "character": start + 5}),
+            "{enc}"
+        );
+        c.shutdown_and_exit();
+    }
+}
+
+#[test]
+fn rapid_edits_end_in_the_reference_text() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    let uri = uri_of(&dir.path().join("burst.py"));
+    c.open(&uri, "import os\n");
+    c.diagnostics(&uri, 1);
+    // 500 single-character inserts at the end of the last line, building a
+    // reference copy alongside; the last one leaves a hallucinated call.
+    let target = "os.path.exist('x')\n";
+    let mut reference = String::from("import os\n");
+    let mut version = 1;
+    let mut chars = target.chars().cycle();
+    for _ in 0..500 {
+        version += 1;
+        let ch = chars.next().unwrap();
+        // The end of the document: the last line and its length in UTF-16.
+        let line = reference.matches('\n').count();
+        let character = reference
+            .rsplit('\n')
+            .next()
+            .unwrap_or("")
+            .encode_utf16()
+            .count();
+        c.change(
+            &uri,
+            version,
+            json!([{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": ch.to_string()}]),
+        );
+        reference.push(ch);
+    }
+    // Replace everything with the reference text checked independently.
+    let d = c.diagnostics(&uri, version);
+    // The server's text must equal the reference: re-send it whole and compare
+    // the diagnostics for both.
+    let by_edits: Vec<(String, Value)> = d
+        .iter()
+        .map(|x| (x["code"].as_str().unwrap().to_string(), x["range"].clone()))
+        .collect();
+    version += 1;
+    c.change(&uri, version, json!([{"text": reference}]));
+    let whole = c.diagnostics(&uri, version);
+    let by_whole: Vec<(String, Value)> = whole
+        .iter()
+        .map(|x| (x["code"].as_str().unwrap().to_string(), x["range"].clone()))
+        .collect();
+    assert_eq!(by_edits, by_whole);
+    assert!(!by_whole.is_empty(), "the burst leaves hallucinated calls");
+    c.shutdown_and_exit();
+}
+
+#[test]
+fn a_file_changed_on_disk_updates_open_documents() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(ws.join("pyproject.toml"), "[project]\nname = \"ws\"\n").unwrap();
+    std::fs::write(ws.join("helpers.py"), "def load():\n    return 1\n").unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&ws, &["utf-16"]);
+    let uri = uri_of(&ws.join("main.py"));
+    c.open(&uri, "import helpers\nhelpers.load()\n");
+    assert!(c.diagnostics(&uri, 1).is_empty());
+    // `load` renamed on disk: the open document's call is now hallucinated.
+    std::fs::write(ws.join("helpers.py"), "def load_all():\n    return 1\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&ws.join("helpers.py")), "type": 2}]}),
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&d), ["unresolved-symbol"]);
+    assert_eq!(d[0]["data"][0], "helpers.load_all");
+    c.shutdown_and_exit();
+}
