@@ -129,14 +129,14 @@ mod tests {
     #[test]
     fn utf16_positions_after_emoji_and_cjk() {
         let rope = Rope::from_str("s = '😀日本'; json.parse(s)\n");
-        // 😀 is two UTF-16 units, 日 and 本 one each: `json` starts at char 10.
-        let pos = char_to_position(&rope, 10, Encoding::Utf16);
-        assert_eq!(pos, Position::new(0, 11));
-        assert_eq!(position_to_char(&rope, pos, Encoding::Utf16), 10);
-        // In UTF-8 bytes: 4 + 3 + 3 extra bytes.
-        let pos8 = char_to_position(&rope, 10, Encoding::Utf8);
-        assert_eq!(pos8, Position::new(0, 16));
-        assert_eq!(position_to_char(&rope, pos8, Encoding::Utf8), 10);
+        // 😀 is two UTF-16 units, 日 and 本 one each: `json` starts at char 11.
+        let pos = char_to_position(&rope, 11, Encoding::Utf16);
+        assert_eq!(pos, Position::new(0, 12));
+        assert_eq!(position_to_char(&rope, pos, Encoding::Utf16), 11);
+        // In UTF-8 bytes: 😀 is 4, 日 and 本 3 each.
+        let pos8 = char_to_position(&rope, 11, Encoding::Utf8);
+        assert_eq!(pos8, Position::new(0, 18));
+        assert_eq!(position_to_char(&rope, pos8, Encoding::Utf8), 11);
     }
 
     #[test]
