@@ -14,6 +14,8 @@ struct Client {
     stdin: ChildStdin,
     rx: Receiver<Value>,
     next_id: i64,
+    /// Every message received so far that a wait did not consume.
+    seen: Vec<Value>,
 }
 
 impl Client {
@@ -65,6 +67,7 @@ impl Client {
             stdin,
             rx,
             next_id: 1,
+            seen: Vec::new(),
         }
     }
 
@@ -90,8 +93,19 @@ impl Client {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
-                Ok(m) if pred(&m) => return m,
-                Ok(_) => {}
+                Ok(m) => {
+                    // Requests from the server (progress tokens, registrations)
+                    // get an empty success, as an editor would send.
+                    if m.get("method").is_some() && m.get("id").is_some() {
+                        self.seen.push(m.clone());
+                        let id = m["id"].clone();
+                        self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                    }
+                    if pred(&m) {
+                        return m;
+                    }
+                    self.seen.push(m);
+                }
                 Err(_) => panic!("no matching message within 20 s"),
             }
         }
@@ -118,7 +132,11 @@ impl Client {
                 "processId": null,
                 "rootUri": uri,
                 "workspaceFolders": [{"uri": uri, "name": "ws"}],
-                "capabilities": {"general": {"positionEncodings": encodings}},
+                "capabilities": {
+                    "general": {"positionEncodings": encodings},
+                    "window": {"workDoneProgress": true},
+                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                },
                 "initializationOptions": {"debounce": 10},
             }),
         );
@@ -350,5 +368,59 @@ fn a_file_changed_on_disk_updates_open_documents() {
     let d = c.diagnostics(&uri, 1);
     assert_eq!(codes(&d), ["unresolved-symbol"]);
     assert_eq!(d[0]["data"][0], "helpers.load_all");
+    c.shutdown_and_exit();
+}
+
+#[test]
+fn workspace_is_indexed_with_progress_and_watchers_are_registered() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("pkg")).unwrap();
+    std::fs::write(ws.join("pyproject.toml"), "[project]\nname = \"ws\"\n").unwrap();
+    std::fs::write(ws.join("pkg/__init__.py"), "").unwrap();
+    std::fs::write(
+        ws.join("pkg/base.py"),
+        "class Handler:\n    def run(self):\n        return self.handle()\n",
+    )
+    .unwrap();
+    std::fs::write(ws.join("pkg/impl.py"), "from pkg.base import Handler\n\nclass Echo(Handler):\n    def handle(self):\n        return 1\n").unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&ws, &["utf-16"]);
+    let end = c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    assert_eq!(end["params"]["token"], "grounded/indexing");
+    assert!(c
+        .seen
+        .iter()
+        .any(|m| m["method"] == "window/workDoneProgress/create"));
+    assert!(c
+        .seen
+        .iter()
+        .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"));
+    let reg = c.wait(|m| m["method"] == "client/registerCapability");
+    let watchers = &reg["params"]["registrations"][0]["registerOptions"]["watchers"];
+    let globs: Vec<&str> = watchers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["globPattern"].as_str())
+        .collect();
+    assert!(
+        globs.contains(&"**/*.py") && globs.contains(&"**/pyproject.toml"),
+        "{globs:?}"
+    );
+    // With the workspace indexed, a base-class method reading what only a
+    // subclass defines (in a file that is not open) stays silent.
+    let uri = uri_of(&ws.join("pkg/base.py"));
+    c.open(
+        &uri,
+        "class Handler:\n    def run(self):\n        return self.handle() + self.nope()\n",
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&d), ["unknown-member"], "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("`nope`"));
     c.shutdown_and_exit();
 }

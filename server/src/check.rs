@@ -308,7 +308,7 @@ pub(crate) fn discover_env(
     Ok((env, dump, notes))
 }
 
-fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf> {
+pub(crate) fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_file() {

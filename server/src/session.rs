@@ -5,14 +5,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use rayon::prelude::*;
 
 use crate::analysis::{self, eval::SharedCache, Finding, Severity};
 use crate::check;
 use crate::config::Config;
 use crate::index::facts_cache::FactsCache;
 use crate::index::python_env::{PythonEnv, StdlibDump};
-use crate::index::{FactsMemory, Index, IndexOptions};
+use crate::index::{load_facts, FactsMemory, Index, IndexOptions};
 use crate::syntax::facts::FileFacts;
 
 pub struct SessionOptions {
@@ -31,6 +34,14 @@ pub struct Session {
     pub notes: Vec<String>,
     memory: Arc<FactsMemory>,
     facts_cache: FactsCache,
+    /// The workspace's files as last indexed (open documents override them).
+    workspace: RwLock<Workspace>,
+}
+
+#[derive(Default)]
+struct Workspace {
+    facts: HashMap<PathBuf, Arc<FileFacts>>,
+    roots: Vec<PathBuf>,
 }
 
 impl Session {
@@ -71,11 +82,65 @@ impl Session {
             notes,
             memory: Arc::new(FactsMemory::default()),
             facts_cache: FactsCache::new(opts.cache_dir.as_deref()),
+            workspace: RwLock::new(Workspace::default()),
+        }
+    }
+
+    /// Parse every source file of the workspace (in parallel; cached ones are
+    /// read back), calling `progress(done, total)` as it goes. Returns the
+    /// number of files indexed.
+    pub fn index_workspace(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> usize {
+        let files = check::collect_files(&[self.root.clone()], &self.root, &self.config);
+        let total = files.len();
+        let done = AtomicUsize::new(0);
+        let facts: HashMap<PathBuf, Arc<FileFacts>> = files
+            .par_iter()
+            .filter_map(|path| {
+                let f = load_facts(path, Some(&self.memory), &self.facts_cache);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if n % 50 == 0 || n == total {
+                    progress(n, total);
+                }
+                Some((path.clone(), f?))
+            })
+            .collect();
+        let roots = check::import_roots(&self.root, facts.keys().map(PathBuf::as_path));
+        let count = facts.len();
+        if let Ok(mut ws) = self.workspace.write() {
+            *ws = Workspace { facts, roots };
+        }
+        count
+    }
+
+    /// A file changed on disk (created, changed or deleted): refresh it.
+    pub fn file_changed(&self, path: &Path) {
+        let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
+        if !is_python {
+            return;
+        }
+        let fresh = load_facts(path, Some(&self.memory), &self.facts_cache);
+        if let Ok(mut ws) = self.workspace.write() {
+            match fresh {
+                Some(f) if path.starts_with(&self.root) => {
+                    ws.facts.insert(path.to_path_buf(), f);
+                }
+                _ => {
+                    ws.facts.remove(path);
+                }
+            }
         }
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The environment's site-packages directories (to watch for installs).
+    pub fn site_packages(&self) -> Vec<PathBuf> {
+        self.env
+            .as_ref()
+            .map(|e| e.site_packages.clone())
+            .unwrap_or_default()
     }
 
     /// Findings for `path` whose current content parsed to `facts`; `open`
@@ -86,9 +151,18 @@ impl Session {
         facts: Arc<FileFacts>,
         open: &HashMap<PathBuf, Arc<FileFacts>>,
     ) -> Vec<(Finding, Severity)> {
-        let mut preparsed = open.clone();
+        let (mut preparsed, mut roots) = match self.workspace.read() {
+            Ok(ws) => (ws.facts.clone(), ws.roots.clone()),
+            Err(_) => (HashMap::new(), Vec::new()),
+        };
+        for (p, f) in open {
+            preparsed.insert(p.clone(), f.clone());
+        }
         preparsed.insert(path.to_path_buf(), facts.clone());
-        let roots = check::import_roots(&self.root, preparsed.keys().map(PathBuf::as_path));
+        // Open documents outside the indexed tree bring their own roots.
+        if roots.is_empty() || !path.starts_with(&self.root) {
+            roots = check::import_roots(&self.root, preparsed.keys().map(PathBuf::as_path));
+        }
         let index = Index::new(
             self.env.clone(),
             self.dump.clone(),

@@ -263,30 +263,7 @@ impl Index {
         if let Some(f) = self.preparsed.get(file) {
             return Some(f.clone());
         }
-        let stamp = std::fs::metadata(file).ok().and_then(|m| Stamp::of(&m));
-        if let (Some(memory), Some(stamp)) = (&self.memory, stamp) {
-            if let Some(entry) = memory.get(file) {
-                if entry.0 == stamp {
-                    return Some(entry.1.clone());
-                }
-            }
-        }
-        let facts = match stamp.and_then(|s| self.facts_cache.load(file, s)) {
-            Some(facts) => Arc::new(facts),
-            None => {
-                let bytes = std::fs::read(file).ok()?;
-                let text = String::from_utf8_lossy(&bytes);
-                let facts = crate::syntax::python::parse(&text);
-                if let Some(stamp) = stamp {
-                    self.facts_cache.store(file, stamp, &facts);
-                }
-                Arc::new(facts)
-            }
-        };
-        if let (Some(memory), Some(stamp)) = (&self.memory, stamp) {
-            memory.insert(file.to_path_buf(), (stamp, facts.clone()));
-        }
-        Some(facts)
+        load_facts(file, self.memory.as_deref(), &self.facts_cache)
     }
 
     /// The module a workspace file defines. When the index resolves its name
@@ -359,6 +336,39 @@ impl Index {
         names.dedup();
         names
     }
+}
+
+/// A file's parsed facts: from memory (same stamp), the disk cache, or a
+/// fresh parse (stored in both).
+pub fn load_facts(
+    file: &Path,
+    memory: Option<&FactsMemory>,
+    cache: &FactsCache,
+) -> Option<Arc<FileFacts>> {
+    let stamp = std::fs::metadata(file).ok().and_then(|m| Stamp::of(&m));
+    if let (Some(memory), Some(stamp)) = (memory, stamp) {
+        if let Some(entry) = memory.get(file) {
+            if entry.0 == stamp {
+                return Some(entry.1.clone());
+            }
+        }
+    }
+    let facts = match stamp.and_then(|s| cache.load(file, s)) {
+        Some(facts) => Arc::new(facts),
+        None => {
+            let bytes = std::fs::read(file).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            let facts = crate::syntax::python::parse(&text);
+            if let Some(stamp) = stamp {
+                cache.store(file, stamp, &facts);
+            }
+            Arc::new(facts)
+        }
+    };
+    if let (Some(memory), Some(stamp)) = (memory, stamp) {
+        memory.insert(file.to_path_buf(), (stamp, facts.clone()));
+    }
+    Some(facts)
 }
 
 /// `root/pkg/sub/mod.py` → `pkg.sub.mod` for the first root that contains the path.

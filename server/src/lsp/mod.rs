@@ -42,6 +42,8 @@ struct State {
     root: Mutex<Option<PathBuf>>,
     python: Mutex<Option<PathBuf>>,
     trusted: std::sync::atomic::AtomicBool,
+    /// The client can register file watchers dynamically.
+    dynamic_watchers: std::sync::atomic::AtomicBool,
     debounce_ms: AtomicU64,
     tx: mpsc::UnboundedSender<Uri>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<Uri>>>,
@@ -64,6 +66,7 @@ impl Backend {
                 root: Mutex::new(None),
                 python: Mutex::new(None),
                 trusted: std::sync::atomic::AtomicBool::new(true),
+                dynamic_watchers: std::sync::atomic::AtomicBool::new(false),
                 debounce_ms: AtomicU64::new(DEFAULT_DEBOUNCE_MS),
                 tx,
                 rx: Mutex::new(None),
@@ -135,6 +138,16 @@ impl LanguageServer for Backend {
         if let Some(opts) = &params.initialization_options {
             self.apply_options(opts);
         }
+        let dynamic = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.state
+            .dynamic_watchers
+            .store(dynamic, Ordering::Relaxed);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(match enc {
@@ -172,6 +185,8 @@ impl LanguageServer for Backend {
         if let Some(rx) = rx {
             tokio::spawn(analysis_loop(self.client.clone(), self.state.clone(), rx));
         }
+        // Client requests are never awaited inside a handler.
+        tokio::spawn(index_in_background(self.client.clone(), self.state.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -235,12 +250,23 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        // Files changed on disk: parsed facts are keyed by stamp, so the next
-        // analysis reads the new content; re-analyze the open documents.
-        if !params.changes.is_empty() {
-            for entry in self.state.docs.iter() {
-                let _ = self.state.tx.send(entry.key().clone());
-            }
+        // Files changed on disk (a workspace file, a package installed into
+        // the environment): refresh them, then re-analyze the open documents.
+        let paths: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        if let Some(session) = self.state.session.get().cloned() {
+            let _ = tokio::task::spawn_blocking(move || {
+                for p in &paths {
+                    session.file_changed(p);
+                }
+            })
+            .await;
+        }
+        for entry in self.state.docs.iter() {
+            let _ = self.state.tx.send(entry.key().clone());
         }
     }
 
@@ -281,6 +307,96 @@ impl Backend {
                 .debounce_ms
                 .store(ms.min(10_000), Ordering::Relaxed);
         }
+    }
+}
+
+/// Index the workspace with work-done progress, register file watchers, then
+/// re-analyze the open documents against the full index.
+async fn index_in_background(client: Client, state: Arc<State>) {
+    let Some(session) = session(&client, &state).await else {
+        return;
+    };
+    let token = ProgressToken::String("grounded/indexing".to_string());
+    let progress = match client.create_work_done_progress(token.clone()).await {
+        Ok(()) => Some(
+            client
+                .progress(token, "Grounded: indexing")
+                .with_percentage(0)
+                .begin()
+                .await,
+        ),
+        Err(_) => None,
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel::<(usize, usize)>();
+    let indexing = {
+        let session = session.clone();
+        tokio::task::spawn_blocking(move || {
+            session.index_workspace(&move |done, total| {
+                let _ = tx.send((done, total));
+            })
+        })
+    };
+    while let Some((done, total)) = rx.recv().await {
+        if let Some(p) = &progress {
+            let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
+            p.report_with_message(format!("{done}/{total} files"), pct)
+                .await;
+        }
+    }
+    let indexed = indexing.await.unwrap_or(0);
+    if let Some(p) = progress {
+        p.finish_with_message(format!("{indexed} files")).await;
+    }
+    client
+        .log_message(
+            MessageType::INFO,
+            format!("grounded: indexed {indexed} files"),
+        )
+        .await;
+    if state.dynamic_watchers.load(Ordering::Relaxed) {
+        register_watchers(&client, &session).await;
+    }
+    for entry in state.docs.iter() {
+        let _ = state.tx.send(entry.key().clone());
+    }
+}
+
+async fn register_watchers(client: &Client, session: &Session) {
+    let mut globs: Vec<String> = [
+        "**/*.py",
+        "**/*.pyi",
+        "**/pyproject.toml",
+        "**/setup.cfg",
+        "**/requirements*.txt",
+        "**/Cargo.toml",
+        "**/Cargo.lock",
+    ]
+    .iter()
+    .map(|g| g.to_string())
+    .collect();
+    for site in session.site_packages() {
+        globs.push(format!("{}/**", site.display()));
+    }
+    let watchers: Vec<FileSystemWatcher> = globs
+        .into_iter()
+        .map(|g| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(g),
+            kind: None,
+        })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = Registration {
+        id: "grounded/watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(e) = client.register_capability(vec![registration]).await {
+        client
+            .log_message(
+                MessageType::WARNING,
+                format!("grounded: could not register file watchers: {e}"),
+            )
+            .await;
     }
 }
 
