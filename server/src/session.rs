@@ -90,7 +90,8 @@ impl Session {
     /// read back), calling `progress(done, total)` as it goes. Returns the
     /// number of files indexed.
     pub fn index_workspace(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> usize {
-        let files = check::collect_files(&[self.root.clone()], &self.root, &self.config);
+        let files =
+            check::collect_files(std::slice::from_ref(&self.root), &self.root, &self.config);
         let total = files.len();
         let done = AtomicUsize::new(0);
         let facts: HashMap<PathBuf, Arc<FileFacts>> = files
