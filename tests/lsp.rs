@@ -424,3 +424,33 @@ fn workspace_is_indexed_with_progress_and_watchers_are_registered() {
     assert!(d[0]["message"].as_str().unwrap().contains("`nope`"));
     c.shutdown_and_exit();
 }
+
+#[test]
+fn severity_settings_apply_live() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    let uri = uri_of(&dir.path().join("sev.py"));
+    c.open(&uri, "import json\njson.parse('1')\nflatten([1])\n");
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&d), ["unresolved-symbol", "undefined-name"]);
+    assert!(d.iter().all(|x| x["severity"] == 1));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"grounded": {"severity": {"undefined-name": "off", "unresolved-symbol": "warning"}}}}),
+    );
+    let d = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|a| a.len() == 1)
+    });
+    let d = d["params"]["diagnostics"].as_array().unwrap().clone();
+    assert_eq!(codes(&d), ["unresolved-symbol"]);
+    assert_eq!(d[0]["severity"], 2);
+    c.shutdown_and_exit();
+}

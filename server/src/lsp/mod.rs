@@ -22,6 +22,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use crate::analysis::{Code, Severity};
 use crate::session::{Session, SessionOptions};
 use crate::syntax::facts::FileFacts;
 use documents::{Document, EditError, Encoding};
@@ -45,6 +46,9 @@ struct State {
     /// The client can register file watchers dynamically.
     dynamic_watchers: std::sync::atomic::AtomicBool,
     debounce_ms: AtomicU64,
+    /// Per-code severity from the client's settings (`None`: off); wins over
+    /// the workspace configuration.
+    severity: Mutex<HashMap<Code, Option<Severity>>>,
     tx: mpsc::UnboundedSender<Uri>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<Uri>>>,
 }
@@ -68,6 +72,7 @@ impl Backend {
                 trusted: std::sync::atomic::AtomicBool::new(true),
                 dynamic_watchers: std::sync::atomic::AtomicBool::new(false),
                 debounce_ms: AtomicU64::new(DEFAULT_DEBOUNCE_MS),
+                severity: Mutex::new(HashMap::new()),
                 tx,
                 rx: Mutex::new(None),
             }),
@@ -307,6 +312,28 @@ impl Backend {
                 .debounce_ms
                 .store(ms.min(10_000), Ordering::Relaxed);
         }
+        if let Some(map) = opts.get("severity").and_then(Value::as_object) {
+            let mut parsed = HashMap::new();
+            for (code, level) in map {
+                let severity = match level.as_str().unwrap_or("") {
+                    "error" => Some(Severity::Error),
+                    "warning" => Some(Severity::Warning),
+                    "info" | "information" => Some(Severity::Info),
+                    "off" => None,
+                    _ => continue,
+                };
+                if let Some(code) = Code::parse(code) {
+                    parsed.insert(code, severity);
+                }
+            }
+            if let Ok(mut slot) = self.state.severity.lock() {
+                *slot = parsed;
+            }
+            // Re-publish the open documents with the new severities.
+            for entry in self.state.docs.iter() {
+                let _ = self.state.tx.send(entry.key().clone());
+            }
+        }
     }
 }
 
@@ -505,9 +532,16 @@ async fn analyze_and_publish(
         }
     };
     let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
+    let overrides = state.severity.lock().map(|m| m.clone()).unwrap_or_default();
     let diags: Vec<Diagnostic> = findings
         .iter()
-        .map(|(f, sev)| diagnostics::to_diagnostic(&rope, f, *sev, enc))
+        .filter_map(|(f, sev)| {
+            let sev = match overrides.get(&f.code) {
+                Some(o) => (*o)?,
+                None => *sev,
+            };
+            Some(diagnostics::to_diagnostic(&rope, f, sev, enc))
+        })
         .collect();
     // Never publish over a newer version.
     let current = match state.docs.get_mut(&uri) {
