@@ -454,3 +454,41 @@ fn severity_settings_apply_live() {
     assert_eq!(d[0]["severity"], 2);
     c.shutdown_and_exit();
 }
+
+#[test]
+fn hover_says_what_a_name_really_is() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    let init = c.initialize(dir.path(), &["utf-16"]);
+    assert_eq!(init["result"]["capabilities"]["hoverProvider"], true);
+    let uri = uri_of(&dir.path().join("h.py"));
+    c.open(
+        &uri,
+        "import os.path\nimport json\nos.path.join('a', 'b')\njson.dumps({})\n",
+    );
+    c.diagnostics(&uri, 1);
+    let hover = |c: &mut Client, line: u32, character: u32| {
+        c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )["result"]
+            .clone()
+    };
+    let h = hover(&mut c, 2, 9);
+    let text = h["contents"]["value"].as_str().unwrap().to_string();
+    assert!(text.starts_with("**function** `posixpath.join`"), "{text}");
+    assert!(text.contains("def join(a, *p)"), "{text}");
+    assert!(text.contains("posixpath.py"), "{text}");
+    assert_eq!(h["range"]["start"], json!({"line": 2, "character": 8}));
+    let h = hover(&mut c, 1, 8);
+    let text = h["contents"]["value"].as_str().unwrap().to_string();
+    assert!(text.starts_with("**module** `json`"), "{text}");
+    // Nothing to say on whitespace, or past the end.
+    assert!(hover(&mut c, 0, 6).is_null());
+    assert!(hover(&mut c, 99, 0).is_null());
+    c.shutdown_and_exit();
+}

@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
 
+use crate::analysis::hover::{self, Description};
 use crate::analysis::{self, eval::SharedCache, Finding, Severity};
 use crate::check;
 use crate::config::Config;
@@ -144,14 +145,14 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Findings for `path` whose current content parsed to `facts`; `open`
-    /// holds the facts of the other open documents (they win over disk).
-    pub fn analyze(
+    /// An index over the workspace with `path` at `facts` and the other open
+    /// documents at theirs.
+    fn index_for(
         &self,
         path: &Path,
-        facts: Arc<FileFacts>,
+        facts: &Arc<FileFacts>,
         open: &HashMap<PathBuf, Arc<FileFacts>>,
-    ) -> Vec<(Finding, Severity)> {
+    ) -> Index {
         let (mut preparsed, mut roots) = match self.workspace.read() {
             Ok(ws) => (ws.facts.clone(), ws.roots.clone()),
             Err(_) => (HashMap::new(), Vec::new()),
@@ -164,7 +165,7 @@ impl Session {
         if roots.is_empty() || !path.starts_with(&self.root) {
             roots = check::import_roots(&self.root, preparsed.keys().map(PathBuf::as_path));
         }
-        let index = Index::new(
+        Index::new(
             self.env.clone(),
             self.dump.clone(),
             IndexOptions {
@@ -174,7 +175,18 @@ impl Session {
                 facts_cache: self.facts_cache.clone(),
                 memory: Some(self.memory.clone()),
             },
-        );
+        )
+    }
+
+    /// Findings for `path` whose current content parsed to `facts`; `open`
+    /// holds the facts of the other open documents (they win over disk).
+    pub fn analyze(
+        &self,
+        path: &Path,
+        facts: Arc<FileFacts>,
+        open: &HashMap<PathBuf, Arc<FileFacts>>,
+    ) -> Vec<(Finding, Severity)> {
+        let index = self.index_for(path, &facts, open);
         let shared = SharedCache::default();
         let module = index.module_for_file(path, facts);
         analysis::check_file(&index, &shared, module)
@@ -184,5 +196,18 @@ impl Session {
                 Some((f, severity))
             })
             .collect()
+    }
+
+    /// What the name, attribute or import at `byte` in `path` really is.
+    pub fn describe(
+        &self,
+        path: &Path,
+        facts: Arc<FileFacts>,
+        open: &HashMap<PathBuf, Arc<FileFacts>>,
+        byte: u32,
+    ) -> Option<Description> {
+        let index = self.index_for(path, &facts, open);
+        let module = index.module_for_file(path, facts);
+        hover::describe_at(&index, module, byte)
     }
 }

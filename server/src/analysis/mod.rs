@@ -2,6 +2,7 @@
 //! reported: a member missing from a *closed* container.
 
 pub mod eval;
+pub mod hover;
 pub(crate) mod known_returns;
 pub mod platform_members;
 pub mod suggest;

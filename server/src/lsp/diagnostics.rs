@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::documents::{byte_range_to_range, char_to_position, position_to_char, Encoding};
+use crate::analysis::hover::Description;
 use crate::analysis::{Finding, Severity};
 
 pub const SOURCE: &str = "grounded";
@@ -137,4 +138,20 @@ fn action(
         is_preferred: preferred.then_some(true),
         ..Default::default()
     })
+}
+
+/// A hover card: what the thing is, its signature, its first doc line, where
+/// it is defined.
+pub fn hover_markdown(d: &Description) -> String {
+    let mut out = format!("**{}** `{}`", d.kind, d.name);
+    if let Some(sig) = &d.signature {
+        out.push_str(&format!("\n\n```python\n{sig}\n```"));
+    }
+    if let Some(doc) = &d.doc {
+        out.push_str(&format!("\n\n{doc}"));
+    }
+    if let Some(loc) = &d.location {
+        out.push_str(&format!("\n\n*{loc}*"));
+    }
+    out
 }

@@ -169,6 +169,7 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -277,6 +278,42 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.apply_options(&params.settings);
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let (rope, path) = match self.state.docs.get(&at.text_document.uri) {
+            Some(open) => (open.doc.rope.clone(), open.path.clone()),
+            None => return Ok(None),
+        };
+        let Some(path) = path else { return Ok(None) };
+        let Some(session) = self.state.session.get().cloned() else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let char_idx = documents::position_to_char(&rope, at.position, enc);
+        let byte = rope.char_to_byte(char_idx) as u32;
+        let others = open_facts(&self.state, &at.text_document.uri);
+        let text = rope.to_string();
+        let described = tokio::task::spawn_blocking(move || {
+            let facts = Arc::new(crate::syntax::python::parse(&text));
+            session.describe(&path, facts, &others, byte)
+        })
+        .await
+        .ok()
+        .flatten();
+        Ok(described.map(|d| Hover {
+            range: Some(documents::byte_range_to_range(
+                &rope,
+                d.start_byte as usize,
+                d.end_byte as usize,
+                enc,
+            )),
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: diagnostics::hover_markdown(&d),
+            }),
+        }))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -492,6 +529,16 @@ async fn session(client: &Client, state: &Arc<State>) -> Option<Arc<Session>> {
     Some(session)
 }
 
+/// The last analyzed facts of every open document but `except`.
+fn open_facts(state: &State, except: &Uri) -> HashMap<PathBuf, Arc<FileFacts>> {
+    state
+        .docs
+        .iter()
+        .filter(|e| e.key() != except)
+        .filter_map(|e| Some((e.path.clone()?, e.facts.as_ref()?.1.clone())))
+        .collect()
+}
+
 async fn analyze_and_publish(
     client: &Client,
     state: &Arc<State>,
@@ -505,12 +552,7 @@ async fn analyze_and_publish(
         None => return,
     };
     let Some(path) = path else { return };
-    let others: HashMap<PathBuf, Arc<FileFacts>> = state
-        .docs
-        .iter()
-        .filter(|e| e.key() != &uri)
-        .filter_map(|e| Some((e.path.clone()?, e.facts.as_ref()?.1.clone())))
-        .collect();
+    let others = open_facts(state, &uri);
     let session = session.clone();
     let text = rope.to_string();
     let analyzed = tokio::task::spawn_blocking(move || {
