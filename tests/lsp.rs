@@ -492,3 +492,53 @@ fn hover_says_what_a_name_really_is() {
     assert!(hover(&mut c, 99, 0).is_null());
     c.shutdown_and_exit();
 }
+
+#[test]
+fn bad_input_is_answered_not_fatal() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("latin.py"), b"x = '\xff\xfe'\n").unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    // Malformed JSON, then a request for a method nobody implements.
+    let garbage = "{not json";
+    write!(
+        c.stdin,
+        "Content-Length: {}\r\n\r\n{}",
+        garbage.len(),
+        garbage
+    )
+    .unwrap();
+    c.stdin.flush().unwrap();
+    let r = c.request("grounded/noSuchMethod", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // Requests and edits for a document that was never opened.
+    let ghost = uri_of(&dir.path().join("ghost.py"));
+    c.change(&ghost, 2, json!([{"text": "x"}]));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ghost}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(h["result"].is_null(), "{h}");
+    // Out-of-range positions are clamped, and a 10 MB document is analyzed.
+    let uri = uri_of(&dir.path().join("big.py"));
+    let mut big = String::from("import json\n");
+    while big.len() < 10 * 1024 * 1024 {
+        big.push_str("value = json.dumps({'key': [1, 2, 3]})  # padding padding\n");
+    }
+    c.open(&uri, &big);
+    c.change(
+        &uri,
+        2,
+        json!([{"range": {"start": {"line": 999999, "character": 5}, "end": {"line": 999999, "character": 9}}, "text": "json.parse(1)\n"}]),
+    );
+    let d = c.diagnostics(&uri, 2);
+    assert_eq!(codes(&d), ["unresolved-symbol"], "{d:?}");
+    // Still alive and answering.
+    let r = c.request("shutdown", json!(null));
+    assert!(r["error"].is_null(), "{r}");
+    c.notify("exit", json!(null));
+}

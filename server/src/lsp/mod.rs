@@ -8,6 +8,7 @@
 
 pub mod diagnostics;
 pub mod documents;
+mod framing;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -104,10 +105,26 @@ impl Backend {
 
 /// Run the server on stdin/stdout until `exit`.
 pub async fn run_stdio() {
-    let stdin = tokio::io::stdin();
+    // tower-lsp-server's reader stops for good at the first body that is not
+    // JSON; frames are checked here first, and a malformed one is logged and
+    // dropped instead of ending the session.
+    let (server_in, mut feed) = tokio::io::duplex(1 << 16);
+    tokio::spawn(async move {
+        let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+        while let Some(frame) = framing::read_frame(&mut stdin).await {
+            match frame {
+                Ok(body) => {
+                    if framing::write_frame(&mut feed, &body).await.is_err() {
+                        break;
+                    }
+                }
+                Err(reason) => eprintln!("grounded: dropped a malformed message: {reason}"),
+            }
+        }
+    });
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::new(Backend::new);
-    Server::new(stdin, stdout, socket).serve(service).await;
+    Server::new(server_in, stdout, socket).serve(service).await;
 }
 
 fn negotiate_encoding(params: &InitializeParams) -> Encoding {

@@ -5,7 +5,7 @@
 //! keeps only names no scope binds. Pure: no I/O.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use tree_sitter::{Node, Parser};
 
@@ -112,6 +112,8 @@ struct Builder<'s> {
     pending_names: Vec<PendingName>,
     /// (dotted base text, attribute) pairs seen in hasattr/getattr calls.
     hasattr_pairs: HashSet<(String, String)>,
+    /// (scope, name) → the scope a `global`/`nonlocal` declaration names.
+    declarations: HashMap<(ScopeId, Box<str>), ScopeId>,
 }
 
 fn span(n: Node) -> Span {
@@ -176,6 +178,7 @@ impl<'s> Builder<'s> {
             type_checking: 0,
             pending_names: Vec::new(),
             hasattr_pairs: HashSet::new(),
+            declarations: HashMap::new(),
         }
     }
 
@@ -223,12 +226,13 @@ impl<'s> Builder<'s> {
         self.bind_in(target, name, kind, at);
     }
 
+    /// The scope a `global`/`nonlocal` declaration in the current scope
+    /// sends `name` to. (The declaration also leaves a sentinel binding, so
+    /// the name counts as bound here while free names are resolved.)
     fn declared_target(&self, name: &str) -> Option<ScopeId> {
-        let scope = &self.facts.scopes[self.scope as usize];
-        let marker = scope.bindings.get(name)?;
-        // `global`/`nonlocal` are recorded as a sentinel binding with span start == u32::MAX.
-        let decl = marker.iter().find(|b| b.span.start_row == u32::MAX)?;
-        Some(decl.span.end_row)
+        self.declarations
+            .get(&(self.scope, Box::from(name)))
+            .copied()
     }
 
     fn nearest_non_comprehension(&self) -> ScopeId {

@@ -86,6 +86,7 @@ impl<'s> Builder<'s> {
                                 .entry(name.into())
                                 .or_default()
                                 .push(sentinel);
+                            self.declarations.insert((self.scope, name.into()), target);
                         }
                     }
                 }
@@ -378,7 +379,9 @@ impl<'s> Builder<'s> {
     pub(super) fn self_class_of(&self, name: &str) -> Option<ClassId> {
         let scope_id = self.facts.binding_scope(self.scope, name)?;
         let bindings = self.facts.scopes[scope_id as usize].bindings.get(name)?;
-        bindings.iter().find_map(|b| match &b.kind {
+        // Only the first few bindings: a parameter or `self = …__new__` comes
+        // first, and a name rebound thousands of times must stay O(1).
+        bindings.iter().take(4).find_map(|b| match &b.kind {
             BindingKind::Param {
                 role: ParamRole::SelfOf(c) | ParamRole::ClsOf(c),
                 ..
@@ -399,6 +402,7 @@ impl<'s> Builder<'s> {
             .bindings
             .get(name)?
             .iter()
+            .take(4)
             .find_map(|b| match b.kind {
                 BindingKind::Class(c) => Some(c),
                 _ => None,
