@@ -207,6 +207,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
             open_modules: config.open_modules.clone(),
             facts_cache,
             memory: None,
+            finder: None,
         },
     );
     let shared = SharedCache::default();

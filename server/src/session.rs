@@ -10,11 +10,13 @@ use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
 
+use crate::analysis::eval::{MemberCache, SharedCache};
 use crate::analysis::hover::{self, Description};
-use crate::analysis::{self, eval::SharedCache, Finding, Severity};
+use crate::analysis::{self, Finding, Severity};
 use crate::check;
 use crate::config::Config;
 use crate::index::facts_cache::FactsCache;
+use crate::index::module_finder::ModuleFinder;
 use crate::index::python_env::{PythonEnv, StdlibDump};
 use crate::index::{load_facts, FactsMemory, Index, IndexOptions};
 use crate::syntax::facts::FileFacts;
@@ -35,6 +37,9 @@ pub struct Session {
     pub notes: Vec<String>,
     memory: Arc<FactsMemory>,
     facts_cache: FactsCache,
+    finder: Arc<ModuleFinder>,
+    /// Member lookups on library modules, reused across analyses.
+    library_lookups: Arc<MemberCache>,
     /// The workspace's files as last indexed (open documents override them).
     workspace: RwLock<Workspace>,
 }
@@ -83,6 +88,8 @@ impl Session {
             notes,
             memory: Arc::new(FactsMemory::default()),
             facts_cache: FactsCache::new(opts.cache_dir.as_deref()),
+            finder: Arc::new(ModuleFinder::default()),
+            library_lookups: Arc::new(MemberCache::default()),
             workspace: RwLock::new(Workspace::default()),
         }
     }
@@ -116,6 +123,12 @@ impl Session {
 
     /// A file changed on disk (created, changed or deleted): refresh it.
     pub fn file_changed(&self, path: &Path) {
+        // A file created or removed changes directory listings, and a library
+        // file (a package installed or upgraded) what its modules hold.
+        self.finder.clear();
+        if !path.starts_with(&self.root) {
+            self.library_lookups.clear();
+        }
         let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
         if !is_python {
             return;
@@ -174,6 +187,7 @@ impl Session {
                 open_modules: self.config.open_modules.clone(),
                 facts_cache: self.facts_cache.clone(),
                 memory: Some(self.memory.clone()),
+                finder: Some(self.finder.clone()),
             },
         )
     }
@@ -187,7 +201,7 @@ impl Session {
         open: &HashMap<PathBuf, Arc<FileFacts>>,
     ) -> Vec<(Finding, Severity)> {
         let index = self.index_for(path, &facts, open);
-        let shared = SharedCache::default();
+        let shared = SharedCache::with_library_cache(self.library_lookups.clone());
         let module = index.module_for_file(path, facts);
         analysis::check_file(&index, &shared, module)
             .into_iter()

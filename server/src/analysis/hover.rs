@@ -229,6 +229,8 @@ mod tests {
                 open_modules: None,
                 facts_cache: crate::index::facts_cache::FactsCache::disabled(),
                 memory: None,
+                finder: None,
+                finder: None,
             },
         );
         let module = Arc::new(Module {

@@ -78,6 +78,9 @@ pub struct IndexOptions {
     /// Parsed files kept in memory across index generations (a long-running
     /// server builds a new index per edit; unchanged files are not re-read).
     pub memory: Option<Arc<FactsMemory>>,
+    /// Directory listings shared across index generations (cleared by the
+    /// owner when files change on disk); None: a fresh one.
+    pub finder: Option<Arc<ModuleFinder>>,
 }
 
 /// In-memory parsed facts, by path, valid for one [`Stamp`] of the file.
@@ -94,7 +97,7 @@ pub struct Index {
     open_modules: Option<GlobSet>,
     facts_cache: FactsCache,
     memory: Option<Arc<FactsMemory>>,
-    finder: ModuleFinder,
+    finder: Arc<ModuleFinder>,
     modules: DashMap<String, Arc<OnceLock<Option<Arc<Module>>>>>,
 }
 
@@ -129,7 +132,7 @@ impl Index {
             open_modules: options.open_modules,
             facts_cache: options.facts_cache,
             memory: options.memory,
-            finder: ModuleFinder::default(),
+            finder: options.finder.unwrap_or_default(),
             modules: DashMap::new(),
         }
     }

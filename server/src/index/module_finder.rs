@@ -45,6 +45,11 @@ pub struct ModuleFinder {
 }
 
 impl ModuleFinder {
+    /// Forget every listing (files were created or removed).
+    pub fn clear(&self) {
+        self.listings.clear();
+    }
+
     fn listing(&self, dir: &Path) -> Arc<Listing> {
         if let Some(l) = self.listings.get(dir) {
             return l.clone();

@@ -4,6 +4,7 @@
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+use tree_sitter::{InputEdit, Point};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -15,6 +16,9 @@ pub enum Encoding {
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
+    /// Edits since the last parse tree, for tree-sitter's incremental
+    /// re-parse: (version, edit); `None` is a whole-text replacement.
+    pub edits: Vec<(i32, Option<InputEdit>)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -28,6 +32,7 @@ impl Document {
         Document {
             rope: Rope::from_str(text),
             version,
+            edits: Vec::new(),
         }
     }
 
@@ -47,18 +52,42 @@ impl Document {
         }
         for change in changes {
             match change.range {
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.edits.push((version, None));
+                }
                 Some(range) => {
                     let start = position_to_char(&self.rope, range.start, enc);
                     let end = position_to_char(&self.rope, range.end, enc).max(start);
+                    let start_byte = self.rope.char_to_byte(start);
+                    let old_end_byte = self.rope.char_to_byte(end);
+                    let start_position = point(&self.rope, start_byte);
+                    let old_end_position = point(&self.rope, old_end_byte);
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
+                    let new_end_byte = start_byte + change.text.len();
+                    let edit = InputEdit {
+                        start_byte,
+                        old_end_byte,
+                        new_end_byte,
+                        start_position,
+                        old_end_position,
+                        new_end_position: point(&self.rope, new_end_byte),
+                    };
+                    self.edits.push((version, Some(edit)));
                 }
             }
         }
         self.version = version;
         Ok(())
     }
+}
+
+/// The tree-sitter point (row, byte column) of a byte offset.
+fn point(rope: &Rope, byte: usize) -> Point {
+    let byte = byte.min(rope.len_bytes());
+    let row = rope.byte_to_line(byte);
+    Point::new(row, byte - rope.line_to_byte(row))
 }
 
 /// The char index of an LSP position, clamped to the document.

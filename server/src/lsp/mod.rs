@@ -35,6 +35,8 @@ struct OpenDocument {
     path: Option<PathBuf>,
     /// The facts of the last analyzed version, for other documents' analyses.
     facts: Option<(i32, Arc<FileFacts>)>,
+    /// The parse tree of the last analyzed version (reused incrementally).
+    tree: Option<(i32, tree_sitter::Tree)>,
 }
 
 struct State {
@@ -230,6 +232,7 @@ impl LanguageServer for Backend {
                 doc: Document::new(&doc.text, doc.version),
                 path,
                 facts: None,
+                tree: None,
             },
         );
         self.schedule_all(&doc.uri);
@@ -564,8 +567,26 @@ async fn analyze_and_publish(
 ) {
     // Snapshot the document and the other open documents' facts; no guard
     // lives across an await.
-    let (rope, version, path) = match state.docs.get(&uri) {
-        Some(open) => (open.doc.rope.clone(), open.doc.version, open.path.clone()),
+    let (rope, version, path, old_tree) = match state.docs.get(&uri) {
+        Some(open) => {
+            // The last tree, brought up to this version by the edits since.
+            let old_tree = open.tree.as_ref().and_then(|(tree_version, tree)| {
+                let mut tree = tree.clone();
+                for (v, edit) in &open.doc.edits {
+                    if v <= tree_version {
+                        continue;
+                    }
+                    tree.edit(edit.as_ref()?);
+                }
+                Some(tree)
+            });
+            (
+                open.doc.rope.clone(),
+                open.doc.version,
+                open.path.clone(),
+                old_tree,
+            )
+        }
         None => return,
     };
     let Some(path) = path else { return };
@@ -573,12 +594,13 @@ async fn analyze_and_publish(
     let session = session.clone();
     let text = rope.to_string();
     let analyzed = tokio::task::spawn_blocking(move || {
-        let facts = Arc::new(crate::syntax::python::parse(&text));
+        let (facts, tree) = crate::syntax::python::parse_incremental(&text, old_tree.as_ref());
+        let facts = Arc::new(facts);
         let findings = session.analyze(&path, facts.clone(), &others);
-        (facts, findings)
+        (facts, tree, findings)
     })
     .await;
-    let (facts, findings) = match analyzed {
+    let (facts, tree, findings) = match analyzed {
         Ok(r) => r,
         Err(e) => {
             client
@@ -606,6 +628,8 @@ async fn analyze_and_publish(
     let current = match state.docs.get_mut(&uri) {
         Some(mut open) if open.doc.version == version => {
             open.facts = Some((version, facts));
+            open.tree = tree.map(|t| (version, t));
+            open.doc.edits.retain(|(v, _)| *v > version);
             true
         }
         _ => false,

@@ -78,7 +78,22 @@ pub const MODULE_IMPLICIT: &[&str] = &[
 /// Caches shared by every file of one check.
 #[derive(Default)]
 pub struct SharedCache {
-    module_members: DashMap<(String, String), Lookup>,
+    module_members: MemberCache,
+    /// Lookups on library modules (stdlib, site-packages), which a
+    /// long-running session keeps across analyses until files change.
+    library: Option<Arc<MemberCache>>,
+}
+
+/// (module, member) → lookup.
+pub type MemberCache = DashMap<(String, String), Lookup>;
+
+impl SharedCache {
+    pub fn with_library_cache(library: Arc<MemberCache>) -> SharedCache {
+        SharedCache {
+            module_members: MemberCache::default(),
+            library: Some(library),
+        }
+    }
 }
 
 /// (module identity, scope, name): a name's value is cached per evaluator.

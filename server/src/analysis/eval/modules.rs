@@ -72,7 +72,11 @@ impl<'a> Evaluator<'a> {
 
     pub fn module_member(&self, m: &Arc<Module>, name: &str) -> Lookup {
         let key = (m.name.clone(), name.to_string());
-        if let Some(hit) = self.shared.module_members.get(&key) {
+        let cache = match &self.shared.library {
+            Some(library) if m.origin != crate::index::Origin::Workspace => library.as_ref(),
+            _ => &self.shared.module_members,
+        };
+        if let Some(hit) = cache.get(&key) {
             return hit.clone();
         }
         if !self.enter() {
@@ -80,7 +84,7 @@ impl<'a> Evaluator<'a> {
         }
         let result = self.module_member_uncached(m, name);
         self.leave();
-        self.shared.module_members.insert(key, result.clone());
+        cache.insert(key, result.clone());
         result
     }
 

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Parser, Tree};
 
 use super::facts::*;
 
@@ -37,6 +37,13 @@ thread_local! {
 /// Parse `text` and extract its facts. Never fails: a file that does not parse
 /// still yields the facts of what did, and `syntax_errors` says how much didn't.
 pub fn parse(text: &str) -> FileFacts {
+    parse_incremental(text, None).0
+}
+
+/// Like [`parse`], reusing `old` — the previous tree of this document with
+/// the edits since applied (`Tree::edit`) — so tree-sitter re-parses only
+/// what changed. Returns the new tree for the next edit.
+pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (FileFacts, Option<Tree>) {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
@@ -45,11 +52,16 @@ pub fn parse(text: &str) -> FileFacts {
                 .expect("tree-sitter-python grammar is compatible");
             p
         });
-        parser.parse(text, None)
+        parser.parse(text, old)
     });
     let Some(tree) = tree else {
-        return Builder::new(text).finish();
+        return (Builder::new(text).finish(), None);
     };
+    let facts = facts_of(text, &tree);
+    (facts, Some(tree))
+}
+
+fn facts_of(text: &str, tree: &Tree) -> FileFacts {
     let mut b = Builder::new(text);
     b.module(tree.root_node());
     b.suppressions(tree.root_node());
