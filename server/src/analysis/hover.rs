@@ -230,7 +230,6 @@ mod tests {
                 facts_cache: crate::index::facts_cache::FactsCache::disabled(),
                 memory: None,
                 finder: None,
-                finder: None,
             },
         );
         let module = Arc::new(Module {
