@@ -54,6 +54,20 @@ impl ClassRef {
         }
     }
 
+    /// Whether this is `module.name`, without building the qualified name.
+    pub fn is(&self, module: &str, name: &str) -> bool {
+        match self {
+            ClassRef::Source { module: m, id } => {
+                m.name == module
+                    && m.facts
+                        .as_ref()
+                        .and_then(|f| f.classes.get(*id as usize))
+                        .is_some_and(|c| &*c.name == name)
+            }
+            ClassRef::Dump { module: m, name: n } => m == module && n == name,
+        }
+    }
+
     pub fn qualified_name(&self) -> String {
         match self {
             ClassRef::Source { module, .. } => format!("{}.{}", module.name, self.name()),

@@ -133,17 +133,13 @@ impl<'a> Evaluator<'a> {
     pub(super) fn class_member_inner(&self, c: &ClassRef, name: &str, on_instance: bool) -> Lookup {
         let mro = self.mro(c);
         let mut open = false;
-        if on_instance
-            && mro
-                .iter()
-                .any(|(k, _)| k.qualified_name() == "builtins.type")
-        {
+        if on_instance && mro.iter().any(|(k, _)| k.is("builtins", "type")) {
             // Instances of a metaclass are classes: anything may be set on them.
             return Lookup::Unknown;
         }
         let is_enum = mro
             .iter()
-            .any(|(k, _)| matches!(k.qualified_name().as_str(), "enum.Enum" | "enum.Flag"));
+            .any(|(k, _)| k.is("enum", "Enum") || k.is("enum", "Flag"));
         for (k, k_open) in &mro {
             open |= *k_open;
             match k {

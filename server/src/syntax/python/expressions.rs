@@ -34,13 +34,17 @@ impl<'s> Builder<'s> {
 
     pub(super) fn name_load(&mut self, id: Node) -> Expr {
         let name = self.text(id);
-        self.pending_names.push(PendingName {
-            name: name.into(),
-            scope: self.scope,
-            span: span(id),
-            guard: self.current_guard,
-            in_try_name: self.try_name > 0,
-        });
+        // Already bound where it is read: it can only stay bound. Only the
+        // rest waits for the end of the file to be resolved.
+        if self.facts.binding_scope(self.scope, name).is_none() {
+            self.pending_names.push(PendingName {
+                name: name.into(),
+                scope: self.scope,
+                span: span(id),
+                guard: self.current_guard,
+                in_try_name: self.try_name > 0,
+            });
+        }
         Expr::Name {
             name: name.into(),
             scope: self.scope,
