@@ -20,8 +20,13 @@ struct Client {
 
 impl Client {
     fn start(cache: &Path) -> Client {
+        Client::start_with(cache, &[])
+    }
+
+    fn start_with(cache: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
             .args(["lsp", "--stdio"])
+            .args(args)
             .env("GROUNDED_CACHE_DIR", cache)
             .env_remove("VIRTUAL_ENV")
             .env_remove("CONDA_PREFIX")
@@ -125,19 +130,29 @@ impl Client {
     }
 
     fn initialize(&mut self, root: &Path, encodings: &[&str]) -> Value {
-        let uri = uri_of(root);
+        self.initialize_folders(&[root], encodings, json!({"debounce": 10}))
+    }
+
+    fn initialize_folders(&mut self, roots: &[&Path], encodings: &[&str], options: Value) -> Value {
+        let folders: Vec<Value> = roots
+            .iter()
+            .map(|r| json!({"uri": uri_of(r), "name": r.file_name().unwrap().to_string_lossy()}))
+            .collect();
         let r = self.request(
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": uri,
-                "workspaceFolders": [{"uri": uri, "name": "ws"}],
+                "rootUri": roots.first().map(|r| uri_of(r)),
+                "workspaceFolders": folders,
                 "capabilities": {
                     "general": {"positionEncodings": encodings},
                     "window": {"workDoneProgress": true},
-                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                    "workspace": {
+                        "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "workspaceFolders": true,
+                    },
                 },
-                "initializationOptions": {"debounce": 10},
+                "initializationOptions": options,
             }),
         );
         self.notify("initialized", json!({}));
@@ -173,6 +188,15 @@ impl Client {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+/// Write `files` (relative path, content) under `root`.
+fn write_tree(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
 }
 
@@ -391,7 +415,10 @@ fn workspace_is_indexed_with_progress_and_watchers_are_registered() {
     let mut c = Client::start(&dir.path().join("cache"));
     c.initialize(&ws, &["utf-16"]);
     let end = c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
-    assert_eq!(end["params"]["token"], "grounded/indexing");
+    assert!(end["params"]["token"]
+        .as_str()
+        .unwrap()
+        .starts_with("grounded/indexing/"));
     assert!(c
         .seen
         .iter()
@@ -541,4 +568,193 @@ fn bad_input_is_answered_not_fatal() {
     let r = c.request("shutdown", json!(null));
     assert!(r["error"].is_null(), "{r}");
     c.notify("exit", json!(null));
+}
+
+/// Two folders, each with its own `shared` module; a third directory opened
+/// outside every folder, then added as a folder, then removed again.
+#[test]
+fn workspace_folders_are_served_separately_and_follow_changes() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    let main = "import shared\nshared.only_in_a()\nshared.only_in_b()\n";
+    write_tree(
+        &a,
+        &[
+            ("pyproject.toml", ""),
+            ("shared.py", "def only_in_a(): ...\n"),
+        ],
+    );
+    write_tree(
+        &b,
+        &[
+            ("pyproject.toml", ""),
+            ("shared.py", "def only_in_b(): ...\n"),
+        ],
+    );
+    // No project marker in c: opened alone, app/main.py is its own root and
+    // `lib` is not importable; as a folder, c is the root.
+    write_tree(
+        &c,
+        &[
+            ("lib/__init__.py", ""),
+            ("lib/helpers.py", "def real(): ...\n"),
+        ],
+    );
+    let app = "from lib import helpers\nhelpers.real()\n";
+    write_tree(&c, &[("app/main.py", app)]);
+    let mut client = Client::start(&dir.path().join("cache"));
+    client.initialize_folders(&[&a, &b], &["utf-16"], json!({"debounce": 10}));
+
+    let in_a = uri_of(&a.join("main.py"));
+    client.open(&in_a, main);
+    let d = client.diagnostics(&in_a, 1);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("only_in_b"),
+        "{d:?}"
+    );
+    let in_b = uri_of(&b.join("main.py"));
+    client.open(&in_b, main);
+    let d = client.diagnostics(&in_b, 1);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("only_in_a"),
+        "{d:?}"
+    );
+
+    let in_c = uri_of(&c.join("app/main.py"));
+    client.open(&in_c, app);
+    let d = client.diagnostics(&in_c, 1);
+    assert_eq!(codes(&d), ["unresolved-module"], "{d:?}");
+
+    let folder_c = json!([{"uri": uri_of(&c), "name": "c"}]);
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": folder_c, "removed": []}}),
+    );
+    let in_c2 = in_c.clone();
+    client.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == in_c2
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.is_empty())
+    });
+    // The added folder was indexed with progress of its own.
+    client.wait(|m| {
+        m["method"] == "$/progress"
+            && m["params"]["value"]["kind"] == "begin"
+            && m["params"]["value"]["title"]
+                .as_str()
+                .is_some_and(|t| t.ends_with(" c"))
+    });
+
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": folder_c}}),
+    );
+    let in_c3 = in_c.clone();
+    let m = client.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == in_c3
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    assert_eq!(m["params"]["diagnostics"][0]["code"], "unresolved-module");
+    client.shutdown_and_exit();
+}
+
+/// `--log-level debug` sends per-analysis lines to the editor;
+/// `--log-level error` sends nothing for a healthy session.
+#[test]
+fn log_level_decides_what_reaches_the_editor() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("pyproject.toml", "")]);
+    let uri = uri_of(&dir.path().join("m.py"));
+    let is_log = |m: &Value| m["method"] == "window/logMessage";
+
+    let mut verbose = Client::start_with(&dir.path().join("cache"), &["--log-level", "debug"]);
+    verbose.initialize(dir.path(), &["utf-16"]);
+    verbose.open(&uri, "import json\njson.parse('1')\n");
+    verbose.diagnostics(&uri, 1);
+    let line = verbose.wait(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("analyzed") && t.contains("m.py"))
+    });
+    assert_eq!(line["params"]["type"], 4, "debug lines are LOG: {line}");
+    verbose.shutdown_and_exit();
+
+    let mut quiet = Client::start_with(&dir.path().join("cache"), &["--log-level", "error"]);
+    quiet.initialize(dir.path(), &["utf-16"]);
+    quiet.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    quiet.open(&uri, "import json\njson.parse('1')\n");
+    quiet.diagnostics(&uri, 1);
+    quiet.request("shutdown", json!(null));
+    assert!(!quiet.seen.iter().any(is_log), "{:?}", quiet.seen);
+    quiet.notify("exit", json!(null));
+}
+
+/// An untrusted workspace runs no interpreter: the standard library is
+/// unknown and nothing in it is reported. Trusting it live reopens the
+/// session with the interpreter, without a restart.
+#[test]
+fn trust_and_interpreter_changes_apply_without_a_restart() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("pyproject.toml", "")]);
+    let uri = uri_of(&dir.path().join("m.py"));
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize_folders(
+        &[dir.path()],
+        &["utf-16"],
+        json!({"debounce": 10, "trusted": false}),
+    );
+    c.open(&uri, "import json\njson.parse('1')\n");
+    let d = c.diagnostics(&uri, 1);
+    assert!(d.is_empty(), "untrusted: nothing known of json: {d:?}");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"grounded": {"trusted": true}}}),
+    );
+    let uri2 = uri.clone();
+    let m = c.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    assert_eq!(m["params"]["diagnostics"][0]["code"], "unresolved-symbol");
+    // A broken interpreter path: a note in the log, and silence rather than
+    // guesses.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"python": dir.path().join("no-such-python").to_str().unwrap()}}),
+    );
+    let note = c.wait(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("no-such-python"))
+    });
+    assert!(note["params"]["type"].as_i64().unwrap() <= 3, "{note}");
+    c.shutdown_and_exit();
 }

@@ -58,6 +58,10 @@ enum Command {
         /// Accepted for compatibility with clients that pass it; stdio is the only transport.
         #[arg(long)]
         stdio: bool,
+        /// Log lines at this level and above go to stderr and to the editor
+        /// (`window/logMessage`).
+        #[arg(long, value_enum, value_name = "LEVEL", default_value_t = grounded::lsp::log::Level::Info)]
+        log_level: grounded::lsp::log::Level,
     },
 }
 
@@ -111,7 +115,13 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Lsp { stdio: _ } => run_lsp(),
+        Command::Lsp {
+            stdio: _,
+            log_level,
+        } => {
+            grounded::lsp::log::set_level(log_level);
+            run_lsp()
+        }
         Command::Check {
             paths,
             format,

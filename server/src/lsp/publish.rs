@@ -1,0 +1,126 @@
+//! The one analysis task: debounce the documents scheduled for analysis,
+//! analyze each on a blocking thread against a snapshot, and publish only if
+//! the document is still at the analyzed version.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+use super::documents::Encoding;
+use super::{diagnostics, log, State};
+use crate::syntax::facts::FileFacts;
+
+pub async fn analysis_loop(
+    client: Client,
+    state: Arc<State>,
+    mut rx: mpsc::UnboundedReceiver<Uri>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut pending: HashSet<Uri> = HashSet::from([first]);
+        let debounce = state.settings().debounce_ms;
+        if debounce > 0 {
+            tokio::time::sleep(Duration::from_millis(debounce)).await;
+        }
+        while let Ok(uri) = rx.try_recv() {
+            pending.insert(uri);
+        }
+        for uri in pending {
+            analyze_and_publish(&client, &state, uri).await;
+        }
+    }
+}
+
+/// The last analyzed facts of the open documents served from `root`, but
+/// `except`.
+pub fn open_facts(state: &State, root: &PathBuf, except: &Uri) -> HashMap<PathBuf, Arc<FileFacts>> {
+    state
+        .docs
+        .iter()
+        .filter(|e| e.key() != except && &e.root == root)
+        .filter_map(|e| Some((e.path.clone()?, e.facts.as_ref()?.1.clone())))
+        .collect()
+}
+
+async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
+    // Snapshot the document; no guard lives across an await.
+    let (rope, version, path, root, old_tree) = match state.docs.get(&uri) {
+        Some(open) => {
+            // The last tree, brought up to this version by the edits since.
+            let old_tree = open.tree.as_ref().and_then(|(tree_version, tree)| {
+                let mut tree = tree.clone();
+                for (v, edit) in &open.doc.edits {
+                    if v <= tree_version {
+                        continue;
+                    }
+                    tree.edit(edit.as_ref()?);
+                }
+                Some(tree)
+            });
+            (
+                open.doc.rope.clone(),
+                open.doc.version,
+                open.path.clone(),
+                open.root.clone(),
+                old_tree,
+            )
+        }
+        None => return,
+    };
+    let Some(path) = path else { return };
+    let settings = state.settings();
+    let session = state.folders.session(&root, &settings.session).await;
+    let others = open_facts(state, &root, &uri);
+    let text = rope.to_string();
+    let started = Instant::now();
+    let analyzed = tokio::task::spawn_blocking(move || {
+        let (facts, tree) = crate::syntax::python::parse_incremental(&text, old_tree.as_ref());
+        let facts = Arc::new(facts);
+        let findings = session.analyze(&path, facts.clone(), &others);
+        (facts, tree, findings)
+    })
+    .await;
+    let (facts, tree, findings) = match analyzed {
+        Ok(r) => r,
+        Err(e) => {
+            log::error(format!("analysis of {} failed: {e}", uri.as_str()));
+            return;
+        }
+    };
+    if log::enabled(log::Level::Debug) {
+        log::debug(format!(
+            "analyzed {} v{version} in {:.1} ms: {} findings",
+            uri.as_str(),
+            started.elapsed().as_secs_f64() * 1000.0,
+            findings.len()
+        ));
+    }
+    let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
+    let diags: Vec<Diagnostic> = findings
+        .iter()
+        .filter_map(|(f, sev)| {
+            let sev = match settings.severity.get(&f.code) {
+                Some(o) => (*o)?,
+                None => *sev,
+            };
+            Some(diagnostics::to_diagnostic(&rope, f, sev, enc))
+        })
+        .collect();
+    // Never publish over a newer version.
+    let current = match state.docs.get_mut(&uri) {
+        Some(mut open) if open.doc.version == version => {
+            open.facts = Some((version, facts));
+            open.tree = tree.map(|t| (version, t));
+            open.doc.edits.retain(|(v, _)| *v > version);
+            true
+        }
+        _ => false,
+    };
+    if current {
+        client.publish_diagnostics(uri, diags, Some(version)).await;
+    }
+}
