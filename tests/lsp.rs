@@ -758,3 +758,57 @@ fn trust_and_interpreter_changes_apply_without_a_restart() {
     assert!(note["params"]["type"].as_i64().unwrap() <= 3, "{note}");
     c.shutdown_and_exit();
 }
+
+/// A package installed into the workspace's venv while the server runs is
+/// seen without a restart: its site-packages is watched, and a change there
+/// refreshes what the environment holds.
+#[test]
+fn a_package_installed_into_the_venv_is_seen_without_a_restart() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    write_tree(&ws, &[("pyproject.toml", "")]);
+    let venv = ws.join(".venv");
+    let made = Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("SKIP: python3 -m venv failed");
+        return;
+    }
+    let site = std::fs::read_dir(venv.join("lib"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("site-packages"))
+        .find(|p| p.is_dir())
+        .expect("the venv has a site-packages");
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&ws, &["utf-16"]);
+    let reg = c.wait(|m| m["method"] == "client/registerCapability");
+    let globs = reg["params"]["registrations"][0]["registerOptions"]["watchers"].to_string();
+    let site_glob = format!("{}/**", site.display());
+    assert!(globs.contains(&site_glob), "{globs} lacks {site_glob}");
+    let uri = uri_of(&ws.join("main.py"));
+    c.open(&uri, "import fancylib\nfancylib.go()\n");
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["unresolved-module"]);
+    // `pip install fancylib`, as the editor's watcher reports it.
+    write_tree(&site, &[("fancylib/__init__.py", "def go(): ...\n")]);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [
+            {"uri": uri_of(&site.join("fancylib")), "type": 1},
+            {"uri": uri_of(&site.join("fancylib/__init__.py")), "type": 1},
+        ]}),
+    );
+    let uri2 = uri.clone();
+    c.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"].as_array().is_some_and(|d| d.is_empty())
+    });
+    c.shutdown_and_exit();
+}
