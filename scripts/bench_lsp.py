@@ -29,8 +29,8 @@ class Server:
     def __init__(self, binary, cache):
         env = dict(os.environ, GROUNDED_CACHE_DIR=cache)
         env.pop("VIRTUAL_ENV", None)
-        self.p = subprocess.Popen([binary, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, env=env)
+        self.p = subprocess.Popen([binary, "lsp"] + os.environ.get("BENCH_LSP_ARGS", "").split(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=(open(os.environ["BENCH_LSP_STDERR"], "w") if os.environ.get("BENCH_LSP_STDERR") else subprocess.DEVNULL), env=env)
         self.q = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.next_id = 1

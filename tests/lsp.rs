@@ -116,6 +116,15 @@ impl Client {
         }
     }
 
+    /// A message matching `pred`, whether it already arrived (and no wait
+    /// took it) or is still to come.
+    fn find_or_wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&pred) {
+            return self.seen.remove(i);
+        }
+        self.wait(pred)
+    }
+
     /// The next diagnostics published for `uri` at `version`.
     fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let m = self.wait(|m| {
@@ -649,7 +658,7 @@ fn workspace_folders_are_served_separately_and_follow_changes() {
                 .is_some_and(|d| d.is_empty())
     });
     // The added folder was indexed with progress of its own.
-    client.wait(|m| {
+    client.find_or_wait(|m| {
         m["method"] == "$/progress"
             && m["params"]["value"]["kind"] == "begin"
             && m["params"]["value"]["title"]
@@ -690,7 +699,7 @@ fn log_level_decides_what_reaches_the_editor() {
     verbose.initialize(dir.path(), &["utf-16"]);
     verbose.open(&uri, "import json\njson.parse('1')\n");
     verbose.diagnostics(&uri, 1);
-    let line = verbose.wait(|m| {
+    let line = verbose.find_or_wait(|m| {
         m["method"] == "window/logMessage"
             && m["params"]["message"]
                 .as_str()
@@ -749,7 +758,7 @@ fn trust_and_interpreter_changes_apply_without_a_restart() {
         "workspace/didChangeConfiguration",
         json!({"settings": {"python": dir.path().join("no-such-python").to_str().unwrap()}}),
     );
-    let note = c.wait(|m| {
+    let note = c.find_or_wait(|m| {
         m["method"] == "window/logMessage"
             && m["params"]["message"]
                 .as_str()
@@ -808,7 +817,9 @@ fn a_package_installed_into_the_venv_is_seen_without_a_restart() {
     c.wait(move |m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri2
-            && m["params"]["diagnostics"].as_array().is_some_and(|d| d.is_empty())
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.is_empty())
     });
     c.shutdown_and_exit();
 }

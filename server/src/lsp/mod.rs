@@ -31,6 +31,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use crate::syntax::facts::FileFacts;
 use documents::{Document, EditError, Encoding};
 use folders::Folders;
+use publish::Urgency;
 use settings::Settings;
 
 struct OpenDocument {
@@ -54,8 +55,8 @@ pub(crate) struct State {
     /// `initialized` arrived (settings changes from then on reopen sessions).
     initialized: AtomicBool,
     watched: Mutex<indexing::Watched>,
-    tx: mpsc::UnboundedSender<Uri>,
-    rx: Mutex<Option<mpsc::UnboundedReceiver<Uri>>>,
+    tx: mpsc::UnboundedSender<(Uri, Urgency)>,
+    rx: Mutex<Option<mpsc::UnboundedReceiver<(Uri, Urgency)>>>,
 }
 
 impl State {
@@ -63,18 +64,25 @@ impl State {
         self.settings.read().map(|s| s.clone()).unwrap_or_default()
     }
 
-    fn schedule(&self, uri: &Uri) {
-        let _ = self.tx.send(uri.clone());
+    fn schedule(&self, uri: &Uri, urgency: Urgency) {
+        let _ = self.tx.send((uri.clone(), urgency));
     }
 
-    /// Analyze `first`, then every other open document (they may import it).
-    fn schedule_all(&self, first: Option<&Uri>) {
-        if let Some(uri) = first {
-            self.schedule(uri);
-        }
+    /// Analyze every open document now (something on disk or in the
+    /// settings changed).
+    fn schedule_all(&self) {
         for entry in self.docs.iter() {
-            if Some(entry.key()) != first {
-                self.schedule(entry.key());
+            self.schedule(entry.key(), Urgency::Now);
+        }
+    }
+
+    /// Analyze `uri` now, and the other open documents (they may import it)
+    /// once the edits pause.
+    fn schedule_edited(&self, uri: &Uri) {
+        self.schedule(uri, Urgency::Now);
+        for entry in self.docs.iter() {
+            if entry.key() != uri {
+                self.schedule(entry.key(), Urgency::Idle);
             }
         }
     }
@@ -83,7 +91,7 @@ impl State {
     fn schedule_served_by(&self, root: &Path) {
         for entry in self.docs.iter() {
             if entry.root == root {
-                self.schedule(entry.key());
+                self.schedule(entry.key(), Urgency::Now);
             }
         }
     }
@@ -99,7 +107,7 @@ impl State {
             if root != entry.root {
                 entry.root = root;
                 entry.facts = None;
-                let _ = self.tx.send(entry.key().clone());
+                let _ = self.tx.send((entry.key().clone(), Urgency::Now));
             }
         }
     }
@@ -163,7 +171,7 @@ impl Backend {
             }
         }
         if before != after {
-            self.state.schedule_all(None);
+            self.state.schedule_all();
         }
     }
 }
@@ -321,7 +329,7 @@ impl LanguageServer for Backend {
                 tree: None,
             },
         );
-        self.state.schedule_all(Some(&doc.uri));
+        self.state.schedule_edited(&doc.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -339,7 +347,7 @@ impl LanguageServer for Backend {
             }
         };
         match applied {
-            Ok(()) => self.state.schedule_all(Some(&uri)),
+            Ok(()) => self.state.schedule_edited(&uri),
             Err(EditError::StaleVersion { have, got }) => log::warn(format!(
                 "ignored change to {} version {got}: already at {have}",
                 uri.as_str()
@@ -348,7 +356,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        self.state.schedule_all(Some(&params.text_document.uri));
+        self.state.schedule_edited(&params.text_document.uri);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -416,7 +424,7 @@ impl LanguageServer for Backend {
         if let Err(e) = refreshed {
             log::error(format!("refreshing changed files failed: {e}"));
         }
-        self.state.schedule_all(None);
+        self.state.schedule_all();
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

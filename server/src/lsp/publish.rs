@@ -2,7 +2,7 @@
 //! analyze each on a blocking thread against a snapshot, and publish only if
 //! the document is still at the analyzed version.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,21 +15,83 @@ use super::documents::Encoding;
 use super::{diagnostics, log, State};
 use crate::syntax::facts::FileFacts;
 
+/// How long the edits must pause before the other open documents (which
+/// may import the edited one) are re-analyzed. While typing, only the edited
+/// document is; its dependents catch up once the typing stops.
+const IDLE_DELAY: Duration = Duration::from_millis(250);
+
+/// How soon a scheduled document is analyzed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// After the debounce: the document that was edited, opened or saved,
+    /// and everything after a change on disk or in the settings.
+    Now,
+    /// Once the edits pause: documents that may depend on an edited one.
+    Idle,
+}
+
+/// Documents waiting for analysis, each once, in scheduling order.
+#[derive(Default)]
+struct Queue {
+    now: Vec<Uri>,
+    idle: Vec<Uri>,
+}
+
+impl Queue {
+    fn push(&mut self, (uri, urgency): (Uri, Urgency)) {
+        match urgency {
+            Urgency::Now => {
+                self.idle.retain(|u| u != &uri);
+                if !self.now.contains(&uri) {
+                    self.now.push(uri);
+                }
+            }
+            Urgency::Idle => {
+                if !self.now.contains(&uri) && !self.idle.contains(&uri) {
+                    self.idle.push(uri);
+                }
+            }
+        }
+    }
+}
+
 pub async fn analysis_loop(
     client: Client,
     state: Arc<State>,
-    mut rx: mpsc::UnboundedReceiver<Uri>,
+    mut rx: mpsc::UnboundedReceiver<(Uri, Urgency)>,
 ) {
-    while let Some(first) = rx.recv().await {
-        let mut pending: HashSet<Uri> = HashSet::from([first]);
+    let mut queue = Queue::default();
+    loop {
+        if queue.now.is_empty() {
+            let next = if queue.idle.is_empty() {
+                rx.recv().await
+            } else {
+                match tokio::time::timeout(IDLE_DELAY, rx.recv()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        // The edits paused: catch up, yielding to new work.
+                        while !queue.idle.is_empty() && queue.now.is_empty() {
+                            let uri = queue.idle.remove(0);
+                            analyze_and_publish(&client, &state, uri).await;
+                            while let Ok(m) = rx.try_recv() {
+                                queue.push(m);
+                            }
+                        }
+                        continue;
+                    }
+                }
+            };
+            let Some(m) = next else { return };
+            queue.push(m);
+        }
         let debounce = state.settings().debounce_ms;
         if debounce > 0 {
             tokio::time::sleep(Duration::from_millis(debounce)).await;
         }
-        while let Ok(uri) = rx.try_recv() {
-            pending.insert(uri);
+        while let Ok(m) = rx.try_recv() {
+            queue.push(m);
         }
-        for uri in pending {
+        for uri in std::mem::take(&mut queue.now) {
             analyze_and_publish(&client, &state, uri).await;
         }
     }

@@ -6,7 +6,7 @@ use super::*;
 impl<'s> Builder<'s> {
     /// Recognise the static conditions type checkers evaluate.
     pub(super) fn condition(&self, n: Node) -> Condition {
-        match n.kind() {
+        match kind(n) {
             "parenthesized_expression" => n
                 .named_child(0)
                 .map(|c| self.condition(c))
@@ -42,7 +42,7 @@ impl<'s> Builder<'s> {
                         .map(named_children)
                         .unwrap_or_default();
                     if let [base, attr] = args.as_slice() {
-                        let dotted = matches!(base.kind(), "identifier" | "attribute");
+                        let dotted = matches!(kind(base), "identifier" | "attribute");
                         if let (true, Some(attr)) = (dotted, self.string_literal(*attr)) {
                             let base = self.dotted_from_string(&squash(self.text(*base)), *base);
                             if !matches!(base, Expr::Unknown) {
@@ -132,11 +132,11 @@ impl<'s> Builder<'s> {
             return Some(Condition::Main);
         }
         let version_subject = text == "sys.version_info"
-            || (subject.kind() == "subscript"
+            || (kind(subject) == "subscript"
                 && field!(subject, "value").is_some_and(|v| self.text(v) == "sys.version_info")
                 && field!(subject, "subscript").is_some_and(|s| {
                     // [0] is the major version; [:N] a prefix. Other indexes are unknown.
-                    s.kind() == "slice" || self.text(s) == "0"
+                    kind(s) == "slice" || self.text(s) == "0"
                 }));
         if version_subject {
             return self
@@ -149,9 +149,9 @@ impl<'s> Builder<'s> {
                 .map(|value| Condition::Platform { op, value });
         }
         // sys.platform[:3] == "win"
-        let platform_prefix = subject.kind() == "subscript"
+        let platform_prefix = kind(subject) == "subscript"
             && field!(subject, "value").is_some_and(|v| self.text(v) == "sys.platform")
-            && field!(subject, "subscript").is_some_and(|s| s.kind() == "slice");
+            && field!(subject, "subscript").is_some_and(|s| kind(s) == "slice");
         if platform_prefix && matches!(op, CmpOp::Eq) {
             return self.string_literal(value).map(|value| Condition::Platform {
                 op: CmpOp::StartsWith,
@@ -162,7 +162,7 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn version_tuple(&self, n: Node) -> Option<Vec<u32>> {
-        match n.kind() {
+        match kind(n) {
             "tuple" => named_children(n)
                 .into_iter()
                 .map(|c| self.text(c).parse().ok())

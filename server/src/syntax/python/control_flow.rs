@@ -20,7 +20,7 @@ impl<'s> Builder<'s> {
             .children_by_field_name("alternative", &mut cursor)
             .collect();
         for alt in alternatives {
-            match alt.kind() {
+            match kind(alt) {
                 "elif_clause" => {
                     let c = field!(alt, "condition")
                         .map(|c| {
@@ -82,9 +82,9 @@ impl<'s> Builder<'s> {
         let mut catches_attr = false;
         let mut catches_name = false;
         for c in named_children(n) {
-            if c.kind() == "except_clause" || c.kind() == "except_group_clause" {
-                let caught = c.named_child(0).filter(|v| v.kind() != "block").map(|v| {
-                    let v = if v.kind() == "as_pattern" {
+            if kind(c) == "except_clause" || kind(c) == "except_group_clause" {
+                let caught = c.named_child(0).filter(|v| kind(v) != "block").map(|v| {
+                    let v = if kind(v) == "as_pattern" {
                         v.named_child(0).unwrap_or(v)
                     } else {
                         v
@@ -125,7 +125,7 @@ impl<'s> Builder<'s> {
         self.try_name -= inc(catches_name);
         // Handlers of an ImportError try are the fallbacks: still guarded.
         for c in named_children(n) {
-            match c.kind() {
+            match kind(c) {
                 "except_clause" | "except_group_clause" => {
                     self.fallback += inc(catches_import);
                     self.except_clause(c);
@@ -138,7 +138,7 @@ impl<'s> Builder<'s> {
                 }
                 "finally_clause" => {
                     for b in named_children(c) {
-                        if b.kind() == "block" {
+                        if kind(b) == "block" {
                             self.block(b);
                         }
                     }
@@ -152,7 +152,7 @@ impl<'s> Builder<'s> {
 
     pub(super) fn except_clause(&mut self, c: Node) {
         for part in named_children(c) {
-            match part.kind() {
+            match kind(part) {
                 "block" => self.block(part),
                 "as_pattern" => {
                     let value = part.named_child(0);
@@ -174,31 +174,31 @@ impl<'s> Builder<'s> {
 
     pub(super) fn with_statement(&mut self, n: Node) {
         for c in named_children(n) {
-            match c.kind() {
+            match kind(c) {
                 "with_clause" => {
                     for item in named_children(c) {
-                        if item.kind() != "with_item" {
+                        if kind(item) != "with_item" {
                             continue;
                         }
                         let Some(mut value) = field!(item, "value") else {
                             continue;
                         };
                         // `with (open(x) as f):`
-                        if value.kind() == "parenthesized_expression"
+                        if kind(value) == "parenthesized_expression"
                             && value
                                 .named_child(0)
-                                .is_some_and(|c| c.kind() == "as_pattern")
+                                .is_some_and(|c| kind(c) == "as_pattern")
                         {
                             value = value.named_child(0).unwrap_or(value);
                         }
-                        if value.kind() == "as_pattern" {
+                        if kind(value) == "as_pattern" {
                             let expr = value
                                 .named_child(0)
                                 .map(|v| self.walk_expr(v))
                                 .unwrap_or(Expr::Unknown);
                             if let Some(alias) = field!(value, "alias") {
                                 match alias.named_child(0) {
-                                    Some(id) if id.kind() == "identifier" => {
+                                    Some(id) if kind(id) == "identifier" => {
                                         let name = self.text(id);
                                         self.bind(name, BindingKind::With(expr), id);
                                     }
@@ -221,7 +221,7 @@ impl<'s> Builder<'s> {
     pub(super) fn match_statement(&mut self, n: Node) {
         if let Some(subject) = field!(n, "subject") {
             self.walk_expr(subject);
-            if subject.kind() == "identifier" {
+            if kind(subject) == "identifier" {
                 let name = self.text(subject);
                 self.facts.scopes[self.scope as usize]
                     .narrowed
@@ -232,11 +232,11 @@ impl<'s> Builder<'s> {
             return;
         };
         for case in named_children(body) {
-            if case.kind() != "case_clause" {
+            if kind(case) != "case_clause" {
                 continue;
             }
             for part in named_children(case) {
-                match part.kind() {
+                match kind(part) {
                     "case_pattern" => self.pattern(part),
                     "if_clause" => {
                         for e in named_children(part) {
@@ -251,7 +251,7 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn pattern(&mut self, p: Node) {
-        match p.kind() {
+        match kind(p) {
             "dotted_name" => {
                 let parts = named_children(p);
                 if parts.len() == 1 {
@@ -272,7 +272,7 @@ impl<'s> Builder<'s> {
             }
             "class_pattern" => {
                 for (i, c) in named_children(p).into_iter().enumerate() {
-                    if i == 0 && c.kind() == "dotted_name" {
+                    if i == 0 && kind(c) == "dotted_name" {
                         self.dotted_load(c);
                     } else {
                         self.pattern(c);
@@ -295,7 +295,7 @@ impl<'s> Builder<'s> {
                 let mut cursor = p.walk();
                 for (i, c) in p.children(&mut cursor).enumerate() {
                     if p.field_name_for_child(i as u32) == Some("key") {
-                        if c.kind() == "dotted_name" {
+                        if kind(c) == "dotted_name" {
                             self.dotted_load(c);
                         }
                     } else if c.is_named() {

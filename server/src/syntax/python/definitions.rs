@@ -7,7 +7,7 @@ impl<'s> Builder<'s> {
     pub(super) fn decorated(&mut self, n: Node) {
         let mut decorators = Vec::new();
         for c in named_children(n) {
-            if c.kind() == "decorator" {
+            if kind(c) == "decorator" {
                 if let Some(e) = c.named_child(0) {
                     let expr = self.walk_expr(e);
                     let dotted = match &expr {
@@ -16,12 +16,12 @@ impl<'s> Builder<'s> {
                     };
                     decorators.push(dotted.unwrap_or_else(|| "<dynamic>".to_string()));
                 }
-            } else if c.kind() == "comment" {
+            } else if kind(c) == "comment" {
                 self.comment(c);
             }
         }
         if let Some(def) = field!(n, "definition") {
-            match def.kind() {
+            match kind(def) {
                 "class_definition" => self.class_def(def, &decorators),
                 "function_definition" => self.function_def(def, &decorators),
                 _ => {}
@@ -38,7 +38,7 @@ impl<'s> Builder<'s> {
         let mut metaclass = None;
         if let Some(args) = field!(n, "superclasses") {
             for a in named_children(args) {
-                match a.kind() {
+                match kind(a) {
                     "keyword_argument" => {
                         let key = field!(a, "name").map(|k| self.text(k));
                         if let Some(v) = field!(a, "value") {
@@ -108,7 +108,7 @@ impl<'s> Builder<'s> {
         let name = self.text(name_node);
         let is_async = {
             let mut cursor = n.walk();
-            let found = n.children(&mut cursor).any(|c| c.kind() == "async");
+            let found = n.children(&mut cursor).any(|c| kind(c) == "async");
             found
         };
         let class = self.enclosing_class();
@@ -123,11 +123,11 @@ impl<'s> Builder<'s> {
                 if let Some(v) = field!(p, "value") {
                     self.walk_expr(v);
                 }
-                let prefix = match p.kind() {
+                let prefix = match kind(p) {
                     "list_splat_pattern" => "*",
                     "dictionary_splat_pattern" => "**",
                     "typed_parameter" => {
-                        let inner = p.named_child(0).map(|c| c.kind());
+                        let inner = p.named_child(0).map(|c| kind(c));
                         match inner {
                             Some("list_splat_pattern") => "*",
                             Some("dictionary_splat_pattern") => "**",
@@ -173,7 +173,7 @@ impl<'s> Builder<'s> {
         let mut params = Vec::new();
         let mut first_positional = true;
         for (p, annotation, prefix) in raw_params {
-            let (id_node, default_text) = match p.kind() {
+            let (id_node, default_text) = match kind(p) {
                 "identifier" => (Some(p), None),
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                     (first_identifier(p), None)
@@ -206,7 +206,7 @@ impl<'s> Builder<'s> {
                 _ => (None, None),
             };
             let Some(id_node) = id_node else { continue };
-            if id_node.kind() != "identifier" {
+            if kind(id_node) != "identifier" {
                 continue;
             }
             let pname = self.text(id_node);
@@ -260,15 +260,15 @@ impl<'s> Builder<'s> {
     pub(super) fn getattr_literals(&self, body: Node) -> Option<Vec<String>> {
         let stmts: Vec<Node> = named_children(body)
             .into_iter()
-            .filter(|c| c.kind() != "comment")
+            .filter(|c| kind(c) != "comment")
             .collect();
         let (last, rest) = stmts.split_last()?;
-        if last.kind() != "raise_statement" || !self.text(*last).contains("AttributeError") {
+        if kind(last) != "raise_statement" || !self.text(*last).contains("AttributeError") {
             return None;
         }
         let mut names = Vec::new();
         for s in rest {
-            match s.kind() {
+            match kind(s) {
                 "expression_statement" if self.docstring_like(*s) => continue,
                 "if_statement" => {
                     if field!(s, "alternative").is_some() {
@@ -284,11 +284,11 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn docstring_like(&self, s: Node) -> bool {
-        s.named_child(0).is_some_and(|c| c.kind() == "string")
+        s.named_child(0).is_some_and(|c| kind(c) == "string")
     }
 
     pub(super) fn name_comparison_literals(&self, cond: Node) -> Option<Vec<String>> {
-        match cond.kind() {
+        match kind(cond) {
             "comparison_operator" => {
                 let parts = named_children(cond);
                 if parts.len() != 2 {
@@ -303,7 +303,7 @@ impl<'s> Builder<'s> {
                         .collect();
                     ops.join(" ")
                 };
-                let literal_side = if parts[0].kind() == "identifier" {
+                let literal_side = if kind(parts[0]) == "identifier" {
                     parts[1]
                 } else {
                     parts[0]
@@ -312,7 +312,7 @@ impl<'s> Builder<'s> {
                     "==" => Some(vec![self.string_literal(literal_side)?]),
                     "in" => {
                         let items = named_children(literal_side);
-                        if !matches!(literal_side.kind(), "tuple" | "list" | "set") {
+                        if !matches!(kind(literal_side), "tuple" | "list" | "set") {
                             return None;
                         }
                         items.into_iter().map(|i| self.string_literal(i)).collect()
@@ -333,12 +333,12 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn string_literal(&self, n: Node) -> Option<String> {
-        if n.kind() != "string" {
+        if kind(n) != "string" {
             return None;
         }
         let mut out = String::new();
         for c in named_children(n) {
-            match c.kind() {
+            match kind(c) {
                 "string_start" | "string_end" => {}
                 "string_content" => out.push_str(self.text(c)),
                 _ => return None,
@@ -353,13 +353,13 @@ impl<'s> Builder<'s> {
         let Some(inner) = type_node.named_child(0) else {
             return Expr::Unknown;
         };
-        if inner.kind() == "string" {
+        if kind(inner) == "string" {
             if let Some(text) = self.string_literal(inner) {
                 return self.dotted_from_string(text.trim(), inner);
             }
             return Expr::Unknown;
         }
-        match inner.kind() {
+        match kind(inner) {
             "identifier" | "attribute" => self.walk_expr(inner),
             "none" => Expr::Literal(Literal::None),
             _ => {

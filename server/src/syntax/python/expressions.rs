@@ -55,7 +55,7 @@ impl<'s> Builder<'s> {
     /// Build the chain expression for a primary; sub-expressions that are not
     /// part of the chain are walked independently.
     pub(super) fn build(&mut self, n: Node) -> Expr {
-        match n.kind() {
+        match kind(n) {
             "identifier" => self.name_load(n),
             "attribute" => {
                 let base = field!(n, "object")
@@ -148,7 +148,7 @@ impl<'s> Builder<'s> {
             | "dictionary_comprehension"
             | "generator_expression" => {
                 self.comprehension(n);
-                match n.kind() {
+                match kind(n) {
                     "list_comprehension" => Expr::Literal(Literal::List),
                     "set_comprehension" => Expr::Literal(Literal::Set),
                     "dictionary_comprehension" => Expr::Literal(Literal::Dict),
@@ -227,7 +227,7 @@ impl<'s> Builder<'s> {
 
     pub(super) fn walk_children(&mut self, n: Node) {
         for c in named_children(n) {
-            match c.kind() {
+            match kind(c) {
                 "comment" => self.comment(c),
                 "string_start" | "string_content" | "string_end" | "escape_sequence"
                 | "type_conversion" | "ellipsis" => {}
@@ -249,7 +249,7 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn call_arguments(&mut self, func: &Expr, args: Node) {
-        if args.kind() == "generator_expression" {
+        if kind(args) == "generator_expression" {
             // f(x for x in xs): the generator is the only argument.
             self.walk_expr(args);
             return;
@@ -258,14 +258,14 @@ impl<'s> Builder<'s> {
         let callee = callee.as_deref().unwrap_or("");
         let arg_nodes: Vec<Node> = named_children(args)
             .into_iter()
-            .filter(|c| c.kind() != "comment")
+            .filter(|c| kind(c) != "comment")
             .collect();
         match callee {
             "isinstance" | "issubclass" | "hasattr" | "callable" | "type" | "getattr" => {
                 if let Some(first) = arg_nodes.first() {
                     // hasattr/getattr guard one attribute, not the whole name.
                     let narrows = !matches!(callee, "hasattr" | "getattr" | "callable");
-                    if narrows && first.kind() == "identifier" {
+                    if narrows && kind(first) == "identifier" {
                         let name = self.text(*first);
                         self.facts.scopes[self.scope as usize]
                             .narrowed
@@ -316,7 +316,7 @@ impl<'s> Builder<'s> {
                         self.facts.classes[c as usize].dynamic = true;
                     } else if t.starts_with("sys.modules[") {
                         self.facts.dynamic.setattr_self = true;
-                    } else if first.kind() == "identifier" {
+                    } else if kind(first) == "identifier" {
                         // setattr(SomeClass, …): the class named here gains members.
                         let class = self.class_named(t);
                         if let Some(c) = class {
@@ -389,7 +389,7 @@ impl<'s> Builder<'s> {
         let clauses = named_children(n);
         // The first iterable is evaluated in the enclosing scope.
         let mut first_iter_done = false;
-        if let Some(first_for) = clauses.iter().find(|c| c.kind() == "for_in_clause") {
+        if let Some(first_for) = clauses.iter().find(|c| kind(*c) == "for_in_clause") {
             if let Some(right) = field!(first_for, "right") {
                 self.walk_expr(right);
                 first_iter_done = true;
@@ -400,7 +400,7 @@ impl<'s> Builder<'s> {
         self.scope = scope;
         let mut first = true;
         for c in &clauses {
-            if c.kind() == "for_in_clause" {
+            if kind(c) == "for_in_clause" {
                 if let Some(left) = field!(c, "left") {
                     self.bind_target(left, None);
                 }
@@ -413,7 +413,7 @@ impl<'s> Builder<'s> {
             }
         }
         for c in &clauses {
-            match c.kind() {
+            match kind(c) {
                 "for_in_clause" => {}
                 "if_clause" => {
                     for e in named_children(*c) {
@@ -448,7 +448,7 @@ impl<'s> Builder<'s> {
         self.scope = scope;
         if let Some(params) = params {
             for p in named_children(params) {
-                let id = match p.kind() {
+                let id = match kind(p) {
                     "identifier" => Some(p),
                     "default_parameter" => field!(p, "name"),
                     _ => first_identifier(p),

@@ -5,7 +5,7 @@ use super::*;
 impl<'s> Builder<'s> {
     pub(super) fn import_statement(&mut self, n: Node) {
         for c in named_children(n) {
-            match c.kind() {
+            match kind(c) {
                 "dotted_name" => {
                     let module = self.text(c).to_string();
                     let first = module.split('.').next().unwrap_or("").to_string();
@@ -63,11 +63,11 @@ impl<'s> Builder<'s> {
         let Some(module_node) = field!(n, "module_name") else {
             return;
         };
-        let (level, module) = if module_node.kind() == "relative_import" {
+        let (level, module) = if kind(module_node) == "relative_import" {
             let mut level = 0;
             let mut module = String::new();
             for c in named_children(module_node) {
-                match c.kind() {
+                match kind(c) {
                     "import_prefix" => level = self.text(c).chars().filter(|&c| c == '.').count(),
                     "dotted_name" => module = self.text(c).to_string(),
                     _ => {}
@@ -82,7 +82,7 @@ impl<'s> Builder<'s> {
         let mut cursor = n.walk();
         for (i, c) in n.children(&mut cursor).enumerate() {
             let field = n.field_name_for_child(i as u32);
-            match (field, c.kind()) {
+            match (field, kind(c)) {
                 (_, "wildcard_import") => star = true,
                 (Some("name"), "dotted_name") => {
                     let name = self.text(c).to_string();

@@ -23,6 +23,23 @@ macro_rules! field {
     }};
 }
 
+/// A node's kind name. `Node::kind` measures and UTF-8-checks the grammar's
+/// C string on every call, and the walker asks for kinds constantly; the
+/// names are looked up once per grammar symbol instead.
+fn kind<'t>(n: impl std::borrow::Borrow<Node<'t>>) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language = tree_sitter::Language::from(tree_sitter_python::LANGUAGE);
+        (0..language.node_kind_count())
+            .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+            .collect()
+    });
+    names
+        .get(n.borrow().kind_id() as usize)
+        .copied()
+        .unwrap_or("")
+}
+
 mod conditions;
 mod control_flow;
 mod definitions;
@@ -322,17 +339,17 @@ impl<'s> Builder<'s> {
     fn docstring(&self, body: Node) -> Option<String> {
         let first = named_children(body)
             .into_iter()
-            .find(|c| c.kind() != "comment")?;
-        if first.kind() != "expression_statement" {
+            .find(|c| kind(c) != "comment")?;
+        if kind(first) != "expression_statement" {
             return None;
         }
         let s = first.named_child(0)?;
-        if s.kind() != "string" {
+        if kind(s) != "string" {
             return None;
         }
         let content: String = named_children(s)
             .into_iter()
-            .filter(|c| c.kind() == "string_content")
+            .filter(|c| kind(c) == "string_content")
             .map(|c| self.text(c))
             .collect();
         let line = content
@@ -364,7 +381,7 @@ impl<'s> Builder<'s> {
                 let Some(node) = root.descendant_for_byte_range(pos, pos) else {
                     continue;
                 };
-                if node.kind() == "comment" && seen_rows.insert((node.start_byte(), marker)) {
+                if kind(node) == "comment" && seen_rows.insert((node.start_byte(), marker)) {
                     self.suppression_comment(node);
                 }
             }
@@ -403,12 +420,12 @@ impl<'s> Builder<'s> {
 }
 
 fn first_identifier(n: Node) -> Option<Node> {
-    if n.kind() == "identifier" {
+    if kind(n) == "identifier" {
         return Some(n);
     }
     let mut cursor = n.walk();
     let found = n.named_children(&mut cursor).find_map(|c| {
-        if c.kind() == "identifier" {
+        if kind(c) == "identifier" {
             Some(c)
         } else {
             first_identifier(c)

@@ -5,7 +5,7 @@ use super::*;
 
 impl<'s> Builder<'s> {
     pub(super) fn statement(&mut self, n: Node) {
-        match n.kind() {
+        match kind(n) {
             "comment" => self.comment(n),
             "ERROR" => {
                 self.note_error(n);
@@ -45,7 +45,7 @@ impl<'s> Builder<'s> {
             "with_statement" => self.with_statement(n),
             "match_statement" => self.match_statement(n),
             "return_statement" => {
-                let value = n.named_child(0).filter(|c| c.kind() != "comment");
+                let value = n.named_child(0).filter(|c| kind(c) != "comment");
                 let expr = value.map(|v| self.walk_expr(v));
                 if let Some(f) = self.facts.enclosing_function(self.scope) {
                     let expr = expr.unwrap_or(Expr::Literal(Literal::None));
@@ -53,7 +53,7 @@ impl<'s> Builder<'s> {
                 }
             }
             "global_statement" | "nonlocal_statement" => {
-                let global = n.kind() == "global_statement";
+                let global = kind(n) == "global_statement";
                 let target = if global {
                     Some(MODULE_SCOPE)
                 } else {
@@ -68,7 +68,7 @@ impl<'s> Builder<'s> {
                 };
                 if let Some(target) = target {
                     for c in named_children(n) {
-                        if c.kind() == "identifier" {
+                        if kind(c) == "identifier" {
                             let name = self.text(c);
                             let sentinel = Binding {
                                 kind: BindingKind::Other,
@@ -109,9 +109,9 @@ impl<'s> Builder<'s> {
             _ => {
                 // raise, assert, print (py2), exec … : walk their expressions.
                 for c in named_children(n) {
-                    if c.kind() == "comment" {
+                    if kind(c) == "comment" {
                         self.comment(c);
-                    } else if c.kind() == "block" {
+                    } else if kind(c) == "block" {
                         self.block(c);
                     } else {
                         self.walk_expr(c);
@@ -122,7 +122,7 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn delete_target(&mut self, c: Node) {
-        match c.kind() {
+        match kind(c) {
             "identifier" => {}
             "expression_list" | "tuple" | "list" => {
                 for cc in named_children(c) {
@@ -143,7 +143,7 @@ impl<'s> Builder<'s> {
     pub(super) fn children_blocks(&mut self, n: Node, fields: &[&str]) {
         for f in fields {
             if let Some(c) = n.child_by_field_name(f) {
-                match c.kind() {
+                match kind(c) {
                     "block" => self.block(c),
                     "else_clause" => {
                         if let Some(b) = field!(c, "body") {
@@ -157,7 +157,7 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn expression_statement_item(&mut self, c: Node) {
-        match c.kind() {
+        match kind(c) {
             "assignment" => self.assignment(c),
             "augmented_assignment" => self.augmented(c),
             "comment" => self.comment(c),
@@ -175,7 +175,7 @@ impl<'s> Builder<'s> {
         let right = field!(n, "right");
         let ty = field!(n, "type");
         let value = right.map(|r| {
-            if r.kind() == "assignment" {
+            if kind(r) == "assignment" {
                 // a = b = value: the inner assignment binds b; a gets the same value.
                 self.assignment(r);
                 field!(r, "right")
@@ -188,15 +188,15 @@ impl<'s> Builder<'s> {
         let annotation = ty.map(|t| self.annotation_expr(t));
         let Some(left) = left else { return };
         // __all__ = [...]
-        if self.scope == MODULE_SCOPE && left.kind() == "identifier" && self.text(left) == "__all__"
+        if self.scope == MODULE_SCOPE && kind(left) == "identifier" && self.text(left) == "__all__"
         {
             self.facts.all = right.and_then(|r| self.string_list(r));
         }
-        if left.kind() == "subscript" {
+        if kind(left) == "subscript" {
             self.sys_modules_assignment(left, value.as_ref());
         }
         match (annotation, value) {
-            (Some(annotation), value) if left.kind() == "identifier" => {
+            (Some(annotation), value) if kind(left) == "identifier" => {
                 let name = self.text(left);
                 self.bind(name, BindingKind::Annotated { annotation, value }, left);
             }
@@ -232,7 +232,7 @@ impl<'s> Builder<'s> {
         let left = field!(n, "left");
         if let Some(r) = field!(n, "right") {
             let is_all = self.scope == MODULE_SCOPE
-                && left.is_some_and(|l| l.kind() == "identifier" && self.text(l) == "__all__");
+                && left.is_some_and(|l| kind(l) == "identifier" && self.text(l) == "__all__");
             if is_all {
                 match self.string_list(r) {
                     Some(extra) => {
@@ -249,7 +249,7 @@ impl<'s> Builder<'s> {
             self.walk_expr(r);
         }
         if let Some(left) = left {
-            if left.kind() == "identifier" {
+            if kind(left) == "identifier" {
                 // Reads the name too.
                 self.walk_expr(left);
                 let name = self.text(left);
@@ -261,10 +261,10 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn string_list(&self, n: Node) -> Option<Vec<String>> {
-        match n.kind() {
+        match kind(n) {
             "list" | "tuple" => named_children(n)
                 .into_iter()
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| kind(c) != "comment")
                 .map(|c| self.string_literal(c))
                 .collect(),
             "binary_operator" => {
@@ -279,7 +279,7 @@ impl<'s> Builder<'s> {
 
     /// Bind an assignment target (a name, a tuple of targets, an attribute…).
     pub(super) fn bind_target(&mut self, target: Node, value: Option<Expr>) {
-        match target.kind() {
+        match kind(target) {
             "identifier" => {
                 let name = self.text(target);
                 let kind = match value {
@@ -296,7 +296,7 @@ impl<'s> Builder<'s> {
             | "list"
             | "parenthesized_expression" => {
                 let parenthesized_single =
-                    target.kind() == "parenthesized_expression" && target.named_child_count() == 1;
+                    kind(target) == "parenthesized_expression" && target.named_child_count() == 1;
                 for c in named_children(target) {
                     let v = if parenthesized_single {
                         value.clone()
@@ -339,7 +339,7 @@ impl<'s> Builder<'s> {
             return;
         };
         let attr_name = self.text(attr);
-        if obj.kind() == "identifier" {
+        if kind(obj) == "identifier" {
             let base = self.text(obj);
             if let Some(class) = self.self_class_of(base) {
                 if attr_name == "__dict__" {
@@ -358,7 +358,7 @@ impl<'s> Builder<'s> {
         if attr_name == "__dict__" {
             return;
         }
-        if obj.kind() == "identifier" {
+        if kind(obj) == "identifier" {
             // `Cls.attr = value` after the class body adds a class attribute.
             if let Some(class) = self.class_named(self.text(obj)) {
                 self.facts.classes[class as usize]
