@@ -1,4 +1,6 @@
-//! Tree-sitter front ends: one file per language, each producing [`facts::FileFacts`].
+//! Tree-sitter front ends: Python → [`facts::FileFacts`], Rust →
+//! [`rust::facts::RustFacts`].
 
 pub mod facts;
 pub mod python;
+pub mod rust;

@@ -1,0 +1,338 @@
+//! What one Rust file says, as the index and analysis need it: its modules
+//! (the file's own and inline `mod x { }` blocks) with their items, `use`
+//! declarations and impls; the paths, method calls and bare calls it makes;
+//! and the local scopes (function bodies) that bind names. Pure data.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::syntax::facts::{Span, Suppression};
+
+pub type ModuleId = u32;
+pub type ScopeId = u32;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RustFacts {
+    /// Index 0 is the file's own module; inline `mod x { }` blocks follow.
+    pub modules: Vec<RModule>,
+    /// Function bodies and impl/trait blocks: the names they bind.
+    pub scopes: Vec<LocalScope>,
+    pub refs: Vec<PathRef>,
+    pub method_calls: Vec<MethodCall>,
+    pub calls: Vec<BareCall>,
+    pub suppressions: Vec<Suppression>,
+    pub syntax_errors: u32,
+    /// (row, column), 0-based.
+    pub first_error: Option<(u32, u32)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RModule {
+    /// "" for the file's own module.
+    pub name: String,
+    pub parent: Option<ModuleId>,
+    pub items: Vec<RItem>,
+    pub uses: Vec<RUse>,
+    pub impls: Vec<RImpl>,
+    /// Why items may exist that the source does not spell out (an
+    /// item-level macro invocation, `include!`, an attribute macro…); empty
+    /// when every item is visible.
+    pub open_reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RItemKind {
+    Fn,
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    TypeAlias,
+    Const,
+    Static,
+    Mod,
+    Macro,
+    ExternCrate,
+}
+
+impl RItemKind {
+    pub fn is_type(self) -> bool {
+        matches!(
+            self,
+            RItemKind::Struct
+                | RItemKind::Enum
+                | RItemKind::Union
+                | RItemKind::Trait
+                | RItemKind::TypeAlias
+        )
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RItemKind::Fn => "function",
+            RItemKind::Struct => "struct",
+            RItemKind::Enum => "enum",
+            RItemKind::Union => "union",
+            RItemKind::Trait => "trait",
+            RItemKind::TypeAlias => "type alias",
+            RItemKind::Const => "constant",
+            RItemKind::Static => "static",
+            RItemKind::Mod => "module",
+            RItemKind::Macro => "macro",
+            RItemKind::ExternCrate => "crate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RItem {
+    pub name: String,
+    pub kind: RItemKind,
+    pub public: bool,
+    /// Under `#[cfg(...)]` (or `cfg_attr`): may not exist in every build.
+    pub cfg: bool,
+    /// `macro_rules!` with `#[macro_export]`: lives at the crate root.
+    pub macro_export: bool,
+    /// `#[derive(...)]` names.
+    pub derives: Vec<String>,
+    /// Attributes that are not built in (attribute macros may rewrite the item).
+    pub attr_macros: Vec<String>,
+    /// For `mod`: where its body is.
+    pub module: Option<ModTarget>,
+    /// Enum variants, struct fields, trait items.
+    pub members: Vec<RMember>,
+    /// For `extern crate x as y`: the crate's name (the item's name is `y`).
+    pub extern_crate: Option<String>,
+    /// For fns: the signature as written, squashed to one line.
+    pub signature: Option<String>,
+    /// For fns: the return type, when it is a plain path.
+    pub ret: Option<TypeRef>,
+    /// For type aliases: the aliased type, when it is a plain path.
+    pub aliased: Option<TypeRef>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ModTarget {
+    /// `mod x { ... }`: this file's module with that id.
+    Inline(ModuleId),
+    /// `mod x;`: another file; `#[path = "..."]` when given.
+    File { path_attr: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberKind {
+    /// An associated function; `has_self` for methods.
+    Fn {
+        has_self: bool,
+        has_default: bool,
+    },
+    Const,
+    Type,
+    Variant,
+    Field,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RMember {
+    pub name: String,
+    pub kind: MemberKind,
+    /// Fields: the declared type; fns: the return type (plain paths only).
+    pub ty: Option<TypeRef>,
+    pub signature: Option<String>,
+}
+
+/// A type written as a plain path: `Vec<u8>` → `["Vec"]`, `&str` → `["str"]`,
+/// `[T]` → `["slice"]`, `std::path::PathBuf`. Generic arguments are dropped.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TypeRef {
+    pub path: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RUse {
+    /// `use a::b::c` → ["a", "b", "c"]; a glob's path is its module's.
+    pub path: Vec<String>,
+    pub spans: Vec<Span>,
+    /// `as y` (`_` for an anonymous import).
+    pub alias: Option<String>,
+    pub glob: bool,
+    pub public: bool,
+    /// `use ::a::b`.
+    pub absolute: bool,
+    /// Inside a function body: that scope.
+    pub scope: Option<ScopeId>,
+    pub cfg: bool,
+}
+
+impl RUse {
+    /// The name the import binds (None for globs and `_`).
+    pub fn binds(&self) -> Option<&str> {
+        if self.glob {
+            return None;
+        }
+        match self.alias.as_deref() {
+            Some("_") => None,
+            Some(a) => Some(a),
+            None => self.path.last().map(String::as_str),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RImpl {
+    pub self_ty: Option<TypeRef>,
+    /// `impl Trait for X`: the trait's path.
+    pub trait_path: Option<Vec<String>>,
+    /// `impl<T> Trait for T`: the self type is a generic parameter.
+    pub blanket: bool,
+    pub items: Vec<RMember>,
+    pub attr_macros: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LocalScope {
+    pub parent: Option<ScopeId>,
+    pub module: ModuleId,
+    /// Every name bound here: parameters, `let`/pattern bindings, closure
+    /// parameters, nested items, generic parameters, block-level imports.
+    pub names: BTreeSet<String>,
+    /// Variables whose type is certain: exactly one binding, with a declared
+    /// type or a constructor. A variable bound twice maps to None.
+    pub typed: BTreeMap<String, Option<VarType>>,
+    /// The impl's self type (for `self`, `Self`).
+    pub self_ty: Option<TypeRef>,
+    /// The body contains a macro invocation whose tokens may bind names.
+    pub has_macros: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VarType {
+    /// Declared: `let v: Vec<u8>`, `fn f(v: &str)`.
+    Declared(TypeRef),
+    /// `let v = Type::ctor(...)`: the type's path and the constructor.
+    Constructed(Vec<String>, String),
+    /// A literal: `let s = "x"` (str), `let n = 1u8`.
+    Literal(TypeRef),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefKind {
+    /// A path in an expression (`serde_json::from_str`, `Vec::with_len`).
+    Expr,
+    /// The callee of a call.
+    Call,
+    /// A type position.
+    Type,
+    /// A macro invocation (`serde_json::json!`).
+    Macro,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PathRef {
+    pub segs: Vec<String>,
+    pub spans: Vec<Span>,
+    pub absolute: bool,
+    pub kind: RefKind,
+    pub module: ModuleId,
+    pub scope: Option<ScopeId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Receiver {
+    /// A variable (or parameter) by name.
+    Var(String),
+    /// `self.field`.
+    SelfField(String),
+    /// A literal of this type.
+    Literal(TypeRef),
+    /// `Type::ctor(...)`.
+    Constructed(Vec<String>, String),
+    /// Anything else: not analyzed.
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MethodCall {
+    pub receiver: Receiver,
+    pub method: String,
+    pub span: Span,
+    pub module: ModuleId,
+    pub scope: Option<ScopeId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BareCall {
+    pub name: String,
+    pub span: Span,
+    pub module: ModuleId,
+    pub scope: Option<ScopeId>,
+}
+
+impl RustFacts {
+    /// Whether `name` is bound in `scope` or an enclosing one.
+    pub fn bound_locally(&self, mut scope: Option<ScopeId>, name: &str) -> bool {
+        while let Some(id) = scope {
+            let Some(s) = self.scopes.get(id as usize) else {
+                return false;
+            };
+            if s.names.contains(name) {
+                return true;
+            }
+            scope = s.parent;
+        }
+        false
+    }
+
+    /// Whether a macro in `scope` or an enclosing one may bind names.
+    pub fn macros_around(&self, mut scope: Option<ScopeId>) -> bool {
+        while let Some(id) = scope {
+            let Some(s) = self.scopes.get(id as usize) else {
+                return false;
+            };
+            if s.has_macros {
+                return true;
+            }
+            scope = s.parent;
+        }
+        false
+    }
+
+    /// The type of variable `name` as seen from `scope`, when certain.
+    pub fn var_type(&self, mut scope: Option<ScopeId>, name: &str) -> Option<&VarType> {
+        while let Some(id) = scope {
+            let s = self.scopes.get(id as usize)?;
+            if let Some(t) = s.typed.get(name) {
+                return t.as_ref();
+            }
+            if s.names.contains(name) {
+                return None;
+            }
+            scope = s.parent;
+        }
+        None
+    }
+
+    /// The impl self type around `scope`.
+    pub fn self_type(&self, mut scope: Option<ScopeId>) -> Option<&TypeRef> {
+        while let Some(id) = scope {
+            let s = self.scopes.get(id as usize)?;
+            if let Some(t) = &s.self_ty {
+                return Some(t);
+            }
+            scope = s.parent;
+        }
+        None
+    }
+
+    pub fn suppressed(&self, row: u32, code: &str) -> bool {
+        self.suppressions.iter().any(|s| {
+            s.row == row
+                && s.codes
+                    .as_ref()
+                    .is_none_or(|codes| codes.iter().any(|c| c == code))
+        })
+    }
+}

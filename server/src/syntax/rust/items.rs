@@ -1,0 +1,566 @@
+//! Items: what a module (or a block) declares, with the attributes that
+//! decide whether the source tells the whole story.
+
+use tree_sitter::Node;
+
+use super::facts::*;
+use super::{named_children, rfield, span, squash, Builder};
+
+/// Attributes the compiler itself understands; any other attribute on an
+/// item is an attribute macro that may rewrite it.
+const BUILTIN_ATTRS: &[&str] = &[
+    "allow",
+    "automatically_derived",
+    "cfg",
+    "cfg_attr",
+    "cold",
+    "collapse_debuginfo",
+    "deny",
+    "deprecated",
+    "derive",
+    "diagnostic",
+    "doc",
+    "expect",
+    "export_name",
+    "forbid",
+    "global_allocator",
+    "ignore",
+    "inline",
+    "link",
+    "link_name",
+    "link_section",
+    "macro_export",
+    "macro_use",
+    "must_use",
+    "no_mangle",
+    "non_exhaustive",
+    "panic_handler",
+    "path",
+    "proc_macro",
+    "proc_macro_attribute",
+    "proc_macro_derive",
+    "recursion_limit",
+    "repr",
+    "rustfmt",
+    "clippy",
+    "should_panic",
+    "target_feature",
+    "test",
+    "track_caller",
+    "unsafe",
+    "used",
+    "warn",
+    "no_std",
+    "no_implicit_prelude",
+    "windows_subsystem",
+    "crate_type",
+    "crate_name",
+    "feature",
+    "rustc_diagnostic_item",
+    "stable",
+    "unstable",
+    "rustc_const_stable",
+    "rustc_const_unstable",
+    "track_caller",
+    "debugger_visualizer",
+    "type_length_limit",
+];
+
+/// Derives the compiler implements itself.
+pub const STD_DERIVES: &[&str] = &[
+    "Debug",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Default",
+];
+
+/// Attributes gathered before an item.
+#[derive(Default)]
+pub(super) struct Attrs {
+    pub cfg: bool,
+    pub macro_export: bool,
+    pub derives: Vec<String>,
+    pub macros: Vec<String>,
+    pub path: Option<String>,
+    pub test_only: bool,
+}
+
+impl<'s> Builder<'s> {
+    /// The items of a module or block body. `scope`: the enclosing function
+    /// body, for items declared inside one.
+    pub(super) fn module_body(&mut self, body: Node, module: ModuleId, scope: Option<ScopeId>) {
+        let mut attrs = Attrs::default();
+        for child in named_children(body) {
+            match child.kind() {
+                "attribute_item" => self.attribute(child, &mut attrs),
+                "inner_attribute_item" | "line_comment" | "block_comment" => {}
+                _ => {
+                    let taken = std::mem::take(&mut attrs);
+                    self.item(child, module, scope, taken);
+                }
+            }
+        }
+    }
+
+    pub(super) fn attribute(&mut self, n: Node, attrs: &mut Attrs) {
+        let Some(attr) = named_children(n)
+            .into_iter()
+            .find(|c| c.kind() == "attribute")
+        else {
+            return;
+        };
+        let Some(path) = named_children(attr).into_iter().next() else {
+            return;
+        };
+        let name = self.text(path).to_string();
+        let args = rfield!(attr, "arguments")
+            .map(|a| self.text(a))
+            .unwrap_or("");
+        match name.as_str() {
+            "cfg" => {
+                attrs.cfg = true;
+                if args.contains("test") && !args.contains("not") {
+                    attrs.test_only = true;
+                }
+            }
+            "cfg_attr" => {
+                attrs.cfg = true;
+                // `cfg_attr(feature = "x", derive(Serialize))`: what it adds
+                // may be a macro.
+                if args.contains("derive") || args.split(',').count() > 1 {
+                    attrs.macros.push(format!("cfg_attr{args}"));
+                }
+            }
+            "macro_export" => attrs.macro_export = true,
+            "derive" => {
+                let inner = args.trim_start_matches('(').trim_end_matches(')');
+                for d in inner.split(',') {
+                    let d = d.trim();
+                    if !d.is_empty() {
+                        attrs.derives.push(d.to_string());
+                    }
+                }
+            }
+            "path" => {
+                if let Some(v) = rfield!(attr, "value") {
+                    attrs.path = Some(self.text(v).trim_matches('"').to_string());
+                }
+            }
+            other => {
+                let first = other.split("::").next().unwrap_or(other);
+                if !BUILTIN_ATTRS.contains(&first) {
+                    attrs.macros.push(other.to_string());
+                }
+            }
+        }
+    }
+
+    fn is_pub(&self, n: Node) -> bool {
+        named_children(n)
+            .into_iter()
+            .any(|c| c.kind() == "visibility_modifier")
+    }
+
+    fn push_item(&mut self, module: ModuleId, scope: Option<ScopeId>, item: RItem) {
+        match scope {
+            // Items inside a body are local names of that body.
+            Some(_) => self.bind_local(scope, &item.name.clone()),
+            None => {
+                if let Some(m) = self.facts.modules.get_mut(module as usize) {
+                    m.items.push(item);
+                }
+            }
+        }
+    }
+
+    fn open_module(&mut self, module: ModuleId, reason: String) {
+        if let Some(m) = self.facts.modules.get_mut(module as usize) {
+            if !m.open_reasons.contains(&reason) {
+                m.open_reasons.push(reason);
+            }
+        }
+    }
+
+    pub(super) fn item(&mut self, n: Node, module: ModuleId, scope: Option<ScopeId>, attrs: Attrs) {
+        let kind = match n.kind() {
+            "function_item" => Some(RItemKind::Fn),
+            "function_signature_item" => Some(RItemKind::Fn),
+            "struct_item" => Some(RItemKind::Struct),
+            "enum_item" => Some(RItemKind::Enum),
+            "union_item" => Some(RItemKind::Union),
+            "trait_item" => Some(RItemKind::Trait),
+            "type_item" => Some(RItemKind::TypeAlias),
+            "const_item" => Some(RItemKind::Const),
+            "static_item" => Some(RItemKind::Static),
+            "mod_item" => Some(RItemKind::Mod),
+            "macro_definition" => Some(RItemKind::Macro),
+            "extern_crate_declaration" => Some(RItemKind::ExternCrate),
+            _ => None,
+        };
+        if scope.is_none() && !attrs.macros.is_empty() && n.kind() != "impl_item" {
+            // An attribute macro may add items beside the one it decorates.
+            let reason = format!("#[{}]", attrs.macros[0]);
+            self.open_module(module, reason);
+        }
+        let Some(kind) = kind else {
+            match n.kind() {
+                "use_declaration" => self.use_declaration(n, module, scope, attrs.cfg),
+                "impl_item" => self.impl_item(n, module, scope, attrs),
+                "macro_invocation" => {
+                    self.macro_invocation(n, module, scope);
+                    if scope.is_none() {
+                        let name = rfield!(n, "macro").map(|m| self.text(m)).unwrap_or("");
+                        self.open_module(module, format!("{name}!"));
+                    }
+                }
+                "foreign_mod_item" => {
+                    if let Some(body) = rfield!(n, "body") {
+                        self.module_body(body, module, scope);
+                    }
+                }
+                "expression_statement" | "let_declaration" | "empty_statement" => {
+                    self.statement(n, module, scope)
+                }
+                "ERROR" => {
+                    for c in named_children(n) {
+                        self.item(c, module, scope, Attrs::default());
+                    }
+                }
+                _ => self.statement(n, module, scope),
+            }
+            return;
+        };
+        let name_node = rfield!(n, "name");
+        let mut name = name_node
+            .map(|c| self.text(c).to_string())
+            .unwrap_or_default();
+        if name.is_empty() {
+            return;
+        }
+        let mut item = RItem {
+            name: name.clone(),
+            kind,
+            public: self.is_pub(n) || attrs.macro_export,
+            cfg: attrs.cfg,
+            macro_export: attrs.macro_export,
+            derives: attrs.derives.clone(),
+            attr_macros: attrs.macros.clone(),
+            module: None,
+            members: Vec::new(),
+            extern_crate: None,
+            signature: None,
+            ret: None,
+            aliased: None,
+            span: span(name_node.unwrap_or(n)),
+        };
+        match kind {
+            RItemKind::Fn => {
+                item.signature = Some(self.fn_signature(n));
+                item.ret = rfield!(n, "return_type").and_then(|t| self.type_ref(t));
+                if let Some(body) = rfield!(n, "body") {
+                    self.fn_body(n, body, module, scope, None);
+                }
+                self.types_in_signature(n, module, scope);
+            }
+            RItemKind::Struct | RItemKind::Union => {
+                if let Some(body) = rfield!(n, "body") {
+                    item.members = self.fields(body, module, scope);
+                }
+            }
+            RItemKind::Enum => {
+                if let Some(body) = rfield!(n, "body") {
+                    for v in named_children(body) {
+                        if v.kind() != "enum_variant" {
+                            continue;
+                        }
+                        if let Some(vn) = rfield!(v, "name") {
+                            item.members.push(RMember {
+                                name: self.text(vn).to_string(),
+                                kind: MemberKind::Variant,
+                                ty: None,
+                                signature: None,
+                            });
+                        }
+                    }
+                }
+            }
+            RItemKind::Trait => {
+                let trait_scope = self.new_scope(scope, module);
+                self.generics(n, Some(trait_scope));
+                if let Some(t) = self.facts.scopes.get_mut(trait_scope as usize) {
+                    t.self_ty = Some(TypeRef {
+                        path: vec!["Self".to_string()],
+                    });
+                }
+                if let Some(body) = rfield!(n, "body") {
+                    item.members = self.assoc_items(body, module, trait_scope);
+                }
+            }
+            RItemKind::TypeAlias => {
+                item.aliased = rfield!(n, "type").and_then(|t| self.type_ref(t));
+                if let Some(t) = rfield!(n, "type") {
+                    self.type_refs(t, module, scope);
+                }
+            }
+            RItemKind::Const | RItemKind::Static => {
+                if let Some(t) = rfield!(n, "type") {
+                    self.type_refs(t, module, scope);
+                }
+                if let Some(v) = rfield!(n, "value") {
+                    self.expr(v, module, scope);
+                }
+            }
+            RItemKind::Mod => {
+                if scope.is_some() {
+                    return;
+                }
+                match rfield!(n, "body") {
+                    Some(body) => {
+                        let id = self.facts.modules.len() as ModuleId;
+                        self.facts.modules.push(RModule {
+                            name: name.clone(),
+                            parent: Some(module),
+                            ..Default::default()
+                        });
+                        item.module = Some(ModTarget::Inline(id));
+                        self.module_body(body, id, None);
+                    }
+                    None => {
+                        item.module = Some(ModTarget::File {
+                            path_attr: attrs.path.clone(),
+                        });
+                    }
+                }
+            }
+            RItemKind::Macro => {}
+            RItemKind::ExternCrate => {
+                // `extern crate foo as bar;` binds `bar`; `extern crate self as x`.
+                item.extern_crate = Some(name.clone());
+                if let Some(alias) = rfield!(n, "alias") {
+                    name = self.text(alias).to_string();
+                    item.name = name.clone();
+                }
+            }
+        }
+        if attrs.test_only && kind == RItemKind::Mod {
+            // `#[cfg(test)] mod tests;` still exists for the test build.
+            item.cfg = true;
+        }
+        self.push_item(module, scope, item);
+    }
+
+    fn fn_signature(&self, n: Node) -> String {
+        let end = rfield!(n, "body")
+            .map(|b| b.start_byte())
+            .unwrap_or(n.end_byte());
+        let start = rfield!(n, "name")
+            .map(|c| c.start_byte())
+            .unwrap_or(n.start_byte());
+        let text = self.src.get(start..end).unwrap_or("");
+        format!("fn {}", squash(text.trim_end_matches(';').trim()))
+    }
+
+    fn fields(&mut self, body: Node, module: ModuleId, scope: Option<ScopeId>) -> Vec<RMember> {
+        let mut out = Vec::new();
+        for (i, f) in named_children(body).into_iter().enumerate() {
+            match f.kind() {
+                "field_declaration" => {
+                    let ty = rfield!(f, "type");
+                    if let Some(t) = ty {
+                        self.type_refs(t, module, scope);
+                    }
+                    if let Some(name) = rfield!(f, "name") {
+                        out.push(RMember {
+                            name: self.text(name).to_string(),
+                            kind: MemberKind::Field,
+                            ty: ty.and_then(|t| self.type_ref(t)),
+                            signature: None,
+                        });
+                    }
+                }
+                "attribute_item" | "visibility_modifier" | "line_comment" | "block_comment" => {}
+                _ => {
+                    // A tuple struct's field: `.0`, `.1`, ...
+                    self.type_refs(f, module, scope);
+                    out.push(RMember {
+                        name: i.to_string(),
+                        kind: MemberKind::Field,
+                        ty: self.type_ref(f),
+                        signature: None,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Items of a trait or impl body.
+    fn assoc_items(&mut self, body: Node, module: ModuleId, scope: ScopeId) -> Vec<RMember> {
+        let mut out = Vec::new();
+        for c in named_children(body) {
+            match c.kind() {
+                "function_item" | "function_signature_item" => {
+                    let Some(name) = rfield!(c, "name") else {
+                        continue;
+                    };
+                    let has_self = rfield!(c, "parameters").is_some_and(|p| {
+                        named_children(p)
+                            .into_iter()
+                            .any(|x| x.kind() == "self_parameter")
+                    });
+                    let ret = rfield!(c, "return_type").and_then(|t| self.type_ref(t));
+                    out.push(RMember {
+                        name: self.text(name).to_string(),
+                        kind: MemberKind::Fn {
+                            has_self,
+                            has_default: c.kind() == "function_item",
+                        },
+                        ty: ret,
+                        signature: Some(self.fn_signature(c)),
+                    });
+                    self.types_in_signature(c, module, Some(scope));
+                    if let Some(b) = rfield!(c, "body") {
+                        self.fn_body(c, b, module, Some(scope), None);
+                    }
+                }
+                "const_item" => {
+                    if let Some(name) = rfield!(c, "name") {
+                        out.push(RMember {
+                            name: self.text(name).to_string(),
+                            kind: MemberKind::Const,
+                            ty: None,
+                            signature: None,
+                        });
+                    }
+                    if let Some(v) = rfield!(c, "value") {
+                        self.expr(v, module, Some(scope));
+                    }
+                }
+                "associated_type" | "type_item" => {
+                    if let Some(name) = rfield!(c, "name") {
+                        out.push(RMember {
+                            name: self.text(name).to_string(),
+                            kind: MemberKind::Type,
+                            ty: None,
+                            signature: None,
+                        });
+                    }
+                }
+                "macro_invocation" => {
+                    // Items generated inside an impl or trait: unknown.
+                    out.push(RMember {
+                        name: "*".to_string(),
+                        kind: MemberKind::Fn {
+                            has_self: true,
+                            has_default: true,
+                        },
+                        ty: None,
+                        signature: None,
+                    });
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn impl_item(&mut self, n: Node, module: ModuleId, scope: Option<ScopeId>, attrs: Attrs) {
+        let impl_scope = self.new_scope(scope, module);
+        let generics = self.generics(n, Some(impl_scope));
+        let self_node = rfield!(n, "type");
+        let self_ty = self_node.and_then(|t| self.type_ref(t));
+        let blanket = self_ty
+            .as_ref()
+            .is_some_and(|t| t.path.len() == 1 && generics.contains(&t.path[0]))
+            || self_node.is_some_and(|t| matches!(t.kind(), "reference_type" | "pointer_type"))
+                && self_ty
+                    .as_ref()
+                    .is_some_and(|t| t.path.len() == 1 && generics.contains(&t.path[0]));
+        if let Some(t) = self.facts.scopes.get_mut(impl_scope as usize) {
+            t.self_ty = self_ty.clone();
+        }
+        let trait_path = rfield!(n, "trait").map(|t| {
+            let base = if t.kind() == "generic_type" {
+                rfield!(t, "type").unwrap_or(t)
+            } else {
+                t
+            };
+            self.text(base)
+                .split("::")
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>()
+        });
+        if let Some(t) = rfield!(n, "trait") {
+            self.type_refs(t, module, Some(impl_scope));
+        }
+        if let Some(t) = self_node {
+            self.type_refs(t, module, Some(impl_scope));
+        }
+        let items = match rfield!(n, "body") {
+            Some(body) => self.assoc_items(body, module, impl_scope),
+            None => Vec::new(),
+        };
+        if scope.is_some() {
+            // Impls inside function bodies still count (their methods exist).
+        }
+        if let Some(m) = self.facts.modules.get_mut(module as usize) {
+            m.impls.push(RImpl {
+                self_ty,
+                trait_path,
+                blanket,
+                items,
+                attr_macros: attrs.macros,
+                span: span(n),
+            });
+        }
+    }
+
+    /// Bind the generic parameters of `n` in `scope`; returns their names.
+    pub(super) fn generics(&mut self, n: Node, scope: Option<ScopeId>) -> Vec<String> {
+        let mut names = Vec::new();
+        let Some(params) = rfield!(n, "type_parameters") else {
+            return names;
+        };
+        for p in named_children(params) {
+            let name = match p.kind() {
+                "type_parameter" | "const_parameter" => rfield!(p, "name")
+                    .or_else(|| named_children(p).into_iter().next())
+                    .map(|x| self.text(x).to_string()),
+                "type_identifier" | "identifier" => Some(self.text(p).to_string()),
+                "constrained_type_parameter" | "optional_type_parameter" => {
+                    let left = rfield!(p, "left")
+                        .or_else(|| rfield!(p, "name"))
+                        .or_else(|| named_children(p).into_iter().next());
+                    left.map(|x| self.text(x).to_string())
+                }
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.bind_local(scope, &name);
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    fn types_in_signature(&mut self, f: Node, module: ModuleId, scope: Option<ScopeId>) {
+        // Generic parameters of the fn shadow paths in its signature.
+        let sig_scope = self.new_scope(scope, module);
+        self.generics(f, Some(sig_scope));
+        if let Some(params) = rfield!(f, "parameters") {
+            for p in named_children(params) {
+                if let Some(t) = rfield!(p, "type") {
+                    self.type_refs(t, module, Some(sig_scope));
+                }
+            }
+        }
+        if let Some(t) = rfield!(f, "return_type") {
+            self.type_refs(t, module, Some(sig_scope));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Rust front end: tree-sitter-rust → [`RustFacts`]. One pass over the tree;
+//! pure, no I/O.
+
+mod body;
+pub mod facts;
+mod items;
+mod paths;
+
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::syntax::facts::{Span, Suppression};
+use facts::*;
+
+macro_rules! rfield {
+    ($node:expr, $name:literal) => {{
+        static ID: std::sync::OnceLock<Option<std::num::NonZeroU16>> = std::sync::OnceLock::new();
+        let id = *ID.get_or_init(|| {
+            tree_sitter::Language::from(tree_sitter_rust::LANGUAGE).field_id_for_name($name)
+        });
+        id.and_then(|id| $node.child_by_field_id(id.get()))
+    }};
+}
+pub(crate) use rfield;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse `text` and extract its facts. Never fails: what did not parse is
+/// counted in `syntax_errors`.
+pub fn parse(text: &str) -> RustFacts {
+    parse_incremental(text, None).0
+}
+
+/// Like [`parse`], reusing `old` (the previous tree with the edits since
+/// applied). Returns the new tree for the next edit.
+pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<Tree>) {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_rust::LANGUAGE.into())
+                .expect("tree-sitter-rust grammar is compatible");
+            p
+        });
+        parser.parse(text, old)
+    });
+    let Some(tree) = tree else {
+        return (Builder::new(text).finish(), None);
+    };
+    let mut b = Builder::new(text);
+    let root = tree.root_node();
+    b.module_body(root, 0, None);
+    b.suppressions();
+    if root.has_error() {
+        b.count_errors(root);
+    }
+    (b.finish(), Some(tree))
+}
+
+pub(super) fn span(n: Node) -> Span {
+    let s = n.start_position();
+    let e = n.end_position();
+    Span {
+        start_byte: n.start_byte() as u32,
+        end_byte: n.end_byte() as u32,
+        start_row: s.row as u32,
+        start_col: s.column as u32,
+        end_row: e.row as u32,
+        end_col: e.column as u32,
+    }
+}
+
+fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = n.walk();
+    n.named_children(&mut cursor).collect()
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    facts: RustFacts,
+}
+
+impl<'s> Builder<'s> {
+    fn new(src: &'s str) -> Self {
+        Builder {
+            src,
+            facts: RustFacts {
+                modules: vec![RModule::default()],
+                ..Default::default()
+            },
+        }
+    }
+
+    fn text(&self, n: Node) -> &'s str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn finish(self) -> RustFacts {
+        self.facts
+    }
+
+    fn new_scope(&mut self, parent: Option<ScopeId>, module: ModuleId) -> ScopeId {
+        let id = self.facts.scopes.len() as ScopeId;
+        self.facts.scopes.push(LocalScope {
+            parent,
+            module,
+            ..Default::default()
+        });
+        id
+    }
+
+    fn bind_local(&mut self, scope: Option<ScopeId>, name: &str) {
+        if let Some(s) = scope.and_then(|id| self.facts.scopes.get_mut(id as usize)) {
+            s.names.insert(name.to_string());
+        }
+    }
+
+    /// Record a variable's certain type (a second binding makes it uncertain).
+    fn type_local(&mut self, scope: Option<ScopeId>, name: &str, ty: Option<VarType>) {
+        if let Some(s) = scope.and_then(|id| self.facts.scopes.get_mut(id as usize)) {
+            let seen = s.names.contains(name) || s.typed.contains_key(name);
+            s.names.insert(name.to_string());
+            if seen {
+                s.typed.insert(name.to_string(), None);
+            } else {
+                s.typed.insert(name.to_string(), ty);
+            }
+        }
+    }
+
+    fn count_errors(&mut self, root: Node) {
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.is_error() || n.is_missing() {
+                self.facts.syntax_errors += 1;
+                let p = n.start_position();
+                let pos = (p.row as u32, p.column as u32);
+                if self.facts.first_error.is_none_or(|f| pos < f) {
+                    self.facts.first_error = Some(pos);
+                }
+                continue;
+            }
+            for c in named_children(n) {
+                if c.has_error() {
+                    stack.push(c);
+                }
+            }
+            if n.has_error() && n.child_count() == 0 {
+                self.facts.syntax_errors += 1;
+            }
+        }
+    }
+
+    /// `// grounded: ignore` and `// grounded: ignore[code, ...]` comments.
+    fn suppressions(&mut self) {
+        let src = self.src;
+        for (pos, _) in src.match_indices("grounded: ignore") {
+            let line_start = src[..pos].rfind('\n').map(|p| p + 1).unwrap_or(0);
+            let before = &src[line_start..pos];
+            if !before.contains("//") {
+                continue;
+            }
+            let row = src[..pos].matches('\n').count() as u32;
+            let rest = &src[pos + "grounded: ignore".len()..];
+            let codes = rest.strip_prefix('[').and_then(|r| {
+                let end = r.find(']')?;
+                Some(
+                    r[..end]
+                        .split(',')
+                        .map(|c| c.trim().to_string())
+                        .filter(|c| !c.is_empty())
+                        .collect::<Vec<_>>(),
+                )
+            });
+            self.facts.suppressions.push(Suppression { row, codes });
+        }
+    }
+}
+
+/// Collapse whitespace runs (multi-line signatures).
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars() {
+        if ch.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(ch);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
