@@ -1,4 +1,4 @@
-//! On-disk cache of parsed [`FileFacts`], keyed by the file's path, size and
+//! On-disk cache of parsed facts ([`FileFacts`], Rust facts), keyed by the file's path, size and
 //! mtime, so a second check parses only what changed (workspace and library
 //! files alike). Entries are postcard-encoded; a corrupt or stale entry is a
 //! miss, never an error. Writes are atomic (temp file + rename).
@@ -33,11 +33,11 @@ impl Stamp {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Entry {
+struct Entry<T> {
     schema: u32,
     path: String,
     stamp: Stamp,
-    facts: FileFacts,
+    facts: T,
 }
 
 #[derive(Clone, Debug)]
@@ -82,14 +82,24 @@ impl FactsCache {
     }
 
     pub fn load(&self, path: &Path, stamp: Stamp) -> Option<FileFacts> {
+        self.load_any(path, stamp)
+    }
+
+    pub fn store(&self, path: &Path, stamp: Stamp, facts: &FileFacts) {
+        self.store_any(path, stamp, facts)
+    }
+
+    /// Facts of any front end (the key is the file's path, so a `.rs` and a
+    /// `.py` file never share an entry).
+    pub fn load_any<T: serde::de::DeserializeOwned>(&self, path: &Path, stamp: Stamp) -> Option<T> {
         let entry_path = self.entry_path(path)?;
         let bytes = fs::read(entry_path).ok()?;
-        let entry: Entry = postcard::from_bytes(&bytes).ok()?;
+        let entry: Entry<T> = postcard::from_bytes(&bytes).ok()?;
         let same = entry.schema == SCHEMA && entry.stamp == stamp && Path::new(&entry.path) == path;
         same.then_some(entry.facts)
     }
 
-    pub fn store(&self, path: &Path, stamp: Stamp, facts: &FileFacts) {
+    pub fn store_any<T: Serialize>(&self, path: &Path, stamp: Stamp, facts: &T) {
         let Some(entry_path) = self.entry_path(path) else {
             return;
         };
@@ -139,11 +149,11 @@ fn build_fingerprint() -> u64 {
 }
 
 #[derive(Serialize)]
-struct EntryRef<'a> {
+struct EntryRef<'a, T> {
     schema: u32,
     path: &'a str,
     stamp: Stamp,
-    facts: &'a FileFacts,
+    facts: &'a T,
 }
 
 #[cfg(test)]

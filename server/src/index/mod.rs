@@ -2,6 +2,7 @@
 //! lazily (a library file is read and parsed the first time an import reaches
 //! it) and shared between threads.
 
+pub mod cargo;
 pub mod facts_cache;
 pub mod module_finder;
 pub mod python_env;
