@@ -236,6 +236,11 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         })
         .collect();
     lap("index + analysis");
+    let rust =
+        crate::check_rust::check(&abs_paths, &root, &config, &cwd, opts.cache_dir.as_deref());
+    notes.extend(rust.notes);
+    findings.extend(rust.findings);
+    lap("rust");
     findings.sort_by(|a, b| {
         (a.path.as_str(), a.line, a.column, a.finding.code).cmp(&(
             b.path.as_str(),
@@ -247,7 +252,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     let outcome = CheckOutcome {
         findings,
         notes,
-        files: ok_files.len(),
+        files: ok_files.len() + rust.files,
         duration_ms: started.elapsed().as_millis(),
     };
     if opts.one_shot {
@@ -272,7 +277,7 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-fn display_path(path: &Path, cwd: &Path) -> String {
+pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
     path.strip_prefix(cwd)
         .unwrap_or(path)
         .to_string_lossy()
@@ -309,7 +314,20 @@ pub(crate) fn discover_env(
     Ok((env, dump, notes))
 }
 
+/// The Python files (`.py`, `.pyi`) under `paths`.
 pub(crate) fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf> {
+    collect_files_with(paths, root, config, &["py", "pyi"])
+}
+
+/// The files with one of `extensions` under `paths`: `.gitignore` honoured,
+/// virtual environments and build directories (a cargo `target/` carries a
+/// `CACHEDIR.TAG`) skipped, the configuration's include/exclude applied.
+pub(crate) fn collect_files_with(
+    paths: &[PathBuf],
+    root: &Path,
+    config: &Config,
+    extensions: &[&str],
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_file() {
@@ -330,15 +348,19 @@ pub(crate) fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> 
                     return true;
                 }
                 let name = e.file_name().to_string_lossy();
-                !EXCLUDED_DIRS.contains(&name.as_ref()) && !e.path().join("pyvenv.cfg").exists()
+                !EXCLUDED_DIRS.contains(&name.as_ref())
+                    && !e.path().join("pyvenv.cfg").exists()
+                    && !e.path().join("CACHEDIR.TAG").exists()
             });
         for entry in builder.build().flatten() {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
             let p = entry.path();
-            let is_python = p.extension().is_some_and(|e| e == "py" || e == "pyi");
-            if !is_python {
+            let wanted = p
+                .extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x));
+            if !wanted {
                 continue;
             }
             let rel = p.strip_prefix(root).unwrap_or(p);
@@ -424,7 +446,7 @@ pub(crate) fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path
 }
 
 /// 1-based line and character column of a finding.
-fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
+pub(crate) fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
     let (line, column) = line_col(text, finding.span.start_byte as usize);
     let (end_line, end_column) = line_col(text, finding.span.end_byte as usize);
     Reported {

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod check_rust;
 pub mod config;
 pub mod index;
 pub mod lsp;

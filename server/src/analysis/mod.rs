@@ -5,6 +5,7 @@ pub mod eval;
 pub mod hover;
 pub(crate) mod known_returns;
 pub mod platform_members;
+pub mod rust;
 pub mod suggest;
 pub mod types;
 

@@ -6,6 +6,7 @@ pub mod cargo;
 pub mod facts_cache;
 pub mod module_finder;
 pub mod python_env;
+pub mod rust;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

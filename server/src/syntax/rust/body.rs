@@ -416,15 +416,20 @@ impl<'s> Builder<'s> {
     }
 
     pub(super) fn macro_invocation(&mut self, n: Node, module: ModuleId, scope: Option<ScopeId>) {
+        let mut std_macro = false;
         if let Some(m) = rfield!(n, "macro") {
             if m.kind() == "scoped_identifier" {
                 self.path_ref(m, RefKind::Macro, module, scope);
             }
+            let name = self.text(m);
+            let name = name.strip_prefix("std::").unwrap_or(name);
+            std_macro = STD_MACROS.contains(&name);
         }
-        // The tokens of a macro may bind names (`let` inside a macro's
-        // expansion is invisible): the scope is marked.
-        if let Some(s) = scope.and_then(|id| self.facts.scopes.get_mut(id as usize)) {
-            s.has_macros = true;
+        // Another macro may declare items in this body: the scope is marked.
+        if !std_macro {
+            if let Some(s) = scope.and_then(|id| self.facts.scopes.get_mut(id as usize)) {
+                s.has_macros = true;
+            }
         }
     }
 }

@@ -10,6 +10,47 @@ use serde::{Deserialize, Serialize};
 use crate::syntax::facts::{Span, Suppression};
 
 pub type ModuleId = u32;
+
+/// Macros of std every module can use unqualified (they bind no names in
+/// the caller's scope).
+pub const STD_MACROS: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "cfg",
+    "column",
+    "compile_error",
+    "concat",
+    "dbg",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "env",
+    "eprint",
+    "eprintln",
+    "file",
+    "format",
+    "format_args",
+    "include",
+    "include_bytes",
+    "include_str",
+    "line",
+    "matches",
+    "module_path",
+    "option_env",
+    "panic",
+    "print",
+    "println",
+    "stringify",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "write",
+    "writeln",
+    "thread_local",
+    "macro_rules",
+];
 pub type ScopeId = u32;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

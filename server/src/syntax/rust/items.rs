@@ -67,7 +67,7 @@ const BUILTIN_ATTRS: &[&str] = &[
 ];
 
 /// Derives the compiler implements itself.
-pub const STD_DERIVES: &[&str] = &[
+pub(crate) const STD_DERIVES: &[&str] = &[
     "Debug",
     "Clone",
     "Copy",

@@ -6,6 +6,8 @@ pub mod facts;
 mod items;
 mod paths;
 
+pub(crate) use items::STD_DERIVES;
+
 use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser, Tree};

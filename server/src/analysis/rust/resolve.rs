@@ -1,0 +1,482 @@
+//! Rust name resolution, as far as it can be sure: a path's segments are
+//! followed through modules, `use` declarations (globs included), crates of
+//! the dependency graph, the std prelude and the standard library. Anything
+//! uncertain — an open module, a glob that cannot be followed, a local or
+//! generic name — resolves to [`Res::Unknown`].
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::prelude;
+use crate::index::cargo::CrateId;
+use crate::index::rust::{Child, ModNode, RustIndex, StdKind};
+use crate::syntax::rust::facts::*;
+
+const MAX_DEPTH: u32 = 12;
+
+#[derive(Debug, Clone)]
+pub enum Res {
+    Module(Arc<ModNode>),
+    Crate(CrateId),
+    /// An item of a module (by index in its items).
+    Item(Arc<ModNode>, usize),
+    /// A path in std/core/alloc (or a primitive's name).
+    Std(String, StdKind),
+    Unknown,
+}
+
+#[derive(Debug)]
+pub enum Look {
+    Found(Res),
+    NotFound,
+    /// The module may hold names the source does not show.
+    Open,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingKind {
+    /// The first segment: no crate, module or item of that name.
+    Crate,
+    Module,
+    Symbol,
+    Member,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Res(Res),
+    Missing {
+        index: usize,
+        kind: MissingKind,
+        /// The container, for messages (`crate serde_json`, `std::collections`).
+        container: String,
+        candidates: Vec<String>,
+    },
+    Unknown,
+}
+
+pub struct Resolver<'a> {
+    pub index: &'a RustIndex,
+    /// Method names of the traits in scope (prelude included): callable as
+    /// associated functions on any type that implements them.
+    pub scope_methods: BTreeSet<String>,
+}
+
+impl<'a> Resolver<'a> {
+    fn std_kind(&self, path: &str) -> Option<StdKind> {
+        let std = self.index.std.as_ref()?;
+        let kinds = std.kinds_of(path);
+        [
+            StdKind::Module,
+            StdKind::Type,
+            StdKind::Trait,
+            StdKind::Macro,
+            StdKind::Fn,
+        ]
+        .into_iter()
+        .find(|k| kinds.contains(k))
+        .or_else(|| kinds.first().copied())
+    }
+
+    /// A crate-level name: a dependency, std/core/alloc.
+    fn extern_name(&self, krate: CrateId, name: &str) -> Option<Res> {
+        if let Some(info) = self.index.ws.crates.get(krate) {
+            if let Some(id) = info.deps.get(name) {
+                return Some(Res::Crate(*id));
+            }
+            if info.opaque_deps.contains(name) {
+                return Some(Res::Unknown);
+            }
+            if info.name == name && info.kind != crate::index::cargo::TargetKind::Lib {
+                return Some(Res::Unknown);
+            }
+        }
+        if matches!(name, "std" | "core" | "alloc" | "proc_macro" | "test") {
+            return Some(match self.index.std {
+                Some(_) => Res::Std(name.to_string(), StdKind::Module),
+                None => Res::Unknown,
+            });
+        }
+        None
+    }
+
+    fn prelude_name(&self, name: &str) -> Option<Res> {
+        if let Some((_, path)) = prelude::PRELUDE.iter().find(|(n, _)| *n == name) {
+            return Some(match self.std_kind(path) {
+                Some(k) => Res::Std(path.to_string(), k),
+                None => Res::Unknown,
+            });
+        }
+        if prelude::PRIMITIVES.contains(&name) {
+            return Some(match self.index.std {
+                Some(_) => Res::Std(name.to_string(), StdKind::Type),
+                None => Res::Unknown,
+            });
+        }
+        if prelude::STD_MACROS.contains(&name) {
+            return Some(Res::Unknown);
+        }
+        None
+    }
+
+    /// `name` as seen in module `node` (from `scope` inside it, for
+    /// block-level imports).
+    pub fn lookup(
+        &self,
+        node: &Arc<ModNode>,
+        name: &str,
+        scope: Option<ScopeId>,
+        depth: u32,
+    ) -> Look {
+        if depth > MAX_DEPTH {
+            return Look::Open;
+        }
+        let m = node.module();
+        for (i, item) in m.items.iter().enumerate() {
+            if item.name != name {
+                continue;
+            }
+            return Look::Found(match item.kind {
+                RItemKind::Mod => match self.index.child(node, name) {
+                    Child::Found(c) => Res::Module(c),
+                    _ => Res::Unknown,
+                },
+                RItemKind::ExternCrate => {
+                    let target = item.extern_crate.as_deref().unwrap_or(name);
+                    if target == "self" {
+                        match self.index.root(node.key.0) {
+                            Some(r) => Res::Module(r),
+                            None => Res::Unknown,
+                        }
+                    } else {
+                        self.extern_name(node.key.0, target).unwrap_or(Res::Unknown)
+                    }
+                }
+                _ => Res::Item(node.clone(), i),
+            });
+        }
+        for u in &m.uses {
+            if u.binds() != Some(name) || !visible(&node.facts, u.scope, scope) {
+                continue;
+            }
+            return Look::Found(match self.resolve_use(node, u, depth + 1) {
+                Outcome::Res(r) => r,
+                _ => Res::Unknown,
+            });
+        }
+        let mut open = !m.open_reasons.is_empty();
+        for u in &m.uses {
+            if !u.glob || !visible(&node.facts, u.scope, scope) {
+                continue;
+            }
+            match self.resolve_use(node, u, depth + 1) {
+                Outcome::Res(Res::Module(target)) => {
+                    match self.lookup(&target, name, None, depth + 1) {
+                        Look::Found(r) => return Look::Found(r),
+                        Look::Open => open = true,
+                        Look::NotFound => {}
+                    }
+                }
+                Outcome::Res(Res::Crate(c)) => match self.index.root(c) {
+                    Some(root) => match self.lookup(&root, name, None, depth + 1) {
+                        Look::Found(r) => return Look::Found(r),
+                        Look::Open => open = true,
+                        Look::NotFound => {}
+                    },
+                    None => open = true,
+                },
+                Outcome::Res(Res::Std(p, StdKind::Module)) => {
+                    let full = format!("{p}::{name}");
+                    if let Some(k) = self.std_kind(&full) {
+                        return Look::Found(Res::Std(full, k));
+                    }
+                }
+                Outcome::Res(Res::Item(n, i)) => {
+                    let item = &n.module().items[i];
+                    if item.kind == RItemKind::Enum {
+                        if item.members.iter().any(|v| v.name == name) {
+                            return Look::Found(Res::Unknown);
+                        }
+                    } else {
+                        open = true;
+                    }
+                }
+                _ => open = true,
+            }
+        }
+        // `#[macro_export]` macros live at the crate root.
+        if node.key.1.is_empty() && node.local == 0 {
+            if self.index.exported_macros(node.key.0).contains(name) {
+                return Look::Found(Res::Unknown);
+            }
+        }
+        if open {
+            Look::Open
+        } else {
+            Look::NotFound
+        }
+    }
+
+    pub fn resolve_use(&self, node: &Arc<ModNode>, u: &RUse, depth: u32) -> Outcome {
+        self.resolve(node, &u.path, u.absolute, u.scope, depth)
+    }
+
+    /// Follow `segs` from module `node` (and `scope` inside it).
+    pub fn resolve(
+        &self,
+        node: &Arc<ModNode>,
+        segs: &[String],
+        absolute: bool,
+        scope: Option<ScopeId>,
+        depth: u32,
+    ) -> Outcome {
+        if segs.is_empty() || depth > MAX_DEPTH {
+            return Outcome::Unknown;
+        }
+        let krate = node.key.0;
+        let first = segs[0].as_str();
+        let mut i = 1;
+        let mut cur = if absolute {
+            match self.extern_name(krate, first) {
+                Some(r) => r,
+                None => return self.missing_crate(krate, first),
+            }
+        } else {
+            match first {
+                "crate" => match self.index.root(krate) {
+                    Some(r) => Res::Module(r),
+                    None => Res::Unknown,
+                },
+                "self" => Res::Module(self.module_of(node, scope)),
+                "super" => {
+                    let mut n = self.module_of(node, scope);
+                    let mut up = 0;
+                    while segs.get(up).map(String::as_str) == Some("super") {
+                        match self.index.parent(&n) {
+                            Some(p) => n = p,
+                            None => return Outcome::Unknown,
+                        }
+                        up += 1;
+                    }
+                    i = up;
+                    Res::Module(n)
+                }
+                "Self" => Res::Unknown,
+                _ if node.facts.bound_locally(scope, first) => Res::Unknown,
+                _ => match self.lookup(node, first, scope, depth) {
+                    Look::Found(r) => r,
+                    Look::Open => Res::Unknown,
+                    Look::NotFound => match self
+                        .extern_name(krate, first)
+                        .or_else(|| self.prelude_name(first))
+                    {
+                        Some(r) => r,
+                        None => {
+                            if segs.len() > 1 {
+                                return self.missing_crate(krate, first);
+                            }
+                            return Outcome::Unknown;
+                        }
+                    },
+                },
+            }
+        };
+        while i < segs.len() {
+            let seg = segs[i].as_str();
+            let last = i + 1 == segs.len();
+            cur = match cur {
+                Res::Unknown => return Outcome::Unknown,
+                Res::Crate(c) => match self.index.root(c) {
+                    Some(root) => {
+                        cur = Res::Module(root);
+                        continue;
+                    }
+                    None => return Outcome::Unknown,
+                },
+                Res::Module(n) => match self.lookup(&n, seg, None, depth + 1) {
+                    Look::Found(r) => r,
+                    Look::Open => return Outcome::Unknown,
+                    Look::NotFound => {
+                        if n.key.0 == usize::MAX {
+                            return Outcome::Unknown;
+                        }
+                        return Outcome::Missing {
+                            index: i,
+                            kind: if last {
+                                MissingKind::Symbol
+                            } else {
+                                MissingKind::Module
+                            },
+                            container: self.describe_module(&n),
+                            candidates: module_names(&n),
+                        };
+                    }
+                },
+                Res::Std(p, StdKind::Module) => {
+                    let full = format!("{p}::{seg}");
+                    match self.std_kind(&full) {
+                        Some(k) => Res::Std(full, k),
+                        None => {
+                            let candidates = self
+                                .index
+                                .std
+                                .as_ref()
+                                .and_then(|s| s.children(&p))
+                                .unwrap_or_default();
+                            return Outcome::Missing {
+                                index: i,
+                                kind: if last {
+                                    MissingKind::Symbol
+                                } else {
+                                    MissingKind::Module
+                                },
+                                container: format!("`{p}`"),
+                                candidates,
+                            };
+                        }
+                    }
+                }
+                Res::Std(p, StdKind::Type) | Res::Std(p, StdKind::Trait) => {
+                    let Some(members) = self.index.std.as_ref().and_then(|s| s.members(&p)) else {
+                        return Outcome::Unknown;
+                    };
+                    if members.iter().any(|m| m == seg) || self.member_elsewhere(seg) {
+                        return Outcome::Unknown;
+                    }
+                    return Outcome::Missing {
+                        index: i,
+                        kind: MissingKind::Member,
+                        container: format!("`{}` ({p})", p.rsplit("::").next().unwrap_or(&p)),
+                        candidates: members,
+                    };
+                }
+                Res::Std(..) => return Outcome::Unknown,
+                Res::Item(n, idx) => {
+                    let item = &n.module().items[idx];
+                    if !item.kind.is_type() || item.kind == RItemKind::TypeAlias {
+                        return Outcome::Unknown;
+                    }
+                    let Some(members) = self.crate_type_members(&n, item) else {
+                        return Outcome::Unknown;
+                    };
+                    if members.contains(seg) || self.member_elsewhere(seg) {
+                        return Outcome::Unknown;
+                    }
+                    return Outcome::Missing {
+                        index: i,
+                        kind: MissingKind::Member,
+                        container: format!("`{}` ({})", item.name, self.describe_module(&n)),
+                        candidates: members.into_iter().collect(),
+                    };
+                }
+            };
+            i += 1;
+        }
+        Outcome::Res(cur)
+    }
+
+    /// A member name that a trait in scope may provide.
+    fn member_elsewhere(&self, name: &str) -> bool {
+        self.scope_methods.contains(name) || prelude::UNIVERSAL_METHODS.contains(&name)
+    }
+
+    /// For the module an inline scope sits in: scopes carry their module.
+    fn module_of(&self, node: &Arc<ModNode>, _scope: Option<ScopeId>) -> Arc<ModNode> {
+        node.clone()
+    }
+
+    fn missing_crate(&self, krate: CrateId, name: &str) -> Outcome {
+        // Only a known dependency graph can say a crate is not in it; a
+        // capitalised name is a type (an undefined type is rustc's business).
+        let known = self.index.ws.graph_known && krate != usize::MAX;
+        if !known || name.starts_with(|c: char| c.is_uppercase()) {
+            return Outcome::Unknown;
+        }
+        let mut candidates: Vec<String> = self.index.extern_names(krate).into_keys().collect();
+        candidates.extend(["std", "core", "alloc"].map(String::from));
+        Outcome::Missing {
+            index: 0,
+            kind: MissingKind::Crate,
+            container: self
+                .index
+                .ws
+                .crates
+                .get(krate)
+                .map(|c| format!("`{}`", c.name))
+                .unwrap_or_default(),
+            candidates,
+        }
+    }
+
+    pub fn describe_module(&self, n: &ModNode) -> String {
+        let crate_name = self
+            .index
+            .ws
+            .crates
+            .get(n.key.0)
+            .map(|c| c.name.as_str())
+            .unwrap_or("crate");
+        if n.key.1.is_empty() {
+            format!("crate `{crate_name}`")
+        } else {
+            format!("module `{crate_name}::{}`", n.key.1.join("::"))
+        }
+    }
+
+    /// All associated names a workspace or dependency type has, or None
+    /// when they cannot all be known (macros, proc-macro derives, attribute
+    /// macros, a crate with generated items).
+    pub fn crate_type_members(&self, n: &ModNode, item: &RItem) -> Option<BTreeSet<String>> {
+        if n.key.0 == usize::MAX {
+            return None;
+        }
+        if !item.attr_macros.is_empty()
+            || item.derives.iter().any(|d| {
+                !crate::syntax::rust::STD_DERIVES.contains(&d.rsplit("::").next().unwrap_or(d))
+            })
+        {
+            return None;
+        }
+        let impls = self.index.crate_impls(n.key.0);
+        if impls.open {
+            return None;
+        }
+        let mut out: BTreeSet<String> = impls.members.get(&item.name).cloned().unwrap_or_default();
+        for m in &item.members {
+            if matches!(
+                m.kind,
+                MemberKind::Variant | MemberKind::Fn { .. } | MemberKind::Const | MemberKind::Type
+            ) {
+                out.insert(m.name.clone());
+            }
+        }
+        for d in &item.derives {
+            for m in prelude::derived_methods(d) {
+                out.insert(m.to_string());
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Whether an import declared in `use_scope` is visible from `scope`.
+fn visible(facts: &RustFacts, use_scope: Option<ScopeId>, scope: Option<ScopeId>) -> bool {
+    let Some(target) = use_scope else {
+        return true;
+    };
+    let mut cur = scope;
+    while let Some(id) = cur {
+        if id == target {
+            return true;
+        }
+        cur = facts.scopes.get(id as usize).and_then(|s| s.parent);
+    }
+    false
+}
+
+fn module_names(n: &ModNode) -> Vec<String> {
+    let m = n.module();
+    let mut out: Vec<String> = m.items.iter().map(|i| i.name.clone()).collect();
+    out.extend(m.uses.iter().filter_map(|u| u.binds().map(str::to_string)));
+    out
+}

@@ -1,0 +1,368 @@
+//! What exists in a Rust workspace: the crates of the Cargo graph, their
+//! module trees (loaded lazily: a module's file is parsed the first time a
+//! path reaches it), the items and impls each module declares, and the
+//! standard library through [`StdApi`].
+
+pub mod std_api;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use dashmap::DashMap;
+
+use crate::index::cargo::{CargoWorkspace, CrateId};
+use crate::index::facts_cache::{FactsCache, Stamp};
+use crate::syntax::rust::facts::*;
+pub use std_api::{StdApi, StdKind};
+
+/// A module: the crate and the path of names from its root.
+pub type ModKey = (CrateId, Vec<String>);
+
+#[derive(Debug)]
+pub struct ModNode {
+    pub key: ModKey,
+    pub file: PathBuf,
+    /// The module's index in the file's facts.
+    pub local: ModuleId,
+    pub facts: Arc<RustFacts>,
+    /// Where `mod x;` inside this module looks for `x.rs` / `x/mod.rs`.
+    pub dir: PathBuf,
+}
+
+impl ModNode {
+    pub fn module(&self) -> &RModule {
+        &self.facts.modules[self.local as usize]
+    }
+}
+
+/// How a child module turned out.
+#[derive(Debug, Clone)]
+pub enum Child {
+    Found(Arc<ModNode>),
+    /// Declared, but its file is not there (and no `cfg` excuses it).
+    Missing,
+    /// Declared under `cfg`, or at a `#[path]` not found: may exist.
+    Unknown,
+    /// No module of that name is declared.
+    None,
+}
+
+/// Everything one crate's impls say, by the self type's last name.
+#[derive(Debug, Default)]
+pub struct CrateImpls {
+    /// Type name → associated items (inherent and trait impls).
+    pub members: HashMap<String, BTreeSet<String>>,
+    /// Type name → trait names it implements.
+    pub traits: HashMap<String, BTreeSet<String>>,
+    /// Type name → associated fns without `self` that return `Self` (or
+    /// the type by name): constructors.
+    pub ctors: HashMap<String, BTreeSet<String>>,
+    /// `#[macro_export]` macros (they live at the crate root).
+    pub exported_macros: BTreeSet<String>,
+    /// Some module of the crate may generate items (macros, attribute
+    /// macros, a module that could not be read): impls may be missing.
+    pub open: bool,
+}
+
+pub struct RustIndex {
+    pub ws: CargoWorkspace,
+    pub std: Option<Arc<dyn StdApi>>,
+    preparsed: HashMap<PathBuf, Arc<RustFacts>>,
+    cache: FactsCache,
+    files: DashMap<PathBuf, Option<Arc<RustFacts>>>,
+    modules: DashMap<ModKey, Arc<OnceLock<Option<Arc<ModNode>>>>>,
+    impls: DashMap<CrateId, Arc<OnceLock<Arc<CrateImpls>>>>,
+}
+
+impl RustIndex {
+    pub fn new(
+        ws: CargoWorkspace,
+        std: Option<Arc<dyn StdApi>>,
+        preparsed: HashMap<PathBuf, Arc<RustFacts>>,
+        cache: FactsCache,
+    ) -> RustIndex {
+        RustIndex {
+            ws,
+            std,
+            preparsed,
+            cache,
+            files: DashMap::new(),
+            modules: DashMap::new(),
+            impls: DashMap::new(),
+        }
+    }
+
+    /// The parsed facts of a file (preparsed, cached on disk, or parsed now).
+    pub fn facts(&self, path: &Path) -> Option<Arc<RustFacts>> {
+        if let Some(f) = self.preparsed.get(path) {
+            return Some(f.clone());
+        }
+        if let Some(f) = self.files.get(path) {
+            return f.clone();
+        }
+        let loaded = load_rust_facts(path, &self.cache);
+        self.files.insert(path.to_path_buf(), loaded.clone());
+        loaded
+    }
+
+    pub fn root(&self, krate: CrateId) -> Option<Arc<ModNode>> {
+        self.module(&(krate, Vec::new()))
+    }
+
+    /// The module at `key`, loading its file (and its parents') on first use.
+    pub fn module(&self, key: &ModKey) -> Option<Arc<ModNode>> {
+        let cell = self
+            .modules
+            .entry(key.clone())
+            .or_insert_with(|| Arc::new(OnceLock::new()))
+            .clone();
+        cell.get_or_init(|| self.load_module(key)).clone()
+    }
+
+    fn load_module(&self, key: &ModKey) -> Option<Arc<ModNode>> {
+        let (krate, path) = key;
+        if path.is_empty() {
+            let info = self.ws.crates.get(*krate)?;
+            let facts = self.facts(&info.root_file)?;
+            return Some(Arc::new(ModNode {
+                key: key.clone(),
+                file: info.root_file.clone(),
+                local: 0,
+                facts,
+                dir: info.root_file.parent()?.to_path_buf(),
+            }));
+        }
+        let parent = self.module(&(*krate, path[..path.len() - 1].to_vec()))?;
+        let name = path.last()?;
+        let item = parent
+            .module()
+            .items
+            .iter()
+            .find(|i| i.kind == RItemKind::Mod && &i.name == name)?;
+        match &item.module {
+            Some(ModTarget::Inline(id)) => Some(Arc::new(ModNode {
+                key: key.clone(),
+                file: parent.file.clone(),
+                local: *id,
+                facts: parent.facts.clone(),
+                dir: parent.dir.join(name),
+            })),
+            Some(ModTarget::File { path_attr }) => {
+                let candidates: Vec<PathBuf> = match path_attr {
+                    Some(p) => {
+                        let base = if parent.local == 0 {
+                            parent
+                                .file
+                                .parent()
+                                .map(Path::to_path_buf)
+                                .unwrap_or_default()
+                        } else {
+                            parent.dir.clone()
+                        };
+                        vec![base.join(p)]
+                    }
+                    None => vec![
+                        parent.dir.join(format!("{name}.rs")),
+                        parent.dir.join(name).join("mod.rs"),
+                    ],
+                };
+                let file = candidates.into_iter().find(|c| c.is_file())?;
+                let facts = self.facts(&file)?;
+                let dir = if file.file_name().is_some_and(|n| n == "mod.rs") || path_attr.is_some()
+                {
+                    file.parent()?.to_path_buf()
+                } else {
+                    file.parent()?.join(name)
+                };
+                Some(Arc::new(ModNode {
+                    key: key.clone(),
+                    file,
+                    local: 0,
+                    facts,
+                    dir,
+                }))
+            }
+            None => None,
+        }
+    }
+
+    /// The child module `name` declared in `parent`.
+    pub fn child(&self, parent: &ModNode, name: &str) -> Child {
+        let Some(item) = parent
+            .module()
+            .items
+            .iter()
+            .find(|i| i.kind == RItemKind::Mod && i.name == name)
+        else {
+            return Child::None;
+        };
+        let mut key = parent.key.clone();
+        key.1.push(name.to_string());
+        match self.module(&key) {
+            Some(n) => Child::Found(n),
+            None if item.cfg || path_attr_of(item).is_some() => Child::Unknown,
+            None => Child::Missing,
+        }
+    }
+
+    pub fn parent(&self, node: &ModNode) -> Option<Arc<ModNode>> {
+        let (krate, path) = &node.key;
+        if path.is_empty() {
+            return None;
+        }
+        self.module(&(*krate, path[..path.len() - 1].to_vec()))
+    }
+
+    /// Every module of a crate (walking its whole tree), with whether any
+    /// declared module could not be read.
+    pub fn all_modules(&self, krate: CrateId) -> (Vec<Arc<ModNode>>, bool) {
+        let mut out = Vec::new();
+        let mut incomplete = false;
+        let Some(root) = self.root(krate) else {
+            return (out, true);
+        };
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            let mods: Vec<String> = node
+                .module()
+                .items
+                .iter()
+                .filter(|i| i.kind == RItemKind::Mod)
+                .map(|i| i.name.clone())
+                .collect();
+            for name in mods {
+                match self.child(&node, &name) {
+                    Child::Found(c) => stack.push(c),
+                    Child::Unknown | Child::Missing => incomplete = true,
+                    Child::None => {}
+                }
+            }
+            out.push(node);
+        }
+        (out, incomplete)
+    }
+
+    /// What the impls of a crate provide, by type name.
+    pub fn crate_impls(&self, krate: CrateId) -> Arc<CrateImpls> {
+        let cell = self
+            .impls
+            .entry(krate)
+            .or_insert_with(|| Arc::new(OnceLock::new()))
+            .clone();
+        cell.get_or_init(|| {
+            let (modules, incomplete) = self.all_modules(krate);
+            let mut out = CrateImpls {
+                open: incomplete,
+                ..Default::default()
+            };
+            for node in &modules {
+                let m = node.module();
+                if !m.open_reasons.is_empty() {
+                    out.open = true;
+                }
+                for item in &m.items {
+                    if item.kind == RItemKind::Macro && item.macro_export {
+                        out.exported_macros.insert(item.name.clone());
+                    }
+                }
+                for imp in &m.impls {
+                    let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
+                        continue;
+                    };
+                    if !imp.attr_macros.is_empty() || imp.items.iter().any(|i| i.name == "*") {
+                        out.open = true;
+                    }
+                    let entry = out.members.entry(ty.clone()).or_default();
+                    for item in &imp.items {
+                        entry.insert(item.name.clone());
+                    }
+                    if imp.trait_path.is_none() {
+                        for item in &imp.items {
+                            let returns_self = item.ty.as_ref().is_some_and(|t| {
+                                t.path.len() == 1 && (t.path[0] == "Self" || &t.path[0] == ty)
+                            });
+                            if matches!(
+                                item.kind,
+                                MemberKind::Fn {
+                                    has_self: false,
+                                    ..
+                                }
+                            ) && returns_self
+                            {
+                                out.ctors
+                                    .entry(ty.clone())
+                                    .or_default()
+                                    .insert(item.name.clone());
+                            }
+                        }
+                    }
+                    if let Some(tr) = imp.trait_path.as_ref().and_then(|t| t.last()) {
+                        out.traits.entry(ty.clone()).or_default().insert(tr.clone());
+                    }
+                }
+            }
+            Arc::new(out)
+        })
+        .clone()
+    }
+
+    /// The `#[macro_export]` macros of a crate.
+    pub fn exported_macros(&self, krate: CrateId) -> BTreeSet<String> {
+        if krate == usize::MAX {
+            return BTreeSet::new();
+        }
+        self.crate_impls(krate).exported_macros.clone()
+    }
+
+    /// The crates whose sources hold `file` (best first).
+    pub fn crates_for_file(&self, file: &Path) -> Vec<CrateId> {
+        self.ws.crates_for_file(file)
+    }
+
+    /// The module `file` is, in crate `krate`: found by walking the crate's
+    /// tree (the first module whose file it is).
+    pub fn module_of_file(&self, krate: CrateId, file: &Path) -> Option<Arc<ModNode>> {
+        let (modules, _) = self.all_modules(krate);
+        modules
+            .into_iter()
+            .filter(|m| m.file == file)
+            .min_by_key(|m| (m.local, m.key.1.len()))
+    }
+
+    /// Names of the dependencies a crate can name, with the crate's own.
+    pub fn extern_names(&self, krate: CrateId) -> BTreeMap<String, CrateId> {
+        let mut out = BTreeMap::new();
+        if let Some(info) = self.ws.crates.get(krate) {
+            for (name, id) in &info.deps {
+                out.insert(name.clone(), *id);
+            }
+        }
+        out
+    }
+}
+
+fn path_attr_of(item: &RItem) -> Option<&str> {
+    match &item.module {
+        Some(ModTarget::File { path_attr }) => path_attr.as_deref(),
+        _ => None,
+    }
+}
+
+/// Read and parse a Rust file, through the on-disk cache.
+pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>> {
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = Stamp::of(&meta);
+    if let Some(stamp) = stamp {
+        if let Some(f) = cache.load_any::<RustFacts>(path, stamp) {
+            return Some(Arc::new(f));
+        }
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let facts = crate::syntax::rust::parse(&text);
+    if let Some(stamp) = stamp {
+        cache.store_any(path, stamp, &facts);
+    }
+    Some(Arc::new(facts))
+}
