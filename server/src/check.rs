@@ -38,6 +38,9 @@ pub struct Reported {
     pub end_column: usize,
     pub severity: Severity,
     pub finding: Finding,
+    /// The text of the finding's first line, without its line ending (for
+    /// baseline fingerprints, SARIF snippets and fixes).
+    pub source_line: String,
 }
 
 #[derive(Debug, Default)]
@@ -427,6 +430,15 @@ pub(crate) fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path
 fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
     let (line, column) = line_col(text, finding.span.start_byte as usize);
     let (end_line, end_column) = line_col(text, finding.span.end_byte as usize);
+    let start = floor_char_boundary(text, (finding.span.start_byte as usize).min(text.len()));
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .unwrap_or(text.len());
+    let source_line = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     Reported {
         path: path.to_string(),
         line,
@@ -435,6 +447,7 @@ fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Report
         end_column,
         severity,
         finding,
+        source_line,
     }
 }
 
