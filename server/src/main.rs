@@ -213,7 +213,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         ..Gate::default()
     };
     if let Some(file) = &args.baseline {
-        gate.baseline = Some(Baseline::load(&cwd.join(file))?);
+        gate.baseline = Some(Baseline::load(file)?);
     }
     if let Some(rev) = &args.diff {
         let first = args
@@ -240,7 +240,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut outcome = check::run_check(&opts)?;
     let filtered = gate::apply(&gate, &mut outcome, &cwd);
     if let Some(file) = &args.write_baseline {
-        baseline::write(&cwd.join(file), filtered.entries)?;
+        baseline::write(file, filtered.entries)?;
         outcome.notes.push(format!(
             "wrote {} to baseline {}",
             count(outcome.findings.len(), "finding"),

@@ -12,7 +12,8 @@ use crate::check::{CheckOutcome, Reported};
 use crate::explain;
 use crate::fingerprint;
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 
 pub fn to_value(outcome: &CheckOutcome, cwd: &Path) -> Value {
@@ -87,15 +88,21 @@ set its severity (`error`, `warning`, `info`, `off`) under `[severity]` in `grou
 fn result(r: &Reported, fp: &str) -> Value {
     let f = &r.finding;
     let location = artifact_location(&r.path);
-    let mut region = json!({
+    let region = json!({
         "startLine": r.line,
         "startColumn": r.column,
         "endLine": r.end_line,
         "endColumn": r.end_column,
     });
     let written = written_text(r);
+    let mut physical = json!({"artifactLocation": location.clone(), "region": region});
     if let Some(w) = &written {
-        region["snippet"] = json!({"text": w});
+        physical["region"]["snippet"] = json!({"text": w});
+        // The whole line, for viewers that show the code around a result.
+        physical["contextRegion"] = json!({
+            "startLine": r.line,
+            "snippet": {"text": r.source_line},
+        });
     }
     let mut message = f.message.clone();
     if let Some(best) = f.suggestions.first() {
@@ -106,10 +113,7 @@ fn result(r: &Reported, fp: &str) -> Value {
         "ruleIndex": Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
         "level": level(r.severity),
         "message": {"text": message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": location.clone(),
-            "region": region,
-        }}],
+        "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {"groundedFingerprint/v1": fp},
         "properties": {"symbol": f.symbol, "suggestions": f.suggestions},
     });
