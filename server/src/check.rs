@@ -111,11 +111,12 @@ pub fn workspace_root(path: &Path) -> PathBuf {
     start
 }
 
+/// A parsed file: its facts only. The tree-sitter tree is dropped as soon as
+/// the facts are extracted, and the source is not kept either (it is read
+/// again only for a file with findings to place), so memory holds one tree
+/// per worker thread, not one per file.
 struct ParsedFile {
     path: PathBuf,
-    /// The source, when it was read this run (None on a facts-cache hit: it is
-    /// read again only if the file has findings to place).
-    text: Option<Arc<str>>,
     facts: Arc<FileFacts>,
 }
 
@@ -223,12 +224,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
                 return Vec::new();
             }
             let path = display_path(&f.path, &cwd);
-            let text = match &f.text {
-                Some(t) => t.clone(),
-                None => std::fs::read_to_string(&f.path)
-                    .map(Arc::from)
-                    .unwrap_or_else(|_| Arc::from("")),
-            };
+            let text = std::fs::read_to_string(&f.path).unwrap_or_default();
             found
                 .into_iter()
                 .filter_map(|finding| {
@@ -371,7 +367,6 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
         if let Some(facts) = cache.load(path, stamp) {
             return Ok(ParsedFile {
                 path: path.to_path_buf(),
-                text: None,
                 facts: Arc::new(facts),
             });
         }
@@ -385,7 +380,6 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
     }
     Ok(ParsedFile {
         path: path.to_path_buf(),
-        text: Some(Arc::from(text)),
         facts: Arc::new(facts),
     })
 }
