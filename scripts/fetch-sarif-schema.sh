@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The official SARIF 2.1.0 schema and Microsoft's SARIF validator, for the
-# SARIF tests (tests/ci.rs). Both come from npm packages, unpacked into
+# SARIF tests (tests/ci_formats.rs). Both come from npm packages, unpacked into
 # .tools/sarif/ (git-ignored):
 #   @microsoft/sarif-multitool-linux  sarif-2.1.0.json and the `Sarif.Multitool validate` binary
 #   @microsoft/jest-sarif             sarif-2.1.0-rtm.5.json, the schema GitHub code scanning uses
