@@ -34,5 +34,12 @@ print(f"demo: {len(report['diagnostics'])} findings of {len(codes)} kinds")
 PY
 [ "$status" -eq 1 ] || { echo "demo: expected exit status 1, got $status"; exit 1; }
 
+echo "== SARIF schema and validator (npm packages, into .tools/sarif)"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "== installing npm (apt)"
+  apt-get update -qq && apt-get install -y -qq npm >/dev/null
+fi
+bash scripts/fetch-sarif-schema.sh
+
 echo "== cargo test"
 cargo test --release --locked

@@ -38,6 +38,9 @@ pub struct Reported {
     pub end_column: usize,
     pub severity: Severity,
     pub finding: Finding,
+    /// The text of the finding's first line, without its line ending (for
+    /// baseline fingerprints, SARIF snippets and fixes).
+    pub source_line: String,
 }
 
 #[derive(Debug, Default)]
@@ -108,11 +111,12 @@ pub fn workspace_root(path: &Path) -> PathBuf {
     start
 }
 
+/// A parsed file: its facts only. The tree-sitter tree is dropped as soon as
+/// the facts are extracted, and the source is not kept either (it is read
+/// again only for a file with findings to place), so memory holds one tree
+/// per worker thread, not one per file.
 struct ParsedFile {
     path: PathBuf,
-    /// The source, when it was read this run (None on a facts-cache hit: it is
-    /// read again only if the file has findings to place).
-    text: Option<Arc<str>>,
     facts: Arc<FileFacts>,
 }
 
@@ -220,12 +224,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
                 return Vec::new();
             }
             let path = display_path(&f.path, &cwd);
-            let text = match &f.text {
-                Some(t) => t.clone(),
-                None => std::fs::read_to_string(&f.path)
-                    .map(Arc::from)
-                    .unwrap_or_else(|_| Arc::from("")),
-            };
+            let text = std::fs::read_to_string(&f.path).unwrap_or_default();
             found
                 .into_iter()
                 .filter_map(|finding| {
@@ -390,7 +389,6 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
         if let Some(facts) = cache.load(path, stamp) {
             return Ok(ParsedFile {
                 path: path.to_path_buf(),
-                text: None,
                 facts: Arc::new(facts),
             });
         }
@@ -404,7 +402,6 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
     }
     Ok(ParsedFile {
         path: path.to_path_buf(),
-        text: Some(Arc::from(text)),
         facts: Arc::new(facts),
     })
 }
@@ -449,6 +446,15 @@ pub(crate) fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path
 pub(crate) fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
     let (line, column) = line_col(text, finding.span.start_byte as usize);
     let (end_line, end_column) = line_col(text, finding.span.end_byte as usize);
+    let start = floor_char_boundary(text, (finding.span.start_byte as usize).min(text.len()));
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .unwrap_or(text.len());
+    let source_line = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     Reported {
         path: path.to_string(),
         line,
@@ -457,6 +463,7 @@ pub(crate) fn place(path: &str, text: &str, severity: Severity, finding: Finding
         end_column,
         severity,
         finding,
+        source_line,
     }
 }
 

@@ -1,12 +1,18 @@
 //! Grounded: knows which APIs really exist, and flags the calls that don't.
 //!
 //! `syntax` → `index` → `analysis` is the pure core; `check` and `report` are
-//! the command-line shell around it.
+//! the command-line shell around it, and `gate` (with `baseline`, `git_diff`,
+//! `fingerprint`) decides what a CI run reports.
 
 pub mod analysis;
+pub mod baseline;
 pub mod check;
 pub mod check_rust;
 pub mod config;
+pub mod explain;
+pub mod fingerprint;
+pub mod gate;
+pub mod git_diff;
 pub mod index;
 pub mod lsp;
 pub mod report;

@@ -4,15 +4,19 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 // Parsing allocates many small nodes; mimalloc is markedly faster than glibc's malloc here.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use grounded::analysis::{Code, Severity};
+use grounded::baseline::{self, Baseline};
 use grounded::check::{self, CheckOptions};
+use grounded::gate::{self, Gate};
 use grounded::index::python_env;
 use grounded::report::{self, Format};
+use grounded::{explain, git_diff};
 
 #[derive(Parser)]
 #[command(
@@ -34,24 +38,12 @@ enum Command {
     ///
     /// Exit status: 0 no error-severity findings, 1 findings at error severity,
     /// 2 usage or internal error.
-    Check {
-        /// Files or directories (default: the current directory). .gitignore is honoured.
-        paths: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// The Python interpreter (or venv directory) whose packages are the truth.
-        #[arg(long, value_name = "PATH")]
-        python: Option<PathBuf>,
-        /// A configuration file (default: grounded.toml or [tool.grounded] in pyproject.toml).
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// Worker threads (default: one per core).
-        #[arg(long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Don't print notes (skipped files, environment problems) to stderr.
-        #[arg(long, short)]
-        quiet: bool,
+    Check(CheckArgs),
+    /// Explain a finding code: what it means, why it is reported, how to
+    /// suppress or configure it. Without a code, list the codes.
+    Explain {
+        /// A finding code, e.g. unknown-member.
+        code: Option<String>,
     },
     /// Run the language server on stdin/stdout (for editors).
     Lsp {
@@ -63,6 +55,61 @@ enum Command {
         #[arg(long, value_enum, value_name = "LEVEL", default_value_t = grounded::lsp::log::Level::Info)]
         log_level: grounded::lsp::log::Level,
     },
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or directories (default: the current directory). .gitignore is honoured.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The Python interpreter (or venv directory) whose packages are the truth.
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+    /// A configuration file (default: grounded.toml or [tool.grounded] in pyproject.toml).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Don't print notes (skipped files, environment problems, baseline and diff counts) to stderr.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Report only findings at or above this severity; the others neither print nor fail.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    severity: Option<Level>,
+    /// Exit 0 even when findings at error severity are reported (2 still means an error).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Report only findings on lines changed since this git revision (the working
+    /// tree against REV; untracked files count as new).
+    #[arg(long, value_name = "REV")]
+    diff: Option<String>,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the reported findings in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+}
+
+/// A severity threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    fn severity(self) -> Severity {
+        match self {
+            Level::Info => Severity::Info,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }
+    }
 }
 
 /// Transparent huge pages make every fresh 2 MiB of heap cost a full clear;
@@ -122,50 +169,132 @@ fn main() -> ExitCode {
             grounded::lsp::log::set_level(log_level);
             run_lsp()
         }
-        Command::Check {
-            paths,
-            format,
-            python,
-            config,
-            jobs,
-            quiet,
-        } => {
-            if let Some(n) = jobs {
-                let _ = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n.max(1))
-                    .build_global();
+        Command::Explain { code } => run_explain(code.as_deref()),
+        Command::Check(args) => match run_check(args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("grounded: error: {e}");
+                ExitCode::from(2)
             }
-            let opts = CheckOptions {
-                paths,
-                python,
-                config,
-                trusted: true,
-                cache_dir: python_env::default_cache_dir(),
-                one_shot: true,
-            };
-            match check::run_check(&opts) {
-                Ok(outcome) => {
-                    if !quiet {
-                        let mut err = std::io::stderr().lock();
-                        for note in &outcome.notes {
-                            let _ = writeln!(err, "grounded: note: {note}");
-                        }
-                    }
-                    let mut out = std::io::stdout().lock();
-                    let _ = out.write_all(report::render(format, &outcome).as_bytes());
-                    let _ = out.flush();
-                    if check::has_errors(&outcome) {
-                        ExitCode::from(1)
-                    } else {
-                        ExitCode::SUCCESS
-                    }
-                }
-                Err(e) => {
-                    eprintln!("grounded: error: {e}");
-                    ExitCode::from(2)
-                }
-            }
+        },
+    }
+}
+
+fn run_explain(code: Option<&str>) -> ExitCode {
+    let Some(code) = code else {
+        print!("{}", explain::render_index());
+        return ExitCode::SUCCESS;
+    };
+    match Code::parse(code) {
+        Some(c) => {
+            print!("{}", explain::render(c));
+            ExitCode::SUCCESS
         }
+        None => {
+            eprintln!(
+                "grounded: error: unknown finding code `{code}` (known: {})",
+                explain::known_codes()
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `grounded check`: the check, then the CI gate (severity, diff, baseline),
+/// then the report. Every failure is one line for the caller to print.
+fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    if let Some(n) = args.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    // Bad input is reported before the (possibly long) check runs.
+    for p in &args.paths {
+        if !cwd.join(p).exists() {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    let baseline_file = args.baseline.as_ref().or(args.write_baseline.as_ref());
+    let mut gate = Gate {
+        min_severity: args.severity.map(Level::severity),
+        baseline_root: baseline_file.map(|f| baseline::root_of(f, &cwd)),
+        ..Gate::default()
+    };
+    if let Some(file) = &args.baseline {
+        gate.baseline = Some(Baseline::load(file)?);
+    }
+    if let Some(rev) = &args.diff {
+        let first = args
+            .paths
+            .first()
+            .map(|p| cwd.join(p))
+            .unwrap_or(cwd.clone());
+        let dir = if first.is_dir() {
+            first
+        } else {
+            first.parent().map(PathBuf::from).unwrap_or(cwd.clone())
+        };
+        gate.changed = Some(git_diff::changed_since(rev, &dir)?);
+    }
+
+    let opts = CheckOptions {
+        paths: args.paths,
+        python: args.python,
+        config: args.config,
+        trusted: true,
+        cache_dir: python_env::default_cache_dir(),
+        one_shot: true,
+    };
+    let mut outcome = check::run_check(&opts)?;
+    let filtered = gate::apply(&gate, &mut outcome, &cwd);
+    if let Some(file) = &args.write_baseline {
+        baseline::write(file, filtered.entries)?;
+        outcome.notes.push(format!(
+            "wrote {} to baseline {}",
+            count(outcome.findings.len(), "finding"),
+            file.display()
+        ));
+    }
+    if let (Some(file), Some(b)) = (&args.baseline, &gate.baseline) {
+        outcome.notes.push(format!(
+            "baseline {}: {} matched and not reported ({} recorded)",
+            file.display(),
+            count(filtered.in_baseline, "finding"),
+            b.len()
+        ));
+    }
+    if let Some(changed) = &gate.changed {
+        outcome.notes.push(format!(
+            "--diff {}: {} on unchanged lines not reported ({} changed)",
+            changed.rev,
+            count(filtered.outside_diff, "finding"),
+            count(changed.file_count(), "file")
+        ));
+    }
+    if !args.quiet {
+        let mut err = std::io::stderr().lock();
+        for note in &outcome.notes {
+            let _ = writeln!(err, "grounded: note: {note}");
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(report::render(args.format, &outcome).as_bytes());
+    let _ = out.flush();
+    let fail = check::has_errors(&outcome) && !args.exit_zero && args.write_baseline.is_none();
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

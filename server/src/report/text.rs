@@ -2,38 +2,38 @@
 
 use std::fmt::Write;
 
-use crate::analysis::Severity;
+use crate::analysis::{Finding, Severity};
 use crate::check::CheckOutcome;
 
 pub fn render(outcome: &CheckOutcome) -> String {
     let mut out = String::new();
     for r in &outcome.findings {
-        let f = &r.finding;
-        let _ = write!(
+        let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
             r.path,
             r.line,
             r.column,
             r.severity.as_str(),
-            f.code.as_str(),
-            f.message
+            r.finding.code.as_str(),
+            with_suggestions(&r.finding)
         );
-        match f.suggestions.as_slice() {
-            [] => {}
-            [one] => {
-                let _ = write!(out, " (did you mean `{one}`?)");
-            }
-            many => {
-                let list: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();
-                let _ = write!(out, " (did you mean {}?)", list.join(" or "));
-            }
-        }
-        out.push('\n');
     }
     out.push_str(&summary(outcome));
     out.push('\n');
     out
+}
+
+/// The message, then `(did you mean `a` or `b`?)` when there are suggestions.
+pub fn with_suggestions(f: &Finding) -> String {
+    match f.suggestions.as_slice() {
+        [] => f.message.clone(),
+        [one] => format!("{} (did you mean `{one}`?)", f.message),
+        many => {
+            let list: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();
+            format!("{} (did you mean {}?)", f.message, list.join(" or "))
+        }
+    }
 }
 
 pub fn summary(outcome: &CheckOutcome) -> String {
