@@ -1,6 +1,9 @@
-//! The fixture runner: every workspace under `fixtures/python/` (and the demo)
-//! is checked with the real binary; each line carrying `# expect: CODE[, CODE]`
-//! must produce exactly those findings, and no other line may produce any.
+//! The fixture runner: every workspace under `fixtures/python/`,
+//! `fixtures/rust/` (and the demo) is checked with the real binary; each line
+//! carrying `# expect: CODE[, CODE]` (`// expect:` in Rust) must produce
+//! exactly those findings, and no other line may produce any. For Rust,
+//! `cargo check` is the oracle: the lines expected flagged must not compile,
+//! and the others must.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,12 +28,17 @@ fn expectations(root: &Path) -> Expectations {
             .unwrap()
             .to_string_lossy()
             .into_owned();
+        let marker = if rel.ends_with(".rs") {
+            "// expect:"
+        } else {
+            "# expect:"
+        };
         for (i, line) in text.lines().enumerate() {
-            let Some(pos) = line.find("# expect:") else {
+            let Some(pos) = line.find(marker) else {
                 continue;
             };
-            let rest = &line[pos + "# expect:".len()..];
-            let rest = rest.split('#').next().unwrap_or("");
+            let rest = &line[pos + marker.len()..];
+            let rest = rest.split(['#', '/']).next().unwrap_or("");
             let mut codes: Vec<String> = rest
                 .split(',')
                 .map(|c| c.trim().to_string())
@@ -52,11 +60,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
         if p.is_dir() {
-            if name == "venv" || name == ".venv" || name == "__pycache__" {
+            if name == "venv" || name == ".venv" || name == "__pycache__" || name == "target" {
                 continue;
             }
             out.extend(walk(&p));
-        } else if name.ends_with(".py") || name.ends_with(".pyi") {
+        } else if name.ends_with(".py") || name.ends_with(".pyi") || name.ends_with(".rs") {
             out.push(p);
         }
     }
@@ -237,6 +245,88 @@ fn stdlib_fixtures_on_every_interpreter() {
                 Ok(()) => eprintln!("ok   {fixture} with {}", py.display()),
                 Err(e) => failures.push(format!("== {fixture} with {}\n{e}", py.display())),
             }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn rust_fixture_dirs() -> Vec<PathBuf> {
+    let base = repo_root().join("fixtures/rust");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
+        .expect("fixtures/rust exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn rust_fixtures() {
+    let mut failures = Vec::new();
+    let dirs = rust_fixture_dirs();
+    for dir in &dirs {
+        let name = dir.strip_prefix(repo_root()).unwrap().display().to_string();
+        match run_fixture(dir) {
+            Ok(()) => eprintln!("ok   {name}"),
+            Err(e) => {
+                eprintln!("FAIL {name}\n{e}");
+                failures.push(format!("== {name}\n{e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// cargo is the oracle: every line a Rust fixture expects flagged fails to
+/// compile, and no other line does.
+#[test]
+fn rust_fixtures_agree_with_cargo_check() {
+    if Command::new("cargo").arg("--version").output().is_err() {
+        eprintln!("SKIP: no cargo");
+        return;
+    }
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-target");
+    let mut failures = Vec::new();
+    for dir in rust_fixture_dirs() {
+        let out = Command::new("cargo")
+            .args(["check", "--offline", "--quiet", "--message-format=short"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // `src/lib.rs:12:5: error[E0425]: ...` → (path, line)
+        let mut errors = std::collections::BTreeSet::new();
+        for line in stderr.lines() {
+            let mut parts = line.splitn(4, ':');
+            let (Some(path), Some(row), Some(_col), Some(rest)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if rest.trim_start().starts_with("error") {
+                if let Ok(row) = row.parse::<usize>() {
+                    errors.insert((path.to_string(), row));
+                }
+            }
+        }
+        let expected: std::collections::BTreeSet<(String, usize)> =
+            expectations(&dir).into_keys().collect();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for e in expected.difference(&errors) {
+            failures.push(format!(
+                "{name}/{}:{}: expected flagged, but it compiles",
+                e.0, e.1
+            ));
+        }
+        for e in errors.difference(&expected) {
+            failures.push(format!(
+                "{name}/{}:{}: does not compile, but no finding is expected",
+                e.0, e.1
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

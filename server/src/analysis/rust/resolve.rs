@@ -286,13 +286,23 @@ impl<'a> Resolver<'a> {
             let last = i + 1 == segs.len();
             cur = match cur {
                 Res::Unknown => return Outcome::Unknown,
-                Res::Crate(c) => match self.index.root(c) {
-                    Some(root) => {
-                        cur = Res::Module(root);
-                        continue;
+                Res::Crate(c) => {
+                    // A proc-macro crate's exports are named by attributes,
+                    // not items.
+                    let proc_macro = self
+                        .index
+                        .ws
+                        .crates
+                        .get(c)
+                        .is_none_or(|k| k.kind == crate::index::cargo::TargetKind::ProcMacro);
+                    match self.index.root(c) {
+                        Some(root) if !proc_macro => {
+                            cur = Res::Module(root);
+                            continue;
+                        }
+                        _ => return Outcome::Unknown,
                     }
-                    None => return Outcome::Unknown,
-                },
+                }
                 Res::Module(n) => match self.lookup(&n, seg, None, depth + 1) {
                     Look::Found(r) => r,
                     Look::Open => return Outcome::Unknown,

@@ -224,6 +224,17 @@ impl<'s> Builder<'s> {
                     }
                 }
                 "expression_statement" | "let_declaration" | "empty_statement" => {
+                    // `make_fn!(x);` at item level is an expression statement
+                    // in the grammar: it may expand to items.
+                    if scope.is_none() {
+                        if let Some(m) = named_children(n)
+                            .into_iter()
+                            .find(|c| c.kind() == "macro_invocation")
+                        {
+                            let name = rfield!(m, "macro").map(|m| self.text(m)).unwrap_or("");
+                            self.open_module(module, format!("{name}!"));
+                        }
+                    }
                     self.statement(n, module, scope)
                 }
                 "ERROR" => {
