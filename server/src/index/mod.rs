@@ -5,6 +5,7 @@
 pub mod facts_cache;
 pub mod module_finder;
 pub mod python_env;
+pub mod rust_std;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
