@@ -42,7 +42,10 @@ impl Key {
 
     fn file(&self, dir: &Path) -> PathBuf {
         let bytes = postcard::to_stdvec(self).unwrap_or_default();
-        dir.join(format!("rust-std-v{SCHEMA}-{:016x}.postcard", fnv1a(&bytes)))
+        dir.join(format!(
+            "rust-std-v{SCHEMA}-{:016x}.postcard",
+            fnv1a(&bytes)
+        ))
     }
 }
 

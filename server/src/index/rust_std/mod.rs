@@ -118,8 +118,13 @@ impl StdIndex {
 
     /// As [`StdIndex::load`], for the toolchain installed at `sysroot`. The toolchain's name is
     /// `<sysroot>/bin/rustc -V` when that runs, else taken from the index.
-    pub fn load_from_sysroot(sysroot: &Path, cache_dir: Option<&Path>) -> Result<Arc<StdIndex>, String> {
-        let exe = sysroot.join("bin").join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+    pub fn load_from_sysroot(
+        sysroot: &Path,
+        cache_dir: Option<&Path>,
+    ) -> Result<Arc<StdIndex>, String> {
+        let exe = sysroot
+            .join("bin")
+            .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
         let toolchain = if exe.is_file() {
             run_rustc(exe.as_os_str(), &["-V"]).ok()
         } else {
@@ -196,10 +201,19 @@ impl StdIndex {
 }
 
 fn index_dir(sysroot: &Path) -> PathBuf {
-    sysroot.join("share").join("doc").join("rust").join("html").join("search.index")
+    sysroot
+        .join("share")
+        .join("doc")
+        .join("rust")
+        .join("html")
+        .join("search.index")
 }
 
-fn load_with(sysroot: &Path, toolchain: String, cache_dir: Option<&Path>) -> Result<Arc<StdIndex>, String> {
+fn load_with(
+    sysroot: &Path,
+    toolchain: String,
+    cache_dir: Option<&Path>,
+) -> Result<Arc<StdIndex>, String> {
     let dir = index_dir(sysroot);
     let (root, _) = search_index::find_root(&dir)?;
     let key = cache::Key::new(&toolchain, sysroot, &root);
@@ -211,7 +225,9 @@ fn load_with(sysroot: &Path, toolchain: String, cache_dir: Option<&Path>) -> Res
     let raw = search_index::read(&dir)?;
     let model = model::build(&raw)
         .and_then(|m| sanity_check(&m).map(|()| m))
-        .map_err(|e| search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version))?;
+        .map_err(|e| {
+            search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version)
+        })?;
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
         cache::write(cache_dir, key, &model);
     }
@@ -231,7 +247,10 @@ fn sanity_check(model: &Model) -> Result<(), String> {
     if !crates.contains(&"core") || !crates.contains(&"std") {
         return fail("it does not list the crates core and std");
     }
-    if !model.kinds_of("core::option::Option").contains(&StdItemKind::Enum) {
+    if !model
+        .kinds_of("core::option::Option")
+        .contains(&StdItemKind::Enum)
+    {
         return fail("core::option::Option is not an enum in it");
     }
     let has_some = model
@@ -260,7 +279,11 @@ fn run_rustc(rustc: &std::ffi::OsStr, args: &[&str]) -> Result<String, String> {
         .map_err(|e| format!("cannot run {shown}: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim();
         return Err(format!("{shown} failed ({}): {first}", out.status));
     }
     let text = String::from_utf8_lossy(&out.stdout).trim().to_string();

@@ -177,13 +177,19 @@ impl Model {
 
     fn item_members(&self, id: u32) -> &[MemberRec] {
         self.item(id)
-            .and_then(|it| self.members.get(it.members.0 as usize..it.members.1 as usize))
+            .and_then(|it| {
+                self.members
+                    .get(it.members.0 as usize..it.members.1 as usize)
+            })
             .unwrap_or(&[])
     }
 
     fn item_children(&self, id: u32) -> &[ChildRec] {
         self.item(id)
-            .and_then(|it| self.children.get(it.children.0 as usize..it.children.1 as usize))
+            .and_then(|it| {
+                self.children
+                    .get(it.children.0 as usize..it.children.1 as usize)
+            })
             .unwrap_or(&[])
     }
 
@@ -222,7 +228,10 @@ impl Model {
         let modules: Vec<u32> = self
             .resolve(module)
             .into_iter()
-            .filter(|&id| self.item(id).is_some_and(|it| it.kind == StdItemKind::Module))
+            .filter(|&id| {
+                self.item(id)
+                    .is_some_and(|it| it.kind == StdItemKind::Module)
+            })
             .collect();
         if modules.is_empty() {
             return None;
@@ -340,7 +349,11 @@ fn parse_flat_array(s: &[u8]) -> Result<Vec<Json<'_>>, String> {
     }
     i += 1;
     if s.get(i) == Some(&b']') {
-        return if i + 1 == s.len() { Ok(out) } else { Err(bad()) };
+        return if i + 1 == s.len() {
+            Ok(out)
+        } else {
+            Err(bad())
+        };
     }
     loop {
         match s.get(i) {
@@ -448,7 +461,10 @@ fn parse_path(bytes: &[u8]) -> Result<PathData, String> {
                 exact_module_path: exact,
             })
         }
-        _ => Err(format!("unexpected path row {:?}", String::from_utf8_lossy(bytes))),
+        _ => Err(format!(
+            "unexpected path row {:?}",
+            String::from_utf8_lossy(bytes)
+        )),
     }
 }
 
@@ -695,7 +711,9 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
     let mut pending: Vec<(usize, String, Option<String>)> = Vec::new();
     for &row in &imports {
         let Some(e) = entries[row] else { continue };
-        let Some(module) = module_path_of(e.module) else { continue };
+        let Some(module) = module_path_of(e.module) else {
+            continue;
+        };
         let name = name_of(row);
         let target = (e.exact != NONE)
             .then(|| module_path_of(e.exact))
@@ -726,7 +744,13 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
                             .copied()
                             .collect();
                         for owner in owners {
-                            ids.extend(variants.get(owner, name, &mut items, &mut canonical, &mut strings));
+                            ids.extend(variants.get(
+                                owner,
+                                name,
+                                &mut items,
+                                &mut canonical,
+                                &mut strings,
+                            ));
                         }
                     }
                 }
@@ -782,7 +806,9 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
 
     // Children of modules.
     for (row, module) in &placed {
-        let Some(modules) = by_path.get(module) else { continue };
+        let Some(modules) = by_path.get(module) else {
+            continue;
+        };
         let targets: Vec<u32> = match import_targets.get(row) {
             Some(ids) => ids.clone(),
             None if row_item[*row] != NONE => vec![row_item[*row]],
@@ -809,13 +835,21 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
         it.members.sort_unstable_by_key(|&(n, k, t)| (n, k, t));
         it.members.dedup();
         let c0 = children.len() as u32;
-        children.extend(it.children.iter().map(|&(name, item)| ChildRec { name, item }));
+        children.extend(
+            it.children
+                .iter()
+                .map(|&(name, item)| ChildRec { name, item }),
+        );
         let m0 = members.len() as u32;
-        members.extend(it.members.iter().map(|&(name, kind, trait_path)| MemberRec {
-            name,
-            kind,
-            trait_path,
-        }));
+        members.extend(
+            it.members
+                .iter()
+                .map(|&(name, kind, trait_path)| MemberRec {
+                    name,
+                    kind,
+                    trait_path,
+                }),
+        );
         model_items.push(ItemRec {
             kind: it.kind,
             canonical: canonical[i],
@@ -927,7 +961,10 @@ fn fallback_by_name(
                 has_name(it)
                     && in_crate(it, krate)
                     && (!macros_only
-                        || matches!(it.kind, StdItemKind::Macro | StdItemKind::Attr | StdItemKind::Derive))
+                        || matches!(
+                            it.kind,
+                            StdItemKind::Macro | StdItemKind::Attr | StdItemKind::Derive
+                        ))
             })
             .map(|(i, _)| i as u32)
             .collect();
@@ -974,25 +1011,56 @@ mod tests {
     fn flat_arrays() {
         assert_eq!(
             parse_flat_array(br#"[1,0,"a\"b",23]"#).unwrap(),
-            vec![Json::Int(1), Json::Int(0), Json::Str(br#"a\"b"#), Json::Int(23)]
+            vec![
+                Json::Int(1),
+                Json::Int(0),
+                Json::Str(br#"a\"b"#),
+                Json::Int(23)
+            ]
         );
         assert_eq!(parse_flat_array(b"[]").unwrap(), vec![]);
-        for bad in [&b"["[..], b"[1,", b"[1 2]", b"[-1]", b"[1]x", b"[\"abc]", b"{}", b"[[1]]", b""] {
-            assert!(parse_flat_array(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"["[..],
+            b"[1,",
+            b"[1 2]",
+            b"[-1]",
+            b"[1]x",
+            b"[\"abc]",
+            b"{}",
+            b"[[1]]",
+            b"",
+        ] {
+            assert!(
+                parse_flat_array(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn entries_and_paths() {
         let e = parse_entry(b"[3,13,2,0,5,0,0,1,\"impl-X\"]", 10).unwrap();
-        assert_eq!((e.ty, e.module, e.exact, e.parent, e.trait_parent), (13, 1, NONE, 4, NONE));
-        assert!(parse_entry(b"[3,13,2,0,5,0,0,1]", 4).is_err(), "row out of range");
-        assert!(parse_entry(b"[3,99,2,0,5,0,0,1]", 10).is_err(), "unknown type");
+        assert_eq!(
+            (e.ty, e.module, e.exact, e.parent, e.trait_parent),
+            (13, 1, NONE, 4, NONE)
+        );
+        assert!(
+            parse_entry(b"[3,13,2,0,5,0,0,1]", 4).is_err(),
+            "row out of range"
+        );
+        assert!(
+            parse_entry(b"[3,99,2,0,5,0,0,1]", 10).is_err(),
+            "unknown type"
+        );
         assert!(parse_entry(b"[3,13,2,0,5,0,0]", 10).is_err(), "short");
         assert!(parse_entry(b"[3,13,2,0,5,0,0,2]", 10).is_err(), "flag");
         let p = parse_path(br#"[5,"std::collections","std::collections::hash::map"]"#).unwrap();
         assert_eq!(p.module_path, "std::collections");
-        assert_eq!(p.exact_module_path.as_deref(), Some("std::collections::hash::map"));
+        assert_eq!(
+            p.exact_module_path.as_deref(),
+            Some("std::collections::hash::map")
+        );
         let p = parse_path(br#"[1,"",0]"#).unwrap();
         assert_eq!((p.module_path.as_str(), p.exact_module_path), ("", None));
         assert!(parse_path(br#"["std"]"#).is_err());

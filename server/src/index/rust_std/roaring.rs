@@ -100,7 +100,8 @@ fn decode_portable(bytes: &[u8]) -> Result<(Vec<u32>, usize), String> {
             return Err("roaring bitmap: keys out of order".into());
         }
         last_key = Some(key);
-        let cardinality = usize::from(u16::from_le_bytes([header[4 * i + 2], header[4 * i + 3]])) + 1;
+        let cardinality =
+            usize::from(u16::from_le_bytes([header[4 * i + 2], header[4 * i + 3]])) + 1;
         if let Some(offsets) = offsets {
             let want = u32::from_le_bytes([
                 offsets[4 * i],
@@ -198,7 +199,10 @@ mod tests {
         b.extend_from_slice(&[5, 0, 9, 0]); // values 5, 9
         b.extend_from_slice(&[1, 0, 10, 0, 2, 0]); // one run: 10..=12
         let (v, used) = decode(&b).unwrap();
-        assert_eq!(v, vec![5, 9, (1 << 16) | 10, (1 << 16) | 11, (1 << 16) | 12]);
+        assert_eq!(
+            v,
+            vec![5, 9, (1 << 16) | 10, (1 << 16) | 11, (1 << 16) | 12]
+        );
         assert_eq!(used, b.len());
         // Any truncation is an error, never a panic.
         for cut in 1..b.len() {
@@ -226,7 +230,10 @@ mod tests {
     #[test]
     fn compact_forms() {
         // 0xf2: a value then one 16-bit delta.
-        assert_eq!(decode(&[0xf2, 4, 0, 1, 0, 3, 0]).unwrap().0, vec![65540, 65543]);
+        assert_eq!(
+            decode(&[0xf2, 4, 0, 1, 0, 3, 0]).unwrap().0,
+            vec![65540, 65543]
+        );
         // 0xd3: a value then two 8-bit deltas.
         assert_eq!(decode(&[0xd3, 4, 0, 0, 0, 1, 2]).unwrap().0, vec![4, 5, 7]);
         // 0xe3: a run of three.

@@ -174,9 +174,12 @@ fn read_root(index_dir: &Path, root_path: &Path, version: String) -> Result<RawI
         columns.push(assemble(col_chunks, &meta.empty).map_err(|e| format!("column {col}: {e}"))?);
     }
     let mut columns = columns.into_iter();
-    let (Some(crate_names), Some(name), Some(entry), Some(path)) =
-        (columns.next(), columns.next(), columns.next(), columns.next())
-    else {
+    let (Some(crate_names), Some(name), Some(entry), Some(path)) = (
+        columns.next(),
+        columns.next(),
+        columns.next(),
+        columns.next(),
+    ) else {
         return Err("internal: column count".into());
     };
     if entry.len() > name.len() || path.len() > name.len() {
@@ -224,7 +227,8 @@ fn parse_root(text: &[u8]) -> Result<Vec<ColumnMeta>, String> {
                 .and_then(|v| v.as_str())
                 .ok_or_else(|| format!("column {col}: no {k:?} string"))
         };
-        let counts = parse_counts(field("N")?.as_bytes()).map_err(|e| format!("column {col}: {e}"))?;
+        let counts =
+            parse_counts(field("N")?.as_bytes()).map_err(|e| format!("column {col}: {e}"))?;
         let hash_bytes = base64_decode(field("H")?).map_err(|e| format!("column {col}: H: {e}"))?;
         if hash_bytes.len() != counts.len() * 6 {
             return Err(format!(
@@ -241,8 +245,10 @@ fn parse_root(text: &[u8]) -> Result<Vec<ColumnMeta>, String> {
                 h
             })
             .collect();
-        let empty_bytes = base64_decode(field("E")?).map_err(|e| format!("column {col}: E: {e}"))?;
-        let (empty, used) = roaring::decode(&empty_bytes).map_err(|e| format!("column {col}: E: {e}"))?;
+        let empty_bytes =
+            base64_decode(field("E")?).map_err(|e| format!("column {col}: E: {e}"))?;
+        let (empty, used) =
+            roaring::decode(&empty_bytes).map_err(|e| format!("column {col}: E: {e}"))?;
         if used != empty_bytes.len() {
             return Err(format!("column {col}: E: trailing bytes after the bitmap"));
         }
@@ -332,9 +338,12 @@ fn parse_records(data: &[u8]) -> Result<Vec<(u32, u32)>, String> {
         let c = data[i];
         if (0x30..=0x3f).contains(&c) {
             let k = usize::from(c - 0x30);
-            let r = *backrefs
-                .get(k)
-                .ok_or_else(|| format!("back-reference {k} at byte {i} with only {} records", backrefs.len()))?;
+            let r = *backrefs.get(k).ok_or_else(|| {
+                format!(
+                    "back-reference {k} at byte {i} with only {} records",
+                    backrefs.len()
+                )
+            })?;
             records.push(r);
             i += 1;
             continue;
@@ -417,7 +426,9 @@ fn call_payload(text: &[u8]) -> Result<(String, Vec<u8>), String> {
     }
     let (payload, end) = js_string(text, open + 1)?;
     let rest = &text[end..];
-    let rest = rest.strip_prefix(b")").ok_or("missing ')' after the string")?;
+    let rest = rest
+        .strip_prefix(b")")
+        .ok_or("missing ')' after the string")?;
     let rest = rest.trim_ascii();
     if !(rest.is_empty() || rest == b";") {
         return Err("unexpected text after the call".into());
@@ -556,7 +567,10 @@ mod tests {
 
     #[test]
     fn base64() {
-        assert_eq!(base64_decode("OjAAAAAAAAA=").unwrap(), vec![0x3a, 0x30, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            base64_decode("OjAAAAAAAAA=").unwrap(),
+            vec![0x3a, 0x30, 0, 0, 0, 0, 0, 0]
+        );
         assert_eq!(base64_decode("TWE").unwrap(), b"Ma");
         assert_eq!(base64_decode("TQ==").unwrap(), b"M");
         assert!(base64_decode("T").is_err());
@@ -608,7 +622,11 @@ mod tests {
             b"rd_(\"a\") trailing",
             "rd_(\"\u{2603}\")".as_bytes(),
         ] {
-            assert!(call_payload(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                call_payload(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
