@@ -115,6 +115,7 @@ pub fn check(
 }
 
 /// The standard library of the active toolchain.
-pub fn load_std(_cache_dir: Option<&Path>) -> Result<Arc<dyn StdApi>, String> {
-    Err("no source for it yet".to_string())
+pub fn load_std(cache_dir: Option<&Path>) -> Result<Arc<dyn StdApi>, String> {
+    let index = crate::index::rust_std::StdIndex::load(cache_dir)?;
+    Ok(index)
 }

@@ -7,6 +7,7 @@ pub mod facts_cache;
 pub mod module_finder;
 pub mod python_env;
 pub mod rust;
+pub mod rust_std;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

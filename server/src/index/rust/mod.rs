@@ -3,6 +3,7 @@
 //! path reaches it), the items and impls each module declares, and the
 //! standard library through [`StdApi`].
 
+mod std_adapter;
 pub mod std_api;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

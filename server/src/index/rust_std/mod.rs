@@ -1,0 +1,297 @@
+//! The Rust standard library as Grounded knows it: std, core, alloc (and the other crates the
+//! toolchain documents: proc_macro, test, std_detect) for the active toolchain.
+//!
+//! # Source
+//!
+//! Two sources could describe std: the `rust-src` component (the library's sources, under
+//! `$(rustc --print sysroot)/lib/rustlib/src/rust/library`) and the `rust-docs` component's
+//! rustdoc search index (`$(sysroot)/share/doc/rust/html/search.index/`). rust-src is the
+//! better source when it is installed (signatures, cfgs, deprecations), and Grounded prefers
+//! it in principle. This loader reads only the search index, and uses it whenever it parses,
+//! whether or not rust-src is present: a rust-src reader cannot be tested on the machines this
+//! was built on (rust-src is not installed there), and an untested second source would be
+//! worse than one checked source. A rust-src reader belongs beside [`search_index`] and would
+//! take precedence in [`StdIndex::load_from_sysroot`].
+//!
+//! # Failure is "std unknown"
+//!
+//! Every failure — no `rustc`, no search index, an index format this decoder does not read, a
+//! corrupt file, an index that decodes but does not describe std as expected — is an
+//! `Err(one-line reason)`. The caller then treats std as unknown and reports nothing in it.
+//! The format is recognised by the root file's name (`root<version>.js`, version 1.91 or
+//! later: the `search.index/` format; older toolchains wrote `search-index<version>.js`, which
+//! is not read), by its `rr_('…')` header, by every chunk's content hashing to its file name,
+//! by the shape of every row, and by a final check that `core::option::Option` is an enum with
+//! a `Some` variant. Versions newer than [`search_index::NEWEST_TESTED`] are read under those
+//! same checks: a format change fails them and gives `Err`, never a wrong answer.
+//!
+//! # What the index records
+//!
+//! - Items at every path rustdoc shows them: `std::vec::Vec` and `alloc::vec::Vec` are one
+//!   item; [`StdIndex::canonical`] gives its path in the defining crate (`alloc::vec::Vec`).
+//! - Members of types and traits, as on their rustdoc pages: inherent associated items, enum
+//!   variants, struct fields, and the items of every trait impl shown on the page with the
+//!   trait's path — including blanket impls (`Into`, `From`, `Borrow`, `Any`, `ToOwned`, …).
+//!   Methods reached through `Deref` are not merged (`Vec::iter` is under `slice`).
+//! - Traits the index names for a type are the traits of its impls' items: impls without
+//!   items (marker traits such as `Copy`, `Send`, `Eq`) are not recorded.
+
+mod cache;
+mod model;
+mod roaring;
+mod search_index;
+mod siphash;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use model::Model;
+
+/// What an item of the standard library is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StdItemKind {
+    Module,
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    TraitAlias,
+    Fn,
+    TypeAlias,
+    Const,
+    Static,
+    Macro,
+    Primitive,
+    Variant,
+    Field,
+    /// Any associated fn, with or without `self`.
+    Method,
+    AssocConst,
+    AssocType,
+    Derive,
+    Attr,
+}
+
+/// A member of a type or trait.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StdMember {
+    pub name: String,
+    pub kind: StdItemKind,
+    /// The trait of the impl it comes from (canonical path); None: inherent (or the trait's own
+    /// item, for members of a trait).
+    pub trait_path: Option<String>,
+}
+
+/// std, core, alloc and the other crates the toolchain documents. Immutable; share it in an Arc.
+#[derive(Debug)]
+pub struct StdIndex {
+    toolchain: String,
+    model: Model,
+}
+
+impl StdIndex {
+    /// The toolchain of `rustc` on PATH (or `RUSTC`): runs `rustc --print sysroot` and `rustc -V`,
+    /// loads the search index, cached on disk (postcard) under cache_dir keyed by rustc version +
+    /// index files' stamp.
+    /// Err(one-line reason) when there is no toolchain or the format is not recognised → the
+    /// caller treats std as unknown.
+    pub fn load(cache_dir: Option<&Path>) -> Result<Arc<StdIndex>, String> {
+        let rustc = std::env::var_os("RUSTC")
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| OsString::from("rustc"));
+        let (version, sysroot) = std::thread::scope(|s| {
+            let v = s.spawn(|| run_rustc(&rustc, &["-V"]));
+            let sysroot = run_rustc(&rustc, &["--print", "sysroot"]);
+            let version = v
+                .join()
+                .unwrap_or_else(|_| Err("rustc -V: probe thread failed".to_string()));
+            (version, sysroot)
+        });
+        let toolchain = version?;
+        let sysroot = PathBuf::from(sysroot?);
+        load_with(&sysroot, toolchain, cache_dir)
+    }
+
+    /// As [`StdIndex::load`], for the toolchain installed at `sysroot`. The toolchain's name is
+    /// `<sysroot>/bin/rustc -V` when that runs, else taken from the index.
+    pub fn load_from_sysroot(
+        sysroot: &Path,
+        cache_dir: Option<&Path>,
+    ) -> Result<Arc<StdIndex>, String> {
+        let exe = sysroot
+            .join("bin")
+            .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+        let toolchain = if exe.is_file() {
+            run_rustc(exe.as_os_str(), &["-V"]).ok()
+        } else {
+            None
+        };
+        let toolchain = match toolchain {
+            Some(t) => t,
+            None => {
+                let (_, version) = search_index::find_root(&index_dir(sysroot))?;
+                format!("unknown toolchain (rustdoc search index {version})")
+            }
+        };
+        load_with(sysroot, toolchain, cache_dir)
+    }
+
+    /// e.g. "rustc 1.95.0 (59807616e 2026-04-14)".
+    pub fn toolchain(&self) -> &str {
+        &self.toolchain
+    }
+
+    /// The version in the search index's root file name, e.g. "1.95.0".
+    pub fn index_version(&self) -> &str {
+        &self.model.version
+    }
+
+    /// "std", "core", "alloc", "proc_macro", "test", ...
+    pub fn crates(&self) -> Vec<&str> {
+        self.model.crates()
+    }
+
+    /// Kinds of the item at a full path, e.g. "std::collections::HashMap" → [Struct]; "std::vec" →
+    /// [Module]; "std::println" → [Macro]; a name may have several kinds (a fn and a macro).
+    /// Associated items resolve too ("std::vec::Vec::new" → [Method]). Empty: nothing there.
+    pub fn kinds_of(&self, path: &str) -> Vec<StdItemKind> {
+        self.model.kinds_of(path)
+    }
+
+    /// The items directly inside a module path ("std::collections"), with their kinds; None if
+    /// not a module.
+    pub fn children(&self, module: &str) -> Option<Vec<(String, StdItemKind)>> {
+        self.model.children(module)
+    }
+
+    /// Members of a type or trait at `path` (struct/enum/union/primitive/trait/type alias), e.g.
+    /// "std::vec::Vec", "alloc::string::String", primitives by their name ("str", "slice", "u8",
+    /// "char", "bool", "array", "f64", "pointer", "tuple", "unit", "fn", "reference", "never"):
+    /// inherent associated items (methods and associated fns, consts, types), items from trait
+    /// impls (with the trait's path), enum variants, struct fields; None if `path` is not a type
+    /// or trait. Sorted by name, then kind, then trait.
+    pub fn members(&self, path: &str) -> Option<Vec<StdMember>> {
+        self.model.members(path).map(|ms| {
+            ms.into_iter()
+                .map(|m| StdMember {
+                    name: m.name.to_string(),
+                    kind: m.kind,
+                    trait_path: m.trait_path.map(str::to_string),
+                })
+                .collect()
+        })
+    }
+
+    /// Traits the type implements (full paths), as far as the index records it: the traits of
+    /// impls that have items (marker traits are missing).
+    pub fn implemented_traits(&self, path: &str) -> Vec<String> {
+        self.model.implemented_traits(path)
+    }
+
+    /// The same item under its other names: std re-exports core/alloc items ("std::vec::Vec" ≡
+    /// "alloc::vec::Vec", "std::option::Option" ≡ "core::option::Option"); returns the canonical
+    /// path used as the key of `members`. Types win over a module or macro of the same path.
+    pub fn canonical(&self, path: &str) -> Option<String> {
+        self.model.canonical(path)
+    }
+}
+
+fn index_dir(sysroot: &Path) -> PathBuf {
+    sysroot
+        .join("share")
+        .join("doc")
+        .join("rust")
+        .join("html")
+        .join("search.index")
+}
+
+fn load_with(
+    sysroot: &Path,
+    toolchain: String,
+    cache_dir: Option<&Path>,
+) -> Result<Arc<StdIndex>, String> {
+    let dir = index_dir(sysroot);
+    let (root, _) = search_index::find_root(&dir)?;
+    let key = cache::Key::new(&toolchain, sysroot, &root);
+    if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
+        if let Some(model) = cache::read(cache_dir, key) {
+            return Ok(Arc::new(StdIndex { toolchain, model }));
+        }
+    }
+    let raw = search_index::read(&dir)?;
+    let model = model::build(&raw)
+        .and_then(|m| sanity_check(&m).map(|()| m))
+        .map_err(|e| {
+            search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version)
+        })?;
+    if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
+        cache::write(cache_dir, key, &model);
+    }
+    Ok(Arc::new(StdIndex { toolchain, model }))
+}
+
+/// A decoded index must describe what every std has; otherwise the format changed in a way the
+/// row checks did not catch.
+fn sanity_check(model: &Model) -> Result<(), String> {
+    let fail = |what: &str| {
+        Err(format!(
+            "rustdoc search index {} decoded, but {what}: format not recognised",
+            model.version
+        ))
+    };
+    let crates = model.crates();
+    if !crates.contains(&"core") || !crates.contains(&"std") {
+        return fail("it does not list the crates core and std");
+    }
+    if !model
+        .kinds_of("core::option::Option")
+        .contains(&StdItemKind::Enum)
+    {
+        return fail("core::option::Option is not an enum in it");
+    }
+    let has_some = model
+        .members("core::option::Option")
+        .unwrap_or_default()
+        .iter()
+        .any(|m| m.name == "Some" && m.kind == StdItemKind::Variant);
+    if !has_some {
+        return fail("core::option::Option has no variant Some in it");
+    }
+    if model.canonical("std::option::Option") != model.canonical("core::option::Option") {
+        return fail("std::option::Option is not core::option::Option in it");
+    }
+    Ok(())
+}
+
+/// Runs `rustc ARGS` and returns its trimmed stdout; Err names the command and why it failed.
+fn run_rustc(rustc: &std::ffi::OsStr, args: &[&str]) -> Result<String, String> {
+    let shown = format!("{} {}", rustc.to_string_lossy(), args.join(" "));
+    let out = Command::new(rustc)
+        .args(args)
+        // Never let a rustup proxy download a toolchain to answer.
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim();
+        return Err(format!("{shown} failed ({}): {first}", out.status));
+    }
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if text.is_empty() {
+        return Err(format!("{shown} printed nothing"));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests;
