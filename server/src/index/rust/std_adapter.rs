@@ -20,7 +20,10 @@ fn kind(k: StdItemKind) -> StdKind {
 
 impl StdApi for StdIndex {
     fn kinds_of(&self, path: &str) -> Vec<StdKind> {
-        StdIndex::kinds_of(self, path).into_iter().map(kind).collect()
+        StdIndex::kinds_of(self, path)
+            .into_iter()
+            .map(kind)
+            .collect()
     }
 
     fn children(&self, module: &str) -> Option<Vec<String>> {
