@@ -374,8 +374,8 @@ fn from_manifests(root: &Path, manifest: &Path) -> CargoWorkspace {
             });
         }
         if crates.len() > first + 1 && crates[first].kind == TargetKind::Lib {
-            for cid in first + 1..crates.len() {
-                crates[cid].deps.insert(lib_name.clone(), first);
+            for c in &mut crates[first + 1..] {
+                c.deps.insert(lib_name.clone(), first);
             }
         }
     }

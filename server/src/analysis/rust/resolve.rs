@@ -205,10 +205,11 @@ impl<'a> Resolver<'a> {
             }
         }
         // `#[macro_export]` macros live at the crate root.
-        if node.key.1.is_empty() && node.local == 0 {
-            if self.index.exported_macros(node.key.0).contains(name) {
-                return Look::Found(Res::Unknown);
-            }
+        if node.key.1.is_empty()
+            && node.local == 0
+            && self.index.exported_macros(node.key.0).contains(name)
+        {
+            return Look::Found(Res::Unknown);
         }
         if open {
             Look::Open

@@ -295,10 +295,11 @@ impl<'s> Builder<'s> {
                 });
             }
             "scoped_identifier" => self.path_ref(f, RefKind::Call, module, scope),
-            "generic_function" => match rfield!(f, "function") {
-                Some(inner) => self.callee(inner, module, scope),
-                None => {}
-            },
+            "generic_function" => {
+                if let Some(inner) = rfield!(f, "function") {
+                    self.callee(inner, module, scope)
+                }
+            }
             "field_expression" => {
                 let Some(value) = rfield!(f, "value") else {
                     return;
