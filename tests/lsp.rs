@@ -823,3 +823,36 @@ fn a_package_installed_into_the_venv_is_seen_without_a_restart() {
     });
     c.shutdown_and_exit();
 }
+
+/// Rust documents get Rust findings (the same as `grounded check`).
+#[test]
+fn rust_documents_get_rust_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("fixtures/rust/std_calls");
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&root, &["utf-16"]);
+    let file = root.join("src/lib.rs");
+    let uri = uri_of(&file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    c.open(&uri, &text);
+    let d = c.diagnostics(&uri, 1);
+    let expected = text.matches("// expect:").count();
+    let flagged: Vec<u64> = d
+        .iter()
+        .map(|x| x["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    for (i, line) in text.lines().enumerate() {
+        let want = line.contains("// expect:");
+        assert_eq!(
+            flagged.contains(&(i as u64)),
+            want,
+            "line {}: {line}: {d:?}",
+            i + 1
+        );
+    }
+    assert!(expected > 0);
+    c.shutdown_and_exit();
+}

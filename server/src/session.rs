@@ -37,11 +37,20 @@ pub struct Session {
     pub notes: Vec<String>,
     memory: Arc<FactsMemory>,
     facts_cache: FactsCache,
+    facts_cache_dir: Option<PathBuf>,
     finder: Arc<ModuleFinder>,
     /// Member lookups on library modules, reused across analyses.
     library_lookups: Arc<MemberCache>,
     /// The workspace's files as last indexed (open documents override them).
     workspace: RwLock<Workspace>,
+    /// The Cargo workspace and Rust's std, loaded the first time a Rust
+    /// document is analyzed.
+    rust: std::sync::OnceLock<RustWorld>,
+}
+
+struct RustWorld {
+    cargo: crate::index::cargo::CargoWorkspace,
+    std: Option<Arc<dyn crate::index::rust::StdApi>>,
 }
 
 #[derive(Default)]
@@ -88,9 +97,11 @@ impl Session {
             notes,
             memory: Arc::new(FactsMemory::default()),
             facts_cache: FactsCache::new(opts.cache_dir.as_deref()),
+            facts_cache_dir: opts.cache_dir.clone(),
             finder: Arc::new(ModuleFinder::default()),
             library_lookups: Arc::new(MemberCache::default()),
             workspace: RwLock::new(Workspace::default()),
+            rust: std::sync::OnceLock::new(),
         }
     }
 
@@ -204,6 +215,32 @@ impl Session {
         let shared = SharedCache::with_library_cache(self.library_lookups.clone());
         let module = index.module_for_file(path, facts);
         analysis::check_file(&index, &shared, module)
+            .into_iter()
+            .filter_map(|f| {
+                let severity = self.config.severity_of(f.code)?;
+                Some((f, severity))
+            })
+            .collect()
+    }
+
+    /// Findings for the Rust file `path` whose current content is `text`.
+    pub fn analyze_rust(&self, path: &Path, text: &str) -> Vec<(Finding, Severity)> {
+        let world = self.rust.get_or_init(|| {
+            let dir = path.parent().unwrap_or(&self.root);
+            RustWorld {
+                cargo: crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default(),
+                std: crate::check_rust::load_std(self.facts_cache_dir.as_deref()).ok(),
+            }
+        });
+        let facts = Arc::new(crate::syntax::rust::parse(text));
+        let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
+        let index = crate::index::rust::RustIndex::new(
+            world.cargo.clone(),
+            world.std.clone(),
+            preparsed,
+            self.facts_cache.clone(),
+        );
+        crate::analysis::rust::check_rust_file(&index, path, facts)
             .into_iter()
             .filter_map(|f| {
                 let severity = self.config.severity_of(f.code)?;

@@ -438,6 +438,10 @@ impl LanguageServer for Backend {
             None => return Ok(None),
         };
         let Some(path) = path else { return Ok(None) };
+        if !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
+            // Hover describes Python names only (for now).
+            return Ok(None);
+        }
         let session = self
             .state
             .folders

@@ -139,11 +139,20 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     let others = open_facts(state, &root, &uri);
     let text = rope.to_string();
     let started = Instant::now();
+    let is_rust = path.extension().is_some_and(|e| e == "rs");
+    if !is_rust && !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
+        return;
+    }
     let analyzed = tokio::task::spawn_blocking(move || {
+        if is_rust {
+            // Rust documents are re-parsed whole; their facts are not shared.
+            let findings = session.analyze_rust(&path, &text);
+            return (None, None, findings);
+        }
         let (facts, tree) = crate::syntax::python::parse_incremental(&text, old_tree.as_ref());
         let facts = Arc::new(facts);
         let findings = session.analyze(&path, facts.clone(), &others);
-        (facts, tree, findings)
+        (Some(facts), tree, findings)
     })
     .await;
     let (facts, tree, findings) = match analyzed {
@@ -175,7 +184,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     // Never publish over a newer version.
     let current = match state.docs.get_mut(&uri) {
         Some(mut open) if open.doc.version == version => {
-            open.facts = Some((version, facts));
+            open.facts = facts.map(|f| (version, f));
             open.tree = tree.map(|t| (version, t));
             open.doc.edits.retain(|(v, _)| *v > version);
             true
