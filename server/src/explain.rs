@@ -66,6 +66,16 @@ dynamically (`globals()[...] = ...`, star imports that cannot be resolved) are o
     }
 }
 
+/// What the code means for Rust files.
+fn rust_meaning(code: Code) -> &'static str {
+    match code {
+        Code::UnresolvedModule => "A crate that is not in the Cargo dependency graph (`use reqwest::Client` with no reqwest dependency), a module path that does not exist (`use crate::utils::x`), or `mod x;` without its file.",
+        Code::UnresolvedSymbol => "An item that a closed module or crate does not have: `serde_json::from_string`, `use std::collections::HashMapp`, `helpers::jsonn!`.",
+        Code::UnknownMember => "An associated function or method the type does not have (`Vec::with_len`; `v.push_all(x)` on a `Vec`), when the receiver's type is certain and no inherent impl, implemented trait or trait in scope provides it.",
+        Code::UndefinedName => "A function called by a bare name that no item, import or local binding provides.",
+    }
+}
+
 /// The known codes, for error messages.
 pub fn known_codes() -> String {
     Code::ALL.map(|c| c.as_str()).join(", ")
@@ -83,11 +93,15 @@ pub fn render(code: Code) -> String {
 Example:
     {example}
 
+In Rust:
+    {rust}
+
 What to do:
     {fix}
 
 Suppress one line (a comment on the line of the finding):
     {code_only}  # grounded: ignore[{c}]
+  (in Rust: `// grounded: ignore[{c}]`)
   `# grounded: ignore` alone silences every code on the line; lines marked
   `# type: ignore` or `# pyright: ignore` are not reported either.
 
@@ -105,6 +119,7 @@ Configure its severity (error | warning | info | off) in grounded.toml:
         meaning = wrap(d.meaning, 78),
         example = d.example,
         fix = wrap(d.fix, 74).replace('\n', "\n    "),
+        rust = wrap(rust_meaning(code), 74).replace('\n', "\n    "),
     )
 }
 
