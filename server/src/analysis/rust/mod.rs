@@ -68,6 +68,7 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
     let mut resolver = Resolver {
         index,
         scope_methods: Default::default(),
+        visiting: Default::default(),
     };
     let scope = methods::traits_in_scope(&resolver, &nodes);
     resolver.scope_methods = scope.methods.clone();

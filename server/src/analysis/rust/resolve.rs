@@ -60,6 +60,9 @@ pub struct Resolver<'a> {
     /// Method names of the traits in scope (prelude included): callable as
     /// associated functions on any type that implements them.
     pub scope_methods: BTreeSet<String>,
+    /// Lookups in progress (module, name): a glob whose own path leads back
+    /// to the same lookup adds nothing to it.
+    pub visiting: std::cell::RefCell<Vec<(crate::index::rust::ModKey, ModuleId, String)>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -131,9 +134,43 @@ impl<'a> Resolver<'a> {
         if depth > MAX_DEPTH {
             return Look::Open;
         }
+        let key = (node.key.clone(), node.local, name.to_string());
+        if self.visiting.borrow().contains(&key) {
+            return Look::NotFound;
+        }
+        self.visiting.borrow_mut().push(key);
+        let found = self.lookup_inner(node, name, scope, depth, false);
+        self.visiting.borrow_mut().pop();
+        found
+    }
+
+    /// `name` among what a glob import of `node` brings in: its public
+    /// items and imports only.
+    fn lookup_public(&self, node: &Arc<ModNode>, name: &str, depth: u32) -> Look {
+        if depth > MAX_DEPTH {
+            return Look::Open;
+        }
+        let key = (node.key.clone(), node.local, name.to_string());
+        if self.visiting.borrow().contains(&key) {
+            return Look::NotFound;
+        }
+        self.visiting.borrow_mut().push(key);
+        let found = self.lookup_inner(node, name, None, depth, true);
+        self.visiting.borrow_mut().pop();
+        found
+    }
+
+    fn lookup_inner(
+        &self,
+        node: &Arc<ModNode>,
+        name: &str,
+        scope: Option<ScopeId>,
+        depth: u32,
+        public_only: bool,
+    ) -> Look {
         let m = node.module();
         for (i, item) in m.items.iter().enumerate() {
-            if item.name != name {
+            if item.name != name || (public_only && !item.public) {
                 continue;
             }
             return Look::Found(match item.kind {
@@ -156,7 +193,10 @@ impl<'a> Resolver<'a> {
             });
         }
         for u in &m.uses {
-            if u.binds() != Some(name) || !visible(&node.facts, u.scope, scope) {
+            if u.binds() != Some(name)
+                || !visible(&node.facts, u.scope, scope)
+                || (public_only && !u.public)
+            {
                 continue;
             }
             return Look::Found(match self.resolve_use(node, u, depth + 1) {
@@ -166,19 +206,19 @@ impl<'a> Resolver<'a> {
         }
         let mut open = !m.open_reasons.is_empty();
         for u in &m.uses {
-            if !u.glob || !visible(&node.facts, u.scope, scope) {
+            if !u.glob || !visible(&node.facts, u.scope, scope) || (public_only && !u.public) {
                 continue;
             }
             match self.resolve_use(node, u, depth + 1) {
                 Outcome::Res(Res::Module(target)) => {
-                    match self.lookup(&target, name, None, depth + 1) {
+                    match self.lookup_public(&target, name, depth + 1) {
                         Look::Found(r) => return Look::Found(r),
                         Look::Open => open = true,
                         Look::NotFound => {}
                     }
                 }
                 Outcome::Res(Res::Crate(c)) => match self.index.root(c) {
-                    Some(root) => match self.lookup(&root, name, None, depth + 1) {
+                    Some(root) => match self.lookup_public(&root, name, depth + 1) {
                         Look::Found(r) => return Look::Found(r),
                         Look::Open => open = true,
                         Look::NotFound => {}
@@ -449,7 +489,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let impls = self.index.crate_impls(n.key.0);
-        if impls.open {
+        if impls.open || impls.open_types.contains(&item.name) {
             return None;
         }
         let mut out: BTreeSet<String> = impls.members.get(&item.name).cloned().unwrap_or_default();

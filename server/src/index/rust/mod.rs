@@ -61,9 +61,11 @@ pub struct CrateImpls {
     pub ctors: HashMap<String, BTreeSet<String>>,
     /// `#[macro_export]` macros (they live at the crate root).
     pub exported_macros: BTreeSet<String>,
-    /// Some module of the crate may generate items (macros, attribute
-    /// macros, a module that could not be read): impls may be missing.
+    /// Some module of the crate may generate inherent impls (a macro that
+    /// may, an attribute macro, a module that could not be read).
     pub open: bool,
+    /// Types with an inherent impl whose items are partly generated.
+    pub open_types: BTreeSet<String>,
 }
 
 pub struct RustIndex {
@@ -225,11 +227,12 @@ impl RustIndex {
         };
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
+            // Test-only modules are not part of what the crate offers.
             let mods: Vec<String> = node
                 .module()
                 .items
                 .iter()
-                .filter(|i| i.kind == RItemKind::Mod)
+                .filter(|i| i.kind == RItemKind::Mod && !i.test_only)
                 .map(|i| i.name.clone())
                 .collect();
             for name in mods {
@@ -257,22 +260,39 @@ impl RustIndex {
                 open: incomplete,
                 ..Default::default()
             };
+            // Local macros that cannot expand to an inherent impl.
+            let mut harmless: BTreeSet<String> = BTreeSet::new();
+            for node in &modules {
+                for item in &node.module().items {
+                    if item.kind == RItemKind::Macro {
+                        if item.macro_export {
+                            out.exported_macros.insert(item.name.clone());
+                        }
+                        if !item.macro_inherent_impls {
+                            harmless.insert(item.name.clone());
+                        }
+                    }
+                }
+            }
             for node in &modules {
                 let m = node.module();
-                if !m.open_reasons.is_empty() {
-                    out.open = true;
-                }
-                for item in &m.items {
-                    if item.kind == RItemKind::Macro && item.macro_export {
-                        out.exported_macros.insert(item.name.clone());
+                for reason in &m.open_reasons {
+                    let local_macro = reason
+                        .strip_suffix('!')
+                        .map(|n| n.rsplit("::").next().unwrap_or(n))
+                        .is_some_and(|n| harmless.contains(n));
+                    if !local_macro {
+                        out.open = true;
                     }
                 }
                 for imp in &m.impls {
                     let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
                         continue;
                     };
-                    if !imp.attr_macros.is_empty() || imp.items.iter().any(|i| i.name == "*") {
-                        out.open = true;
+                    let generated =
+                        !imp.attr_macros.is_empty() || imp.items.iter().any(|i| i.name == "*");
+                    if generated && imp.trait_path.is_none() {
+                        out.open_types.insert(ty.clone());
                     }
                     let entry = out.members.entry(ty.clone()).or_default();
                     for item in &imp.items {

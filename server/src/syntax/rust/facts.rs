@@ -135,6 +135,11 @@ pub struct RItem {
     pub cfg: bool,
     /// `macro_rules!` with `#[macro_export]`: lives at the crate root.
     pub macro_export: bool,
+    /// Under `#[cfg(test)]`: compiled into test builds only.
+    pub test_only: bool,
+    /// For `macro_rules!`: its expansion may contain an inherent impl
+    /// (`impl X { ... }`, as opposed to `impl Trait for X`).
+    pub macro_inherent_impls: bool,
     /// `#[derive(...)]` names.
     pub derives: Vec<String>,
     /// Attributes that are not built in (attribute macros may rewrite the item).

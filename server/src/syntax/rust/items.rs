@@ -79,6 +79,82 @@ pub(crate) const STD_DERIVES: &[&str] = &[
     "Default",
 ];
 
+/// The comma-separated parts of `(a, b(c, d), e)` at the top level.
+fn top_level_parts(args: &str) -> Vec<&str> {
+    let inner = args.trim();
+    let inner = inner
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(inner);
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut in_str = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '"' => in_str = !in_str,
+            '(' | '[' | '{' if !in_str => depth += 1,
+            ')' | ']' | '}' if !in_str => depth -= 1,
+            ',' if depth == 0 && !in_str => {
+                parts.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = inner[start..].trim();
+    if !last.is_empty() {
+        parts.push(last);
+    }
+    parts
+}
+
+/// Item-level macros that expand to no nameable item.
+const ITEMLESS_MACROS: &[&str] = &[
+    "compile_error",
+    "doctest",
+    "const_assert",
+    "const_assert_eq",
+    "assert_impl_all",
+    "assert_not_impl_any",
+    "assert_obj_safe",
+    "static_assert",
+];
+
+/// Whether an item-level macro invocation may declare items.
+pub(super) fn may_declare_items(name: &str) -> bool {
+    let last = name
+        .rsplit("::")
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches('!');
+    !ITEMLESS_MACROS.contains(&last)
+}
+
+/// Whether macro text contains an inherent impl: an `impl` word whose
+/// header (up to its `{`) has no ` for `.
+fn inherent_impl_in(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("impl") {
+        let at = from + pos;
+        from = at + 4;
+        let before_ok =
+            at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        let after_ok = bytes
+            .get(at + 4)
+            .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'));
+        if !before_ok || !after_ok {
+            continue;
+        }
+        let header_end = text[at..].find('{').map(|e| at + e).unwrap_or(text.len());
+        if !text[at..header_end].contains(" for ") {
+            return true;
+        }
+    }
+    false
+}
+
 /// Attributes gathered before an item.
 #[derive(Default)]
 pub(super) struct Attrs {
@@ -130,10 +206,20 @@ impl<'s> Builder<'s> {
             }
             "cfg_attr" => {
                 attrs.cfg = true;
-                // `cfg_attr(feature = "x", derive(Serialize))`: what it adds
-                // may be a macro.
-                if args.contains("derive") || args.split(',').count() > 1 {
-                    attrs.macros.push(format!("cfg_attr{args}"));
+                // `cfg_attr(pred, attr, ...)`: the attributes it may add.
+                for added in top_level_parts(args).into_iter().skip(1) {
+                    let name: String = added
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                        .collect();
+                    if name == "derive" {
+                        let inner = added[name.len()..].trim();
+                        for d in top_level_parts(inner) {
+                            attrs.derives.push(d.trim().to_string());
+                        }
+                    } else if !BUILTIN_ATTRS.contains(&name.split("::").next().unwrap_or("")) {
+                        attrs.macros.push(name);
+                    }
                 }
             }
             "macro_export" => attrs.macro_export = true,
@@ -215,7 +301,9 @@ impl<'s> Builder<'s> {
                     self.macro_invocation(n, module, scope);
                     if scope.is_none() {
                         let name = rfield!(n, "macro").map(|m| self.text(m)).unwrap_or("");
-                        self.open_module(module, format!("{name}!"));
+                        if may_declare_items(name) {
+                            self.open_module(module, format!("{name}!"));
+                        }
                     }
                 }
                 "foreign_mod_item" => {
@@ -232,7 +320,9 @@ impl<'s> Builder<'s> {
                             .find(|c| c.kind() == "macro_invocation")
                         {
                             let name = rfield!(m, "macro").map(|m| self.text(m)).unwrap_or("");
-                            self.open_module(module, format!("{name}!"));
+                            if may_declare_items(name) {
+                                self.open_module(module, format!("{name}!"));
+                            }
                         }
                     }
                     self.statement(n, module, scope)
@@ -259,6 +349,8 @@ impl<'s> Builder<'s> {
             public: self.is_pub(n) || attrs.macro_export,
             cfg: attrs.cfg,
             macro_export: attrs.macro_export,
+            test_only: attrs.test_only,
+            macro_inherent_impls: kind == RItemKind::Macro && inherent_impl_in(self.text(n)),
             derives: attrs.derives.clone(),
             attr_macros: attrs.macros.clone(),
             module: None,
