@@ -131,6 +131,8 @@ pub fn deref_target(canonical: &str) -> Option<&'static str> {
         "PathBuf" => "std::path::Path",
         "OsString" => "std::ffi::OsStr",
         "CString" => "core::ffi::CStr",
+        // Arrays coerce to slices for method calls.
+        "array" => "slice",
         _ => return None,
     })
 }

@@ -51,8 +51,13 @@ impl<'s> Builder<'s> {
         match t.kind() {
             "reference_type" | "pointer_type" => self.type_ref(rfield!(t, "type")?),
             "generic_type" => self.type_ref(rfield!(t, "type")?),
+            // `[T; N]` is an array; `[T]` (no length) a slice.
             "array_type" => Some(TypeRef {
-                path: vec!["array".to_string()],
+                path: vec![if rfield!(t, "length").is_some() {
+                    "array".to_string()
+                } else {
+                    "slice".to_string()
+                }],
             }),
             "primitive_type" => Some(TypeRef {
                 path: vec![self.text(t).to_string()],
