@@ -410,3 +410,92 @@ fn editable_finder_mapping_is_followed() {
     );
     assert!(!out.contains("unresolved-module"), "{out}");
 }
+
+/// Rust without cargo metadata: a lone file (no Cargo.toml) knows std but
+/// nothing about external crates; a manifest whose dependencies cannot be
+/// resolved knows their names only.
+#[test]
+fn rust_without_a_dependency_graph_reports_nothing_about_external_crates() {
+    let dir = tempfile::tempdir().unwrap();
+    let lone = dir.path().join("lone");
+    write(
+        &lone,
+        "main.rs",
+        b"use reqwest::Client;\nuse std::collections::HashMapp;\n\nfn main() {\n    let _ = tokio::time::sleep_ms(1);\n    helper(); // grounded: ignore[undefined-name]\n    other();\n}\n",
+    );
+    let out = grounded(&lone, &["check", "--format", "json", "."], &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    if found.iter().any(|(l, _)| *l == 2) {
+        // std is known (the toolchain's search index was readable).
+        assert_eq!(
+            found,
+            [
+                (2, "unresolved-symbol".to_string()),
+                (7, "undefined-name".to_string())
+            ],
+            "{}",
+            stdout(&out)
+        );
+    } else {
+        assert_eq!(
+            found,
+            [(7, "undefined-name".to_string())],
+            "{}",
+            stdout(&out)
+        );
+    }
+    assert!(stderr(&out).contains("no Cargo.toml"), "{}", stderr(&out));
+    // The same configuration as Python: a code turned off.
+    write(
+        &lone,
+        "grounded.toml",
+        b"[severity]\nundefined-name = \"off\"\n",
+    );
+    let out = grounded(&lone, &["check", "--format", "json", "."], &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "undefined-name"),
+        "{}",
+        stdout(&out)
+    );
+
+    let manifest_only = dir.path().join("manifest_only");
+    write(
+        &manifest_only,
+        "Cargo.toml",
+        b"[package]\nname = \"m\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nno-such-crate-grounded-test = { path = \"missing\" }\n",
+    );
+    write(
+        &manifest_only,
+        "src/lib.rs",
+        b"use no_such_crate_grounded_test::Thing;\nuse reqwest::Client;\n",
+    );
+    let out = grounded(&manifest_only, &["check", "--format", "json", "."], &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("known by name only"),
+        "{}",
+        stderr(&out)
+    );
+}
