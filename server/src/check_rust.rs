@@ -115,7 +115,33 @@ pub fn check(
 }
 
 /// The standard library of the active toolchain.
+///
+/// rust-src (the library's sources) is preferred when installed; otherwise
+/// the toolchain's rustdoc search index. `GROUNDED_RUST_STD=index` forces
+/// the search index.
 pub fn load_std(cache_dir: Option<&Path>) -> Result<Arc<dyn StdApi>, String> {
-    let index = crate::index::rust_std::StdIndex::load(cache_dir)?;
+    let forced_index = std::env::var("GROUNDED_RUST_STD").is_ok_and(|v| v == "index");
+    let Some(sysroot) = sysroot() else {
+        return Err("no Rust toolchain (`rustc --print sysroot` failed)".to_string());
+    };
+    if !forced_index {
+        if let Some(src) =
+            crate::index::rust::std_src::load_from_sysroot(&sysroot, FactsCache::new(cache_dir))
+        {
+            return Ok(src);
+        }
+    }
+    let index = crate::index::rust_std::StdIndex::load_from_sysroot(&sysroot, cache_dir)?;
     Ok(index)
+}
+
+fn sysroot() -> Option<PathBuf> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = std::process::Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }

@@ -5,6 +5,7 @@
 
 mod std_adapter;
 pub mod std_api;
+pub mod std_src;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

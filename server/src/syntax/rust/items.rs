@@ -64,6 +64,25 @@ const BUILTIN_ATTRS: &[&str] = &[
     "track_caller",
     "debugger_visualizer",
     "type_length_limit",
+    // The standard library's own (rust-src).
+    "lang",
+    "allow_internal_unstable",
+    "allow_internal_unsafe",
+    "const_trait",
+    "fundamental",
+    "must_not_suspend",
+    "coverage",
+    "optimize",
+    "instruction_set",
+    "naked",
+    "no_core",
+    "prelude_import",
+    "marker",
+    "may_dangle",
+    "unstable_feature_bound",
+    "const_panic",
+    "cfg_eval",
+    "doc_cfg",
 ];
 
 /// Derives the compiler implements itself.
@@ -239,7 +258,7 @@ impl<'s> Builder<'s> {
             }
             other => {
                 let first = other.split("::").next().unwrap_or(other);
-                if !BUILTIN_ATTRS.contains(&first) {
+                if !BUILTIN_ATTRS.contains(&first) && !first.starts_with("rustc_") {
                     attrs.macros.push(other.to_string());
                 }
             }
