@@ -94,26 +94,17 @@ pub struct StdIndex {
 }
 
 impl StdIndex {
-    /// The toolchain of `rustc` on PATH (or `RUSTC`): runs `rustc --print sysroot` and `rustc -V`,
-    /// loads the search index, cached on disk (postcard) under cache_dir keyed by rustc version +
-    /// index files' stamp.
+    /// The toolchain of `rustc` on PATH (or `RUSTC`): runs `rustc --print sysroot` (and, when
+    /// the cache misses, the toolchain's `rustc -V`), loads the search index, cached on disk
+    /// (postcard) under cache_dir keyed by the toolchain's rustc and the index files' stamps.
     /// Err(one-line reason) when there is no toolchain or the format is not recognised → the
     /// caller treats std as unknown.
     pub fn load(cache_dir: Option<&Path>) -> Result<Arc<StdIndex>, String> {
         let rustc = std::env::var_os("RUSTC")
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| OsString::from("rustc"));
-        let (version, sysroot) = std::thread::scope(|s| {
-            let v = s.spawn(|| run_rustc(&rustc, &["-V"]));
-            let sysroot = run_rustc(&rustc, &["--print", "sysroot"]);
-            let version = v
-                .join()
-                .unwrap_or_else(|_| Err("rustc -V: probe thread failed".to_string()));
-            (version, sysroot)
-        });
-        let toolchain = version?;
-        let sysroot = PathBuf::from(sysroot?);
-        load_with(&sysroot, toolchain, cache_dir)
+        let sysroot = PathBuf::from(run_rustc(&rustc, &["--print", "sysroot"])?);
+        load_with(&sysroot, Some(&rustc), cache_dir)
     }
 
     /// As [`StdIndex::load`], for the toolchain installed at `sysroot`. The toolchain's name is
@@ -122,22 +113,7 @@ impl StdIndex {
         sysroot: &Path,
         cache_dir: Option<&Path>,
     ) -> Result<Arc<StdIndex>, String> {
-        let exe = sysroot
-            .join("bin")
-            .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
-        let toolchain = if exe.is_file() {
-            run_rustc(exe.as_os_str(), &["-V"]).ok()
-        } else {
-            None
-        };
-        let toolchain = match toolchain {
-            Some(t) => t,
-            None => {
-                let (_, version) = search_index::find_root(&index_dir(sysroot))?;
-                format!("unknown toolchain (rustdoc search index {version})")
-            }
-        };
-        load_with(sysroot, toolchain, cache_dir)
+        load_with(sysroot, None, cache_dir)
     }
 
     /// e.g. "rustc 1.95.0 (59807616e 2026-04-14)".
@@ -211,14 +187,17 @@ fn index_dir(sysroot: &Path) -> PathBuf {
 
 fn load_with(
     sysroot: &Path,
-    toolchain: String,
+    rustc: Option<&std::ffi::OsStr>,
     cache_dir: Option<&Path>,
 ) -> Result<Arc<StdIndex>, String> {
     let dir = index_dir(sysroot);
-    let (root, _) = search_index::find_root(&dir)?;
-    let key = cache::Key::new(&toolchain, sysroot, &root);
+    let (root, version) = search_index::find_root(&dir)?;
+    let own_rustc = sysroot
+        .join("bin")
+        .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+    let key = cache::Key::new(sysroot, &own_rustc, &root);
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
-        if let Some(model) = cache::read(cache_dir, key) {
+        if let Some((toolchain, model)) = cache::read(cache_dir, key) {
             return Ok(Arc::new(StdIndex { toolchain, model }));
         }
     }
@@ -228,10 +207,25 @@ fn load_with(
         .map_err(|e| {
             search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version)
         })?;
+    let toolchain = toolchain_name(&own_rustc, rustc, &version);
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
-        cache::write(cache_dir, key, &model);
+        cache::write(cache_dir, key, &toolchain, &model);
     }
     Ok(Arc::new(StdIndex { toolchain, model }))
+}
+
+/// `rustc -V` of the toolchain: its own binary, else the `rustc` that named the sysroot, else
+/// a name from the index.
+fn toolchain_name(own_rustc: &Path, rustc: Option<&std::ffi::OsStr>, version: &str) -> String {
+    if own_rustc.is_file() {
+        if let Ok(v) = run_rustc(own_rustc.as_os_str(), &["-V"]) {
+            return v;
+        }
+    }
+    if let Some(Ok(v)) = rustc.map(|r| run_rustc(r, &["-V"])) {
+        return v;
+    }
+    format!("unknown toolchain (rustdoc search index {version})")
 }
 
 /// A decoded index must describe what every std has; otherwise the format changed in a way the

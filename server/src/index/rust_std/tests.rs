@@ -746,6 +746,11 @@ fn cache_round_trip() {
     // A changed root is a miss too.
     write_synthetic(dir.path(), "1.95.0", &["core", "std"], &synthetic_rows());
     StdIndex::load_from_sysroot(dir.path(), Some(cache.path())).unwrap();
+    assert_eq!(
+        fs::read_dir(cache.path()).unwrap().count(),
+        1,
+        "one file per toolchain, replaced"
+    );
     let root = idx_dir.join("root1.95.0.js");
     let text = fs::read_to_string(&root).unwrap();
     fs::write(&root, format!("{text}\n")).unwrap();
@@ -805,27 +810,33 @@ fn real_corrupt_copies_are_errors() {
             Err(_) => panic!("{what}: panicked"),
         }
     };
-    // Every file the loader reads, cut at several points, and with bytes flipped.
+    // The root and the first chunk of each column, cut at several points and with bytes
+    // flipped (every chunk is read the same way; more files only make the test slower).
     let mut targets = vec![root.clone()];
     for col in search_index::COLUMNS {
-        targets.extend(files_of(&idx.join(col)));
+        targets.push(files_of(&idx.join(col)).remove(0));
     }
     for file in &targets {
         let orig = fs::read(file).unwrap();
         let n = orig.len();
-        let mut cuts: Vec<usize> = vec![0, 1, 5, n / 3, n / 2, n - 3, n - 1];
+        let mut cuts: Vec<usize> = vec![0, 5, n / 2, n - 1];
         cuts.retain(|&c| c < n);
         cuts.dedup();
         for cut in cuts {
             fs::write(file, &orig[..cut]).unwrap();
             check(&format!("{} cut at {cut}", file.display()));
         }
-        for at in [n / 7, n / 2, n - n / 5] {
+        let flips: &[usize] = if file == &root {
+            &[9]
+        } else {
+            &[n / 7, n - n / 5]
+        };
+        for &at in flips {
             let mut garbled = orig.clone();
             garbled[at] = garbled[at].wrapping_add(1);
-            // Some flips land in a JSON space or a base64 pad and change nothing the loader
-            // reads; those must still load or fail cleanly, never panic.
             fs::write(file, &garbled).unwrap();
+            // A flip in the root may land in data the loader does not read (another column's
+            // search tree): that must load or fail cleanly, never panic.
             let r = std::panic::catch_unwind(|| StdIndex::load_from_sysroot(sys, None));
             assert!(r.is_ok(), "{} flipped at {at}: panicked", file.display());
             if file != &root {
