@@ -37,6 +37,7 @@
 //!   items (marker traits such as `Copy`, `Send`, `Eq`) are not recorded.
 
 mod cache;
+mod globs;
 mod model;
 mod roaring;
 mod search_index;
@@ -202,7 +203,9 @@ fn load_with(
         }
     }
     let raw = search_index::read(&dir)?;
-    let model = model::build(&raw)
+    let html = dir.parent().unwrap_or(&dir);
+    let globs = globs::GlobReader::new(html);
+    let model = model::build(&raw, &|m| globs.globs_of(m))
         .and_then(|m| sanity_check(&m).map(|()| m))
         .map_err(|e| {
             search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version)

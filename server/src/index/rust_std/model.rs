@@ -105,6 +105,8 @@ struct ItemRec {
     children: (u32, u32),
     /// Range of `Model::members`.
     members: (u32, u32),
+    /// Range of `Model::globs`: modules (and enums) whose items this module re-exports.
+    globs: (u32, u32),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,6 +135,7 @@ pub(crate) struct Model {
     items: Vec<ItemRec>,
     children: Vec<ChildRec>,
     members: Vec<MemberRec>,
+    globs: Vec<u32>,
     /// (path string, item), sorted by the string.
     paths: Vec<(u32, u32)>,
 }
@@ -160,15 +163,63 @@ impl Model {
         self.crates.iter().map(String::as_str).collect()
     }
 
-    /// Items shown at exactly `path` (a leading `::` is ignored).
-    fn resolve(&self, path: &str) -> Vec<u32> {
-        let path = path.trim().trim_start_matches("::");
+    /// Items shown at exactly `path`.
+    fn lookup(&self, path: &str) -> Vec<u32> {
         let start = self.paths.partition_point(|&(s, _)| self.str(s) < path);
         self.paths[start..]
             .iter()
             .take_while(|&&(s, _)| self.str(s) == path)
             .map(|&(_, item)| item)
             .collect()
+    }
+
+    /// Items at `path` (a leading `::` is ignored): where rustdoc shows them, or reached
+    /// through a module's glob re-exports (`std::arch::x86_64::_mm_pause`).
+    fn resolve(&self, path: &str) -> Vec<u32> {
+        self.resolve_depth(path.trim().trim_start_matches("::"), 0)
+    }
+
+    fn resolve_depth(&self, path: &str, depth: usize) -> Vec<u32> {
+        let direct = self.lookup(path);
+        if !direct.is_empty() || depth > 12 {
+            return direct;
+        }
+        let Some((owner, name)) = path.rsplit_once("::") else {
+            return direct;
+        };
+        let mut out = Vec::new();
+        for m in self.resolve_depth(owner, depth + 1) {
+            if self
+                .item(m)
+                .is_some_and(|it| it.kind == StdItemKind::Module)
+            {
+                let mut seen = Vec::new();
+                self.module_children(m, &mut seen, &mut |c| {
+                    if self.str(c.name) == name {
+                        out.push(c.item);
+                    }
+                });
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Calls `f` with each child of module `m`, its own and those of its glob re-exports.
+    fn module_children<'a>(&'a self, m: u32, seen: &mut Vec<u32>, f: &mut dyn FnMut(&'a ChildRec)) {
+        if seen.contains(&m) || seen.len() > 32 {
+            return;
+        }
+        seen.push(m);
+        self.item_children(m).iter().for_each(&mut *f);
+        let globs = self
+            .item(m)
+            .and_then(|it| self.globs.get(it.globs.0 as usize..it.globs.1 as usize))
+            .unwrap_or(&[]);
+        for &g in globs {
+            self.module_children(g, seen, f);
+        }
     }
 
     fn item(&self, id: u32) -> Option<&ItemRec> {
@@ -237,12 +288,13 @@ impl Model {
             return None;
         }
         let mut out: Vec<(String, StdItemKind)> = Vec::new();
+        let mut seen = Vec::new();
         for id in modules {
-            for c in self.item_children(id) {
+            self.module_children(id, &mut seen, &mut |c| {
                 if let Some(it) = self.item(c.item) {
                     out.push((self.str(c.name).to_string(), it.kind));
                 }
-            }
+            });
         }
         out.sort();
         out.dedup();
@@ -509,10 +561,16 @@ struct ItemB {
     defining: String,
     children: Vec<(u32, u32)>,
     members: Vec<(u32, StdItemKind, u32)>,
+    globs: Vec<u32>,
 }
 
 /// Builds the model; Err when the rows do not have the shape this decoder knows.
-pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
+/// `module_globs` gives the targets of a module's glob re-exports (absolute paths) by the path
+/// the module is shown at.
+pub(crate) fn build(
+    raw: &RawIndex,
+    module_globs: &dyn Fn(&str) -> Vec<String>,
+) -> Result<Model, String> {
     let rows = raw.name.len();
     if rows == 0 {
         return Err("the index has no rows".into());
@@ -594,6 +652,7 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
                 defining: ident.clone(),
                 children: Vec::new(),
                 members: Vec::new(),
+                globs: Vec::new(),
             });
             ident_paths
                 .entry(ident.clone())
@@ -825,10 +884,50 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
         }
     }
 
+    // Glob re-exports: a module target is searched at query time; an enum's variants
+    // (`pub use self::TestFn::*`) become children.
+    for m in 0..items.len() {
+        if items[m].kind != StdItemKind::Module {
+            continue;
+        }
+        let mut targets: Vec<u32> = Vec::new();
+        for shown in items[m].shown.clone() {
+            for glob in module_globs(&shown) {
+                targets.extend(by_path.get(&glob).into_iter().flatten());
+                targets.extend(ident_paths.get(&glob).into_iter().flatten());
+            }
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        for t in targets {
+            match items[t as usize].kind {
+                StdItemKind::Module if t as usize != m => items[m].globs.push(t),
+                StdItemKind::Enum => {
+                    let names: Vec<u32> = items[t as usize]
+                        .members
+                        .iter()
+                        .filter(|&&(_, k, _)| k == StdItemKind::Variant)
+                        .map(|&(n, _, _)| n)
+                        .collect();
+                    for n in names {
+                        let name = strings.str(n).to_string();
+                        if let Some(v) =
+                            variants.get(t, &name, &mut items, &mut canonical, &mut strings)
+                        {
+                            items[m].children.push((n, v));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     // Flatten.
     let mut model_items = Vec::with_capacity(items.len());
     let mut children = Vec::new();
     let mut members = Vec::new();
+    let mut globs = Vec::new();
     for (i, mut it) in items.into_iter().enumerate() {
         it.children.sort_unstable();
         it.children.dedup();
@@ -850,11 +949,14 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
                     trait_path,
                 }),
         );
+        let g0 = globs.len() as u32;
+        globs.extend_from_slice(&it.globs);
         model_items.push(ItemRec {
             kind: it.kind,
             canonical: canonical[i],
             children: (c0, children.len() as u32),
             members: (m0, members.len() as u32),
+            globs: (g0, globs.len() as u32),
         });
     }
     let mut path_table: Vec<(u32, u32)> = Vec::new();
@@ -877,6 +979,7 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
         items: model_items,
         children,
         members,
+        globs,
         paths: path_table,
     })
 }
@@ -920,6 +1023,7 @@ impl Variants {
             defining,
             children: Vec::new(),
             members: Vec::new(),
+            globs: Vec::new(),
         });
         let id = items.len() as u32 - 1;
         canonical.push(strings.id(&canon));

@@ -317,7 +317,9 @@ fn timing() {
     let t = std::time::Instant::now();
     let raw = search_index::read(&index_dir(&sysroot)).unwrap();
     let decoded = t.elapsed();
-    let model = model::build(&raw).unwrap();
+    let html = index_dir(&sysroot).parent().unwrap().to_path_buf();
+    let globs = globs::GlobReader::new(&html);
+    let model = model::build(&raw, &|m| globs.globs_of(m)).unwrap();
     let built = t.elapsed();
     drop(model);
     let t = std::time::Instant::now();
@@ -455,6 +457,14 @@ fn write_synthetic(sysroot: &Path, version: &str, crates: &[&str], rows: &[Row])
     fs::write(
         dir.join(format!("root{version}.js")),
         format!("rr_('{root}')\n"),
+    )
+    .unwrap();
+    // A glob re-export, as rustdoc lists it on the module's page.
+    let page = dir.parent().unwrap().join("std").join("prelude");
+    fs::create_dir_all(&page).unwrap();
+    fs::write(
+        page.join("index.html"),
+        r#"<dt><code>pub use super::<a class="mod" href="../option/index.html">option</a>::*;</code></dt>"#,
     )
     .unwrap();
 }
@@ -606,8 +616,22 @@ fn synthetic_model() {
     );
     assert_eq!(
         idx.children("std::prelude"),
-        Some(vec![("Some".to_string(), K::Variant)])
+        Some(vec![
+            ("Option".to_string(), K::Enum),
+            ("Some".to_string(), K::Variant)
+        ])
     );
+    // Through the glob: `std::prelude::Option` is `std::option::Option`.
+    assert_eq!(idx.kinds_of("std::prelude::Option"), vec![K::Enum]);
+    assert_eq!(
+        idx.canonical("std::prelude::Option").as_deref(),
+        Some("core::option::Option")
+    );
+    assert_eq!(
+        idx.kinds_of("std::prelude::Option::unwrap"),
+        vec![K::Method]
+    );
+    assert_eq!(idx.kinds_of("std::prelude::Optio"), vec![]);
     assert_eq!(idx.kinds_of("str"), vec![K::Primitive]);
     assert_eq!(names(&idx.members("str").unwrap()), vec!["len"]);
     assert_eq!(idx.kinds_of("std::str"), vec![]);
@@ -865,4 +889,54 @@ fn real_corrupt_copies_are_errors() {
     check("root not JSON");
     fs::write(&root, "<html>404</html>").unwrap();
     check("root not a call");
+}
+
+/// Glob re-exports are not in the search index; they come from the module pages.
+#[test]
+fn real_glob_reexports() {
+    let Some(idx) = real() else { return };
+    assert_eq!(idx.kinds_of("std::arch::x86_64"), vec![K::Module]);
+    assert_eq!(idx.kinds_of("std::arch::x86_64::_mm_add_epi8"), vec![K::Fn]);
+    assert_eq!(idx.kinds_of("std::arch::x86_64::_mm_add_epi88"), vec![]);
+    assert_eq!(
+        idx.kinds_of("std::arch::is_x86_feature_detected"),
+        vec![K::Macro]
+    );
+    assert_eq!(
+        idx.kinds_of("std::prelude::rust_2021::TryFrom"),
+        vec![K::Trait]
+    );
+    assert_eq!(
+        idx.kinds_of("std::prelude::rust_2021::Vec"),
+        vec![K::Struct]
+    );
+    assert_eq!(
+        idx.kinds_of("std::prelude::rust_2024::Future"),
+        vec![K::Trait]
+    );
+    assert_eq!(
+        idx.kinds_of("core::prelude::rust_2021::Some"),
+        vec![K::Variant]
+    );
+    assert_eq!(idx.kinds_of("std::os::unix::io::AsRawFd"), vec![K::Trait]);
+    assert_eq!(idx.kinds_of("test::StaticTestFn"), vec![K::Variant]);
+    assert_eq!(
+        idx.kinds_of("std::prelude::rust_2021::Vec::new"),
+        vec![K::Method]
+    );
+    assert_eq!(
+        idx.canonical("std::prelude::rust_2021::Vec").as_deref(),
+        Some("alloc::vec::Vec")
+    );
+    let prelude = idx.children("std::prelude::rust_2021").unwrap();
+    for want in [
+        ("Vec", K::Struct),
+        ("TryFrom", K::Trait),
+        ("FromIterator", K::Trait),
+        ("Some", K::Variant),
+    ] {
+        assert!(prelude.contains(&(want.0.to_string(), want.1)), "{want:?}");
+    }
+    let arch = idx.children("std::arch").unwrap();
+    assert!(arch.contains(&("x86_64".to_string(), K::Module)));
 }
