@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::model::Model;
 
 /// Bump when the model or the way it is built changes.
-const SCHEMA: u32 = 2;
+const SCHEMA: u32 = 3;
 
 /// Size and mtime of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

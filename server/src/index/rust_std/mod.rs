@@ -37,8 +37,8 @@
 //!   items (marker traits such as `Copy`, `Send`, `Eq`) are not recorded.
 
 mod cache;
-mod globs;
 mod model;
+mod pages;
 mod roaring;
 mod search_index;
 mod siphash;
@@ -204,8 +204,8 @@ fn load_with(
     }
     let raw = search_index::read(&dir)?;
     let html = dir.parent().unwrap_or(&dir);
-    let globs = globs::GlobReader::new(html);
-    let model = model::build(&raw, &|m| globs.globs_of(m))
+    let pages = pages::PageReader::new(html);
+    let model = model::build(&raw, &pages)
         .and_then(|m| sanity_check(&m).map(|()| m))
         .map_err(|e| {
             search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version)

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::pages::PageReader;
 use super::search_index::RawIndex;
 use super::StdItemKind;
 
@@ -105,8 +106,10 @@ struct ItemRec {
     children: (u32, u32),
     /// Range of `Model::members`.
     members: (u32, u32),
-    /// Range of `Model::globs`: modules (and enums) whose items this module re-exports.
+    /// Range of `Model::globs`: modules whose items this module re-exports.
     globs: (u32, u32),
+    /// For a type alias, the type it names (`NONE`: unknown or not a single type).
+    alias: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -226,13 +229,28 @@ impl Model {
         self.items.get(id as usize)
     }
 
-    fn item_members(&self, id: u32) -> &[MemberRec] {
+    fn own_members(&self, id: u32) -> &[MemberRec] {
         self.item(id)
             .and_then(|it| {
                 self.members
                     .get(it.members.0 as usize..it.members.1 as usize)
             })
             .unwrap_or(&[])
+    }
+
+    /// The members of `id`, and for a type alias those of the type it names
+    /// (`std::io::Result` → `Result`).
+    fn item_members(&self, id: u32) -> Vec<&MemberRec> {
+        let mut chain = Vec::new();
+        let mut cur = id;
+        while cur != NONE && !chain.contains(&cur) && chain.len() < 64 {
+            chain.push(cur);
+            cur = self.item(cur).map_or(NONE, |it| it.alias);
+        }
+        chain
+            .into_iter()
+            .flat_map(|i| self.own_members(i))
+            .collect()
     }
 
     fn item_children(&self, id: u32) -> &[ChildRec] {
@@ -562,15 +580,12 @@ struct ItemB {
     children: Vec<(u32, u32)>,
     members: Vec<(u32, StdItemKind, u32)>,
     globs: Vec<u32>,
+    alias: u32,
 }
 
 /// Builds the model; Err when the rows do not have the shape this decoder knows.
-/// `module_globs` gives the targets of a module's glob re-exports (absolute paths) by the path
-/// the module is shown at.
-pub(crate) fn build(
-    raw: &RawIndex,
-    module_globs: &dyn Fn(&str) -> Vec<String>,
-) -> Result<Model, String> {
+/// `pages` gives what the index does not record: glob re-exports and type alias targets.
+pub(crate) fn build(raw: &RawIndex, pages: &PageReader) -> Result<Model, String> {
     let rows = raw.name.len();
     if rows == 0 {
         return Err("the index has no rows".into());
@@ -653,6 +668,7 @@ pub(crate) fn build(
                 children: Vec::new(),
                 members: Vec::new(),
                 globs: Vec::new(),
+                alias: NONE,
             });
             ident_paths
                 .entry(ident.clone())
@@ -892,7 +908,7 @@ pub(crate) fn build(
         }
         let mut targets: Vec<u32> = Vec::new();
         for shown in items[m].shown.clone() {
-            for glob in module_globs(&shown) {
+            for glob in pages.globs_of(&shown) {
                 targets.extend(by_path.get(&glob).into_iter().flatten());
                 targets.extend(ident_paths.get(&glob).into_iter().flatten());
             }
@@ -919,6 +935,33 @@ pub(crate) fn build(
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    // Type aliases: the type each names, so that its members are the alias's too.
+    for a in 0..items.len() {
+        if items[a].kind != StdItemKind::TypeAlias {
+            continue;
+        }
+        for shown in items[a].shown.clone() {
+            let Some(target) = pages.alias_target(&shown) else {
+                continue;
+            };
+            let found = if target.contains("::") {
+                by_path
+                    .get(&target)
+                    .into_iter()
+                    .flatten()
+                    .chain(ident_paths.get(&target).into_iter().flatten())
+                    .copied()
+                    .find(|&t| t as usize != a && is_type_like(items[t as usize].kind))
+            } else {
+                primitive_by_name.get(&target).copied()
+            };
+            if let Some(t) = found {
+                items[a].alias = t;
+                break;
             }
         }
     }
@@ -957,6 +1000,7 @@ pub(crate) fn build(
             children: (c0, children.len() as u32),
             members: (m0, members.len() as u32),
             globs: (g0, globs.len() as u32),
+            alias: it.alias,
         });
     }
     let mut path_table: Vec<(u32, u32)> = Vec::new();
@@ -1024,6 +1068,7 @@ impl Variants {
             children: Vec::new(),
             members: Vec::new(),
             globs: Vec::new(),
+            alias: NONE,
         });
         let id = items.len() as u32 - 1;
         canonical.push(strings.id(&canon));

@@ -318,8 +318,8 @@ fn timing() {
     let raw = search_index::read(&index_dir(&sysroot)).unwrap();
     let decoded = t.elapsed();
     let html = index_dir(&sysroot).parent().unwrap().to_path_buf();
-    let globs = globs::GlobReader::new(&html);
-    let model = model::build(&raw, &|m| globs.globs_of(m)).unwrap();
+    let pages = pages::PageReader::new(&html);
+    let model = model::build(&raw, &pages).unwrap();
     let built = t.elapsed();
     drop(model);
     let t = std::time::Instant::now();
@@ -391,6 +391,7 @@ fn synthetic_rows() -> Vec<Row> {
         /* 17 */ ("Some", Some("[1,4,17,7,0,0,0,0]"), None),
         /* 18 */ ("prelude", Some("[1,2,2,0,0,0,0,0]"), None),
         /* 19 */ ("h\u{e9}\"llo", Some("[1,7,2,0,0,0,0,1]"), None),
+        /* 20 */ ("Maybe", Some("[1,8,4,0,0,0,0,0]"), None),
     ]
 }
 
@@ -457,6 +458,14 @@ fn write_synthetic(sysroot: &Path, version: &str, crates: &[&str], rows: &[Row])
     fs::write(
         dir.join(format!("root{version}.js")),
         format!("rr_('{root}')\n"),
+    )
+    .unwrap();
+    // A type alias's page.
+    let page = dir.parent().unwrap().join("std").join("option");
+    fs::create_dir_all(&page).unwrap();
+    fs::write(
+        page.join("type.Maybe.html"),
+        r#"<pre class="rust item-decl"><code>pub type Maybe = <a class="enum" href="enum.Option.html" title="enum core::option::Option">Option</a>&lt;u8&gt;;</code></pre>"#,
     )
     .unwrap();
     // A glob re-export, as rustdoc lists it on the module's page.
@@ -617,6 +626,7 @@ fn synthetic_model() {
     assert_eq!(
         idx.children("std::prelude"),
         Some(vec![
+            ("Maybe".to_string(), K::TypeAlias),
             ("Option".to_string(), K::Enum),
             ("Some".to_string(), K::Variant)
         ])
@@ -655,8 +665,18 @@ fn synthetic_model() {
     );
     assert_eq!(
         idx.children("std::option"),
-        Some(vec![("Option".to_string(), K::Enum)])
+        Some(vec![
+            ("Maybe".to_string(), K::TypeAlias),
+            ("Option".to_string(), K::Enum)
+        ])
     );
+    // A type alias has the members of the type it names.
+    assert_eq!(idx.kinds_of("std::option::Maybe"), vec![K::TypeAlias]);
+    assert_eq!(
+        idx.members("std::option::Maybe"),
+        idx.members("core::option::Option")
+    );
+    assert_eq!(idx.kinds_of("std::option::Maybe::unwrap"), vec![K::Method]);
     assert_eq!(idx.kinds_of("tokio"), vec![]);
 }
 
@@ -889,6 +909,20 @@ fn real_corrupt_copies_are_errors() {
     check("root not JSON");
     fs::write(&root, "<html>404</html>").unwrap();
     check("root not a call");
+}
+
+/// Type aliases have the members of the type they name (from the alias's page).
+#[test]
+fn real_type_aliases() {
+    let Some(idx) = real() else { return };
+    assert_eq!(idx.kinds_of("std::io::Result"), vec![K::TypeAlias]);
+    let io = idx.members("std::io::Result").unwrap();
+    for want in ["map_err", "unwrap", "is_ok", "Ok", "Err"] {
+        assert!(names(&io).contains(&want), "io::Result::{want}");
+    }
+    assert!(names(&idx.members("std::fmt::Result").unwrap()).contains(&"is_err"));
+    assert!(names(&idx.members("core::ffi::c_int").unwrap()).contains(&"checked_add"));
+    assert!(names(&idx.members("std::thread::Result").unwrap()).contains(&"unwrap"));
 }
 
 /// Glob re-exports are not in the search index; they come from the module pages.

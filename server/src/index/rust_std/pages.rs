@@ -1,20 +1,24 @@
-//! Glob re-exports, which the search index does not record: `pub use core::arch::*;` in
-//! `std::arch`, `pub use super::v1::*;` in the edition preludes. rustdoc lists them on the
-//! module's page (`<html>/std/arch/index.html`: `<code>pub use core::arch::*;</code>`), which
-//! ships in the same rust-docs component as the index. A missing or unreadable page means no
-//! globs for that module.
+//! What the search index does not record, read from rustdoc's HTML pages, which ship in the same
+//! rust-docs component as the index:
+//! - glob re-exports: `pub use core::arch::*;` in `std::arch`, `pub use super::v1::*;` in the
+//!   edition preludes, listed on the module's page (`<html>/std/arch/index.html`:
+//!   `<code>pub use core::arch::*;</code>`);
+//! - the type a type alias names: `pub type Result<T> = <a … title="enum std::result::Result">`
+//!   on `<html>/std/io/type.Result.html`.
+//!
+//! A missing or unreadable page, or one in another shape, means nothing is known from it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Reads the glob re-exports of modules from the rustdoc HTML under `html_dir`.
-pub(crate) struct GlobReader {
+/// Reads module and type alias pages of the rustdoc HTML under `html_dir`.
+pub(crate) struct PageReader {
     html_dir: PathBuf,
 }
 
-impl GlobReader {
-    pub(crate) fn new(html_dir: &Path) -> GlobReader {
-        GlobReader {
+impl PageReader {
+    pub(crate) fn new(html_dir: &Path) -> PageReader {
+        PageReader {
             html_dir: html_dir.to_path_buf(),
         }
     }
@@ -48,6 +52,59 @@ impl GlobReader {
         }
         out
     }
+
+    /// The type the alias shown at `alias` ("std::io::Result") names, when its definition is that
+    /// type, possibly with generic arguments: "std::result::Result", or a primitive's name ("i32").
+    pub(crate) fn alias_target(&self, alias: &str) -> Option<String> {
+        let segments: Vec<&str> = alias.split("::").collect();
+        if segments.len() < 2
+            || segments
+                .iter()
+                .any(|s| s.is_empty() || s.contains(['/', '\\', '.']))
+        {
+            return None;
+        }
+        let (name, module) = segments.split_last()?;
+        let mut page = self.html_dir.clone();
+        page.extend(module);
+        page.push(format!("type.{name}.html"));
+        let html = fs::read_to_string(&page).ok()?;
+        aliased_type(&html)
+    }
+}
+
+/// From a type alias page: the type after `=` in `pub type NAME<…> = <a …>`, by the link's
+/// `title` ("enum std::result::Result") or, for a primitive, its `href` (`primitive.i32.html`).
+fn aliased_type(html: &str) -> Option<String> {
+    let decl = html.find("<pre class=\"rust item-decl\"><code>pub type ")?;
+    let decl = &html[decl..];
+    let decl = &decl[..decl.find("</code>")?];
+    let rhs = &decl[decl.find(" = ")? + 3..];
+    let tag = &rhs[..rhs.find('>')?];
+    if !tag.starts_with("<a ") {
+        return None;
+    }
+    let attr = |name: &str| -> Option<&str> {
+        let key = format!("{name}=\"");
+        let at = tag.find(&key)? + key.len();
+        let v = &tag[at..];
+        Some(&v[..v.find('"')?])
+    };
+    let class = attr("class")?;
+    let path = if class == "primitive" {
+        let href = attr("href")?;
+        let file = href.rsplit('/').next()?;
+        file.strip_prefix("primitive.")?
+            .strip_suffix(".html")?
+            .to_string()
+    } else {
+        attr("title")?.split_once(' ')?.1.to_string()
+    };
+    let ok = !path.is_empty()
+        && path
+            .split("::")
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    ok.then_some(path)
 }
 
 /// The paths of `<code>pub use PATH::*;</code>` on a module page, tags removed.
@@ -152,7 +209,7 @@ mod tests {
         let page = dir.path().join("std").join("prelude").join("rust_2021");
         fs::create_dir_all(&page).unwrap();
         fs::write(page.join("index.html"), html).unwrap();
-        let r = GlobReader::new(dir.path());
+        let r = PageReader::new(dir.path());
         assert_eq!(
             r.globs_of("std::prelude::rust_2021"),
             vec![
@@ -168,5 +225,31 @@ mod tests {
         fs::write(t.join("index.html"), "<code>pub use TestFn::*;</code>").unwrap();
         assert_eq!(r.globs_of("test"), vec!["TestFn", "test::TestFn"]);
         assert!(r.globs_of("std::..::x").is_empty());
+    }
+
+    #[test]
+    fn reads_alias_targets() {
+        let io = r#"<h1>Type Alias <span>Result</span></h1><pre class="rust item-decl"><code>pub type Result&lt;T&gt; = <a class="enum" href="../result/enum.Result.html" title="enum std::result::Result">Result</a>&lt;T, <a class="struct" href="struct.Error.html" title="struct std::io::Error">Error</a>&gt;;</code></pre>"#;
+        assert_eq!(aliased_type(io).as_deref(), Some("std::result::Result"));
+        let c_int = r#"<pre class="rust item-decl"><code>pub type c_int = <a class="primitive" href="../primitive.i32.html">i32</a>;</code></pre>"#;
+        assert_eq!(aliased_type(c_int).as_deref(), Some("i32"));
+        let reference = r#"<pre class="rust item-decl"><code>pub type X = &amp;'static <a class="primitive" href="../primitive.str.html">str</a>;</code></pre>"#;
+        assert_eq!(aliased_type(reference), None);
+        assert_eq!(aliased_type("<html>garbage"), None);
+
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("std").join("io")).unwrap();
+        fs::write(
+            dir.path().join("std").join("io").join("type.Result.html"),
+            io,
+        )
+        .unwrap();
+        let r = PageReader::new(dir.path());
+        assert_eq!(
+            r.alias_target("std::io::Result").as_deref(),
+            Some("std::result::Result")
+        );
+        assert_eq!(r.alias_target("std::io::Nope"), None);
+        assert_eq!(r.alias_target("std"), None);
     }
 }
