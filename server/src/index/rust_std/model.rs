@@ -799,6 +799,7 @@ pub(crate) fn build(raw: &RawIndex, pages: &PageReader) -> Result<Model, String>
     }
     let mut variants = Variants::default();
     let mut import_targets: HashMap<usize, Vec<u32>> = HashMap::new();
+    let mut by_last: Option<NameIndex> = None;
     for pass in 0..4 {
         let last_pass = pass == 3;
         let mut still = Vec::new();
@@ -833,14 +834,18 @@ pub(crate) fn build(raw: &RawIndex, pages: &PageReader) -> Result<Model, String>
                 ids.extend(primitive_by_name.get(name));
             }
             if ids.is_empty() && last_pass {
+                let by_last = by_last.get_or_insert_with(|| NameIndex::new(&items, &strings));
                 ids.extend(fallback_by_name(
+                    by_last,
                     &mut items,
                     &mut variants,
                     &mut canonical,
                     &mut strings,
-                    name,
-                    target.as_deref(),
-                    shown.split("::").next().unwrap_or(""),
+                    Unresolved {
+                        name,
+                        target: target.as_deref(),
+                        import_crate: shown.split("::").next().unwrap_or(""),
+                    },
                 ));
             }
             if ids.is_empty() {
@@ -862,23 +867,6 @@ pub(crate) fn build(raw: &RawIndex, pages: &PageReader) -> Result<Model, String>
             break;
         }
     }
-    if std::env::var_os("GROUNDED_DEBUG_STD").is_some() {
-        for (row, shown, target) in &pending {
-            eprintln!("unresolved import row {row}: {shown} -> {target:?}");
-        }
-        for (row, ids) in &import_targets {
-            if ids.len() > 1 {
-                eprintln!(
-                    "import {} -> {:?}",
-                    name_of(*row),
-                    ids.iter()
-                        .map(|&i| (&items[i as usize].defining, items[i as usize].kind))
-                        .collect::<Vec<_>>()
-                );
-            }
-        }
-    }
-
     // Children of modules.
     for (row, module) in &placed {
         let Some(modules) = by_path.get(module) else {
@@ -1077,20 +1065,70 @@ impl Variants {
     }
 }
 
+/// Items by the last segment of their paths, and enums by their variants' names: what
+/// [`fallback_by_name`] searches.
+struct NameIndex {
+    items: HashMap<String, Vec<u32>>,
+    enums: HashMap<String, Vec<u32>>,
+}
+
+impl NameIndex {
+    fn new(items: &[ItemB], strings: &Interner) -> NameIndex {
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut enums: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, it) in items.iter().enumerate() {
+            let i = i as u32;
+            for p in std::iter::once(&it.defining).chain(&it.shown) {
+                let last = p.rsplit("::").next().unwrap_or(p);
+                let slot = by_name.entry(last.to_string()).or_default();
+                if slot.last() != Some(&i) {
+                    slot.push(i);
+                }
+            }
+            if it.kind == StdItemKind::Enum {
+                for &(n, k, _) in &it.members {
+                    if k == StdItemKind::Variant {
+                        let slot = enums.entry(strings.str(n).to_string()).or_default();
+                        if slot.last() != Some(&i) {
+                            slot.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        NameIndex {
+            items: by_name,
+            enums,
+        }
+    }
+}
+
+/// An import [`fallback_by_name`] resolves: its name, its target path if the index gives one,
+/// and the crate it is in.
+struct Unresolved<'a> {
+    name: &'a str,
+    target: Option<&'a str>,
+    import_crate: &'a str,
+}
+
 /// For an import whose target does not resolve by path (macros are documented at the crate root
 /// but imported from their private defining module; prelude variants carry no target): items of
 /// that name in the target's crate, macros only when the target is in a `macros` module;
 /// without a target, variants of that name, else top-level items of that name in the
 /// importing crate.
 fn fallback_by_name(
+    index: &NameIndex,
     items: &mut Vec<ItemB>,
     variants: &mut Variants,
     canonical: &mut Vec<u32>,
     strings: &mut Interner,
-    name: &str,
-    target: Option<&str>,
-    import_crate: &str,
+    import: Unresolved<'_>,
 ) -> Vec<u32> {
+    let Unresolved {
+        name,
+        target,
+        import_crate,
+    } = import;
     let suffix = format!("::{name}");
     let has_name = |it: &ItemB| {
         !matches!(it.kind, StdItemKind::Primitive | StdItemKind::Variant)
@@ -1100,12 +1138,13 @@ fn fallback_by_name(
         it.defining.split("::").next() == Some(krate)
             || it.shown.iter().any(|s| s.split("::").next() == Some(krate))
     };
+    let named = index.items.get(name).map_or(&[][..], Vec::as_slice);
     if let Some(t) = target {
         let krate = t.split("::").next().unwrap_or("");
         let macros_only = t.contains("::macros::") || t.contains("::builtin::");
-        return items
+        return named
             .iter()
-            .enumerate()
+            .map(|&i| (i as usize, &items[i as usize]))
             .filter(|(_, it)| {
                 has_name(it)
                     && in_crate(it, krate)
@@ -1118,9 +1157,12 @@ fn fallback_by_name(
             .map(|(i, _)| i as u32)
             .collect();
     }
-    let enums: Vec<u32> = items
+    let enums: Vec<u32> = index
+        .enums
+        .get(name)
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .enumerate()
+        .map(|&i| (i as usize, &items[i as usize]))
         .filter(|(_, it)| {
             it.kind == StdItemKind::Enum
                 && it
@@ -1144,9 +1186,9 @@ fn fallback_by_name(
             .filter_map(|e| variants.get(e, name, items, canonical, strings))
             .collect();
     }
-    items
+    named
         .iter()
-        .enumerate()
+        .map(|&i| (i as usize, &items[i as usize]))
         .filter(|(_, it)| has_name(it) && in_crate(it, import_crate))
         .map(|(i, _)| i as u32)
         .collect()
