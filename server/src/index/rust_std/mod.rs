@@ -10,7 +10,7 @@
 //! it in principle. This loader reads only the search index, and uses it whenever it parses,
 //! whether or not rust-src is present: a rust-src reader cannot be tested on the machines this
 //! was built on (rust-src is not installed there), and an untested second source would be
-//! worse than one checked source. A rust-src reader belongs beside [`search_index`] and would
+//! worse than one checked source. A rust-src reader belongs beside `search_index` and would
 //! take precedence in [`StdIndex::load_from_sysroot`].
 //!
 //! # Failure is "std unknown"
@@ -22,7 +22,7 @@
 //! later: the `search.index/` format; older toolchains wrote `search-index<version>.js`, which
 //! is not read), by its `rr_('…')` header, by every chunk's content hashing to its file name,
 //! by the shape of every row, and by a final check that `core::option::Option` is an enum with
-//! a `Some` variant. Versions newer than [`search_index::NEWEST_TESTED`] are read under those
+//! a `Some` variant. Versions newer than `search_index::NEWEST_TESTED` (1.95.0) are read under those
 //! same checks: a format change fails them and gives `Err`, never a wrong answer.
 //!
 //! # What the index records
@@ -35,6 +35,19 @@
 //!   Methods reached through `Deref` are not merged (`Vec::iter` is under `slice`).
 //! - Traits the index names for a type are the traits of its impls' items: impls without
 //!   items (marker traits such as `Copy`, `Send`, `Eq`) are not recorded.
+//! - `pub use` re-exports rustdoc did not inline (the preludes) resolve to their targets.
+//!
+//! Two things the index leaves out come from rustdoc's HTML pages beside it (`pages`): glob
+//! re-exports (`std::arch` is `pub use core::arch::*`, the edition preludes glob `v1`), so that
+//! `std::arch::x86_64::_mm_pause` resolves and `children` lists them; and the type a type alias
+//! names, so that `members("std::io::Result")` has `Result`'s methods. Without those pages, glob
+//! re-exported names are missing (paths through `std::arch` resolve to nothing) and a type
+//! alias has only the members rustdoc lists on its own page (often just variants or fields).
+//!
+//! Known gaps: three `pub use`s of items rustdoc does not document
+//! (`core::intrinsics::mir::{ReasonAbi, ReasonInCleanup}`, `core::ub_checks::check_library_ub`)
+//! are left out of their modules; items under `#[cfg]` for other targets are present only as
+//! far as rustdoc documents them (it documents all of `core::arch`).
 
 mod cache;
 mod model;
