@@ -145,9 +145,9 @@ impl StdIndex {
         self.model.crates()
     }
 
-    /// Kinds of the item at a full path, e.g. "std::collections::HashMap" → [Struct]; "std::vec" →
-    /// [Module]; "std::println" → [Macro]; a name may have several kinds (a fn and a macro).
-    /// Associated items resolve too ("std::vec::Vec::new" → [Method]). Empty: nothing there.
+    /// Kinds of the item at a full path, e.g. "std::collections::HashMap" → `[Struct]`; "std::vec" →
+    /// `[Module]`; "std::println" → `[Macro]`; a name may have several kinds (a fn and a macro).
+    /// Associated items resolve too ("std::vec::Vec::new" → `[Method]`). Empty: nothing there.
     pub fn kinds_of(&self, path: &str) -> Vec<StdItemKind> {
         self.model.kinds_of(path)
     }

@@ -2,7 +2,7 @@
 //!
 //! Identity: rustdoc documents a re-exported item once per crate that shows it (`alloc::vec::Vec`
 //! and, inlined, `std::vec::Vec`), and gives each copy the module where it is defined
-//! (`exactModulePath`). Copies with the same defining path and kind are one [`Item`] here; every
+//! (`exactModulePath`). Copies with the same defining path and kind are one item here; every
 //! path a copy is shown at, and every `pub use` of it, resolves to that item. Its members and a
 //! module's children are the union over all copies.
 //!
