@@ -10,7 +10,7 @@
 //! it in principle. This loader reads only the search index, and uses it whenever it parses,
 //! whether or not rust-src is present: a rust-src reader cannot be tested on the machines this
 //! was built on (rust-src is not installed there), and an untested second source would be
-//! worse than one checked source. A rust-src reader belongs beside [`search_index`] and would
+//! worse than one checked source. A rust-src reader belongs beside `search_index` and would
 //! take precedence in [`StdIndex::load_from_sysroot`].
 //!
 //! # Failure is "std unknown"
@@ -22,7 +22,7 @@
 //! later: the `search.index/` format; older toolchains wrote `search-index<version>.js`, which
 //! is not read), by its `rr_('…')` header, by every chunk's content hashing to its file name,
 //! by the shape of every row, and by a final check that `core::option::Option` is an enum with
-//! a `Some` variant. Versions newer than [`search_index::NEWEST_TESTED`] are read under those
+//! a `Some` variant. Versions newer than `search_index::NEWEST_TESTED` (1.95.0) are read under those
 //! same checks: a format change fails them and gives `Err`, never a wrong answer.
 //!
 //! # What the index records
@@ -35,9 +35,23 @@
 //!   Methods reached through `Deref` are not merged (`Vec::iter` is under `slice`).
 //! - Traits the index names for a type are the traits of its impls' items: impls without
 //!   items (marker traits such as `Copy`, `Send`, `Eq`) are not recorded.
+//! - `pub use` re-exports rustdoc did not inline (the preludes) resolve to their targets.
+//!
+//! Two things the index leaves out come from rustdoc's HTML pages beside it (`pages`): glob
+//! re-exports (`std::arch` is `pub use core::arch::*`, the edition preludes glob `v1`), so that
+//! `std::arch::x86_64::_mm_pause` resolves and `children` lists them; and the type a type alias
+//! names, so that `members("std::io::Result")` has `Result`'s methods. Without those pages, glob
+//! re-exported names are missing (paths through `std::arch` resolve to nothing) and a type
+//! alias has only the members rustdoc lists on its own page (often just variants or fields).
+//!
+//! Known gaps: three `pub use`s of items rustdoc does not document
+//! (`core::intrinsics::mir::{ReasonAbi, ReasonInCleanup}`, `core::ub_checks::check_library_ub`)
+//! are left out of their modules; items under `#[cfg]` for other targets are present only as
+//! far as rustdoc documents them (it documents all of `core::arch`).
 
 mod cache;
 mod model;
+mod pages;
 mod roaring;
 mod search_index;
 mod siphash;
@@ -94,26 +108,17 @@ pub struct StdIndex {
 }
 
 impl StdIndex {
-    /// The toolchain of `rustc` on PATH (or `RUSTC`): runs `rustc --print sysroot` and `rustc -V`,
-    /// loads the search index, cached on disk (postcard) under cache_dir keyed by rustc version +
-    /// index files' stamp.
+    /// The toolchain of `rustc` on PATH (or `RUSTC`): runs `rustc --print sysroot` (and, when
+    /// the cache misses, the toolchain's `rustc -V`), loads the search index, cached on disk
+    /// (postcard) under cache_dir keyed by the toolchain's rustc and the index files' stamps.
     /// Err(one-line reason) when there is no toolchain or the format is not recognised → the
     /// caller treats std as unknown.
     pub fn load(cache_dir: Option<&Path>) -> Result<Arc<StdIndex>, String> {
         let rustc = std::env::var_os("RUSTC")
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| OsString::from("rustc"));
-        let (version, sysroot) = std::thread::scope(|s| {
-            let v = s.spawn(|| run_rustc(&rustc, &["-V"]));
-            let sysroot = run_rustc(&rustc, &["--print", "sysroot"]);
-            let version = v
-                .join()
-                .unwrap_or_else(|_| Err("rustc -V: probe thread failed".to_string()));
-            (version, sysroot)
-        });
-        let toolchain = version?;
-        let sysroot = PathBuf::from(sysroot?);
-        load_with(&sysroot, toolchain, cache_dir)
+        let sysroot = PathBuf::from(run_rustc(&rustc, &["--print", "sysroot"])?);
+        load_with(&sysroot, Some(&rustc), cache_dir)
     }
 
     /// As [`StdIndex::load`], for the toolchain installed at `sysroot`. The toolchain's name is
@@ -122,22 +127,7 @@ impl StdIndex {
         sysroot: &Path,
         cache_dir: Option<&Path>,
     ) -> Result<Arc<StdIndex>, String> {
-        let exe = sysroot
-            .join("bin")
-            .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
-        let toolchain = if exe.is_file() {
-            run_rustc(exe.as_os_str(), &["-V"]).ok()
-        } else {
-            None
-        };
-        let toolchain = match toolchain {
-            Some(t) => t,
-            None => {
-                let (_, version) = search_index::find_root(&index_dir(sysroot))?;
-                format!("unknown toolchain (rustdoc search index {version})")
-            }
-        };
-        load_with(sysroot, toolchain, cache_dir)
+        load_with(sysroot, None, cache_dir)
     }
 
     /// e.g. "rustc 1.95.0 (59807616e 2026-04-14)".
@@ -155,9 +145,9 @@ impl StdIndex {
         self.model.crates()
     }
 
-    /// Kinds of the item at a full path, e.g. "std::collections::HashMap" → [Struct]; "std::vec" →
-    /// [Module]; "std::println" → [Macro]; a name may have several kinds (a fn and a macro).
-    /// Associated items resolve too ("std::vec::Vec::new" → [Method]). Empty: nothing there.
+    /// Kinds of the item at a full path, e.g. "std::collections::HashMap" → `[Struct]`; "std::vec" →
+    /// `[Module]`; "std::println" → `[Macro]`; a name may have several kinds (a fn and a macro).
+    /// Associated items resolve too ("std::vec::Vec::new" → `[Method]`). Empty: nothing there.
     pub fn kinds_of(&self, path: &str) -> Vec<StdItemKind> {
         self.model.kinds_of(path)
     }
@@ -211,27 +201,47 @@ fn index_dir(sysroot: &Path) -> PathBuf {
 
 fn load_with(
     sysroot: &Path,
-    toolchain: String,
+    rustc: Option<&std::ffi::OsStr>,
     cache_dir: Option<&Path>,
 ) -> Result<Arc<StdIndex>, String> {
     let dir = index_dir(sysroot);
-    let (root, _) = search_index::find_root(&dir)?;
-    let key = cache::Key::new(&toolchain, sysroot, &root);
+    let (root, version) = search_index::find_root(&dir)?;
+    let own_rustc = sysroot
+        .join("bin")
+        .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+    let key = cache::Key::new(sysroot, &own_rustc, &root);
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
-        if let Some(model) = cache::read(cache_dir, key) {
+        if let Some((toolchain, model)) = cache::read(cache_dir, key) {
             return Ok(Arc::new(StdIndex { toolchain, model }));
         }
     }
     let raw = search_index::read(&dir)?;
-    let model = model::build(&raw)
+    let html = dir.parent().unwrap_or(&dir);
+    let pages = pages::PageReader::new(html);
+    let model = model::build(&raw, &pages)
         .and_then(|m| sanity_check(&m).map(|()| m))
         .map_err(|e| {
             search_index::with_version_note(format!("{}: {e}", dir.display()), &raw.version)
         })?;
+    let toolchain = toolchain_name(&own_rustc, rustc, &version);
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
-        cache::write(cache_dir, key, &model);
+        cache::write(cache_dir, key, &toolchain, &model);
     }
     Ok(Arc::new(StdIndex { toolchain, model }))
+}
+
+/// `rustc -V` of the toolchain: its own binary, else the `rustc` that named the sysroot, else
+/// a name from the index.
+fn toolchain_name(own_rustc: &Path, rustc: Option<&std::ffi::OsStr>, version: &str) -> String {
+    if own_rustc.is_file() {
+        if let Ok(v) = run_rustc(own_rustc.as_os_str(), &["-V"]) {
+            return v;
+        }
+    }
+    if let Some(Ok(v)) = rustc.map(|r| run_rustc(r, &["-V"])) {
+        return v;
+    }
+    format!("unknown toolchain (rustdoc search index {version})")
 }
 
 /// A decoded index must describe what every std has; otherwise the format changed in a way the

@@ -2,7 +2,7 @@
 //!
 //! Identity: rustdoc documents a re-exported item once per crate that shows it (`alloc::vec::Vec`
 //! and, inlined, `std::vec::Vec`), and gives each copy the module where it is defined
-//! (`exactModulePath`). Copies with the same defining path and kind are one [`Item`] here; every
+//! (`exactModulePath`). Copies with the same defining path and kind are one item here; every
 //! path a copy is shown at, and every `pub use` of it, resolves to that item. Its members and a
 //! module's children are the union over all copies.
 //!
@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::pages::PageReader;
 use super::search_index::RawIndex;
 use super::StdItemKind;
 
@@ -105,6 +106,10 @@ struct ItemRec {
     children: (u32, u32),
     /// Range of `Model::members`.
     members: (u32, u32),
+    /// Range of `Model::globs`: modules whose items this module re-exports.
+    globs: (u32, u32),
+    /// For a type alias, the type it names (`NONE`: unknown or not a single type).
+    alias: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,6 +138,7 @@ pub(crate) struct Model {
     items: Vec<ItemRec>,
     children: Vec<ChildRec>,
     members: Vec<MemberRec>,
+    globs: Vec<u32>,
     /// (path string, item), sorted by the string.
     paths: Vec<(u32, u32)>,
 }
@@ -160,9 +166,8 @@ impl Model {
         self.crates.iter().map(String::as_str).collect()
     }
 
-    /// Items shown at exactly `path` (a leading `::` is ignored).
-    fn resolve(&self, path: &str) -> Vec<u32> {
-        let path = path.trim().trim_start_matches("::");
+    /// Items shown at exactly `path`.
+    fn lookup(&self, path: &str) -> Vec<u32> {
         let start = self.paths.partition_point(|&(s, _)| self.str(s) < path);
         self.paths[start..]
             .iter()
@@ -171,17 +176,81 @@ impl Model {
             .collect()
     }
 
+    /// Items at `path` (a leading `::` is ignored): where rustdoc shows them, or reached
+    /// through a module's glob re-exports (`std::arch::x86_64::_mm_pause`).
+    fn resolve(&self, path: &str) -> Vec<u32> {
+        self.resolve_depth(path.trim().trim_start_matches("::"), 0)
+    }
+
+    fn resolve_depth(&self, path: &str, depth: usize) -> Vec<u32> {
+        let direct = self.lookup(path);
+        if !direct.is_empty() || depth > 12 {
+            return direct;
+        }
+        let Some((owner, name)) = path.rsplit_once("::") else {
+            return direct;
+        };
+        let mut out = Vec::new();
+        for m in self.resolve_depth(owner, depth + 1) {
+            if self
+                .item(m)
+                .is_some_and(|it| it.kind == StdItemKind::Module)
+            {
+                let mut seen = Vec::new();
+                self.module_children(m, &mut seen, &mut |c| {
+                    if self.str(c.name) == name {
+                        out.push(c.item);
+                    }
+                });
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Calls `f` with each child of module `m`, its own and those of its glob re-exports.
+    fn module_children<'a>(&'a self, m: u32, seen: &mut Vec<u32>, f: &mut dyn FnMut(&'a ChildRec)) {
+        if seen.contains(&m) || seen.len() > 32 {
+            return;
+        }
+        seen.push(m);
+        self.item_children(m).iter().for_each(&mut *f);
+        let globs = self
+            .item(m)
+            .and_then(|it| self.globs.get(it.globs.0 as usize..it.globs.1 as usize))
+            .unwrap_or(&[]);
+        for &g in globs {
+            self.module_children(g, seen, f);
+        }
+    }
+
     fn item(&self, id: u32) -> Option<&ItemRec> {
         self.items.get(id as usize)
     }
 
-    fn item_members(&self, id: u32) -> &[MemberRec] {
+    fn own_members(&self, id: u32) -> &[MemberRec] {
         self.item(id)
             .and_then(|it| {
                 self.members
                     .get(it.members.0 as usize..it.members.1 as usize)
             })
             .unwrap_or(&[])
+    }
+
+    /// The members of `id`, and for a type alias those of the type it names
+    /// (`std::io::Result` → `Result`).
+    fn item_members(&self, id: u32) -> Vec<&MemberRec> {
+        let mut chain = Vec::new();
+        let mut cur = id;
+        while cur != NONE && !chain.contains(&cur) && chain.len() < 64 {
+            chain.push(cur);
+            cur = self.item(cur).map_or(NONE, |it| it.alias);
+        }
+        chain
+            .into_iter()
+            .flat_map(|i| self.own_members(i))
+            .collect()
     }
 
     fn item_children(&self, id: u32) -> &[ChildRec] {
@@ -237,12 +306,13 @@ impl Model {
             return None;
         }
         let mut out: Vec<(String, StdItemKind)> = Vec::new();
+        let mut seen = Vec::new();
         for id in modules {
-            for c in self.item_children(id) {
+            self.module_children(id, &mut seen, &mut |c| {
                 if let Some(it) = self.item(c.item) {
                     out.push((self.str(c.name).to_string(), it.kind));
                 }
-            }
+            });
         }
         out.sort();
         out.dedup();
@@ -509,10 +579,13 @@ struct ItemB {
     defining: String,
     children: Vec<(u32, u32)>,
     members: Vec<(u32, StdItemKind, u32)>,
+    globs: Vec<u32>,
+    alias: u32,
 }
 
 /// Builds the model; Err when the rows do not have the shape this decoder knows.
-pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
+/// `pages` gives what the index does not record: glob re-exports and type alias targets.
+pub(crate) fn build(raw: &RawIndex, pages: &PageReader) -> Result<Model, String> {
     let rows = raw.name.len();
     if rows == 0 {
         return Err("the index has no rows".into());
@@ -594,6 +667,8 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
                 defining: ident.clone(),
                 children: Vec::new(),
                 members: Vec::new(),
+                globs: Vec::new(),
+                alias: NONE,
             });
             ident_paths
                 .entry(ident.clone())
@@ -724,6 +799,7 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
     }
     let mut variants = Variants::default();
     let mut import_targets: HashMap<usize, Vec<u32>> = HashMap::new();
+    let mut by_last: Option<NameIndex> = None;
     for pass in 0..4 {
         let last_pass = pass == 3;
         let mut still = Vec::new();
@@ -758,14 +834,18 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
                 ids.extend(primitive_by_name.get(name));
             }
             if ids.is_empty() && last_pass {
+                let by_last = by_last.get_or_insert_with(|| NameIndex::new(&items, &strings));
                 ids.extend(fallback_by_name(
+                    by_last,
                     &mut items,
                     &mut variants,
                     &mut canonical,
                     &mut strings,
-                    name,
-                    target.as_deref(),
-                    shown.split("::").next().unwrap_or(""),
+                    Unresolved {
+                        name,
+                        target: target.as_deref(),
+                        import_crate: shown.split("::").next().unwrap_or(""),
+                    },
                 ));
             }
             if ids.is_empty() {
@@ -787,23 +867,6 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
             break;
         }
     }
-    if std::env::var_os("GROUNDED_DEBUG_STD").is_some() {
-        for (row, shown, target) in &pending {
-            eprintln!("unresolved import row {row}: {shown} -> {target:?}");
-        }
-        for (row, ids) in &import_targets {
-            if ids.len() > 1 {
-                eprintln!(
-                    "import {} -> {:?}",
-                    name_of(*row),
-                    ids.iter()
-                        .map(|&i| (&items[i as usize].defining, items[i as usize].kind))
-                        .collect::<Vec<_>>()
-                );
-            }
-        }
-    }
-
     // Children of modules.
     for (row, module) in &placed {
         let Some(modules) = by_path.get(module) else {
@@ -825,10 +888,77 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
         }
     }
 
+    // Glob re-exports: a module target is searched at query time; an enum's variants
+    // (`pub use self::TestFn::*`) become children.
+    for m in 0..items.len() {
+        if items[m].kind != StdItemKind::Module {
+            continue;
+        }
+        let mut targets: Vec<u32> = Vec::new();
+        for shown in items[m].shown.clone() {
+            for glob in pages.globs_of(&shown) {
+                targets.extend(by_path.get(&glob).into_iter().flatten());
+                targets.extend(ident_paths.get(&glob).into_iter().flatten());
+            }
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        for t in targets {
+            match items[t as usize].kind {
+                StdItemKind::Module if t as usize != m => items[m].globs.push(t),
+                StdItemKind::Enum => {
+                    let names: Vec<u32> = items[t as usize]
+                        .members
+                        .iter()
+                        .filter(|&&(_, k, _)| k == StdItemKind::Variant)
+                        .map(|&(n, _, _)| n)
+                        .collect();
+                    for n in names {
+                        let name = strings.str(n).to_string();
+                        if let Some(v) =
+                            variants.get(t, &name, &mut items, &mut canonical, &mut strings)
+                        {
+                            items[m].children.push((n, v));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // Type aliases: the type each names, so that its members are the alias's too.
+    for a in 0..items.len() {
+        if items[a].kind != StdItemKind::TypeAlias {
+            continue;
+        }
+        for shown in items[a].shown.clone() {
+            let Some(target) = pages.alias_target(&shown) else {
+                continue;
+            };
+            let found = if target.contains("::") {
+                by_path
+                    .get(&target)
+                    .into_iter()
+                    .flatten()
+                    .chain(ident_paths.get(&target).into_iter().flatten())
+                    .copied()
+                    .find(|&t| t as usize != a && is_type_like(items[t as usize].kind))
+            } else {
+                primitive_by_name.get(&target).copied()
+            };
+            if let Some(t) = found {
+                items[a].alias = t;
+                break;
+            }
+        }
+    }
+
     // Flatten.
     let mut model_items = Vec::with_capacity(items.len());
     let mut children = Vec::new();
     let mut members = Vec::new();
+    let mut globs = Vec::new();
     for (i, mut it) in items.into_iter().enumerate() {
         it.children.sort_unstable();
         it.children.dedup();
@@ -850,11 +980,15 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
                     trait_path,
                 }),
         );
+        let g0 = globs.len() as u32;
+        globs.extend_from_slice(&it.globs);
         model_items.push(ItemRec {
             kind: it.kind,
             canonical: canonical[i],
             children: (c0, children.len() as u32),
             members: (m0, members.len() as u32),
+            globs: (g0, globs.len() as u32),
+            alias: it.alias,
         });
     }
     let mut path_table: Vec<(u32, u32)> = Vec::new();
@@ -877,6 +1011,7 @@ pub(crate) fn build(raw: &RawIndex) -> Result<Model, String> {
         items: model_items,
         children,
         members,
+        globs,
         paths: path_table,
     })
 }
@@ -920,6 +1055,8 @@ impl Variants {
             defining,
             children: Vec::new(),
             members: Vec::new(),
+            globs: Vec::new(),
+            alias: NONE,
         });
         let id = items.len() as u32 - 1;
         canonical.push(strings.id(&canon));
@@ -928,20 +1065,70 @@ impl Variants {
     }
 }
 
+/// Items by the last segment of their paths, and enums by their variants' names: what
+/// [`fallback_by_name`] searches.
+struct NameIndex {
+    items: HashMap<String, Vec<u32>>,
+    enums: HashMap<String, Vec<u32>>,
+}
+
+impl NameIndex {
+    fn new(items: &[ItemB], strings: &Interner) -> NameIndex {
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut enums: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, it) in items.iter().enumerate() {
+            let i = i as u32;
+            for p in std::iter::once(&it.defining).chain(&it.shown) {
+                let last = p.rsplit("::").next().unwrap_or(p);
+                let slot = by_name.entry(last.to_string()).or_default();
+                if slot.last() != Some(&i) {
+                    slot.push(i);
+                }
+            }
+            if it.kind == StdItemKind::Enum {
+                for &(n, k, _) in &it.members {
+                    if k == StdItemKind::Variant {
+                        let slot = enums.entry(strings.str(n).to_string()).or_default();
+                        if slot.last() != Some(&i) {
+                            slot.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        NameIndex {
+            items: by_name,
+            enums,
+        }
+    }
+}
+
+/// An import [`fallback_by_name`] resolves: its name, its target path if the index gives one,
+/// and the crate it is in.
+struct Unresolved<'a> {
+    name: &'a str,
+    target: Option<&'a str>,
+    import_crate: &'a str,
+}
+
 /// For an import whose target does not resolve by path (macros are documented at the crate root
 /// but imported from their private defining module; prelude variants carry no target): items of
 /// that name in the target's crate, macros only when the target is in a `macros` module;
 /// without a target, variants of that name, else top-level items of that name in the
 /// importing crate.
 fn fallback_by_name(
+    index: &NameIndex,
     items: &mut Vec<ItemB>,
     variants: &mut Variants,
     canonical: &mut Vec<u32>,
     strings: &mut Interner,
-    name: &str,
-    target: Option<&str>,
-    import_crate: &str,
+    import: Unresolved<'_>,
 ) -> Vec<u32> {
+    let Unresolved {
+        name,
+        target,
+        import_crate,
+    } = import;
     let suffix = format!("::{name}");
     let has_name = |it: &ItemB| {
         !matches!(it.kind, StdItemKind::Primitive | StdItemKind::Variant)
@@ -951,12 +1138,13 @@ fn fallback_by_name(
         it.defining.split("::").next() == Some(krate)
             || it.shown.iter().any(|s| s.split("::").next() == Some(krate))
     };
+    let named = index.items.get(name).map_or(&[][..], Vec::as_slice);
     if let Some(t) = target {
         let krate = t.split("::").next().unwrap_or("");
         let macros_only = t.contains("::macros::") || t.contains("::builtin::");
-        return items
+        return named
             .iter()
-            .enumerate()
+            .map(|&i| (i as usize, &items[i as usize]))
             .filter(|(_, it)| {
                 has_name(it)
                     && in_crate(it, krate)
@@ -969,9 +1157,12 @@ fn fallback_by_name(
             .map(|(i, _)| i as u32)
             .collect();
     }
-    let enums: Vec<u32> = items
+    let enums: Vec<u32> = index
+        .enums
+        .get(name)
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .enumerate()
+        .map(|&i| (i as usize, &items[i as usize]))
         .filter(|(_, it)| {
             it.kind == StdItemKind::Enum
                 && it
@@ -995,9 +1186,9 @@ fn fallback_by_name(
             .filter_map(|e| variants.get(e, name, items, canonical, strings))
             .collect();
     }
-    items
+    named
         .iter()
-        .enumerate()
+        .map(|&i| (i as usize, &items[i as usize]))
         .filter(|(_, it)| has_name(it) && in_crate(it, import_crate))
         .map(|(i, _)| i as u32)
         .collect()
