@@ -3,15 +3,12 @@
 //!
 //! # Source
 //!
-//! Two sources could describe std: the `rust-src` component (the library's sources, under
+//! Two sources describe std: the `rust-src` component (the library's sources, under
 //! `$(rustc --print sysroot)/lib/rustlib/src/rust/library`) and the `rust-docs` component's
-//! rustdoc search index (`$(sysroot)/share/doc/rust/html/search.index/`). rust-src is the
-//! better source when it is installed (signatures, cfgs, deprecations), and Grounded prefers
-//! it in principle. This loader reads only the search index, and uses it whenever it parses,
-//! whether or not rust-src is present: a rust-src reader cannot be tested on the machines this
-//! was built on (rust-src is not installed there), and an untested second source would be
-//! worse than one checked source. A rust-src reader belongs beside `search_index` and would
-//! take precedence in [`StdIndex::load_from_sysroot`].
+//! rustdoc search index (`$(sysroot)/share/doc/rust/html/search.index/`). When rust-src is
+//! installed, `check_rust::load_std` uses it (`index::rust::std_src`: the sources indexed as
+//! crates, tested on a miniature sysroot); this module is the other source, used whenever
+//! rust-src is absent and the index parses (`GROUNDED_RUST_STD=index` forces it).
 //!
 //! # Failure is "std unknown"
 //!
