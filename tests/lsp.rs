@@ -856,3 +856,34 @@ fn rust_documents_get_rust_findings() {
     assert!(expected > 0);
     c.shutdown_and_exit();
 }
+
+/// `grounded/reindex` reopens the sessions and indexes the folders again,
+/// with progress, and the open documents are re-analyzed.
+#[test]
+fn reindex_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[("pyproject.toml", ""), ("helpers.py", "def load(): ...\n")],
+    );
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    let uri = uri_of(&dir.path().join("main.py"));
+    c.open(&uri, "import helpers\nhelpers.load()\n");
+    assert!(c.diagnostics(&uri, 1).is_empty());
+    // Renamed on disk without a watcher event: a re-index finds it.
+    std::fs::write(dir.path().join("helpers.py"), "def load_all(): ...\n").unwrap();
+    let r = c.request("grounded/reindex", json!(null));
+    assert_eq!(r["result"]["folders"], 1, "{r}");
+    c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin");
+    let uri2 = uri.clone();
+    c.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    c.shutdown_and_exit();
+}

@@ -150,6 +150,19 @@ impl Backend {
         ));
     }
 
+    /// `grounded/reindex`: reopen every session (configuration, environment)
+    /// and index the folders again. Answers at once; progress follows.
+    async fn reindex(&self) -> Result<serde_json::Value> {
+        log::info("re-indexing on request");
+        self.state.folders.reset_all();
+        let folders = self.state.folders.list();
+        for folder in &folders {
+            self.index_folder(folder.clone());
+        }
+        self.state.schedule_all();
+        Ok(serde_json::json!({ "folders": folders.len() }))
+    }
+
     /// Apply a settings update; sessions are reopened (and their folders
     /// re-indexed) when the interpreter or trust changed.
     fn apply_settings(&self, update: &serde_json::Value) {
@@ -196,7 +209,9 @@ pub async fn run_stdio() {
         }
     });
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("grounded/reindex", Backend::reindex)
+        .finish();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))
         .await;
