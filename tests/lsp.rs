@@ -874,6 +874,16 @@ fn reindex_on_request() {
     assert!(c.diagnostics(&uri, 1).is_empty());
     // Renamed on disk without a watcher event: a re-index finds it.
     std::fs::write(dir.path().join("helpers.py"), "def load_all(): ...\n").unwrap();
+    let status = c.request("grounded/status", json!(null));
+    let session = &status["result"]["sessions"][0];
+    assert!(
+        session["python"]["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("3."),
+        "{status}"
+    );
+    assert_eq!(session["indexed_files"], 1, "{status}");
     let r = c.request("grounded/reindex", json!(null));
     assert_eq!(r["result"]["folders"], 1, "{r}");
     c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin");

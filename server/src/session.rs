@@ -161,6 +161,26 @@ impl Session {
         &self.root
     }
 
+    /// What this session runs on, for status displays and health checks.
+    pub fn status(&self) -> serde_json::Value {
+        let python = self.env.as_ref().map(|e| {
+            serde_json::json!({
+                "executable": e.executable,
+                "version": format!("{}.{}.{}", e.version.0, e.version.1, e.version.2),
+                "venv": e.venv,
+                "site_packages": e.site_packages,
+            })
+        });
+        let indexed = self.workspace.read().map(|w| w.facts.len()).unwrap_or(0);
+        serde_json::json!({
+            "root": self.root,
+            "python": python,
+            "stdlib_known": self.dump.is_some(),
+            "indexed_files": indexed,
+            "notes": self.notes,
+        })
+    }
+
     /// The environment's site-packages directories (to watch for installs).
     pub fn site_packages(&self) -> Vec<PathBuf> {
         self.env

@@ -163,6 +163,24 @@ impl Backend {
         Ok(serde_json::json!({ "folders": folders.len() }))
     }
 
+    /// `grounded/status`: the server's version and, per session, its root,
+    /// Python environment and notes (for status bars and health checks).
+    async fn status(&self) -> Result<serde_json::Value> {
+        let sessions: Vec<serde_json::Value> = self
+            .state
+            .folders
+            .live()
+            .iter()
+            .map(|s| s.status())
+            .collect();
+        Ok(serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "folders": self.state.folders.list(),
+            "sessions": sessions,
+            "open_documents": self.state.docs.len(),
+        }))
+    }
+
     /// Apply a settings update; sessions are reopened (and their folders
     /// re-indexed) when the interpreter or trust changed.
     fn apply_settings(&self, update: &serde_json::Value) {
@@ -211,6 +229,7 @@ pub async fn run_stdio() {
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("grounded/reindex", Backend::reindex)
+        .custom_method("grounded/status", Backend::status)
         .finish();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))
