@@ -43,3 +43,6 @@ bash scripts/fetch-sarif-schema.sh
 
 echo "== cargo test"
 cargo test --release --locked
+
+echo "== Neovim plugin (headless Neovim 0.11.4 against the release binary)"
+bash editors/nvim/tests/run.sh target/release/grounded
