@@ -111,7 +111,16 @@ impl Client {
                     }
                     self.seen.push(m);
                 }
-                Err(_) => panic!("no matching message within 20 s"),
+                Err(_) => {
+                    let tail: Vec<String> = self
+                        .seen
+                        .iter()
+                        .rev()
+                        .take(6)
+                        .map(|m| m.to_string().chars().take(300).collect())
+                        .collect();
+                    panic!("no matching message within 20 s; last seen: {tail:#?}")
+                }
             }
         }
     }
@@ -894,6 +903,75 @@ fn reindex_on_request() {
             && m["params"]["diagnostics"]
                 .as_array()
                 .is_some_and(|d| !d.is_empty())
+    });
+    c.shutdown_and_exit();
+}
+
+/// Rust documents follow the disk: a dependency's source edited, then a
+/// dependency added to Cargo.toml.
+#[test]
+fn rust_documents_follow_dependency_and_manifest_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    write_tree(
+        &ws,
+        &[
+            ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhelpers = { path = \"helpers\" }\n\n[workspace]\n"),
+            ("helpers/Cargo.toml", "[package]\nname = \"helpers\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            ("helpers/src/lib.rs", "pub fn old() {}\n"),
+            ("extra/Cargo.toml", "[package]\nname = \"extra\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            ("extra/src/lib.rs", "pub fn more() {}\n"),
+        ],
+    );
+    let text = "pub fn run() {\n    helpers::thing();\n    extra::more();\n}\n";
+    write_tree(&ws, &[("src/lib.rs", text)]);
+    let mut c = Client::start_with(&dir.path().join("cache"), &["--log-level", "debug"]);
+    c.initialize(&ws, &["utf-16"]);
+    let uri = uri_of(&ws.join("src/lib.rs"));
+    c.open(&uri, text);
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(
+        codes(&d),
+        ["unresolved-symbol", "unresolved-module"],
+        "{d:?}"
+    );
+    // The dependency gains `thing`.
+    write_tree(
+        &ws,
+        &[("helpers/src/lib.rs", "pub fn old() {}\npub fn thing() {}\n")],
+    );
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&ws.join("helpers/src/lib.rs")), "type": 2}]}),
+    );
+    let uri2 = uri.clone();
+    let m = c.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.len() == 1)
+    });
+    assert_eq!(m["params"]["diagnostics"][0]["code"], "unresolved-module");
+    // `extra` becomes a dependency.
+    let manifest = std::fs::read_to_string(ws.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            "helpers = { path = \"helpers\" }",
+            "helpers = { path = \"helpers\" }\nextra = { path = \"extra\" }",
+        );
+    std::fs::write(ws.join("Cargo.toml"), manifest).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&ws.join("Cargo.toml")), "type": 2}]}),
+    );
+    let uri3 = uri.clone();
+    c.wait(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri3
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.is_empty())
     });
     c.shutdown_and_exit();
 }

@@ -45,12 +45,13 @@ pub struct Session {
     workspace: RwLock<Workspace>,
     /// The Cargo workspace and Rust's std, loaded the first time a Rust
     /// document is analyzed.
-    rust: std::sync::OnceLock<RustWorld>,
+    rust: RwLock<Option<Arc<RustWorld>>>,
 }
 
 struct RustWorld {
     cargo: crate::index::cargo::CargoWorkspace,
     std: Option<Arc<dyn crate::index::rust::StdApi>>,
+    memory: Arc<crate::index::rust::RustMemory>,
 }
 
 #[derive(Default)]
@@ -101,7 +102,7 @@ impl Session {
             finder: Arc::new(ModuleFinder::default()),
             library_lookups: Arc::new(MemberCache::default()),
             workspace: RwLock::new(Workspace::default()),
-            rust: std::sync::OnceLock::new(),
+            rust: RwLock::new(None),
         }
     }
 
@@ -139,6 +140,15 @@ impl Session {
         self.finder.clear();
         if !path.starts_with(&self.root) {
             self.library_lookups.clear();
+        }
+        // A changed manifest (a dependency added) reloads the Cargo graph.
+        if path
+            .file_name()
+            .is_some_and(|n| n == "Cargo.toml" || n == "Cargo.lock")
+        {
+            if let Ok(mut slot) = self.rust.write() {
+                *slot = None;
+            }
         }
         let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
         if !is_python {
@@ -243,15 +253,27 @@ impl Session {
             .collect()
     }
 
+    /// The Cargo workspace and std, loaded on first use (and again after a
+    /// manifest changed).
+    fn rust_world(&self, path: &Path) -> Arc<RustWorld> {
+        if let Some(w) = self.rust.read().ok().and_then(|w| w.clone()) {
+            return w;
+        }
+        let dir = path.parent().unwrap_or(&self.root);
+        let world = Arc::new(RustWorld {
+            cargo: crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default(),
+            std: crate::check_rust::load_std(self.facts_cache_dir.as_deref()).ok(),
+            memory: Arc::default(),
+        });
+        if let Ok(mut slot) = self.rust.write() {
+            *slot = Some(world.clone());
+        }
+        world
+    }
+
     /// Findings for the Rust file `path` whose current content is `text`.
     pub fn analyze_rust(&self, path: &Path, text: &str) -> Vec<(Finding, Severity)> {
-        let world = self.rust.get_or_init(|| {
-            let dir = path.parent().unwrap_or(&self.root);
-            RustWorld {
-                cargo: crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default(),
-                std: crate::check_rust::load_std(self.facts_cache_dir.as_deref()).ok(),
-            }
-        });
+        let world = self.rust_world(path);
         let facts = Arc::new(crate::syntax::rust::parse(text));
         let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
         let index = crate::index::rust::RustIndex::new(
@@ -259,7 +281,8 @@ impl Session {
             world.std.clone(),
             preparsed,
             self.facts_cache.clone(),
-        );
+        )
+        .with_memory(world.memory.clone());
         crate::analysis::rust::check_rust_file(&index, path, facts)
             .into_iter()
             .filter_map(|f| {

@@ -18,6 +18,9 @@ use crate::index::facts_cache::{FactsCache, Stamp};
 use crate::syntax::rust::facts::*;
 pub use std_api::{StdApi, StdKind};
 
+/// Parsed Rust files by path, each valid for one [`Stamp`] of the file.
+pub type RustMemory = DashMap<PathBuf, (Stamp, Arc<RustFacts>)>;
+
 /// A module: the crate and the path of names from its root.
 pub type ModKey = (CrateId, Vec<String>);
 
@@ -75,6 +78,9 @@ pub struct RustIndex {
     preparsed: HashMap<PathBuf, Arc<RustFacts>>,
     cache: FactsCache,
     files: DashMap<PathBuf, Option<Arc<RustFacts>>>,
+    /// Parsed files kept across index generations (a long-running server
+    /// builds an index per analysis), valid for one stamp of each file.
+    memory: Option<Arc<RustMemory>>,
     modules: DashMap<ModKey, Arc<OnceLock<Option<Arc<ModNode>>>>>,
     impls: DashMap<CrateId, Arc<OnceLock<Arc<CrateImpls>>>>,
 }
@@ -92,9 +98,16 @@ impl RustIndex {
             preparsed,
             cache,
             files: DashMap::new(),
+            memory: None,
             modules: DashMap::new(),
             impls: DashMap::new(),
         }
+    }
+
+    /// Keep parsed files in `memory` across index generations.
+    pub fn with_memory(mut self, memory: Arc<RustMemory>) -> RustIndex {
+        self.memory = Some(memory);
+        self
     }
 
     /// The parsed facts of a file (preparsed, cached on disk, or parsed now).
@@ -105,7 +118,24 @@ impl RustIndex {
         if let Some(f) = self.files.get(path) {
             return f.clone();
         }
-        let loaded = load_rust_facts(path, &self.cache);
+        let loaded = match &self.memory {
+            Some(memory) => {
+                let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m));
+                // (the map's guard must be gone before the insert below)
+                let remembered = memory.get(path).map(|hit| hit.clone());
+                match (stamp, remembered) {
+                    (Some(s), Some(hit)) if hit.0 == s => Some(hit.1),
+                    _ => {
+                        let fresh = load_rust_facts(path, &self.cache);
+                        if let (Some(s), Some(f)) = (stamp, &fresh) {
+                            memory.insert(path.to_path_buf(), (s, f.clone()));
+                        }
+                        fresh
+                    }
+                }
+            }
+            None => load_rust_facts(path, &self.cache),
+        };
         self.files.insert(path.to_path_buf(), loaded.clone());
         loaded
     }
