@@ -211,7 +211,17 @@ impl<'a> Resolver<'a> {
             }
             match self.resolve_use(node, u, depth + 1) {
                 Outcome::Res(Res::Module(target)) => {
-                    match self.lookup_public(&target, name, depth + 1) {
+                    // A glob brings in what is visible from here: everything
+                    // of an enclosing module (`use super::*` in `mod tests`),
+                    // the public names of any other.
+                    let enclosing =
+                        target.key.0 == node.key.0 && node.key.1.starts_with(&target.key.1);
+                    let found = if enclosing {
+                        self.lookup(&target, name, None, depth + 1)
+                    } else {
+                        self.lookup_public(&target, name, depth + 1)
+                    };
+                    match found {
                         Look::Found(r) => return Look::Found(r),
                         Look::Open => open = true,
                         Look::NotFound => {}
