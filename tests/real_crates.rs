@@ -91,3 +91,30 @@ fn real_crates_valid_and_hallucinated_uses() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Grounded's own sources (a real crate with real dependencies: tokio,
+/// tower-lsp-server, tree-sitter, serde, dashmap…) compile, so every finding
+/// in them would be a false positive.
+#[test]
+fn grounded_checks_its_own_sources_clean() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .args(["check", "--format", "json", "server/src", "tests"])
+        .current_dir(repo)
+        .env(
+            "GROUNDED_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("self-check-cache"),
+        )
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().is_some_and(|p| p.ends_with(".rs")))
+        .map(|d| format!("{}:{}: {}", d["path"], d["line"], d["message"]))
+        .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
