@@ -356,7 +356,7 @@ impl Shell<'_> {
                     section: Section::Packages,
                     kind: "package",
                     name: p.name.clone(),
-                    module: p.name.clone(),
+                    module: String::new(),
                     member_of: None,
                     signature: None,
                     doc: None,

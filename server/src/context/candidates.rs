@@ -356,7 +356,7 @@ pub fn class_members(
             let tier = ptier.max(own as u8);
             // Members of the classes the file uses or the task names come
             // before the rest of every module.
-            let closeness = if ptier < Relevance::Other as u8 {
+            let closeness = if ptier < Relevance::Other as u8 && tier == Relevance::Other as u8 {
                 0
             } else {
                 pclose

@@ -38,7 +38,9 @@ pub fn module_member(ev: &Evaluator, m: &Arc<Module>, name: &str) -> Option<Desc
     let kind = match d.kind {
         "instance" => {
             if let Ty::Instance(c) = &ty {
-                signature = Some(format!("{name}: {}", c.qualified_name()));
+                let class = c.qualified_name();
+                let class = class.strip_prefix("builtins.").unwrap_or(&class);
+                signature = Some(format!("{name}: {class}"));
             }
             "variable"
         }

@@ -223,7 +223,18 @@ pub fn members(index: &Index, shared: &SharedCache, name: &str) -> Result<Member
                 .collect();
             (closed, members)
         }
-        Ty::Class(c) | Ty::Instance(c) => (class_closed(&ev, c), class_members(&ev, c)),
+        Ty::Class(c) | Ty::Instance(c) => {
+            // Named as asked (`webkit.Client.get`), not where defined.
+            let members = class_members(&ev, c)
+                .into_iter()
+                .map(|mut d| {
+                    let short = d.name.rsplit('.').next().unwrap_or_default().to_string();
+                    d.name = format!("{}.{short}", container.name);
+                    d
+                })
+                .collect();
+            (class_closed(&ev, c), members)
+        }
         _ => {
             return Err(format!(
                 "`{name}` is a {}, not a module or class: it has no member list",

@@ -60,7 +60,7 @@ pub struct ContextItem {
     pub kind: &'static str,
     /// Qualified name: `requests.get`, `requests.Session.get`, `app.utils.slugify`.
     pub name: String,
-    /// The module whose heading lists it.
+    /// The module whose heading lists it (empty for a package).
     pub module: String,
     /// For a class member: the qualified name of its class.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -9,6 +9,7 @@
 //! [`crate::session`].
 
 mod catch_panic;
+mod context;
 pub mod diagnostics;
 pub mod documents;
 mod folders;
@@ -196,7 +197,9 @@ pub async fn run_stdio() {
         }
     });
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("grounded/context", Backend::api_context)
+        .finish();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))
         .await;
