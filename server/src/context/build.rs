@@ -130,6 +130,7 @@ pub fn build(
     };
     let mut chosen = Chosen {
         members: vec![false; total],
+        headings: vec![false; plan.headings.len()],
         packages: vec![false; packages.len()],
     };
     let budget = req.budget.saturating_mul(4);
@@ -151,24 +152,18 @@ pub fn build(
             on_packages += cost;
         }
     }
-    let mut misfits = 0;
-    for &i in &order {
-        if budget.saturating_sub(spent) < 8 || misfits >= MAX_MISFITS {
+    // Costs are counted high (a module's first member pays for its heading
+    // while its mention among the modules not shown stays counted), so a
+    // second pass, from the exact size, uses what the first left over.
+    for _ in 0..2 {
+        if !fill(&shell, &mut plan, &mut chosen, &order, spent, budget) {
             break;
         }
-        let Some(cost) = shell.cost(&mut plan, &chosen, i) else {
-            continue;
-        };
-        if spent + cost <= budget {
-            chosen.members[i] = true;
-            if let Some(p) = plan.cands[i].parent {
-                chosen.members[p] = true;
-            }
-            spent += cost;
-            misfits = 0;
-        } else {
-            misfits += 1;
-        }
+        spent = shell
+            .assemble(&mut plan, &chosen, &packages)
+            .text
+            .chars()
+            .count();
     }
     // The estimates above are exact or high; this only guards the promise.
     loop {
@@ -179,8 +174,45 @@ pub fn build(
     }
 }
 
+/// Choose, in rank order, every candidate whose line still fits; true when
+/// anything was chosen.
+fn fill(
+    shell: &Shell,
+    plan: &mut Plan,
+    chosen: &mut Chosen,
+    order: &[usize],
+    mut spent: usize,
+    budget: usize,
+) -> bool {
+    let mut added = false;
+    let mut misfits = 0;
+    for &i in order {
+        if budget.saturating_sub(spent) < 8 || misfits >= MAX_MISFITS {
+            break;
+        }
+        let Some(cost) = shell.cost(plan, chosen, i) else {
+            continue;
+        };
+        if spent + cost <= budget {
+            chosen.members[i] = true;
+            chosen.headings[plan.cands[i].heading] = true;
+            if let Some(p) = plan.cands[i].parent {
+                chosen.members[p] = true;
+            }
+            spent += cost;
+            misfits = 0;
+            added = true;
+        } else {
+            misfits += 1;
+        }
+    }
+    added
+}
+
 struct Chosen {
     members: Vec<bool>,
+    /// Modules with a member chosen: they get a heading of their own.
+    headings: Vec<bool>,
     packages: Vec<bool>,
 }
 
@@ -273,6 +305,31 @@ impl Shell<'_> {
             Some(extra)
         };
         cost += class_extra(plan, i)?;
+        // A module's first member brings its heading and its "… more" line
+        // (counted high: its mention among the modules not shown stays).
+        let h = plan.cands[i].heading;
+        if !chosen.headings[h] {
+            let heading = &plan.headings[h];
+            let entry = ModuleEntry {
+                section: heading.section,
+                name: heading.module.name.clone(),
+                source: heading.module.file.as_deref().map(|p| self.display(p)),
+                this_file: heading.this_file,
+            };
+            cost += render::module_line(&entry).chars().count();
+            let count = plan
+                .cands
+                .iter()
+                .filter(|c| c.heading == h && c.parent.is_none())
+                .count();
+            cost += render::omission_line(&Omission {
+                what: Omitted::ModuleMembers,
+                container: entry.name,
+                count,
+            })
+            .chars()
+            .count();
+        }
         if let Some(p) = plan.cands[i].parent {
             if !chosen.members[p] {
                 cost += render::item_line(&self.item(plan, p)?).chars().count();

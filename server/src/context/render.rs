@@ -29,7 +29,16 @@ pub fn text(ctx: &ApiContext) -> String {
             continue;
         }
         out.push_str(&format!("\n## {heading}\n"));
+        let mut not_shown = Vec::new();
         for m in modules {
+            let shown = ctx
+                .items
+                .iter()
+                .any(|i| i.section == section && i.module == m.name);
+            if !shown {
+                not_shown.push(m);
+                continue;
+            }
             out.push_str(&module_line(m));
             for item in ctx
                 .items
@@ -61,6 +70,9 @@ pub fn text(ctx: &ApiContext) -> String {
             {
                 out.push_str(&omission_line(o));
             }
+        }
+        if !not_shown.is_empty() {
+            out.push_str(&not_shown_line(ctx, &not_shown));
         }
     }
     out.push_str(&packages(ctx));
@@ -107,6 +119,30 @@ pub fn item_line(item: &ContextItem) -> String {
         Some(doc) => format!("{indent}- {head} — {doc}\n"),
         None => format!("{indent}- {head}\n"),
     }
+}
+
+/// The modules the budget left no member of, on one line with their counts.
+fn not_shown_line(ctx: &ApiContext, modules: &[&ModuleEntry]) -> String {
+    let list: Vec<String> = modules
+        .iter()
+        .map(|m| {
+            let count = ctx
+                .omitted
+                .iter()
+                .find(|o| o.what == Omitted::ModuleMembers && o.container == m.name)
+                .map_or(0, |o| o.count);
+            format!("{} ({count})", m.name)
+        })
+        .collect();
+    format!(
+        "- Members not shown (budget) of {}: {}\n",
+        if modules.len() == 1 {
+            "module"
+        } else {
+            "modules"
+        },
+        list.join(", ")
+    )
 }
 
 pub fn omission_line(o: &Omission) -> String {
