@@ -136,9 +136,7 @@ pub fn class_member(ev: &Evaluator, c: &ClassRef, name: &str) -> Option<Describe
                 if let Some(DumpMember::Class { members }) =
                     ev.index.dump_of(module).and_then(|d| d.members.get(class))
                 {
-                    if members.binary_search_by(|m| m.as_str().cmp(name)).is_ok()
-                        || members.iter().any(|m| m == name)
-                    {
+                    if members.iter().any(|m| m == name) {
                         return Some(plain("attribute", None));
                     }
                 }
