@@ -539,6 +539,96 @@ fn hover_says_what_a_name_really_is() {
 }
 
 #[test]
+fn context_request_answers_from_the_open_text() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("pyproject.toml", "[project]\nname = 'c'\n"),
+            ("shapes.py", "def area(w: float, h: float) -> float:\n    \"\"\"Width times height.\"\"\"\n    return w * h\n\n\ndef perimeter(w: float, h: float) -> float:\n    return 2 * (w + h)\n"),
+            ("app.py", "import shapes\n"),
+        ],
+    );
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    let uri = uri_of(&dir.path().join("app.py"));
+    // The open text, not the file on disk, is what the context is for.
+    c.open(
+        &uri,
+        "import json\nimport shapes\n\nprint(shapes.perimeter(1, 2))\n",
+    );
+    c.diagnostics(&uri, 1);
+    let r = c.request(
+        "grounded/context",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 0},
+               "budget": 800, "task": "compute the area"}),
+    );
+    let result = &r["result"];
+    let text = result["text"].as_str().unwrap_or_else(|| panic!("{r}"));
+    assert!(text.starts_with("# API context for app.py"), "{text}");
+    assert!(
+        text.contains("## Local functions\n### shapes (shapes.py)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- def area(w: float, h: float) -> float — Width times height."),
+        "{text}"
+    );
+    assert!(text.contains("## Task\ncompute the area"), "{text}");
+    assert!(result["tokens"].as_u64().unwrap() <= 800, "{r}");
+    let items = result["items"].as_array().unwrap();
+    let shapes: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|i| i["module"] == "shapes")
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap(),
+                i["relevance"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [("shapes.perimeter", "used"), ("shapes.area", "related")]
+    );
+    assert!(items.iter().any(|i| i["name"] == "json.dumps"), "{r}");
+
+    // Bad requests are errors, and the server goes on.
+    let r = c.request(
+        "grounded/context",
+        json!({"position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = c.request(
+        "grounded/context",
+        json!({"textDocument": {"uri": uri}, "budget": 0}),
+    );
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("budget"),
+        "{r}"
+    );
+    let missing = uri_of(&dir.path().join("missing.py"));
+    let r = c.request(
+        "grounded/context",
+        json!({"textDocument": {"uri": missing}}),
+    );
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing.py"),
+        "{r}"
+    );
+    let r = c.request("grounded/context", json!({"textDocument": {"uri": uri}}));
+    assert!(r["result"]["text"].is_string(), "{r}");
+    c.shutdown_and_exit();
+}
+
+#[test]
 fn bad_input_is_answered_not_fatal() {
     if !has_python() {
         eprintln!("SKIP: no python3");

@@ -45,6 +45,13 @@ enum Command {
         /// A finding code, e.g. unknown-member.
         code: Option<String>,
     },
+    /// Print the APIs a file may use, ranked and fitted to a token budget, for an
+    /// AI assistant's prompt: the members of the modules it imports, its own and
+    /// its workspace neighbours' functions, the packages installed.
+    Context(ContextArgs),
+    /// Run an MCP server on stdin/stdout, for AI assistants: tools api_context,
+    /// check_code, lookup and members.
+    Mcp(McpArgs),
     /// Run the language server on stdin/stdout (for editors).
     Lsp {
         /// Accepted for compatibility with clients that pass it; stdio is the only transport.
@@ -92,6 +99,45 @@ struct CheckArgs {
     /// Record the reported findings in this baseline file, and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ContextArgs {
+    /// The Python file.
+    file: PathBuf,
+    /// The cursor's line (1-based): names near it rank higher.
+    #[arg(long, value_name = "N")]
+    line: Option<usize>,
+    /// The token budget (a token is estimated as 4 characters of the text output).
+    #[arg(long, value_name = "TOKENS", default_value_t = grounded::context::DEFAULT_BUDGET)]
+    budget: usize,
+    /// What the assistant is asked to do: names that share its words rank
+    /// higher, and the text output becomes a complete prompt ending with it.
+    #[arg(long, value_name = "TEXT")]
+    task: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ContextFormat::Text)]
+    format: ContextFormat,
+    /// The Python interpreter (or venv directory) whose packages are the truth.
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ContextFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct McpArgs {
+    /// A workspace root the tools may read (repeatable; default: the current
+    /// directory). Paths outside every root are refused.
+    #[arg(long = "root", value_name = "DIR")]
+    roots: Vec<PathBuf>,
+    /// The Python interpreter (or venv directory) whose packages are the truth.
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
 }
 
 /// A severity threshold.
@@ -170,6 +216,20 @@ fn main() -> ExitCode {
             run_lsp()
         }
         Command::Explain { code } => run_explain(code.as_deref()),
+        Command::Context(args) => match run_context(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("grounded: error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Mcp(args) => match grounded::mcp::run_stdio(args.roots, args.python) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("grounded: error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Check(args) => match run_check(args) {
             Ok(code) => code,
             Err(e) => {
@@ -288,6 +348,52 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `grounded context`: one file's API context on stdout.
+fn run_context(args: ContextArgs) -> Result<(), String> {
+    use grounded::session::{ContextQuery, Session, SessionOptions};
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let file = std::fs::canonicalize(cwd.join(&args.file))
+        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: not valid UTF-8", args.file.display()))?;
+    if args.line == Some(0) {
+        return Err("--line is 1-based: the first line is 1".to_string());
+    }
+    let root = check::workspace_root(&file);
+    let session = Session::open(
+        &root,
+        &SessionOptions {
+            python: args.python,
+            trusted: true,
+            cache_dir: python_env::default_cache_dir(),
+        },
+    );
+    for note in &session.notes {
+        eprintln!("grounded: note: {note}");
+    }
+    let query = ContextQuery {
+        line: args.line.map(|l| l - 1),
+        task: args.task,
+        budget: args.budget,
+    };
+    let context = session.context(&file, &text, &Default::default(), &query)?;
+    let out = match args.format {
+        ContextFormat::Text => context.text.clone(),
+        ContextFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&context)
+                .map_err(|e| format!("cannot encode the context: {e}"))?;
+            json.push('\n');
+            json
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(())
 }
 
 fn count(n: usize, word: &str) -> String {

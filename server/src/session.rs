@@ -15,6 +15,8 @@ use crate::analysis::hover::{self, Description};
 use crate::analysis::{self, Finding, Severity};
 use crate::check;
 use crate::config::Config;
+use crate::context::lookup::{self, MemberList, SymbolLookup};
+use crate::context::{self, ApiContext, ContextRequest};
 use crate::index::facts_cache::FactsCache;
 use crate::index::module_finder::ModuleFinder;
 use crate::index::python_env::{PythonEnv, StdlibDump};
@@ -191,6 +193,12 @@ impl Session {
         })
     }
 
+    /// Forget the directory listings, so files created or removed since are
+    /// seen (shells that get no file events call this before each request).
+    pub fn refresh_listings(&self) {
+        self.finder.clear();
+    }
+
     /// The environment's site-packages directories (to watch for installs).
     pub fn site_packages(&self) -> Vec<PathBuf> {
         self.env
@@ -207,6 +215,16 @@ impl Session {
         facts: &Arc<FileFacts>,
         open: &HashMap<PathBuf, Arc<FileFacts>>,
     ) -> Index {
+        self.index_with(Some((path, facts)), open)
+    }
+
+    /// An index over the workspace with the open documents at their facts
+    /// and, when given, one more file at its current content.
+    fn index_with(
+        &self,
+        current: Option<(&Path, &Arc<FileFacts>)>,
+        open: &HashMap<PathBuf, Arc<FileFacts>>,
+    ) -> Index {
         let (mut preparsed, mut roots) = match self.workspace.read() {
             Ok(ws) => (ws.facts.clone(), ws.roots.clone()),
             Err(_) => (HashMap::new(), Vec::new()),
@@ -214,9 +232,12 @@ impl Session {
         for (p, f) in open {
             preparsed.insert(p.clone(), f.clone());
         }
-        preparsed.insert(path.to_path_buf(), facts.clone());
+        if let Some((path, facts)) = current {
+            preparsed.insert(path.to_path_buf(), facts.clone());
+        }
+        let outside = current.is_some_and(|(path, _)| !path.starts_with(&self.root));
         // Open documents outside the indexed tree bring their own roots.
-        if roots.is_empty() || !path.starts_with(&self.root) {
+        if roots.is_empty() || outside {
             roots = check::import_roots(&self.root, preparsed.keys().map(PathBuf::as_path));
         }
         Index::new(
@@ -304,4 +325,73 @@ impl Session {
         let module = index.module_for_file(path, facts);
         hover::describe_at(&index, module, byte)
     }
+
+    /// The API context of the Python file `path` whose current content is
+    /// `text`; `open` holds the other open documents.
+    pub fn context(
+        &self,
+        path: &Path,
+        text: &str,
+        open: &HashMap<PathBuf, Arc<FileFacts>>,
+        query: &ContextQuery,
+    ) -> Result<ApiContext, String> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("py" | "pyi") => {}
+            Some("rs") => {
+                return Err(format!(
+                    "{}: API context for Rust files is not supported yet (Python only)",
+                    path.display()
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "{}: not a Python file (.py or .pyi)",
+                    path.display()
+                ))
+            }
+        }
+        let facts = Arc::new(crate::syntax::python::parse(text));
+        let index = self.index_for(path, &facts, open);
+        let shared = SharedCache::with_library_cache(self.library_lookups.clone());
+        let module = index.module_for_file(path, facts);
+        let display_path = path
+            .strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
+        let request = ContextRequest {
+            text,
+            line: query.line,
+            task: query.task.as_deref(),
+            budget: query.budget,
+            display_path,
+            root: &self.root,
+        };
+        Ok(context::build(&index, &shared, module, &request))
+    }
+
+    /// Whether `symbol` (`os.path.join`, `requests.Session.get`) exists in
+    /// this workspace and its environment.
+    pub fn lookup(&self, symbol: &str) -> Result<SymbolLookup, String> {
+        let index = self.index_with(None, &HashMap::new());
+        let shared = SharedCache::with_library_cache(self.library_lookups.clone());
+        lookup::lookup(&index, &shared, symbol)
+    }
+
+    /// The members of a module or class, and whether the list is complete.
+    pub fn members(&self, name: &str) -> Result<MemberList, String> {
+        let index = self.index_with(None, &HashMap::new());
+        let shared = SharedCache::with_library_cache(self.library_lookups.clone());
+        lookup::members(&index, &shared, name)
+    }
+}
+
+/// What a context request asks for besides the file.
+#[derive(Debug, Clone)]
+pub struct ContextQuery {
+    /// The cursor's 0-based line.
+    pub line: Option<usize>,
+    pub task: Option<String>,
+    /// In tokens.
+    pub budget: usize,
 }

@@ -93,7 +93,13 @@ fn describe_in_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, byte: u32) -> Option<D
 
 /// A member found on `container`: its own type when known, else what the
 /// container says about it.
-fn describe_member(ev: &Evaluator, ty: &Ty, container: &Ty, name: &str, span: Span) -> Description {
+pub(crate) fn describe_member(
+    ev: &Evaluator,
+    ty: &Ty,
+    container: &Ty,
+    name: &str,
+    span: Span,
+) -> Description {
     if !ty.is_unknown() {
         let qualified = match container {
             Ty::Module(m) => format!("{}.{name}", m.name),

@@ -49,7 +49,7 @@ fn score(lname: &str, ntokens: &[String], candidate: &str) -> f64 {
 }
 
 /// `read_text` → [read, text]; `getLogger` → [get, logger].
-fn tokens(name: &str) -> Vec<String> {
+pub fn tokens(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;

@@ -329,6 +329,36 @@ impl Index {
         module_name_for_path(&self.workspace_roots, path)
     }
 
+    /// Top-level modules importable from outside the standard library: the
+    /// workspace's packages (directories with an `__init__`) and modules,
+    /// then site-packages, `.pth` directories and editable installs.
+    pub fn installed_top_level_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for root in &self.workspace_roots {
+            for n in self.finder.submodules(std::slice::from_ref(root)) {
+                let dir = root.join(&n);
+                let is_package =
+                    dir.join("__init__.py").is_file() || dir.join("__init__.pyi").is_file();
+                if is_package || !dir.is_dir() {
+                    names.push(n);
+                }
+            }
+        }
+        if let Some(env) = &self.env {
+            let outside_stdlib: Vec<PathBuf> = self
+                .env_dirs
+                .iter()
+                .filter(|d| !env.stdlib_dirs.contains(d))
+                .cloned()
+                .collect();
+            names.extend(self.finder.submodules(&outside_stdlib));
+            names.extend(env.editable_mappings.iter().map(|(m, _)| m.clone()));
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Every top-level module name visible (for suggestions on unresolved imports).
     pub fn top_level_names(&self) -> Vec<String> {
         let mut dirs: Vec<PathBuf> = self.workspace_roots.clone();

@@ -9,6 +9,7 @@
 //! [`crate::session`].
 
 mod catch_panic;
+mod context;
 pub mod diagnostics;
 pub mod documents;
 mod folders;
@@ -230,6 +231,7 @@ pub async fn run_stdio() {
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("grounded/reindex", Backend::reindex)
         .custom_method("grounded/status", Backend::status)
+        .custom_method("grounded/context", Backend::api_context)
         .finish();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))

@@ -1,0 +1,192 @@
+//! The context as prompt-ready text: a short instruction, then "Available
+//! APIs" (library modules the file imports), "Local functions" (the file's
+//! own definitions and those of the workspace modules it imports),
+//! "Installed packages" and, when a task was given, "Task". One item per
+//! line, so the budget can count lines and never cuts an item in half.
+
+use super::{ApiContext, ContextItem, ModuleEntry, Omission, Omitted, Section};
+
+pub const INSTRUCTION: &str = "Use only the APIs listed here: they are what really exists in this \
+workspace and its Python environment. Do not invent modules, functions, methods or parameters; \
+if something you need is not listed, say so instead of guessing.";
+
+/// The whole text.
+pub fn text(ctx: &ApiContext) -> String {
+    let mut out = String::new();
+    out.push_str(&title(ctx));
+    out.push_str(INSTRUCTION);
+    out.push('\n');
+    for (section, heading) in [
+        (Section::Api, "Available APIs"),
+        (Section::Local, "Local functions"),
+    ] {
+        let modules: Vec<&ModuleEntry> = ctx
+            .modules
+            .iter()
+            .filter(|m| m.section == section)
+            .collect();
+        if modules.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n## {heading}\n"));
+        let mut not_shown = Vec::new();
+        for m in modules {
+            let shown = ctx
+                .items
+                .iter()
+                .any(|i| i.section == section && i.module == m.name);
+            if !shown {
+                not_shown.push(m);
+                continue;
+            }
+            out.push_str(&module_line(m));
+            for item in ctx
+                .items
+                .iter()
+                .filter(|i| i.section == section && i.module == m.name && i.member_of.is_none())
+            {
+                out.push_str(&item_line(item));
+                if item.kind == "class" {
+                    for child in ctx
+                        .items
+                        .iter()
+                        .filter(|c| c.member_of.as_deref() == Some(item.name.as_str()))
+                    {
+                        out.push_str(&item_line(child));
+                    }
+                    if let Some(o) = ctx
+                        .omitted
+                        .iter()
+                        .find(|o| o.what == Omitted::ClassMembers && o.container == item.name)
+                    {
+                        out.push_str(&omission_line(o));
+                    }
+                }
+            }
+            if let Some(o) = ctx
+                .omitted
+                .iter()
+                .find(|o| o.what == Omitted::ModuleMembers && o.container == m.name)
+            {
+                out.push_str(&omission_line(o));
+            }
+        }
+        if !not_shown.is_empty() {
+            out.push_str(&not_shown_line(ctx, &not_shown));
+        }
+    }
+    out.push_str(&packages(ctx));
+    if let Some(task) = &ctx.task {
+        out.push_str("\n## Task\n");
+        out.push_str(task.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn title(ctx: &ApiContext) -> String {
+    let python = match &ctx.python {
+        Some(v) => format!(", Python {v}"),
+        None => String::new(),
+    };
+    format!(
+        "# API context for {} (module {}{python})\n",
+        ctx.path, ctx.module
+    )
+}
+
+pub fn module_line(m: &ModuleEntry) -> String {
+    let whence = match (&m.source, m.this_file) {
+        (_, true) => " (this file)".to_string(),
+        (Some(s), false) => format!(" ({s})"),
+        (None, false) => " (built into the interpreter)".to_string(),
+    };
+    format!("### {}{whence}\n", m.name)
+}
+
+/// `- def get(url, params=None, **kwargs) — Sends a GET request.`; class
+/// members are indented under their class.
+pub fn item_line(item: &ContextItem) -> String {
+    let indent = if item.member_of.is_some() { "  " } else { "" };
+    let short = item.name.rsplit('.').next().unwrap_or(&item.name);
+    let head = match (&item.signature, item.kind) {
+        (Some(sig), "property") => format!("{sig} (property)"),
+        (Some(sig), _) => sig.clone(),
+        (None, "module") => format!("module {short}"),
+        (None, kind) => format!("{short} ({kind})"),
+    };
+    match &item.doc {
+        Some(doc) => format!("{indent}- {head} — {doc}\n"),
+        None => format!("{indent}- {head}\n"),
+    }
+}
+
+/// The modules the budget left no member of, on one line with their counts.
+fn not_shown_line(ctx: &ApiContext, modules: &[&ModuleEntry]) -> String {
+    let list: Vec<String> = modules
+        .iter()
+        .map(|m| {
+            let count = ctx
+                .omitted
+                .iter()
+                .find(|o| o.what == Omitted::ModuleMembers && o.container == m.name)
+                .map_or(0, |o| o.count);
+            format!("{} ({count})", m.name)
+        })
+        .collect();
+    format!(
+        "- Members not shown (budget) of {}: {}\n",
+        if modules.len() == 1 {
+            "module"
+        } else {
+            "modules"
+        },
+        list.join(", ")
+    )
+}
+
+pub fn omission_line(o: &Omission) -> String {
+    let s = if o.count == 1 { "" } else { "s" };
+    match o.what {
+        Omitted::ModuleMembers => format!("- … {} more member{s} of {}\n", o.count, o.container),
+        Omitted::ClassMembers => format!("  - … {} more member{s} of {}\n", o.count, o.container),
+        Omitted::Packages => format!("… {} more package{s}\n", o.count),
+    }
+}
+
+fn packages(ctx: &ApiContext) -> String {
+    let mut out = String::from("\n## Installed packages\n");
+    let mut names: Vec<&str> = ctx
+        .items
+        .iter()
+        .filter(|i| i.section == Section::Packages)
+        .map(|i| i.name.as_str())
+        .collect();
+    names.sort_unstable();
+    if !names.is_empty() {
+        out.push_str("Importable besides the standard library: ");
+        out.push_str(&names.join(", "));
+        out.push('\n');
+    }
+    if let Some(o) = ctx.omitted.iter().find(|o| o.what == Omitted::Packages) {
+        out.push_str(&omission_line(o));
+    }
+    match &ctx.python {
+        Some(v) => out.push_str(&format!(
+            "Also importable: the Python {v} standard library.\n"
+        )),
+        None => out.push_str(
+            "No Python environment was found: only the workspace's own modules are known.\n",
+        ),
+    }
+    out
+}
+
+/// The characters one more package adds to the packages line.
+pub fn package_cost(name: &str, first: bool) -> usize {
+    if first {
+        "Importable besides the standard library: ".chars().count() + name.chars().count() + 1
+    } else {
+        name.chars().count() + 2
+    }
+}

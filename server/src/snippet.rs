@@ -1,0 +1,84 @@
+//! Checking code before it is written: a snippet analyzed as if it were a
+//! file's whole content, or as if it were appended to the file, with the
+//! findings placed in the snippet's own lines.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::check::{self, Reported};
+use crate::session::Session;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnippetMode {
+    /// The snippet replaces the file's content.
+    Replace,
+    /// The snippet is appended to the file as it is on disk (its imports
+    /// and definitions are in scope).
+    Append,
+}
+
+/// Findings in `code`, lines and columns relative to the snippet (1-based).
+pub fn check_snippet(
+    session: &Session,
+    path: &Path,
+    code: &str,
+    mode: SnippetMode,
+) -> Result<Vec<Reported>, String> {
+    let language = match path.extension().and_then(|e| e.to_str()) {
+        Some("py" | "pyi") => Language::Python,
+        Some("rs") => Language::Rust,
+        _ => {
+            return Err(format!(
+                "{}: not a Python (.py, .pyi) or Rust (.rs) file",
+                path.display()
+            ))
+        }
+    };
+    let mut text = String::new();
+    if mode == SnippetMode::Append {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                text = String::from_utf8(bytes)
+                    .map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    let start = text.len();
+    let lines_before = text.matches('\n').count();
+    text.push_str(code);
+    let findings = match language {
+        Language::Python => {
+            let facts = Arc::new(crate::syntax::python::parse(&text));
+            session.analyze(path, facts, &HashMap::new())
+        }
+        Language::Rust => session.analyze_rust(path, &text),
+    };
+    let display = path
+        .strip_prefix(session.root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    let mut out: Vec<Reported> = findings
+        .into_iter()
+        .filter(|(f, _)| f.span.start_byte as usize >= start)
+        .map(|(f, severity)| {
+            let mut r = check::place(&display, &text, severity, f);
+            r.line -= lines_before;
+            r.end_line -= lines_before;
+            r
+        })
+        .collect();
+    out.sort_by_key(|r| (r.line, r.column, r.finding.code));
+    Ok(out)
+}
+
+enum Language {
+    Python,
+    Rust,
+}

@@ -1,0 +1,442 @@
+//! `grounded mcp` as an AI assistant's client meets it: the real binary,
+//! newline-delimited JSON-RPC over stdio — the handshake, the tool list,
+//! every tool, bad arguments, and files edited between calls.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start(root: &Path) -> Client {
+        let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grounded-cache");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .args(["mcp", "--root"])
+            .arg(root)
+            .env("GROUNDED_CACHE_DIR", cache)
+            .env_remove("VIRTUAL_ENV")
+            .env_remove("CONDA_PREFIX")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("grounded mcp starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                let v: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("stdout carries only JSON-RPC ({e}): {line}"));
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+        };
+        let init = client.request(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "grounded-tests", "version": "0"}}),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "grounded", "{init}");
+        assert!(
+            init["result"]["capabilities"]["tools"].is_object(),
+            "{init}"
+        );
+        assert!(init["result"]["instructions"]
+            .as_str()
+            .is_some_and(|i| i.contains("api_context")));
+        client.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        client
+    }
+
+    fn send(&mut self, msg: Value) {
+        writeln!(self.stdin, "{msg}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("an answer within 30 s");
+            if m["id"] == id {
+                return m;
+            }
+        }
+    }
+
+    /// A tool's result: (is_error, text, structured content).
+    fn call(&mut self, tool: &str, args: Value) -> (bool, String, Value) {
+        let r = self.request("tools/call", json!({"name": tool, "arguments": args}));
+        let result = &r["result"];
+        assert!(result.is_object(), "{tool}: no result: {r}");
+        let text = result["content"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        (
+            result["isError"] == true,
+            text,
+            result["structuredContent"].clone(),
+        )
+    }
+
+    fn ok(&mut self, tool: &str, args: Value) -> (String, Value) {
+        let (err, text, json) = self.call(tool, args.clone());
+        assert!(!err, "{tool} {args} failed: {text}");
+        (text, json)
+    }
+
+    fn tool_error(&mut self, tool: &str, args: Value, want: &str) {
+        let (err, text, _) = self.call(tool, args.clone());
+        assert!(err, "{tool} {args} should fail, got: {text}");
+        assert!(
+            text.contains(want),
+            "{tool} {args}: wanted {want:?} in {text:?}"
+        );
+        assert_eq!(text.lines().count(), 1, "one line: {text}");
+    }
+
+    fn close(mut self) {
+        drop(self.stdin);
+        for _ in 0..500 {
+            if self.child.try_wait().unwrap().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        panic!("grounded mcp did not exit when its input closed");
+    }
+}
+
+fn has_python() -> bool {
+    Command::new("python3").arg("--version").output().is_ok()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A private copy of fixtures/context (the tests edit it).
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/context");
+    copy_dir(&fixture, dir.path());
+    dir
+}
+
+#[test]
+fn tools_are_listed_for_a_model_to_read() {
+    let dir = workspace();
+    let mut c = Client::start(dir.path());
+    let r = c.request("tools/list", json!({}));
+    let tools = r["result"]["tools"].as_array().expect("a tool list");
+    let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["api_context", "check_code", "lookup", "members"]);
+    for t in tools {
+        let description = t["description"].as_str().unwrap();
+        assert!(description.len() > 150, "{}: {description}", t["name"]);
+        assert_eq!(t["inputSchema"]["type"], "object");
+        assert!(!t["inputSchema"]["required"].as_array().unwrap().is_empty());
+        assert_eq!(t["annotations"]["readOnlyHint"], true);
+    }
+    c.close();
+}
+
+#[test]
+fn every_tool_answers() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = workspace();
+    let mut c = Client::start(dir.path());
+
+    let (text, json) = c.ok(
+        "api_context",
+        json!({"path": "app/main.py", "budget": 800, "task": "pivot rows"}),
+    );
+    assert!(text.starts_with("# API context for app/main.py"), "{text}");
+    assert!(
+        text.contains("## Available APIs") && text.contains("## Task\npivot rows"),
+        "{text}"
+    );
+    assert!(text.contains("- def fetch_json(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict — Fetch a URL and decode its JSON body."), "{text}");
+    assert!(json["tokens"].as_u64().unwrap() <= 800, "{json}");
+    let items = json["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["name"] == "tabular.pivot_rows"),
+        "{json}"
+    );
+    // Absolute paths inside the root are accepted too.
+    let abs = dir.path().join("app/utils.py");
+    let (text, _) = c.ok(
+        "api_context",
+        json!({"path": abs.to_string_lossy(), "line": 3}),
+    );
+    assert!(text.contains("### app.utils (this file)"), "{text}");
+
+    let (text, json) = c.ok(
+        "check_code",
+        json!({"path": "app/new.py",
+               "code": "import webkit\nfrom app.utils import slugfy\n\nwebkit.Client().fetch('u')\nwebkit.fetch_json('u')\n"}),
+    );
+    assert!(text.starts_with("2 problems"), "{text}");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["line"], 2);
+    assert_eq!(findings[0]["code"], "unresolved-symbol");
+    assert_eq!(findings[0]["suggestions"][0], "app.utils.slugify");
+    assert_eq!(findings[1]["line"], 4);
+    assert_eq!(findings[1]["code"], "unknown-member");
+    // Appended: the file's imports are in scope, lines count in the snippet.
+    let (text, json) = c.ok(
+        "check_code",
+        json!({"path": "app/main.py", "append": true,
+               "code": "\ndef more():\n    return report_nam('x') + slugify('y')\n"}),
+    );
+    assert_eq!(json["mode"], "append");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{text}");
+    assert_eq!(json["findings"][0]["line"], 3);
+    assert_eq!(json["findings"][0]["suggestions"][0], "report_name");
+    let (text, json) = c.ok(
+        "check_code",
+        json!({"path": "app/ok.py", "code": "from webkit import fetch_text\n"}),
+    );
+    assert!(text.starts_with("No problems found"), "{text}");
+    assert!(json["findings"].as_array().unwrap().is_empty());
+    // Rust is checked too.
+    let (text, json) = c.ok(
+        "check_code",
+        json!({"path": "src/lib.rs", "code": "fn f() {\n    undefined_thing();\n}\n"}),
+    );
+    assert_eq!(json["findings"][0]["code"], "undefined-name", "{text}");
+    assert_eq!(json["findings"][0]["line"], 2, "{text}");
+
+    let (text, json) = c.ok("lookup", json!({"symbol": "webkit.Client.get"}));
+    assert_eq!(json["exists"], true);
+    assert_eq!(json["found"]["kind"], "method");
+    assert_eq!(
+        json["found"]["signature"],
+        "def get(self, url: str, *, timeout: float = 10.0) -> Response"
+    );
+    assert_eq!(
+        json["found"]["source"],
+        "venv/lib/python3.11/site-packages/webkit/client.py"
+    );
+    assert!(text.starts_with("`webkit.Client.get` exists"), "{text}");
+    let (text, json) = c.ok("lookup", json!({"symbol": "webkit.fetch_jsn"}));
+    assert_eq!(json["exists"], false, "{text}");
+    assert_eq!(json["suggestions"][0], "webkit.fetch_json");
+    let (_, json) = c.ok("lookup", json!({"symbol": "webkitt.Client"}));
+    assert_eq!(json["exists"], false);
+    assert_eq!(json["suggestions"][0], "webkit");
+    let (_, json) = c.ok("lookup", json!({"symbol": "app.utils.Cache.lookup"}));
+    assert_eq!(
+        json["found"]["signature"],
+        "def lookup(self, key: str) -> object"
+    );
+    let (_, json) = c.ok("lookup", json!({"symbol": "app.plugins.anything"}));
+    assert_eq!(json["status"], "unknown", "{json}");
+    assert_eq!(json["exists"], Value::Null);
+
+    let (text, json) = c.ok("members", json!({"module_or_type": "webkit.Client"}));
+    assert_eq!(json["closed"], true, "{text}");
+    let members: Vec<&str> = json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        members.contains(&"webkit.Client.download_file"),
+        "{members:?}"
+    );
+    assert!(!members.contains(&"webkit.Client._pool"), "{members:?}");
+    assert!(text.contains("closed (complete"), "{text}");
+    let (text, json) = c.ok("members", json!({"module_or_type": "app.plugins"}));
+    assert_eq!(json["closed"], false, "{text}");
+    assert!(
+        text.contains("open (members can appear at run time"),
+        "{text}"
+    );
+    let (_, json) = c.ok(
+        "members",
+        json!({"module_or_type": "webkit", "path": "app/main.py"}),
+    );
+    assert_eq!(json["kind"], "module");
+    // `__all__` and the submodules.
+    assert_eq!(json["members"].as_array().unwrap().len(), 9, "{json}");
+    c.close();
+}
+
+#[test]
+fn bad_arguments_are_tool_errors_and_the_server_goes_on() {
+    let dir = workspace();
+    let mut c = Client::start(dir.path());
+    c.tool_error("api_context", json!({}), "`path` is required");
+    c.tool_error("api_context", json!({"path": 3}), "`path` must be a string");
+    c.tool_error(
+        "api_context",
+        json!({"path": "app/main.py", "budget": -1}),
+        "positive integer",
+    );
+    c.tool_error(
+        "api_context",
+        json!({"path": "app/main.py", "line": "x"}),
+        "positive integer",
+    );
+    c.tool_error(
+        "api_context",
+        json!({"path": "app/main.py", "colour": 1}),
+        "unknown argument `colour`",
+    );
+    c.tool_error(
+        "api_context",
+        json!({"path": "../outside.py"}),
+        "outside the workspace",
+    );
+    c.tool_error(
+        "api_context",
+        json!({"path": "/etc/hostname"}),
+        "outside the workspace",
+    );
+    c.tool_error(
+        "api_context",
+        json!({"path": "app/missing.py"}),
+        "app/missing.py",
+    );
+    c.tool_error(
+        "api_context",
+        json!({"path": "README.md"}),
+        "not a Python file",
+    );
+    c.tool_error(
+        "check_code",
+        json!({"path": "app/main.py"}),
+        "`code` is required",
+    );
+    c.tool_error(
+        "check_code",
+        json!({"path": "app/main.py", "code": "x", "append": "yes"}),
+        "true or false",
+    );
+    c.tool_error(
+        "check_code",
+        json!({"path": "notes.txt", "code": "x"}),
+        "not a Python",
+    );
+    c.tool_error(
+        "lookup",
+        json!({"symbol": "os..path"}),
+        "not a dotted Python name",
+    );
+    c.tool_error("lookup", json!({"symbol": ""}), "not a dotted Python name");
+    c.tool_error(
+        "members",
+        json!({"module_or_type": "webkit.nothing_here"}),
+        "does not exist",
+    );
+    let r = c.request(
+        "tools/call",
+        json!({"name": "no_such_tool", "arguments": {}}),
+    );
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown tool"),
+        "{r}"
+    );
+    // Still serving.
+    let r = c.request("tools/list", json!({}));
+    assert_eq!(r["result"]["tools"].as_array().unwrap().len(), 4);
+    c.close();
+}
+
+#[test]
+fn files_edited_between_calls_are_seen() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = workspace();
+    let mut c = Client::start(dir.path());
+    let (_, json) = c.ok("lookup", json!({"symbol": "app.utils.unslugify"}));
+    assert_eq!(json["exists"], false);
+    let (_, json) = c.ok(
+        "check_code",
+        json!({"path": "app/x.py", "code": "from app.extra import helper\n"}),
+    );
+    assert_eq!(json["findings"][0]["code"], "unresolved-module", "{json}");
+
+    let utils = dir.path().join("app/utils.py");
+    let mut text = std::fs::read_to_string(&utils).unwrap();
+    text.push_str("\n\ndef unslugify(slug: str) -> str:\n    \"\"\"Words back from a slug.\"\"\"\n    return slug.replace('-', ' ')\n");
+    std::fs::write(&utils, text).unwrap();
+    std::fs::write(
+        dir.path().join("app/extra.py"),
+        "def helper() -> int:\n    return 1\n",
+    )
+    .unwrap();
+
+    let (_, json) = c.ok("lookup", json!({"symbol": "app.utils.unslugify"}));
+    assert_eq!(json["exists"], true, "{json}");
+    assert_eq!(
+        json["found"]["signature"],
+        "def unslugify(slug: str) -> str"
+    );
+    let (_, json) = c.ok(
+        "check_code",
+        json!({"path": "app/x.py", "code": "from app.extra import helper\n"}),
+    );
+    assert!(json["findings"].as_array().unwrap().is_empty(), "{json}");
+    let (text, _) = c.ok(
+        "api_context",
+        json!({"path": "app/main.py", "task": "unslugify"}),
+    );
+    assert!(
+        text.contains("def unslugify(slug: str) -> str — Words back from a slug."),
+        "{text}"
+    );
+
+    // The edited file itself: its new import is used at once.
+    let main = dir.path().join("app/main.py");
+    std::fs::write(&main, "import webkit\n\nwebkit.fetch_text('u')\n").unwrap();
+    let (_, json) = c.ok("api_context", json!({"path": "app/main.py", "budget": 300}));
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items[0]["name"], "webkit.fetch_text", "{json}");
+    assert!(!items.iter().any(|i| i["module"] == "tabular"), "{json}");
+    c.close();
+}
