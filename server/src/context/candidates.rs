@@ -45,6 +45,8 @@ pub struct Candidate {
 pub struct Used {
     members: BTreeMap<String, BTreeSet<String>>,
     children: BTreeSet<(String, String, String)>,
+    /// Names the file reads from a module that the module lacks.
+    missing: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Used {
@@ -110,6 +112,13 @@ pub fn imported_modules(ev: &Evaluator, ctx: &Ctx) -> (Vec<Arc<Module>>, Used) {
         for (i, seg) in segments.iter().enumerate() {
             let ty = match ev.module_member(&current, seg) {
                 Lookup::Found(t) => t,
+                Lookup::Missing(_) => {
+                    used.missing
+                        .entry(current.name.clone())
+                        .or_default()
+                        .insert(seg.clone());
+                    break;
+                }
                 _ => break,
             };
             used.members
@@ -283,6 +292,25 @@ pub fn plan(
         } else {
             public_members(ev, m)
         };
+        // A name the file uses that the module lacks (a hallucination): its
+        // nearest real names are what the author meant; they rank as related.
+        let mut meant: Vec<String> = Vec::new();
+        let missing = used.missing.get(&m.name).into_iter().flatten();
+        for n in used
+            .members
+            .get(&m.name)
+            .into_iter()
+            .flatten()
+            .chain(missing)
+        {
+            if !names.contains(n) && !dunder(n) {
+                meant.extend(crate::analysis::suggest::suggest(
+                    n,
+                    names.iter().map(String::as_str),
+                    3,
+                ));
+            }
+        }
         if let Some(used_names) = used.members.get(&m.name) {
             for n in used_names {
                 if !names.contains(n) && !dunder(n) {
@@ -291,7 +319,7 @@ pub fn plan(
             }
         }
         for (i, name) in names.into_iter().enumerate() {
-            let score = interest.score(&name);
+            let score = interest.score(&name) + u32::from(meant.contains(&name)) * 2;
             let relevance = if used.member(&m.name, &name) {
                 Relevance::Used
             } else if score > 0 {
