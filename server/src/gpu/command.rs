@@ -52,7 +52,7 @@ pub fn run(cmd: GpuCommand) -> Result<(), String> {
             .next_snapshot()
             .unwrap_or_else(|| Snapshot::unavailable(0, "no reading"));
         let status = monitor.observe(snap);
-        print_final(&cmd, &status, &status.snapshot.alerts);
+        print_final(&cmd, &status, &status.snapshot.alerts, false);
         return Ok(());
     }
 
@@ -149,7 +149,7 @@ pub fn run(cmd: GpuCommand) -> Result<(), String> {
         return Err(format!("{}: no snapshots in the trace", path.display()));
     };
     if replay && !cmd.watch {
-        print_final(&cmd, &status, monitor.alert_log());
+        print_final(&cmd, &status, monitor.alert_log(), true);
     }
     if replay && metrics.is_some() {
         eprintln!("grounded: replay done; serving its last metrics until Ctrl-C");
@@ -206,7 +206,12 @@ fn start_metrics(addr: &str, keep_going: bool) -> Result<Option<prometheus::Metr
     }
 }
 
-fn print_final(cmd: &GpuCommand, status: &GpuStatus, alerts: &[super::snapshot::Alert]) {
+fn print_final(
+    cmd: &GpuCommand,
+    status: &GpuStatus,
+    alerts: &[super::snapshot::Alert],
+    trends: bool,
+) {
     let mut out = std::io::stdout().lock();
     if cmd.json {
         let mut snap = status.snapshot.clone();
@@ -214,7 +219,7 @@ fn print_final(cmd: &GpuCommand, status: &GpuStatus, alerts: &[super::snapshot::
         let text = serde_json::to_string_pretty(&snap).unwrap_or_default();
         let _ = writeln!(out, "{text}");
     } else {
-        let _ = out.write_all(table::render(status, alerts).as_bytes());
+        let _ = out.write_all(table::render(status, alerts, trends).as_bytes());
     }
     let _ = out.flush();
 }
@@ -241,7 +246,7 @@ fn show_frame(cmd: &GpuCommand, status: &GpuStatus, warnings: &[String], tty: bo
     frame.push_str(&format!(
         "grounded gpu --watch · {source} · Ctrl-C to stop\n"
     ));
-    frame.push_str(&table::render(status, &status.snapshot.alerts));
+    frame.push_str(&table::render(status, &status.snapshot.alerts, true));
     for w in warnings {
         frame.push_str(&format!("warning: {w}\n"));
     }

@@ -95,7 +95,10 @@ pub struct SeriesTracker {
     points: VecDeque<(u64, f64)>,
     /// Points before this are warm-up.
     fit_from_ms: u64,
+    /// Start times of the steps within the window.
     steps: VecDeque<u64>,
+    /// The last sample rose by a step.
+    in_step: bool,
     last: Trend,
 }
 
@@ -106,6 +109,7 @@ impl SeriesTracker {
             points: VecDeque::new(),
             fit_from_ms: 0,
             steps: VecDeque::new(),
+            in_step: false,
             last: Trend::warming_up(),
         }
     }
@@ -124,7 +128,9 @@ impl SeriesTracker {
         match self.points.back() {
             Some(&(t, _)) if ts_ms <= t => return &self.last,
             Some(&(_, prev)) => {
-                if y - prev >= p.step_bytes {
+                let step = y - prev >= p.step_bytes;
+                // A ramp of several big rises in a row is one step.
+                if step && !self.in_step {
                     self.steps.push_back(ts_ms);
                     while self.steps.front().is_some_and(|s| *s + window_ms < ts_ms) {
                         self.steps.pop_front();
@@ -133,6 +139,7 @@ impl SeriesTracker {
                         self.fit_from_ms = ts_ms + grace_ms;
                     }
                 }
+                self.in_step = step;
             }
             None => self.fit_from_ms = ts_ms + grace_ms,
         }

@@ -13,7 +13,7 @@ const CMDLINE_WIDTH: usize = 60;
 
 /// The status as a table; `alerts` are listed below it (those in force, or
 /// for a replay every alert raised along the trace).
-pub fn render(status: &GpuStatus, alerts: &[Alert]) -> String {
+pub fn render(status: &GpuStatus, alerts: &[Alert], trends: bool) -> String {
     let snap = &status.snapshot;
     let mut out = String::new();
     if !snap.available {
@@ -45,6 +45,7 @@ pub fn render(status: &GpuStatus, alerts: &[Alert]) -> String {
             .devices
             .iter()
             .find(|t| t.device == dev.index)
+            .filter(|_| trends)
             .map(|t| trend_cell(&t.trend))
             .unwrap_or_default();
         let _ = writeln!(
@@ -81,6 +82,7 @@ pub fn render(status: &GpuStatus, alerts: &[Alert]) -> String {
                         .processes
                         .iter()
                         .find(|t| t.device == dev.index && t.pid == p.pid)
+                        .filter(|_| trends)
                         .map(|t| trend_cell(&t.trend))
                         .unwrap_or_default();
                     let command = p
