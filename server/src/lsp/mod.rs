@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod documents;
 mod folders;
 mod framing;
+mod gpu;
 mod indexing;
 pub mod log;
 mod publish;
@@ -57,6 +58,7 @@ pub(crate) struct State {
     watched: Mutex<indexing::Watched>,
     tx: mpsc::UnboundedSender<(Uri, Urgency)>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<(Uri, Urgency)>>>,
+    gpu: gpu::GpuFeed,
 }
 
 impl State {
@@ -134,6 +136,7 @@ impl Backend {
                 watched: Mutex::new(Default::default()),
                 tx,
                 rx: Mutex::new(Some(rx)),
+                gpu: gpu::GpuFeed::default(),
             }),
         }
     }
@@ -170,7 +173,10 @@ impl Backend {
                 self.index_folder(folder);
             }
         }
-        if before != after {
+        if before.gpu != after.gpu && self.state.initialized.load(Ordering::Relaxed) {
+            self.state.gpu.apply(&self.client, &after.gpu);
+        }
+        if !before.same_analysis(&after) {
             self.state.schedule_all();
         }
     }
@@ -187,6 +193,7 @@ pub async fn run_stdio() {
         while let Some(frame) = framing::read_frame(&mut stdin).await {
             match frame {
                 Ok(body) => {
+                    let body = gpu::fill_missing_params(body);
                     if framing::write_frame(&mut feed, &body).await.is_err() {
                         break;
                     }
@@ -196,7 +203,9 @@ pub async fn run_stdio() {
         }
     });
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method(gpu::METHOD, Backend::gpu_status)
+        .finish();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))
         .await;
@@ -302,6 +311,9 @@ impl LanguageServer for Backend {
             ));
         }
         self.state.initialized.store(true, Ordering::Relaxed);
+        self.state
+            .gpu
+            .apply(&self.client, &self.state.settings().gpu);
         // Client requests are never awaited inside a handler.
         for folder in self.state.folders.list() {
             self.index_folder(folder);
@@ -309,6 +321,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state.gpu.stop();
         Ok(())
     }
 
