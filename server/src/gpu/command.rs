@@ -170,9 +170,9 @@ fn validate(cmd: &GpuCommand) -> Result<(), String> {
     if !(cmd.history_min.is_finite() && cmd.history_min > 0.0) {
         return Err("--history must be a positive number of minutes".into());
     }
-    if !(cmd.alert_cooldown_s.is_finite() && cmd.alert_cooldown_s >= 0.0)
-        || !(cmd.alert_timeout_s.is_finite() && cmd.alert_timeout_s > 0.0)
-    {
+    let cooldown_ok = cmd.alert_cooldown_s.is_finite() && cmd.alert_cooldown_s >= 0.0;
+    let timeout_ok = cmd.alert_timeout_s.is_finite() && cmd.alert_timeout_s > 0.0;
+    if !cooldown_ok || !timeout_ok {
         return Err("--alert-cooldown and --alert-timeout must be positive seconds".into());
     }
     if let (Some(a), Some(b)) = (&cmd.record, &cmd.replay) {

@@ -38,7 +38,15 @@ pub fn render(status: &GpuStatus, alerts: &[Alert], trends: bool) -> String {
     let _ = writeln!(
         out,
         "\n{:<4} {:<28} {:<22} {:>4} {:>4} {:>5} {:>13} {:>16}  {}",
-        "GPU", "NAME", "MEMORY", "UTIL", "MEM", "TEMP", "POWER", "CLOCK SM/MEM", "TREND"
+        "GPU",
+        "NAME",
+        "MEMORY",
+        "UTIL",
+        "MEM",
+        "TEMP",
+        "POWER",
+        "CLOCK SM/MEM",
+        if trends { "TREND" } else { "" }
     );
     for dev in &snap.devices {
         let trend = status
@@ -75,7 +83,9 @@ pub fn render(status: &GpuStatus, alerts: &[Alert], trends: bool) -> String {
                 let _ = writeln!(
                     out,
                     "     {:>8}  {:>9}  {:<22}  PROCESS",
-                    "PID", "MEMORY", "TREND"
+                    "PID",
+                    "MEMORY",
+                    if trends { "TREND" } else { "" }
                 );
                 for p in list {
                     let trend = status
