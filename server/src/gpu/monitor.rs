@@ -283,3 +283,83 @@ fn threshold_alert(dev: &Device, used: u64, total: u64, percent: f64) -> Alert {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GIB: u64 = 1 << 30;
+
+    fn snap(ts_ms: u64, processes: Vec<Process>) -> Snapshot {
+        let used = processes
+            .iter()
+            .filter_map(|p| p.used_memory_bytes)
+            .sum::<u64>();
+        Snapshot {
+            ts_ms,
+            available: true,
+            devices: vec![Device {
+                index: 0,
+                memory_total_bytes: Some(80 * GIB),
+                memory_used_bytes: Some(used),
+                processes: Some(processes),
+                ..Device::default()
+            }],
+            ..Snapshot::default()
+        }
+    }
+
+    fn process(pid: u32, start_time: u64, used: u64) -> Process {
+        Process {
+            pid,
+            start_time: Some(start_time),
+            name: Some("python".into()),
+            cmdline: None,
+            used_memory_bytes: Some(used),
+        }
+    }
+
+    #[test]
+    fn a_reused_pid_is_a_new_process_and_an_ended_leak_is_cleared() {
+        let mut m = Monitor::new(MonitorConfig::default());
+        let mut raised = Vec::new();
+        for i in 0..60u64 {
+            let s = m.observe(snap(i * 2000, vec![process(7, 1, GIB + i * 200_000_000)]));
+            raised.extend(s.raised);
+        }
+        assert_eq!(raised.len(), 1, "{raised:?}");
+        assert_eq!(raised[0].pid, Some(7));
+        // The same pid, started later: a new process, in its grace period.
+        let s = m.observe(snap(120_000, vec![process(7, 2, 30 * GIB)]));
+        assert!(s.snapshot.alerts.is_empty(), "{:?}", s.snapshot.alerts);
+        assert_eq!(s.processes.len(), 1);
+        assert_eq!(s.processes[0].start_time, Some(2));
+        assert_eq!(s.processes[0].trend.state, TrendState::Ok);
+        assert_eq!(m.alert_log().len(), 1, "the log keeps the ended episode");
+        assert_eq!(m.history().processes.len(), 2, "both are in the history");
+    }
+
+    #[test]
+    fn history_is_kept_for_the_configured_time() {
+        let config = MonitorConfig {
+            history_s: 60.0,
+            ..MonitorConfig::default()
+        };
+        let mut m = Monitor::new(config);
+        for i in 0..100u64 {
+            m.observe(snap(i * 2000, vec![process(7, 1, GIB)]));
+        }
+        let points = &m.history().devices[&0];
+        assert_eq!(points.front().map(|p| p.0), Some(138_000));
+        assert_eq!(points.len(), 31);
+        assert_eq!(m.recent_history(5).processes[0].points.len(), 5);
+    }
+
+    #[test]
+    fn an_unavailable_reading_changes_nothing() {
+        let mut m = Monitor::new(MonitorConfig::default());
+        let s = m.observe(Snapshot::unavailable(5, "NVML unavailable: no driver"));
+        assert!(!s.snapshot.available);
+        assert!(m.history().devices.is_empty());
+    }
+}
