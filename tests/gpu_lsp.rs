@@ -267,14 +267,16 @@ fn without_the_gpu_setting_there_are_no_notifications_and_a_missing_trace_is_a_w
                 m["method"] == "window/logMessage"
                     && m["params"]["message"]
                         .as_str()
-                        .is_some_and(|s| s.contains("trace.jsonl"))
+                        .is_some_and(|s| s.contains("gpu.replay:"))
             },
             Duration::from_secs(10),
         )
         .expect("a logged warning about the trace");
-    assert!(warning["params"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("cannot read"));
+    let text = warning["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("cannot read /nonexistent/trace.jsonl"),
+        "{text}"
+    );
+    assert_eq!(warning["params"]["type"], 2, "a warning");
     c.exit();
 }
