@@ -14,6 +14,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod gate;
 pub mod git_diff;
+pub mod gpu;
 pub mod index;
 pub mod lsp;
 pub mod mcp;

@@ -62,6 +62,55 @@ enum Command {
         #[arg(long, value_enum, value_name = "LEVEL", default_value_t = grounded::lsp::log::Level::Info)]
         log_level: grounded::lsp::log::Level,
     },
+    /// Show GPU status: memory per GPU and per process, with leak detection.
+    ///
+    /// Without options, one snapshot as a table. NVML is loaded at run time
+    /// (GROUNDED_NVML_LIBRARY names another libnvidia-ml); without a driver
+    /// the status says why.
+    Gpu(GpuArgs),
+}
+
+#[derive(Args)]
+struct GpuArgs {
+    /// Keep sampling and redraw the view: per-process trends, alerts.
+    #[arg(long)]
+    watch: bool,
+    /// Print JSON: one snapshot (with --watch, one line per sample).
+    #[arg(long)]
+    json: bool,
+    /// Seconds between samples.
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    interval: f64,
+    /// Record every sample to FILE (JSON lines, one snapshot a line).
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Read a recorded trace instead of NVML, at full speed on the trace's
+    /// own clock; prints the last snapshot with every alert raised along it.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+    /// Serve the current metrics in the Prometheus text format at
+    /// http://ADDR/metrics (PORT alone listens on loopback).
+    #[arg(long, value_name = "ADDR")]
+    prometheus: Option<String>,
+    /// With --watch: run CMD (via sh -c) when a leak is suspected or the
+    /// threshold is crossed; the alert is in GROUNDED_ALERT_* variables.
+    #[arg(long, value_name = "CMD", requires = "watch")]
+    on_alert: Option<String>,
+    /// The same alert runs --on-alert at most once per this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    alert_cooldown: f64,
+    /// An --on-alert command still running after this many seconds is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    alert_timeout: f64,
+    /// Alert when memory used passes this percentage of the total.
+    #[arg(long, value_name = "PCT", default_value_t = 90.0)]
+    threshold: f64,
+    /// Minutes of history kept per GPU and per process.
+    #[arg(long, value_name = "MINUTES", default_value_t = 30.0)]
+    history: f64,
+    /// Stop after N samples.
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
 }
 
 #[derive(Args)]
@@ -230,6 +279,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Gpu(args) => match run_gpu(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("grounded: error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Check(args) => match run_check(args) {
             Ok(code) => code,
             Err(e) => {
@@ -238,6 +294,23 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn run_gpu(args: GpuArgs) -> Result<(), String> {
+    grounded::gpu::command::run(grounded::gpu::command::GpuCommand {
+        watch: args.watch,
+        json: args.json,
+        interval_s: args.interval,
+        record: args.record,
+        replay: args.replay,
+        prometheus: args.prometheus,
+        on_alert: args.on_alert,
+        alert_cooldown_s: args.alert_cooldown,
+        alert_timeout_s: args.alert_timeout,
+        threshold_pct: args.threshold,
+        history_min: args.history,
+        count: args.count,
+    })
 }
 
 fn run_explain(code: Option<&str>) -> ExitCode {

@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod documents;
 mod folders;
 mod framing;
+mod gpu;
 mod indexing;
 pub mod log;
 mod publish;
@@ -58,6 +59,7 @@ pub(crate) struct State {
     watched: Mutex<indexing::Watched>,
     tx: mpsc::UnboundedSender<(Uri, Urgency)>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<(Uri, Urgency)>>>,
+    gpu: gpu::GpuFeed,
 }
 
 impl State {
@@ -135,6 +137,7 @@ impl Backend {
                 watched: Mutex::new(Default::default()),
                 tx,
                 rx: Mutex::new(Some(rx)),
+                gpu: gpu::GpuFeed::default(),
             }),
         }
     }
@@ -202,7 +205,10 @@ impl Backend {
                 self.index_folder(folder);
             }
         }
-        if before != after {
+        if before.gpu != after.gpu && self.state.initialized.load(Ordering::Relaxed) {
+            self.state.gpu.apply(&self.client, &after.gpu);
+        }
+        if !before.same_analysis(&after) {
             self.state.schedule_all();
         }
     }
@@ -219,6 +225,7 @@ pub async fn run_stdio() {
         while let Some(frame) = framing::read_frame(&mut stdin).await {
             match frame {
                 Ok(body) => {
+                    let body = gpu::fill_missing_params(body);
                     if framing::write_frame(&mut feed, &body).await.is_err() {
                         break;
                     }
@@ -232,6 +239,7 @@ pub async fn run_stdio() {
         .custom_method("grounded/reindex", Backend::reindex)
         .custom_method("grounded/status", Backend::status)
         .custom_method("grounded/context", Backend::api_context)
+        .custom_method(gpu::METHOD, Backend::gpu_status)
         .finish();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))
@@ -338,6 +346,9 @@ impl LanguageServer for Backend {
             ));
         }
         self.state.initialized.store(true, Ordering::Relaxed);
+        self.state
+            .gpu
+            .apply(&self.client, &self.state.settings().gpu);
         // Client requests are never awaited inside a handler.
         for folder in self.state.folders.list() {
             self.index_folder(folder);
@@ -345,6 +356,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state.gpu.stop();
         Ok(())
     }
 

@@ -1,8 +1,9 @@
 //! The client's settings, from `initializationOptions` and
 //! `workspace/didChangeConfiguration` (either bare or under a `grounded`
 //! key): `python`, `trusted`, `debounce` (ms), `severity` (per code:
-//! error | warning | info | off). Keys not given keep their value; unknown
-//! keys and values of the wrong type are logged and ignored.
+//! error | warning | info | off), `gpu` (see [`GpuSettings`]). Keys not
+//! given keep their value; unknown keys and values of the wrong type are
+//! logged and ignored.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -22,6 +23,37 @@ pub struct Settings {
     pub debounce_ms: u64,
     /// Per-code severity (`None`: off); wins over the workspace configuration.
     pub severity: HashMap<Code, Option<Severity>>,
+    pub gpu: GpuSettings,
+}
+
+/// `gpu`: `true`/`false`, or `{enabled, interval, replay, speed, threshold,
+/// historyPoints}`. While enabled the server pushes `grounded/gpuStatus`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuSettings {
+    pub enabled: bool,
+    /// Seconds between samples; for a replay, when given, each recorded
+    /// snapshot is played at this interval instead of its recorded pace.
+    pub interval_s: Option<f64>,
+    /// A recorded trace played instead of NVML.
+    pub replay: Option<PathBuf>,
+    /// A replay's recorded pace is sped up this many times.
+    pub speed: f64,
+    pub threshold_pct: f64,
+    /// Points of history per series in each notification.
+    pub history_points: usize,
+}
+
+impl Default for GpuSettings {
+    fn default() -> GpuSettings {
+        GpuSettings {
+            enabled: false,
+            interval_s: None,
+            replay: None,
+            speed: 1.0,
+            threshold_pct: 90.0,
+            history_points: 150,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -34,6 +66,7 @@ impl Default for Settings {
             },
             debounce_ms: DEFAULT_DEBOUNCE_MS,
             severity: HashMap::new(),
+            gpu: GpuSettings::default(),
         }
     }
 }
@@ -43,6 +76,13 @@ const KNOWN_KEYS: &[&str] = &[
 ];
 
 impl Settings {
+    /// Both analyze documents the same way (whatever their `gpu`).
+    pub fn same_analysis(&self, other: &Settings) -> bool {
+        self.session == other.session
+            && self.debounce_ms == other.debounce_ms
+            && self.severity == other.severity
+    }
+
     /// These settings with `update` applied.
     pub fn updated(&self, update: &Value) -> Settings {
         let mut next = self.clone();
@@ -106,6 +146,53 @@ impl Settings {
             Some(Value::Null) | None => {}
             Some(_) => log::warn("setting `severity` must map finding codes to levels"),
         }
+        match map.get("gpu") {
+            Some(Value::Bool(on)) => next.gpu.enabled = *on,
+            Some(Value::Object(gpu)) => next.gpu = next.gpu.updated(gpu),
+            Some(Value::Null) | None => {}
+            Some(_) => log::warn("setting `gpu` must be true, false or an object"),
+        }
+        next
+    }
+}
+
+impl GpuSettings {
+    fn updated(&self, map: &serde_json::Map<String, Value>) -> GpuSettings {
+        let mut next = self.clone();
+        let positive = |key: &str| -> Option<f64> {
+            match map.get(key) {
+                Some(v) if v.as_f64().is_some_and(|x| x.is_finite() && x > 0.0) => v.as_f64(),
+                Some(Value::Null) | None => None,
+                Some(_) => {
+                    log::warn(format!("setting `gpu.{key}` must be a positive number"));
+                    None
+                }
+            }
+        };
+        match map.get("enabled") {
+            Some(Value::Bool(on)) => next.enabled = *on,
+            Some(Value::Null) | None => {}
+            Some(_) => log::warn("setting `gpu.enabled` must be true or false"),
+        }
+        if let Some(s) = positive("interval") {
+            next.interval_s = Some(s.max(0.01));
+        }
+        if let Some(x) = positive("speed") {
+            next.speed = x;
+        }
+        if let Some(p) = positive("threshold") {
+            next.threshold_pct = p.min(100.0);
+        }
+        if let Some(n) = positive("historyPoints") {
+            next.history_points = n as usize;
+        }
+        match map.get("replay") {
+            Some(Value::String(p)) if p.trim().is_empty() => next.replay = None,
+            Some(Value::String(p)) => next.replay = Some(PathBuf::from(p)),
+            Some(Value::Null) => next.replay = None,
+            None => {}
+            Some(_) => log::warn("setting `gpu.replay` must be the path of a trace"),
+        }
         next
     }
 }
@@ -137,5 +224,23 @@ mod tests {
         let u = t.updated(&json!({"debounce": 1_000_000, "python": ""}));
         assert_eq!(u.debounce_ms, MAX_DEBOUNCE_MS);
         assert_eq!(u.session.python, None);
+    }
+
+    #[test]
+    fn gpu_settings_take_a_switch_or_an_object() {
+        let s = Settings::default().updated(&json!({"gpu": true}));
+        assert!(s.gpu.enabled);
+        assert!(s.same_analysis(&Settings::default()));
+        let t = s.updated(&json!({"gpu": {"enabled": true, "interval": 0.5,
+            "replay": "/tmp/t.jsonl", "speed": 10, "threshold": 80, "historyPoints": 20}}));
+        assert_eq!(t.gpu.interval_s, Some(0.5));
+        assert_eq!(t.gpu.replay, Some(PathBuf::from("/tmp/t.jsonl")));
+        assert_eq!(t.gpu.speed, 10.0);
+        assert_eq!(t.gpu.threshold_pct, 80.0);
+        assert_eq!(t.gpu.history_points, 20);
+        let u = t.updated(&json!({"gpu": {"enabled": false, "interval": -1, "replay": null}}));
+        assert!(!u.gpu.enabled);
+        assert_eq!(u.gpu.interval_s, Some(0.5), "a bad value keeps the old one");
+        assert_eq!(u.gpu.replay, None);
     }
 }

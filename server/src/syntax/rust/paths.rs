@@ -45,11 +45,14 @@ impl<'s> Builder<'s> {
         Some((segs, spans, absolute))
     }
 
-    /// A type written as a plain path (references, pointers and generic
-    /// arguments peeled off): `&mut Vec<u8>` → `Vec`.
+    /// A type written as a plain path (references and generic arguments
+    /// peeled off): `&mut Vec<u8>` → `Vec`.
     pub(super) fn type_ref(&self, t: Node) -> Option<TypeRef> {
         match t.kind() {
-            "reference_type" | "pointer_type" => self.type_ref(rfield!(t, "type")?),
+            "reference_type" => self.type_ref(rfield!(t, "type")?),
+            // A raw pointer has its own inherent methods (`is_null`, `add`) and
+            // never auto-derefs to the pointee's: its members are not checked.
+            "pointer_type" => None,
             "generic_type" => self.type_ref(rfield!(t, "type")?),
             // `[T; N]` is an array; `[T]` (no length) a slice.
             "array_type" => Some(TypeRef {
