@@ -12,7 +12,7 @@ export interface CommandDeps {
 
 async function reindex(server: ServerSupervisor): Promise<unknown> {
   try {
-    const result = await server.request<{ folders?: number }>('grounded/reindex', null);
+    const result = await server.request<{ folders?: number }>('grounded/reindex');
     const n = result?.folders ?? 0;
     void vscode.window.setStatusBarMessage(`Grounded: re-indexing ${n} folder${n === 1 ? '' : 's'}`, 5000);
     return result;

@@ -234,12 +234,13 @@ export class ServerSupervisor implements vscode.Disposable {
   }
 
   /** A request to the running server; rejects with a clear message otherwise. */
-  async request<R>(method: string, params: unknown): Promise<R> {
+  async request<R>(method: string, params?: unknown): Promise<R> {
     const client = this.client;
     if (!client || !this.running) {
       throw new Error('the Grounded language server is not running (see the status bar, or run "Grounded: Restart Server")');
     }
-    return client.sendRequest<R>(method, params);
+    // No params at all for a request without them (the server rejects `null`).
+    return params === undefined ? client.sendRequest<R>(method) : client.sendRequest<R>(method, params);
   }
 
   /** Positions and URIs as the protocol writes them. */
