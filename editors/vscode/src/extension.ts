@@ -16,6 +16,8 @@ import type { StatusView } from './status/statusText';
 /** What the extension exports (its integration tests use it). */
 export interface GroundedApi {
   status(): StatusView;
+  /** The status bar texts shown so far. */
+  statusHistory(): string[];
   serverRunning(): boolean;
   serverPid(): number | null;
   serverSettings(): ServerSettings;
@@ -82,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Ground
 
   return {
     status: () => status.current,
+    statusHistory: () => [...status.shown],
     serverRunning: () => server.running,
     serverPid: () => server.pid,
     serverSettings: current,

@@ -60,8 +60,11 @@ fi
 say "lint (tsc strict, eslint)"
 npm run -s lint
 say "unit tests"
-npm test -s 2>&1 | grep -E '^(✖|ℹ (tests|pass|fail))|not ok|Error' || true
-npm test -s >/dev/null 2>&1 || { npm test; exit 1; }
+if npm test -s > "$TOOLS/vscode-unit.log" 2>&1; then
+    grep -E '^ℹ (tests|pass|fail)' "$TOOLS/vscode-unit.log" | tr '\n' ' '; echo
+else
+    cat "$TOOLS/vscode-unit.log"; exit 1
+fi
 say "package (.vsix)"
 rm -f grounded.vsix
 npm run -s package >/dev/null
@@ -87,7 +90,12 @@ timeout 120 node test/harness/gpu-panel.js "$EXT" "$ART"
 say "end to end (code-server $CODE_SERVER_VERSION, the real extension host)"
 WORK="$(mktemp -d)"
 cp -r "$ROOT/fixtures/demo" "$WORK/demo"
-mkdir -p "$WORK/ud/User" "$WORK/ext"
+mkdir -p "$WORK/ud/User" "$WORK/ud/Machine" "$WORK/ext"
+# grounded.serverPath is machine-scoped: in code-server (a remote window) it is
+# read from the Machine settings once the user settings have been rewritten.
+cat > "$WORK/ud/Machine/settings.json" <<JSON
+{ "grounded.serverPath": "$BIN" }
+JSON
 cat > "$WORK/ud/User/settings.json" <<JSON
 {
   "grounded.serverPath": "$BIN",
@@ -110,7 +118,7 @@ CS_PID=$!
 cleanup() { kill -- "-$CS_PID" 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"; }
 trap cleanup EXIT
 for _ in $(seq 1 150); do
-    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    node -e "fetch('http://127.0.0.1:$PORT/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && break
     kill -0 "$CS_PID" 2>/dev/null || { cat "$WORK/code-server.log"; exit 1; }
     sleep 0.2
 done

@@ -33,6 +33,9 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** The texts the item showed, oldest first (the last 50; for tests). */
+  readonly shown: string[] = [];
+
   /** What the item shows now (for tests). */
   get current(): StatusView {
     return statusView(this.state);
@@ -68,6 +71,10 @@ export class StatusBar implements vscode.Disposable {
     const last = [...this.indexing.values()].pop() ?? null;
     this.state = { ...this.state, ...change, indexing: last };
     const view = statusView(this.state);
+    if (view.text !== this.item.text) {
+      this.shown.push(view.text);
+      if (this.shown.length > 50) this.shown.shift();
+    }
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = ACTIONS[view.action];

@@ -74,9 +74,28 @@ export async function run(): Promise<void> {
           return s && /Grounded: \d+/.test(s.text) ? s : null;
         });
         log(`status bar: ${status.text}`);
+        const history = api?.statusHistory() ?? [];
+        assert.ok(history.some((t) => /Grounded: indexing/.test(t)), `indexing progress was shown (${history.join(' → ')})`);
         assert.equal(status.action, 'problems');
         const n = Number(/Grounded: (\d+)/.exec(status.text)?.[1]);
         assert.equal(n, groundedDiagnostics(storage).length);
+      },
+    ],
+    [
+      'a severity setting reaches the server and changes the diagnostics',
+      async () => {
+        const config = vscode.workspace.getConfiguration('grounded');
+        const isParse = (d: vscode.Diagnostic) => /json\.parse/.test(d.message);
+        await config.update('severity', { 'unresolved-symbol': 'warning' }, vscode.ConfigurationTarget.Global);
+        await until('json.parse as a warning', () =>
+          groundedDiagnostics(storage).some((d) => isParse(d) && d.severity === vscode.DiagnosticSeverity.Warning),
+        );
+        await config.update('severity', { 'unresolved-symbol': 'off' }, vscode.ConfigurationTarget.Global);
+        await until('json.parse turned off', () => !groundedDiagnostics(storage).some(isParse));
+        await config.update('severity', undefined, vscode.ConfigurationTarget.Global);
+        await until('json.parse back as an error', () =>
+          groundedDiagnostics(storage).some((d) => isParse(d) && d.severity === vscode.DiagnosticSeverity.Error),
+        );
       },
     ],
     [
@@ -195,6 +214,8 @@ export async function run(): Promise<void> {
     } catch (e) {
       failed++;
       log(`FAIL ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      log(`     status bar so far: ${api?.statusHistory().join(' → ') ?? '(no extension)'}`);
+      log(`     status tooltip: ${api?.status().tooltip ?? ''}`);
     }
   }
   if (failed) throw new Error(`${failed} of ${steps.length} end-to-end steps failed`);
