@@ -32,6 +32,8 @@ function settings() {
 
 let supervisor: ServerSupervisor | null = null;
 
+const PYTHON_EXTENSION_WAIT_MS = 5000;
+
 export async function activate(context: vscode.ExtensionContext): Promise<GroundedApi> {
   const log = vscode.window.createOutputChannel('Grounded', { log: true });
   const status = new StatusBar();
@@ -79,7 +81,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Ground
     log.info('restricted mode: the workspace is not trusted, so the server never runs an interpreter');
   }
 
-  await python.connect(() => server.sendSettings());
+  // The server starts with the Python extension's interpreter when it answers
+  // in time; a late answer is sent as a settings change.
+  const connected = python.connect(() => server.sendSettings());
+  const inTime = await Promise.race([
+    connected.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), PYTHON_EXTENSION_WAIT_MS)),
+  ]);
+  if (!inTime) void connected.then(() => server.sendSettings());
   await server.start();
 
   return {
