@@ -49,3 +49,6 @@ cargo test --release --locked
 
 echo "== Neovim plugin (headless Neovim 0.11.4 against the release binary)"
 bash editors/nvim/tests/run.sh target/release/grounded
+
+echo "== VS Code extension (lint, unit tests, .vsix, GPU panel in Chromium, code-server end to end)"
+bash editors/vscode/test/run.sh target/release/grounded
