@@ -625,6 +625,26 @@ fn context_request_answers_from_the_open_text() {
     );
     let r = c.request("grounded/context", json!({"textDocument": {"uri": uri}}));
     assert!(r["result"]["text"].is_string(), "{r}");
+    let full = r["result"]["tokens"].as_u64().unwrap();
+    assert!(full > 150, "the default budget leaves room: {r}");
+
+    // The `context.budget` setting is the budget of a request that names none.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"grounded": {"context": {"budget": 150}}}}),
+    );
+    let r = c.request("grounded/context", json!({"textDocument": {"uri": uri}}));
+    let tokens = r["result"]["tokens"].as_u64().unwrap();
+    assert!(tokens <= 150 && tokens < full, "{r}");
+    let r = c.request(
+        "grounded/context",
+        json!({"textDocument": {"uri": uri}, "budget": 800}),
+    );
+    let asked = r["result"]["tokens"].as_u64().unwrap();
+    assert!(
+        asked > 150 && asked <= 800,
+        "a request's own budget wins: {r}"
+    );
     c.shutdown_and_exit();
 }
 

@@ -1,7 +1,7 @@
 //! The custom request `grounded/context` `{textDocument, position?, budget?,
 //! task?}` → `{text, items, omitted, tokens}`: the API context of a document
 //! as the editor holds it (the open text; the file on disk when it is not
-//! open). The context itself is computed by [`crate::context`].
+//! open). Without `budget`, the `context.budget` setting applies. The context itself is computed by [`crate::context`].
 
 use std::path::PathBuf;
 
@@ -11,7 +11,6 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Position, TextDocumentIdentifier};
 
 use super::{publish, Backend};
-use crate::context::DEFAULT_BUDGET;
 use crate::session::ContextQuery;
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +56,9 @@ impl Backend {
         let query = ContextQuery {
             line: params.position.map(|p| p.line as usize),
             task: params.task,
-            budget: params.budget.unwrap_or(DEFAULT_BUDGET),
+            budget: params
+                .budget
+                .unwrap_or(self.state.settings().context_budget),
         };
         let built =
             tokio::task::spawn_blocking(move || session.context(&path, &text, &others, &query))

@@ -1,7 +1,9 @@
 //! The client's settings, from `initializationOptions` and
 //! `workspace/didChangeConfiguration` (either bare or under a `grounded`
 //! key): `python`, `trusted`, `debounce` (ms), `severity` (per code:
-//! error | warning | info | off), `gpu` (see [`GpuSettings`]). Keys not
+//! error | warning | info | off), `gpu` (see [`GpuSettings`]), `context`
+//! (`{budget}`: the token budget of a `grounded/context` request that gives
+//! none; default [`DEFAULT_BUDGET`]). Keys not
 //! given keep their value; unknown keys and values of the wrong type are
 //! logged and ignored.
 
@@ -13,6 +15,7 @@ use serde_json::Value;
 use super::folders::SessionSettings;
 use super::log;
 use crate::analysis::{Code, Severity};
+use crate::context::DEFAULT_BUDGET;
 
 pub const DEFAULT_DEBOUNCE_MS: u64 = 50;
 const MAX_DEBOUNCE_MS: u64 = 10_000;
@@ -24,6 +27,8 @@ pub struct Settings {
     /// Per-code severity (`None`: off); wins over the workspace configuration.
     pub severity: HashMap<Code, Option<Severity>>,
     pub gpu: GpuSettings,
+    /// Token budget of a `grounded/context` request that names none.
+    pub context_budget: usize,
 }
 
 /// `gpu`: `true`/`false`, or `{enabled, interval, replay, speed, threshold,
@@ -67,6 +72,7 @@ impl Default for Settings {
             debounce_ms: DEFAULT_DEBOUNCE_MS,
             severity: HashMap::new(),
             gpu: GpuSettings::default(),
+            context_budget: DEFAULT_BUDGET,
         }
     }
 }
@@ -152,6 +158,19 @@ impl Settings {
             Some(Value::Null) | None => {}
             Some(_) => log::warn("setting `gpu` must be true, false or an object"),
         }
+        match map.get("context") {
+            Some(Value::Object(context)) => match context.get("budget") {
+                Some(v) if v.as_u64().is_some_and(|n| n > 0) => {
+                    next.context_budget = v.as_u64().unwrap_or(DEFAULT_BUDGET as u64) as usize
+                }
+                Some(Value::Null) | None => {}
+                Some(_) => {
+                    log::warn("setting `context.budget` must be a positive number of tokens")
+                }
+            },
+            Some(Value::Null) | None => {}
+            Some(_) => log::warn("setting `context` must be an object"),
+        }
         next
     }
 }
@@ -224,6 +243,18 @@ mod tests {
         let u = t.updated(&json!({"debounce": 1_000_000, "python": ""}));
         assert_eq!(u.debounce_ms, MAX_DEBOUNCE_MS);
         assert_eq!(u.session.python, None);
+    }
+
+    #[test]
+    fn context_budget_is_a_positive_number() {
+        let s = Settings::default();
+        assert_eq!(s.context_budget, DEFAULT_BUDGET);
+        let t = s.updated(&json!({"context": {"budget": 500}}));
+        assert_eq!(t.context_budget, 500);
+        let u = t.updated(&json!({"context": {"budget": 0}}));
+        assert_eq!(u.context_budget, 500, "a bad value keeps the old one");
+        let v = u.updated(&json!({"context": "big"}));
+        assert_eq!(v.context_budget, 500);
     }
 
     #[test]
