@@ -10,7 +10,7 @@ local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
 if health:find('ERROR', 1, true) then
   t.fail('checkhealth reported errors:\n' .. health)
 end
-for _, want in ipairs({ 'grounded', 'attached', 'Python 3.' }) do
+for _, want in ipairs({ 'grounded', 'attached', 'Python 3.', 'NVML' }) do
   if not health:find(want, 1, true) then
     t.fail(('checkhealth lacks %q:\n%s'):format(want, health))
   end

@@ -18,10 +18,13 @@ M.defaults = {
   trusted = true,
   gpu = {
     enabled = false,
-    -- Seconds between samples.
-    interval = 2,
-    -- A recorded trace (`grounded gpu --record`) played instead of NVML.
+    -- Seconds between samples (nil: the server's 2 s; a replay's own pace).
+    interval = nil,
+    -- A recorded trace (`grounded gpu --record`) played instead of NVML, at
+    -- its recorded pace times `speed` (or one snapshot per `interval` when
+    -- `interval` is set explicitly).
     replay = nil,
+    speed = nil,
   },
   context = {
     -- Token budget of `:GroundedContext`.
@@ -57,7 +60,7 @@ function M.server_settings()
   if o.debounce then
     s.debounce = o.debounce
   end
-  s.gpu = { enabled = o.gpu.enabled, interval = o.gpu.interval, replay = o.gpu.replay }
+  s.gpu = { enabled = o.gpu.enabled, interval = o.gpu.interval, replay = o.gpu.replay, speed = o.gpu.speed }
   s.context = { budget = o.context.budget }
   return s
 end

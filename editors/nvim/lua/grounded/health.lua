@@ -56,19 +56,31 @@ function M.check()
   end
 
   h.start('grounded: GPU (NVML)')
-  if not config.options.gpu.enabled then
-    h.info('GPU status is off (`gpu = { enabled = true }` in setup() turns it on)')
-    return
-  end
+  -- The request answers with a reading taken now when no feed runs, so the
+  -- NVML state is known whether or not the GPU window is turned on.
   local gok, gresp = pcall(function()
     return client:request_sync('grounded/gpuStatus', vim.empty_dict(), 5000)
   end)
   if not gok or not gresp or gresp.err then
     h.warn('grounded/gpuStatus did not answer: ' .. vim.inspect(gresp and gresp.err or gresp))
   elseif gresp.result and gresp.result.available == false then
-    h.info('NVML unavailable: ' .. tostring(gresp.result.reason))
+    h.info(require('grounded.gpu').unavailable_text(gresp.result.reason))
   else
-    h.ok(('NVML available: %d device(s)'):format(#((gresp.result or {}).devices or {})))
+    local r = gresp.result or {}
+    local names = {}
+    for _, d in ipairs(r.devices or {}) do
+      names[#names + 1] = tostring(d.name)
+    end
+    h.ok(('NVML available (driver %s): %d device(s) %s'):format(
+      tostring(r.driver_version),
+      #names,
+      table.concat(names, ', ')
+    ))
+  end
+  if config.options.gpu.enabled then
+    h.ok('GPU status is on' .. (config.options.gpu.replay and (' (replaying ' .. config.options.gpu.replay .. ')') or ''))
+  else
+    h.info('GPU status is off (`gpu = { enabled = true }` in setup() turns it on)')
   end
 end
 
