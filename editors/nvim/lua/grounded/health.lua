@@ -30,7 +30,7 @@ function M.check()
   h.ok(('attached (client %d, root %s)'):format(client.id, client.root_dir or client.config.root_dir or '?'))
 
   local ok, resp = pcall(function()
-    return client:request_sync('grounded/status', nil, 5000)
+    return require('grounded.compat').request_sync(client, 'grounded/status', nil, 5000)
   end)
   if not ok or not resp or resp.err then
     h.warn('grounded/status did not answer: ' .. vim.inspect(resp and resp.err or resp))
@@ -59,7 +59,7 @@ function M.check()
   -- The request answers with a reading taken now when no feed runs, so the
   -- NVML state is known whether or not the GPU window is turned on.
   local gok, gresp = pcall(function()
-    return client:request_sync('grounded/gpuStatus', vim.empty_dict(), 5000)
+    return require('grounded.compat').request_sync(client, 'grounded/gpuStatus', vim.empty_dict(), 5000)
   end)
   if not gok or not gresp or gresp.err then
     h.warn('grounded/gpuStatus did not answer: ' .. vim.inspect(gresp and gresp.err or gresp))

@@ -1,5 +1,6 @@
 -- Grounded for Neovim: hallucinated API calls as diagnostics, API context for
 -- AI assistants, and the GPU window. See `:help grounded`.
+local compat = require('grounded.compat')
 local config = require('grounded.config')
 
 local M = {}
@@ -28,7 +29,7 @@ function M.request(method, params, handler, buf)
     notify('no language server attached (is `grounded` installed? see :checkhealth grounded)', vim.log.levels.ERROR)
     return false
   end
-  client:request(method, params, function(err, result)
+  compat.request(client, method, params, function(err, result)
     if err then
       notify(method .. ' failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
       return
@@ -61,12 +62,14 @@ function M.setup(opts)
       vim.log.levels.WARN
     )
   end
-  if vim.lsp.config and vim.lsp.enable then
+  if compat.has_lsp_config() then
     -- Neovim 0.11+.
     vim.lsp.config(NAME, config.lsp_config())
     vim.lsp.enable(NAME)
   else
-    -- Neovim 0.10: start on the configured filetypes.
+    -- Neovim 0.10: start on the configured filetypes, and for the buffers
+    -- of those filetypes already open (vim.lsp.start reuses the client of
+    -- the same name and root).
     local group = vim.api.nvim_create_augroup('grounded', { clear = true })
     vim.api.nvim_create_autocmd('FileType', {
       group = group,
@@ -75,6 +78,11 @@ function M.setup(opts)
         start_010(ev.buf)
       end,
     })
+    for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(buf) and vim.tbl_contains(config.options.filetypes, vim.bo[buf].filetype) then
+        start_010(buf)
+      end
+    end
   end
   require('grounded.commands').create()
   if config.options.gpu.enabled then
@@ -90,14 +98,14 @@ function M.restart()
     for b in pairs(c.attached_buffers or {}) do
       buffers[#buffers + 1] = b
     end
-    c:stop()
+    compat.stop(c)
   end
   vim.wait(3000, function()
     return #vim.lsp.get_clients({ name = NAME }) == 0
   end, 20)
   for _, b in ipairs(buffers) do
     if vim.api.nvim_buf_is_valid(b) then
-      if vim.lsp.config and vim.lsp.enable then
+      if compat.has_lsp_config() then
         local cfg = vim.deepcopy(vim.lsp.config[NAME] or config.lsp_config())
         cfg.name = NAME
         cfg.root_dir = vim.fs.root(b, cfg.root_markers or config.options.root_markers)
