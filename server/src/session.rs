@@ -344,7 +344,7 @@ impl Session {
             Some("rs") => return Ok(self.context_rust(path, text, query)),
             _ => {
                 return Err(format!(
-                    "{}: not a Python (.py, .pyi) or Rust (.rs) file",
+                    "{}: not a Python file (.py or .pyi) nor a Rust file (.rs)",
                     path.display()
                 ))
             }
