@@ -570,20 +570,18 @@ fn declaration(label: &str, name: &str) -> Option<String> {
     Some(format!("{keyword} {name}"))
 }
 
-/// Per crate: each type's associated items from its impls (and whether a
-/// trait impl gives it), by type name.
+/// A crate's impl items by self type name, each with whether a trait impl
+/// gives it.
+type ImplTable = HashMap<String, Vec<(RMember, bool)>>;
+
+/// Per crate: each type's associated items from its impls.
 #[derive(Default)]
 struct MemberTables {
-    by_crate: HashMap<usize, Arc<HashMap<String, Vec<(RMember, bool)>>>>,
+    by_crate: HashMap<usize, Arc<ImplTable>>,
 }
 
 impl MemberTables {
-    fn of(
-        &mut self,
-        index: &RustIndex,
-        krate: usize,
-        node: &ModNode,
-    ) -> Arc<HashMap<String, Vec<(RMember, bool)>>> {
+    fn of(&mut self, index: &RustIndex, krate: usize, node: &ModNode) -> Arc<ImplTable> {
         if let Some(t) = self.by_crate.get(&krate) {
             return t.clone();
         }
@@ -593,7 +591,7 @@ impl MemberTables {
         } else {
             index.all_modules(krate).0
         };
-        let mut table: HashMap<String, Vec<(RMember, bool)>> = HashMap::new();
+        let mut table: ImplTable = HashMap::new();
         let mut add = |m: &RModule| {
             for imp in &m.impls {
                 let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
@@ -702,11 +700,7 @@ fn crate_items(
 
 /// `fields`: whether to list struct fields (only for the file's own types:
 /// the facts do not say which fields are public).
-fn listed_item(
-    item: &RItem,
-    table: &HashMap<String, Vec<(RMember, bool)>>,
-    fields: bool,
-) -> Listed {
+fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> Listed {
     let label = item.kind.label();
     let signature = match item.kind {
         RItemKind::Fn => item.signature.clone(),
