@@ -1,4 +1,5 @@
-//! `grounded context` as a user meets it, on `fixtures/context`: the text and
+//! `grounded context` as a user meets it, on `fixtures/context` (Python) and
+//! `fixtures/context_rust` (Rust): the text and
 //! JSON output against their snapshots in tests/snapshots/ (`GROUNDED_BLESS=1
 //! cargo test --test context` rewrites them), the budget honoured at every
 //! size, the members a file uses first, the same output every time.
@@ -245,9 +246,12 @@ fn bad_input_is_one_line() {
     write(dir.path(), "notes.txt", "hello\n");
     std::fs::write(dir.path().join("bad.py"), [0xff, 0xfe, b'\n']).unwrap();
     let run = |args: &[&str]| grounded(dir.path(), args);
-    assert_usage_error(
-        &run(&["context", "lib.rs"]),
-        "Rust files is not supported yet",
+    let o = run(&["context", "lib.rs"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "Rust files have a context: {}",
+        stderr(&o)
     );
     assert_usage_error(&run(&["context", "notes.txt"]), "not a Python file");
     assert_usage_error(&run(&["context", "missing.py"]), "missing.py");
@@ -256,4 +260,307 @@ fn bad_input_is_one_line() {
     assert_usage_error(&run(&["context", "ok.py", "--line", "0"]), "1-based");
     let o = run(&["context", "ok.py", "--budget", "x"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+// ---- Rust: fixtures/context_rust (crate `report`, path dependency `textkit`)
+
+fn rust_fixture() -> std::path::PathBuf {
+    repo_root().join("fixtures/context_rust")
+}
+
+fn rust_context(file: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["context", file];
+    all.extend_from_slice(args);
+    grounded(&rust_fixture(), &all)
+}
+
+fn names_in(json: &Value) -> Vec<String> {
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn item<'a>(json: &'a Value, name: &str) -> &'a Value {
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {:?}", names_in(json)))
+}
+
+/// A file that imports nothing from std: the same output on every toolchain.
+#[test]
+fn rust_text_and_json_match_their_snapshots() {
+    let o = rust_context(
+        "src/summary.rs",
+        &["--budget", "400", "--task", "shorten the title"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    check_snapshot("context_rust_summary.txt", &stdout(&o));
+    let o = rust_context("src/summary.rs", &["--budget", "250", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    check_snapshot("context_rust_summary.json", &stdout(&o));
+}
+
+#[test]
+fn rust_std_dependency_and_own_items_are_listed() {
+    let json = json_of(&rust_context(
+        "src/lib.rs",
+        &["--budget", "8000", "--format", "json"],
+    ));
+    assert_eq!(json["rust"]["crate"], "report", "{json}");
+    assert_eq!(json["rust"]["notes"], serde_json::json!([]), "{json}");
+    // std: the module, the type the file imports, its real methods.
+    for used in [
+        "std::collections::HashMap",
+        "std::collections::HashMap::new",
+        "std::collections::HashMap::insert",
+        "std::collections::HashMap::get",
+        "std::fs::read_to_string",
+        "std::fs::File",
+        "std::io::Write",
+    ] {
+        assert_eq!(item(&json, used)["relevance"], "used", "{used}");
+    }
+    assert_eq!(item(&json, "std::collections::HashMap")["kind"], "struct");
+    assert_eq!(item(&json, "std::fs::read_to_string")["kind"], "function");
+    assert_eq!(
+        item(&json, "std::collections::BTreeMap")["relevance"],
+        "other"
+    );
+    let names = names_in(&json);
+    assert!(
+        !names
+            .iter()
+            .any(|n| n == "std::collections::HashMap::push_all"),
+        "{names:?}"
+    );
+    // Blanket-impl methods every type has are not listed.
+    assert!(
+        !names
+            .iter()
+            .any(|n| n == "std::collections::HashMap::type_id"),
+        "{names:?}"
+    );
+    // The dependency's items, with the signatures of its sources.
+    let counter_new = item(&json, "textkit::Counter::new");
+    assert_eq!(counter_new["signature"], "fn new() -> Self");
+    assert_eq!(counter_new["relevance"], "used");
+    assert_eq!(counter_new["member_of"], "textkit::Counter");
+    assert_eq!(
+        item(&json, "textkit::case::upper")["signature"],
+        "fn upper(text: &str) -> String"
+    );
+    assert_eq!(item(&json, "textkit::shout")["kind"], "macro");
+    assert_eq!(item(&json, "textkit::Slug")["kind"], "struct");
+    // Own items and the crate's modules the file imports, in Local.
+    let own = item(&json, "crate::word_counts");
+    assert_eq!(own["section"], "local");
+    assert_eq!(
+        own["signature"],
+        "fn word_counts(path: &str) -> io::Result<HashMap<String, usize>>"
+    );
+    assert_eq!(item(&json, "crate::Report::push_line")["kind"], "method");
+    assert_eq!(item(&json, "crate::Format::Json")["kind"], "variant");
+    let open = item(&json, "crate::store::Store::open");
+    assert_eq!(open["section"], "local");
+    assert_eq!(open["relevance"], "used");
+    // Private items of another module are not reachable, so not listed.
+    assert!(
+        !names.iter().any(|n| n == "crate::store::scratch_dir"),
+        "{names:?}"
+    );
+    // The crate's dependencies: what may be imported at all.
+    let deps: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["section"] == "packages")
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(deps, ["textkit"]);
+    assert_eq!(item(&json, "textkit")["relevance"], "used");
+
+    let text = stdout(&rust_context("src/lib.rs", &["--budget", "8000"]));
+    assert!(
+        text.starts_with("# API context for src/lib.rs (crate report, Rust)\n"),
+        "{text}"
+    );
+    for line in [
+        "### std::collections (Rust standard library)\n- struct HashMap\n",
+        "### textkit::case (textkit/src/case.rs)\n- fn upper(text: &str) -> String\n",
+        "## Local items\n### crate (this file)\n",
+        "  - fn push_line(&mut self, line: &str)\n",
+        "## Crate dependencies\nDependencies (importable besides std, core, alloc): textkit\nAlso importable: std, core, alloc (Rust's standard library).\n",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from\n{text}");
+    }
+    assert!(!text.contains("Python"), "{text}");
+}
+
+#[test]
+fn rust_budget_is_honoured_and_used_members_come_first() {
+    let mut shown_before = 0;
+    for budget in [200, 300, 500, 800, 1200, 2000, 4000] {
+        let b = budget.to_string();
+        let text = stdout(&rust_context("src/lib.rs", &["--budget", &b]));
+        let tokens = text.chars().count().div_ceil(4);
+        assert!(tokens <= budget, "{tokens} tokens over {budget}:\n{text}");
+        let json = json_of(&rust_context(
+            "src/lib.rs",
+            &["--budget", &b, "--format", "json"],
+        ));
+        assert_eq!(json["tokens"].as_u64(), Some(tokens as u64), "{budget}");
+        let items = json["items"].as_array().unwrap();
+        // Every item is one whole line of the text.
+        for item in items.iter().filter(|i| i["section"] != "packages") {
+            let name = item["name"].as_str().unwrap();
+            let short = name.rsplit("::").next().unwrap();
+            let line = match (item["signature"].as_str(), item["kind"].as_str().unwrap()) {
+                (Some(sig), _) => sig.to_string(),
+                (None, "module") => format!("module {short}"),
+                (None, kind) => format!("{short} ({kind})"),
+            };
+            let indent = if item.get("member_of").is_some() {
+                "  "
+            } else {
+                ""
+            };
+            assert!(
+                text.lines().any(|l| l == format!("{indent}- {line}")),
+                "{line} missing from the text at budget {budget}\n{text}"
+            );
+        }
+        // What is left out is said: "… N more members of std::collections",
+        // or the module is named among those with no member shown.
+        let shown = items
+            .iter()
+            .filter(|i| i["module"] == "std::collections" && i.get("member_of").is_none())
+            .count();
+        let omitted = json["omitted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["container"] == "std::collections")
+            .map(|o| o["count"].as_u64().unwrap());
+        match (shown, omitted) {
+            (0, Some(n)) => assert!(
+                text.contains(&format!("std::collections ({n})")),
+                "{budget}\n{text}"
+            ),
+            (_, Some(n)) => {
+                let s = if n == 1 { "" } else { "s" };
+                assert!(
+                    text.contains(&format!("- … {n} more member{s} of std::collections\n")),
+                    "{budget}\n{text}"
+                )
+            }
+            (_, None) => assert!(!text.contains(" of std::collections\n")),
+        }
+        assert!(items.len() >= shown_before, "{budget}");
+        shown_before = items.len();
+        // Within each module, what the file uses comes first.
+        let modules: std::collections::BTreeSet<&str> =
+            items.iter().filter_map(|i| i["module"].as_str()).collect();
+        for module in modules {
+            let ranks: Vec<&str> = items
+                .iter()
+                .filter(|i| i["module"] == module && i.get("member_of").is_none())
+                .map(|i| i["relevance"].as_str().unwrap())
+                .collect();
+            let first_other = ranks
+                .iter()
+                .position(|r| *r != "used")
+                .unwrap_or(ranks.len());
+            assert!(
+                ranks[first_other..].iter().all(|r| *r != "used"),
+                "{budget} {module}: {ranks:?}"
+            );
+        }
+    }
+    // A small budget keeps the used std items over the rest.
+    let json = json_of(&rust_context(
+        "src/lib.rs",
+        &["--budget", "500", "--format", "json"],
+    ));
+    let names = names_in(&json);
+    assert!(
+        names.iter().any(|n| n == "std::collections::HashMap"),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n == "std::collections::BTreeMap"),
+        "{names:?}"
+    );
+    // The task's words bring matching members in.
+    let json = json_of(&rust_context(
+        "src/summary.rs",
+        &[
+            "--budget",
+            "600",
+            "--task",
+            "count words",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(item(&json, "textkit::word_count")["relevance"], "related");
+}
+
+#[test]
+fn rust_output_is_the_same_every_time() {
+    let cold = tempfile::tempdir().unwrap();
+    let args = [
+        "context",
+        "src/lib.rs",
+        "--budget",
+        "900",
+        "--task",
+        "write a file",
+    ];
+    let fresh = std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .args(args)
+        .current_dir(rust_fixture())
+        .env("GROUNDED_CACHE_DIR", cold.path())
+        .output()
+        .unwrap();
+    let first = stdout(&grounded(&rust_fixture(), &args));
+    assert!(first.contains("## Available APIs"), "{first}");
+    for _ in 0..3 {
+        assert_eq!(stdout(&grounded(&rust_fixture(), &args)), first);
+    }
+    assert_eq!(stdout(&fresh), first, "a cold cache gives the same context");
+}
+
+#[test]
+fn a_rust_file_without_cargo_toml_gets_std_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.rs",
+        "use std::collections::HashMap;\n\nfn main() {\n    let mut m: HashMap<u8, u8> = HashMap::new();\n    m.insert(1, 2);\n}\n",
+    );
+    let o = grounded(dir.path(), &["context", "main.rs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("# API context for main.rs (module main, no crate, Rust)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "No Cargo.toml was found: no dependency is known, only the standard library.\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("- struct HashMap\n"), "{text}");
+    assert!(text.contains("  - insert ("), "{text}");
+    assert!(
+        text.contains("### main (this file)\n- fn main()\n"),
+        "{text}"
+    );
 }

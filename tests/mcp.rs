@@ -440,3 +440,41 @@ fn files_edited_between_calls_are_seen() {
     assert!(!items.iter().any(|i| i["module"] == "tabular"), "{json}");
     c.close();
 }
+
+#[test]
+fn api_context_covers_rust_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/context_rust");
+    copy_dir(&fixture, dir.path());
+    let mut c = Client::start(dir.path());
+    let (text, json) = c.ok(
+        "api_context",
+        json!({"path": "src/summary.rs", "budget": 400, "task": "shorten the title"}),
+    );
+    assert!(
+        text.starts_with(
+            "# API context for src/summary.rs (module crate::summary, crate report, Rust)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("- fn shorten(text: &str, max: usize) -> String\n"),
+        "{text}"
+    );
+    assert!(text.contains("## Task\nshorten the title"), "{text}");
+    assert!(json["tokens"].as_u64().unwrap() <= 400, "{json}");
+    assert_eq!(json["rust"]["crate"], "report", "{json}");
+    let items = json["items"].as_array().unwrap();
+    let counter = items
+        .iter()
+        .find(|i| i["name"] == "textkit::Counter::bump")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(counter["relevance"], "used");
+    assert!(
+        items
+            .iter()
+            .any(|i| i["section"] == "packages" && i["name"] == "textkit"),
+        "{json}"
+    );
+    c.close();
+}

@@ -53,6 +53,8 @@ pub struct Session {
 struct RustWorld {
     cargo: crate::index::cargo::CargoWorkspace,
     std: Option<Arc<dyn crate::index::rust::StdApi>>,
+    /// Why std could not be loaded.
+    std_error: Option<String>,
     memory: Arc<crate::index::rust::RustMemory>,
 }
 
@@ -281,9 +283,11 @@ impl Session {
             return w;
         }
         let dir = path.parent().unwrap_or(&self.root);
+        let std = crate::check_rust::load_std(self.facts_cache_dir.as_deref());
         let world = Arc::new(RustWorld {
             cargo: crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default(),
-            std: crate::check_rust::load_std(self.facts_cache_dir.as_deref()).ok(),
+            std_error: std.as_ref().err().cloned(),
+            std: std.ok(),
             memory: Arc::default(),
         });
         if let Ok(mut slot) = self.rust.write() {
@@ -326,8 +330,8 @@ impl Session {
         hover::describe_at(&index, module, byte)
     }
 
-    /// The API context of the Python file `path` whose current content is
-    /// `text`; `open` holds the other open documents.
+    /// The API context of the Python or Rust file `path` whose current
+    /// content is `text`; `open` holds the other open (Python) documents.
     pub fn context(
         &self,
         path: &Path,
@@ -337,15 +341,10 @@ impl Session {
     ) -> Result<ApiContext, String> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py" | "pyi") => {}
-            Some("rs") => {
-                return Err(format!(
-                    "{}: API context for Rust files is not supported yet (Python only)",
-                    path.display()
-                ))
-            }
+            Some("rs") => return Ok(self.context_rust(path, text, query)),
             _ => {
                 return Err(format!(
-                    "{}: not a Python file (.py or .pyi)",
+                    "{}: not a Python file (.py or .pyi) nor a Rust file (.rs)",
                     path.display()
                 ))
             }
@@ -368,6 +367,56 @@ impl Session {
             root: &self.root,
         };
         Ok(context::build(&index, &shared, module, &request))
+    }
+
+    /// The API context of the Rust file `path` whose current content is `text`.
+    fn context_rust(&self, path: &Path, text: &str, query: &ContextQuery) -> ApiContext {
+        let world = self.rust_world(path);
+        let facts = Arc::new(crate::syntax::rust::parse(text));
+        let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
+        let index = crate::index::rust::RustIndex::new(
+            world.cargo.clone(),
+            world.std.clone(),
+            preparsed,
+            self.facts_cache.clone(),
+        )
+        .with_memory(world.memory.clone());
+        let mut notes = Vec::new();
+        if world.cargo.crates.is_empty() {
+            notes.push(
+                "No Cargo.toml was found: no dependency is known, only the standard library."
+                    .to_string(),
+            );
+        } else if index.crates_for_file(path).is_empty() {
+            notes.push(
+                "No crate of the Cargo workspace holds this file: its dependencies are not known."
+                    .to_string(),
+            );
+        } else if !world.cargo.graph_known {
+            notes.push(
+                "cargo metadata failed: dependencies are known by name only, not their items."
+                    .to_string(),
+            );
+        }
+        if let Some(e) = &world.std_error {
+            notes.push(format!(
+                "Rust's standard library is unknown here ({e}): its items are not listed."
+            ));
+        }
+        let display_path = path
+            .strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
+        let request = ContextRequest {
+            text,
+            line: query.line,
+            task: query.task.as_deref(),
+            budget: query.budget,
+            display_path,
+            root: &self.root,
+        };
+        context::build_rust(&index, path, facts, notes, &request)
     }
 
     /// Whether `symbol` (`os.path.join`, `requests.Session.get`) exists in

@@ -32,28 +32,33 @@ const MAX_MISFITS: usize = 64;
 
 /// The ranked candidates and, once computed, what each one is (None inside:
 /// it does not exist after all).
-struct Plan<'a> {
-    ev: Evaluator<'a>,
-    headings: Vec<Heading>,
-    cands: Vec<Candidate>,
-    described: Vec<Option<Option<Described>>>,
+///
+/// A Python plan describes its candidates on demand, through the evaluator;
+/// a Rust plan comes with every candidate described.
+pub(super) struct Plan<'a> {
+    pub ev: Option<Evaluator<'a>>,
+    pub headings: Vec<Heading>,
+    pub cands: Vec<Candidate>,
+    pub described: Vec<Option<Option<Described>>>,
     /// For a class candidate: whether it has member candidates.
-    has_children: Vec<bool>,
+    pub has_children: Vec<bool>,
 }
 
 impl Plan<'_> {
     fn describe(&mut self, i: usize) -> Option<&Described> {
         if self.described[i].is_none() {
             let c = &self.cands[i];
-            let d = match c.parent {
-                None => {
-                    describe::module_member(&self.ev, &self.headings[c.heading].module, &c.name)
-                }
-                Some(p) => {
+            let d = match (&self.ev, c.parent) {
+                (None, _) => None,
+                (Some(ev), None) => self.headings[c.heading]
+                    .module
+                    .as_ref()
+                    .and_then(|m| describe::module_member(ev, m, &c.name)),
+                (Some(ev), Some(p)) => {
                     let parent = self.described[p].clone().flatten();
                     parent.and_then(|pd| {
                         let class = pd.class.as_ref()?;
-                        let mut d = describe::class_member(&self.ev, class, &c.name)?;
+                        let mut d = describe::class_member(ev, class, &c.name)?;
                         // `__init__` inherited from `object` says nothing.
                         if c.name == "__init__" && d.kind != "method" {
                             return None;
@@ -84,7 +89,7 @@ pub fn build(
     let (headings, cands) = candidates::plan(&ev, &ctx, &interest, &modules, &used);
     let n = cands.len();
     let mut plan = Plan {
-        ev,
+        ev: Some(ev),
         headings,
         cands,
         described: vec![None; n],
@@ -100,9 +105,12 @@ pub fn build(
         let Some(class) = plan.describe(i).and_then(|d| d.class.clone()) else {
             continue;
         };
-        let module_name = plan.headings[plan.cands[i].heading].module.name.clone();
+        let module_name = plan.headings[plan.cands[i].heading].name.clone();
+        let Some(ev) = &plan.ev else {
+            break;
+        };
         let children = candidates::class_members(
-            &plan.ev,
+            ev,
             &class,
             i,
             &plan.cands[i],
@@ -116,18 +124,28 @@ pub fn build(
     let total = plan.cands.len();
     plan.described.resize(total, None);
     plan.has_children.resize(total, false);
-    let mut order: Vec<usize> = (0..total).collect();
-    order.sort_by(|a, b| plan.cands[*a].key.cmp(&plan.cands[*b].key));
 
     let packages = packages::importable(index, &used.top_levels(&modules), &interest);
     let shell = Shell {
         req,
-        module: &module,
+        module: module.name.clone(),
         python: index
             .env
             .as_ref()
             .map(|e| format!("{}.{}", e.version.0, e.version.1)),
+        rust: None,
     };
+    fit(&shell, plan, &packages)
+}
+
+/// Choose, in rank order, the items and packages that fit the budget, and
+/// render them.
+pub(super) fn fit(shell: &Shell, mut plan: Plan, packages: &[Package]) -> ApiContext {
+    let total = plan.cands.len();
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by(|a, b| plan.cands[*a].key.cmp(&plan.cands[*b].key));
+    let req = shell.req;
+    let rust = shell.rust.is_some();
     let mut chosen = Chosen {
         members: vec![false; total],
         headings: vec![false; plan.headings.len()],
@@ -135,7 +153,7 @@ pub fn build(
     };
     let budget = req.budget.saturating_mul(4);
     let mut spent = shell
-        .assemble(&mut plan, &chosen, &packages)
+        .assemble(&mut plan, &chosen, packages)
         .text
         .chars()
         .count();
@@ -145,7 +163,7 @@ pub fn build(
     let cap = budget / 4;
     let mut on_packages = 0;
     for (i, p) in packages.iter().enumerate() {
-        let cost = render::package_cost(&p.name, on_packages == 0);
+        let cost = render::package_cost(&p.name, on_packages == 0, rust);
         if spent + cost <= budget && on_packages + cost <= cap {
             chosen.packages[i] = true;
             spent += cost;
@@ -156,18 +174,18 @@ pub fn build(
     // while its mention among the modules not shown stays counted), so a
     // second pass, from the exact size, uses what the first left over.
     for _ in 0..2 {
-        if !fill(&shell, &mut plan, &mut chosen, &order, spent, budget) {
+        if !fill(shell, &mut plan, &mut chosen, &order, spent, budget) {
             break;
         }
         spent = shell
-            .assemble(&mut plan, &chosen, &packages)
+            .assemble(&mut plan, &chosen, packages)
             .text
             .chars()
             .count();
     }
     // The estimates above are exact or high; this only guards the promise.
     loop {
-        let ctx = shell.assemble(&mut plan, &chosen, &packages);
+        let ctx = shell.assemble(&mut plan, &chosen, packages);
         if ctx.text.chars().count() <= budget || !chosen.drop_last(&plan, &order) {
             return ctx;
         }
@@ -245,10 +263,12 @@ impl Chosen {
 }
 
 /// What every rendering shares.
-struct Shell<'a> {
-    req: &'a ContextRequest<'a>,
-    module: &'a Arc<Module>,
-    python: Option<String>,
+pub(super) struct Shell<'a> {
+    pub req: &'a ContextRequest<'a>,
+    /// The module of the file, as the title names it.
+    pub module: String,
+    pub python: Option<String>,
+    pub rust: Option<RustInfo>,
 }
 
 impl Shell<'_> {
@@ -273,7 +293,7 @@ impl Shell<'_> {
             section: h.section,
             kind: d.kind,
             name: d.name,
-            module: h.module.name.clone(),
+            module: h.name.clone(),
             member_of,
             signature: d.signature,
             doc: d.doc,
@@ -312,11 +332,13 @@ impl Shell<'_> {
             let heading = &plan.headings[h];
             let entry = ModuleEntry {
                 section: heading.section,
-                name: heading.module.name.clone(),
-                source: heading.module.file.as_deref().map(|p| self.display(p)),
+                name: heading.name.clone(),
+                source: heading.source.as_deref().map(|p| self.display(p)),
                 this_file: heading.this_file,
             };
-            cost += render::module_line(&entry).chars().count();
+            cost += render::module_line(&entry, self.rust.is_some())
+                .chars()
+                .count();
             let count = plan
                 .cands
                 .iter()
@@ -354,11 +376,11 @@ impl Shell<'_> {
             let heading = &plan.headings[h];
             modules.push(ModuleEntry {
                 section: heading.section,
-                name: heading.module.name.clone(),
-                source: heading.module.file.as_deref().map(|p| self.display(p)),
+                name: heading.name.clone(),
+                source: heading.source.as_deref().map(|p| self.display(p)),
                 this_file: heading.this_file,
             });
-            let container = heading.module.name.clone();
+            let container = heading.name.clone();
             let mut left_out = 0;
             for i in members {
                 if !chosen.members[i] {
@@ -433,8 +455,9 @@ impl Shell<'_> {
         let mut ctx = ApiContext {
             version: 1,
             path: self.req.display_path.clone(),
-            module: self.module.name.clone(),
+            module: self.module.clone(),
             python: self.python.clone(),
+            rust: self.rust.clone(),
             budget: self.req.budget,
             tokens: 0,
             task: self.req.task.map(str::to_string),

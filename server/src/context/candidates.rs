@@ -5,6 +5,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::relevance::Interest;
@@ -19,9 +20,27 @@ use crate::syntax::python::dunder;
 /// A module the context lists, under one heading.
 pub struct Heading {
     pub section: Section,
-    pub module: Arc<Module>,
+    /// As the text names it: `os.path`, `std::fs`.
+    pub name: String,
+    /// The file that defines it.
+    pub source: Option<PathBuf>,
+    /// The Python module whose members are described on demand (None where
+    /// every candidate comes described, as for Rust).
+    pub module: Option<Arc<Module>>,
     /// The file the context is for.
     pub this_file: bool,
+}
+
+impl Heading {
+    fn python(section: Section, module: &Arc<Module>, this_file: bool) -> Heading {
+        Heading {
+            section,
+            name: module.name.clone(),
+            source: module.file.clone(),
+            module: Some(module.clone()),
+            this_file,
+        }
+    }
 }
 
 /// Rank order: relevance tier, then more shared words first, then how close
@@ -261,27 +280,17 @@ pub fn plan(
 ) -> (Vec<Heading>, Vec<Candidate>) {
     let mut headings = Vec::new();
     for m in modules.iter().filter(|m| m.origin != Origin::Workspace) {
-        headings.push(Heading {
-            section: Section::Api,
-            module: m.clone(),
-            this_file: false,
-        });
+        headings.push(Heading::python(Section::Api, m, false));
     }
-    headings.push(Heading {
-        section: Section::Local,
-        module: ctx.module.clone(),
-        this_file: true,
-    });
+    headings.push(Heading::python(Section::Local, &ctx.module, true));
     for m in modules.iter().filter(|m| m.origin == Origin::Workspace) {
-        headings.push(Heading {
-            section: Section::Local,
-            module: m.clone(),
-            this_file: false,
-        });
+        headings.push(Heading::python(Section::Local, m, false));
     }
     let mut candidates = Vec::new();
     for (h, heading) in headings.iter().enumerate() {
-        let m = &heading.module;
+        let Some(m) = &heading.module else {
+            continue;
+        };
         let closeness = match (heading.this_file, m.origin) {
             (true, _) => 1,
             (false, Origin::Workspace) => 2,

@@ -17,10 +17,12 @@ pub mod lookup;
 mod packages;
 mod relevance;
 pub mod render;
+mod rust;
 
 use serde::Serialize;
 
 pub use build::{build, ContextRequest};
+pub use rust::build_rust;
 
 /// The budget when none is given, in tokens.
 pub const DEFAULT_BUDGET: usize = 2000;
@@ -56,9 +58,11 @@ pub enum Relevance {
 pub struct ContextItem {
     pub section: Section,
     /// `module`, `class`, `function`, `method`, `property`, `variable`,
-    /// `attribute`, `package`.
+    /// `attribute`, `package`; for Rust also `struct`, `enum`, `trait`,
+    /// `type`, `macro`, `variant`, `field`, `crate`…
     pub kind: &'static str,
-    /// Qualified name: `requests.get`, `requests.Session.get`, `app.utils.slugify`.
+    /// Qualified name: `requests.get`, `requests.Session.get`, `app.utils.slugify`,
+    /// `std::fs::read_to_string`.
     pub name: String,
     /// The module whose heading lists it (empty for a package).
     pub module: String,
@@ -100,6 +104,16 @@ pub struct ModuleEntry {
     pub this_file: bool,
 }
 
+/// What the context of a Rust file says about its crate.
+#[derive(Debug, Clone, Serialize)]
+pub struct RustInfo {
+    /// The crate that holds the file; None when no Cargo crate does.
+    #[serde(rename = "crate")]
+    pub krate: Option<String>,
+    /// Why less is known than usual (no Cargo.toml, std unknown…), one line each.
+    pub notes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiContext {
     pub version: u32,
@@ -108,6 +122,9 @@ pub struct ApiContext {
     pub module: String,
     /// `3.11`, when an environment was found.
     pub python: Option<String>,
+    /// For a Rust file: its crate (absent for Python).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rust: Option<RustInfo>,
     pub budget: usize,
     /// The estimate of `text`.
     pub tokens: usize,

@@ -10,16 +10,25 @@ pub const INSTRUCTION: &str = "Use only the APIs listed here: they are what real
 workspace and its Python environment. Do not invent modules, functions, methods or parameters; \
 if something you need is not listed, say so instead of guessing.";
 
+/// The instruction for a Rust file: the same promise, in Rust's words.
+pub const RUST_INSTRUCTION: &str = "Use only the APIs listed here: they are what really exists in \
+this crate, its Cargo dependencies and Rust's standard library. Do not invent crates, modules, \
+functions, types, methods or parameters; if something you need is not listed, say so instead of \
+guessing.";
+
 /// The whole text.
 pub fn text(ctx: &ApiContext) -> String {
+    let rust = ctx.rust.is_some();
     let mut out = String::new();
     out.push_str(&title(ctx));
-    out.push_str(INSTRUCTION);
+    out.push_str(if rust { RUST_INSTRUCTION } else { INSTRUCTION });
     out.push('\n');
-    for (section, heading) in [
-        (Section::Api, "Available APIs"),
-        (Section::Local, "Local functions"),
-    ] {
+    let local = if rust {
+        "Local items"
+    } else {
+        "Local functions"
+    };
+    for (section, heading) in [(Section::Api, "Available APIs"), (Section::Local, local)] {
         let modules: Vec<&ModuleEntry> = ctx
             .modules
             .iter()
@@ -39,14 +48,14 @@ pub fn text(ctx: &ApiContext) -> String {
                 not_shown.push(m);
                 continue;
             }
-            out.push_str(&module_line(m));
+            out.push_str(&module_line(m, rust));
             for item in ctx
                 .items
                 .iter()
                 .filter(|i| i.section == section && i.module == m.name && i.member_of.is_none())
             {
                 out.push_str(&item_line(item));
-                if item.kind == "class" {
+                if item.kind == "class" || rust {
                     for child in ctx
                         .items
                         .iter()
@@ -85,6 +94,14 @@ pub fn text(ctx: &ApiContext) -> String {
 }
 
 fn title(ctx: &ApiContext) -> String {
+    if let Some(rust) = &ctx.rust {
+        let what = match (&rust.krate, ctx.module.as_str()) {
+            (Some(k), "crate") => format!("crate {k}"),
+            (Some(k), m) => format!("module {m}, crate {k}"),
+            (None, m) => format!("module {m}, no crate"),
+        };
+        return format!("# API context for {} ({what}, Rust)\n", ctx.path);
+    }
     let python = match &ctx.python {
         Some(v) => format!(", Python {v}"),
         None => String::new(),
@@ -95,10 +112,11 @@ fn title(ctx: &ApiContext) -> String {
     )
 }
 
-pub fn module_line(m: &ModuleEntry) -> String {
+pub fn module_line(m: &ModuleEntry, rust: bool) -> String {
     let whence = match (&m.source, m.this_file) {
         (_, true) => " (this file)".to_string(),
         (Some(s), false) => format!(" ({s})"),
+        (None, false) if rust => " (Rust standard library)".to_string(),
         (None, false) => " (built into the interpreter)".to_string(),
     };
     format!("### {}{whence}\n", m.name)
@@ -108,7 +126,8 @@ pub fn module_line(m: &ModuleEntry) -> String {
 /// members are indented under their class.
 pub fn item_line(item: &ContextItem) -> String {
     let indent = if item.member_of.is_some() { "  " } else { "" };
-    let short = item.name.rsplit('.').next().unwrap_or(&item.name);
+    // (`::` for Rust names; Python names have no `:`.)
+    let short = item.name.rsplit(['.', ':']).next().unwrap_or(&item.name);
     let head = match (&item.signature, item.kind) {
         (Some(sig), "property") => format!("{sig} (property)"),
         (Some(sig), _) => sig.clone(),
@@ -155,6 +174,9 @@ pub fn omission_line(o: &Omission) -> String {
 }
 
 fn packages(ctx: &ApiContext) -> String {
+    if let Some(rust) = &ctx.rust {
+        return crate_dependencies(ctx, rust);
+    }
     let mut out = String::from("\n## Installed packages\n");
     let mut names: Vec<&str> = ctx
         .items
@@ -182,10 +204,45 @@ fn packages(ctx: &ApiContext) -> String {
     out
 }
 
+/// The start of the line that lists a Rust crate's dependencies.
+const DEPENDENCIES: &str = "Dependencies (importable besides std, core, alloc): ";
+
+/// A Rust file's "Crate dependencies": what `use` can name at all.
+fn crate_dependencies(ctx: &ApiContext, rust: &super::RustInfo) -> String {
+    let mut out = String::from("\n## Crate dependencies\n");
+    let mut names: Vec<&str> = ctx
+        .items
+        .iter()
+        .filter(|i| i.section == Section::Packages)
+        .map(|i| i.name.as_str())
+        .collect();
+    names.sort_unstable();
+    if !names.is_empty() {
+        out.push_str(DEPENDENCIES);
+        out.push_str(&names.join(", "));
+        out.push('\n');
+    }
+    if let Some(o) = ctx.omitted.iter().find(|o| o.what == Omitted::Packages) {
+        let s = if o.count == 1 { "y" } else { "ies" };
+        out.push_str(&format!("… {} more dependenc{s}\n", o.count));
+    }
+    for note in &rust.notes {
+        out.push_str(note);
+        out.push('\n');
+    }
+    out.push_str("Also importable: std, core, alloc (Rust's standard library).\n");
+    out
+}
+
 /// The characters one more package adds to the packages line.
-pub fn package_cost(name: &str, first: bool) -> usize {
+pub fn package_cost(name: &str, first: bool, rust: bool) -> usize {
+    let prefix = if rust {
+        DEPENDENCIES
+    } else {
+        "Importable besides the standard library: "
+    };
     if first {
-        "Importable besides the standard library: ".chars().count() + name.chars().count() + 1
+        prefix.chars().count() + name.chars().count() + 1
     } else {
         name.chars().count() + 2
     }

@@ -49,7 +49,9 @@ workspace modules it imports; and the top-level packages installed in its enviro
 else cannot be imported). Members the file already uses come first, then those whose names match \
 `task` or the code around `line`. The list fits `budget` tokens and says what it left out. Call it \
 before writing code in that file, and use only what it lists; if something you need is missing, \
-call lookup or members rather than guessing.",
+call lookup or members rather than guessing. For a Rust file (.rs): the items of the std modules, \
+dependency crates and crate modules its `use` declarations reach (fn signatures, types with their \
+methods), its own items, and the crate's dependencies (what `use` may name).",
             schema(json!({
                 "type": "object",
                 "properties": {

@@ -17,13 +17,15 @@ use resolve::{Look, MissingKind, Outcome, Resolver};
 /// The crate id of a file that no crate of the workspace reaches.
 pub const NO_CRATE: usize = usize::MAX;
 
-/// Check one Rust file of the workspace.
-pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) -> Vec<Finding> {
+/// The module node of each of a file's modules (index 0 is the file's own;
+/// inline `mod x { }` blocks follow), in the crate that holds the file —
+/// or under [`NO_CRATE`] when no crate of the workspace reaches it.
+pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec<Arc<ModNode>> {
     let root = index
         .crates_for_file(file)
         .into_iter()
         .find_map(|k| index.module_of_file(k, file))
-        .filter(|n| Arc::ptr_eq(&n.facts, &facts) || n.facts.modules.len() == facts.modules.len())
+        .filter(|n| Arc::ptr_eq(&n.facts, facts) || n.facts.modules.len() == facts.modules.len())
         .map(|n| {
             Arc::new(ModNode {
                 key: n.key.clone(),
@@ -65,6 +67,12 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
         };
         nodes.push(node);
     }
+    nodes
+}
+
+/// Check one Rust file of the workspace.
+pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) -> Vec<Finding> {
+    let nodes = file_nodes(index, file, &facts);
     let mut resolver = Resolver {
         index,
         scope_methods: Default::default(),

@@ -16,7 +16,7 @@ use dashmap::DashMap;
 use crate::index::cargo::{CargoWorkspace, CrateId};
 use crate::index::facts_cache::{FactsCache, Stamp};
 use crate::syntax::rust::facts::*;
-pub use std_api::{StdApi, StdKind};
+pub use std_api::{StdApi, StdKind, StdMemberInfo};
 
 /// Parsed Rust files by path, each valid for one [`Stamp`] of the file.
 pub type RustMemory = DashMap<PathBuf, (Stamp, Arc<RustFacts>)>;

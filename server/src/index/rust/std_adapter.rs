@@ -1,6 +1,6 @@
 //! [`StdApi`] over the toolchain's rustdoc search index.
 
-use super::std_api::{StdApi, StdKind};
+use super::std_api::{StdApi, StdKind, StdMemberInfo};
 use crate::index::rust_std::{StdIndex, StdItemKind};
 
 fn kind(k: StdItemKind) -> StdKind {
@@ -36,5 +36,67 @@ impl StdApi for StdIndex {
 
     fn implemented_traits(&self, path: &str) -> Vec<String> {
         StdIndex::implemented_traits(self, path)
+    }
+
+    fn label(&self, path: &str) -> Option<&'static str> {
+        let kinds = StdIndex::kinds_of(self, path);
+        // A type wins over a module or a macro of the same path.
+        let best = kinds.iter().min_by_key(|k| match k {
+            StdItemKind::Struct | StdItemKind::Enum | StdItemKind::Union => 0,
+            StdItemKind::Trait | StdItemKind::TypeAlias | StdItemKind::Primitive => 1,
+            StdItemKind::Fn => 2,
+            StdItemKind::Module => 3,
+            _ => 4,
+        })?;
+        Some(match best {
+            StdItemKind::Module => "module",
+            StdItemKind::Struct => "struct",
+            StdItemKind::Enum => "enum",
+            StdItemKind::Union => "union",
+            StdItemKind::Trait | StdItemKind::TraitAlias => "trait",
+            StdItemKind::Fn => "function",
+            StdItemKind::TypeAlias => "type alias",
+            StdItemKind::Const => "constant",
+            StdItemKind::Static => "static",
+            StdItemKind::Macro => "macro",
+            StdItemKind::Primitive => "primitive",
+            StdItemKind::Variant => "variant",
+            StdItemKind::Field => "field",
+            StdItemKind::Method => "method",
+            StdItemKind::AssocConst => "associated constant",
+            StdItemKind::AssocType => "associated type",
+            StdItemKind::Derive => "derive macro",
+            StdItemKind::Attr => "attribute macro",
+        })
+    }
+
+    fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {
+        let members = StdIndex::members(self, path)?;
+        let mut out: Vec<StdMemberInfo> = Vec::with_capacity(members.len());
+        for m in members {
+            // One entry per name: the inherent item before a trait's.
+            if let Some(prev) = out.iter_mut().find(|p| p.name == m.name) {
+                if prev.from_trait.is_some() && m.trait_path.is_none() {
+                    prev.from_trait = None;
+                }
+                continue;
+            }
+            let kind = match m.kind {
+                // (the index does not tell methods from other associated fns)
+                StdItemKind::Method => "associated function",
+                StdItemKind::Variant => "variant",
+                StdItemKind::Field => "field",
+                StdItemKind::AssocConst => "associated constant",
+                StdItemKind::AssocType => "associated type",
+                _ => "item",
+            };
+            out.push(StdMemberInfo {
+                name: m.name,
+                kind: Some(kind),
+                from_trait: m.trait_path,
+                signature: None,
+            });
+        }
+        Some(out)
     }
 }

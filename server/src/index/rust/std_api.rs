@@ -14,6 +14,19 @@ pub enum StdKind {
     Other,
 }
 
+/// A member of a std type or trait, with what the source knows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StdMemberInfo {
+    pub name: String,
+    /// `method`, `associated function`, `variant`, `field`, `associated constant`, `associated
+    /// type`; None when the source does not say.
+    pub kind: Option<&'static str>,
+    /// For an item of a trait impl: the trait's path.
+    pub from_trait: Option<String>,
+    /// `fn insert(&mut self, k: K, v: V) -> Option<V>`, when the source has it.
+    pub signature: Option<String>,
+}
+
 pub trait StdApi: Send + Sync {
     /// The kinds of the item at a full path (`std::collections::HashMap`);
     /// empty when nothing is there.
@@ -25,4 +38,29 @@ pub trait StdApi: Send + Sync {
     fn members(&self, path: &str) -> Option<Vec<String>>;
     /// The traits a type implements (full paths).
     fn implemented_traits(&self, path: &str) -> Vec<String>;
+
+    /// What the item at a full path is, in Rust's words (`struct`, `enum`,
+    /// `trait`, `function`, `macro`…); None when the source does not say.
+    fn label(&self, _path: &str) -> Option<&'static str> {
+        None
+    }
+    /// The item's signature as written (fns), when the source has it.
+    fn signature(&self, _path: &str) -> Option<String> {
+        None
+    }
+    /// The members of a type or trait with their kinds and signatures, as
+    /// far as the source knows them; None when `path` is not one.
+    fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {
+        self.members(path).map(|names| {
+            names
+                .into_iter()
+                .map(|name| StdMemberInfo {
+                    name,
+                    kind: None,
+                    from_trait: None,
+                    signature: None,
+                })
+                .collect()
+        })
+    }
 }

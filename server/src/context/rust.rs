@@ -1,0 +1,782 @@
+//! The API context of a Rust file: the modules its `use` declarations and
+//! qualified paths reach (std modules from the toolchain, dependency crates
+//! from their sources) with the items that really exist, the file's own
+//! items and those of its crate's modules it imports, and the crate's
+//! dependencies — ranked and fitted by the same budget as Python.
+//!
+//! Choices worth knowing:
+//! - A heading is a module: `use std::collections::HashMap` lists
+//!   `std::collections` with `HashMap` first (used) and its members under it,
+//!   as Python lists a class under its module.
+//! - "Local" is the file's own crate (`crate::…`); every other crate, a
+//!   sibling workspace crate included, is an API the file imports by name.
+//! - "Used" is by name: the items the file imports or names in a path, and
+//!   the members of those types whose names the file calls as methods (the
+//!   receiver's type is not resolved: a `get` called on anything counts).
+//! - Names are as the file writes them (`std::fs`, not `alloc::…`).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::build::{fit, Plan, Shell};
+use super::candidates::{Candidate, Heading};
+use super::describe::Described;
+use super::packages::Package;
+use super::relevance::Interest;
+use super::*;
+use crate::analysis::rust::prelude;
+use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
+use crate::analysis::rust::{file_nodes, NO_CRATE};
+use crate::index::rust::{ModNode, RustIndex, StdKind};
+use crate::syntax::rust::facts::*;
+
+/// The API context of the Rust file `file` whose current content parsed to
+/// `facts`; `notes` say what is not known (no Cargo.toml, std unknown).
+pub fn build_rust(
+    index: &RustIndex,
+    file: &Path,
+    facts: Arc<RustFacts>,
+    notes: Vec<String>,
+    req: &ContextRequest,
+) -> ApiContext {
+    let nodes = file_nodes(index, file, &facts);
+    let own = nodes[0].clone();
+    let krate = own.key.0;
+    let resolver = Resolver {
+        index,
+        scope_methods: Default::default(),
+        visiting: Default::default(),
+    };
+    let interest = Interest::new(req.task, req.text, req.line);
+    let mut groups = Groups::default();
+    let this = groups.get_or_add(index, &Container::Crate(own.clone()), krate);
+    groups.list[this].this_file = true;
+    let mut crates_named: BTreeSet<String> = BTreeSet::new();
+
+    for (id, node) in nodes.iter().enumerate() {
+        if test_only(&facts, id) {
+            continue;
+        }
+        for u in &node.module().uses {
+            if let Some(first) = u.path.first() {
+                crates_named.insert(first.clone());
+            }
+            let Outcome::Res(res) = resolver.resolve(node, &u.path, u.absolute, u.scope, 0) else {
+                continue;
+            };
+            if u.glob {
+                if let Some(c) = container_of_module(&res) {
+                    groups.get_or_add(index, &c, krate);
+                }
+                continue;
+            }
+            groups.note(index, &res, None, krate, true);
+        }
+    }
+    for r in &facts.refs {
+        if r.segs.len() < 2 || test_only(&facts, r.module as usize) {
+            continue;
+        }
+        let Some(node) = nodes.get(r.module as usize) else {
+            continue;
+        };
+        crates_named.insert(r.segs[0].clone());
+        let prefix = &r.segs[..r.segs.len() - 1];
+        let Outcome::Res(res) = resolver.resolve(node, prefix, r.absolute, r.scope, 0) else {
+            continue;
+        };
+        // A prelude name (`String::new`, `Some(..)`) brings no heading of its own.
+        let may_add = !prelude::PRELUDE.iter().any(|(n, _)| *n == r.segs[0])
+            && !prelude::PRIMITIVES.contains(&r.segs[0].as_str());
+        groups.note(index, &res, r.segs.last().cloned(), krate, may_add);
+    }
+    let methods_called: BTreeSet<&str> = facts
+        .method_calls
+        .iter()
+        .map(|c| c.method.as_str())
+        .collect();
+
+    let mut plan = Plan {
+        ev: None,
+        headings: Vec::new(),
+        cands: Vec::new(),
+        described: Vec::new(),
+        has_children: Vec::new(),
+    };
+    let mut members_of = MemberTables::default();
+    let order = groups.order();
+    for gi in order {
+        let g = &groups.list[gi];
+        let h = plan.headings.len();
+        plan.headings.push(Heading {
+            section: if g.local {
+                Section::Local
+            } else {
+                Section::Api
+            },
+            name: g.name.clone(),
+            source: match &g.container {
+                Container::Crate(n) => Some(n.file.clone()),
+                Container::Std(_) => None,
+            },
+            module: None,
+            this_file: g.this_file,
+        });
+        let closeness = match (g.this_file, g.local) {
+            (true, _) => 1,
+            (false, true) => 2,
+            _ => 3,
+        };
+        let items = g.items(index, &resolver, &mut members_of);
+        for (i, item) in items.into_iter().enumerate() {
+            let short = item.described.name.clone();
+            let score = interest.score(&short);
+            let relevance = if g.used.contains(&short) {
+                Relevance::Used
+            } else if score > 0 {
+                Relevance::Related
+            } else {
+                Relevance::Other
+            };
+            let parent = plan.cands.len();
+            let key = (
+                relevance as u8,
+                Reverse(score),
+                closeness,
+                i as u32,
+                h as u32,
+                0,
+            );
+            let mut d = item.described;
+            d.name = format!("{}::{short}", g.name);
+            let qualified = d.name.clone();
+            plan.cands.push(Candidate {
+                heading: h,
+                name: short.clone(),
+                parent: None,
+                relevance,
+                key,
+            });
+            plan.described.push(Some(Some(d)));
+            // The members of the types the file uses or the task names, and
+            // of the file's own types.
+            let with_members = relevance != Relevance::Other || g.this_file;
+            let members = if with_members {
+                item.members
+            } else {
+                Vec::new()
+            };
+            plan.has_children.push(!members.is_empty());
+            for (j, m) in members.into_iter().enumerate() {
+                let score = interest.score(&m.name);
+                let used = g.used_members.contains(&(short.clone(), m.name.clone()))
+                    || (relevance == Relevance::Used && methods_called.contains(m.name.as_str()));
+                let mine = if used {
+                    Relevance::Used
+                } else if score > 0 {
+                    Relevance::Related
+                } else {
+                    Relevance::Other
+                };
+                let tier = (relevance as u8).max(mine as u8);
+                // The own members of a type the file uses come before the
+                // rest of every module; what its trait impls add does not.
+                let close = if relevance != Relevance::Other
+                    && tier == Relevance::Other as u8
+                    && !m.from_trait
+                {
+                    0
+                } else {
+                    closeness
+                };
+                plan.cands.push(Candidate {
+                    heading: h,
+                    name: m.name.clone(),
+                    parent: Some(parent),
+                    relevance: mine,
+                    key: (
+                        tier,
+                        Reverse(score),
+                        close,
+                        i as u32,
+                        h as u32,
+                        j as u32 + 1,
+                    ),
+                });
+                let mut d = m.described;
+                d.name = format!("{qualified}::{}", m.name);
+                plan.described.push(Some(Some(d)));
+                plan.has_children.push(false);
+            }
+        }
+    }
+
+    let packages = dependencies(index, krate, &crates_named, &interest);
+    let crate_name = index.ws.crates.get(krate).map(|c| c.name.clone());
+    let module = match (&crate_name, own.key.1.is_empty()) {
+        (Some(_), true) => "crate".to_string(),
+        (Some(_), false) => format!("crate::{}", own.key.1.join("::")),
+        (None, _) => file_stem(file),
+    };
+    let shell = Shell {
+        req,
+        module,
+        python: None,
+        rust: Some(RustInfo {
+            krate: crate_name,
+            notes,
+        }),
+    };
+    fit(&shell, plan, &packages)
+}
+
+/// Whether module `id` of the file is (inside) a `#[cfg(test)]` module.
+fn test_only(facts: &RustFacts, mut id: usize) -> bool {
+    while let Some(m) = facts.modules.get(id) {
+        let Some(p) = m.parent else {
+            return false;
+        };
+        let parent = &facts.modules[p as usize];
+        if parent
+            .items
+            .iter()
+            .any(|i| i.kind == RItemKind::Mod && i.name == m.name && i.test_only)
+        {
+            return true;
+        }
+        id = p as usize;
+    }
+    false
+}
+
+fn file_stem(file: &Path) -> String {
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Where a heading's items come from.
+#[derive(Clone)]
+enum Container {
+    /// A module of std, core or alloc, by path.
+    Std(String),
+    /// A module of a crate of the Cargo graph (or of the file itself).
+    Crate(Arc<ModNode>),
+}
+
+fn container_of_module(res: &Res) -> Option<Container> {
+    match res {
+        Res::Std(p, StdKind::Module) => Some(Container::Std(p.clone())),
+        Res::Module(n) => Some(Container::Crate(n.clone())),
+        _ => None,
+    }
+}
+
+struct Group {
+    name: String,
+    container: Container,
+    /// In the file's own crate.
+    local: bool,
+    this_file: bool,
+    /// Items the file names.
+    used: BTreeSet<String>,
+    /// (item, member) the file names: `HashMap::new`.
+    used_members: BTreeSet<(String, String)>,
+    /// The order headings were first reached in.
+    first_seen: usize,
+}
+
+#[derive(Default)]
+struct Groups {
+    list: Vec<Group>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Groups {
+    fn get_or_add(&mut self, index: &RustIndex, c: &Container, krate: usize) -> usize {
+        let name = match c {
+            Container::Std(p) => p.clone(),
+            Container::Crate(n) => module_name(index, n, krate),
+        };
+        if let Some(&i) = self.by_name.get(&name) {
+            return i;
+        }
+        let local = match c {
+            Container::Std(_) => false,
+            Container::Crate(n) => n.key.0 == krate,
+        };
+        let i = self.list.len();
+        self.list.push(Group {
+            name: name.clone(),
+            container: c.clone(),
+            local,
+            this_file: false,
+            used: BTreeSet::new(),
+            used_members: BTreeSet::new(),
+            first_seen: i,
+        });
+        self.by_name.insert(name, i);
+        i
+    }
+
+    /// What a resolved path reaches: its module gets a heading (when
+    /// `may_add`) and the names it uses are marked. `then` is the segment
+    /// after `res` in a path (`fs` → `read_to_string`).
+    fn note(
+        &mut self,
+        index: &RustIndex,
+        res: &Res,
+        then: Option<String>,
+        krate: usize,
+        may_add: bool,
+    ) {
+        let add = |groups: &mut Groups, c: Container| -> Option<usize> {
+            if may_add {
+                return Some(groups.get_or_add(index, &c, krate));
+            }
+            let name = match &c {
+                Container::Std(p) => p.clone(),
+                Container::Crate(n) => module_name(index, n, krate),
+            };
+            groups.by_name.get(&name).copied()
+        };
+        match res {
+            Res::Std(p, StdKind::Module) => {
+                if let (Some(g), Some(t)) = (add(self, Container::Std(p.clone())), then) {
+                    self.list[g].used.insert(t);
+                }
+            }
+            Res::Std(p, kind) => {
+                let Some((parent, name)) = p.rsplit_once("::") else {
+                    return;
+                };
+                let parent_is_module = index
+                    .std
+                    .as_ref()
+                    .is_some_and(|s| s.kinds_of(parent).contains(&StdKind::Module));
+                if parent_is_module {
+                    if let Some(g) = add(self, Container::Std(parent.to_string())) {
+                        self.list[g].used.insert(name.to_string());
+                        if let (Some(t), StdKind::Type | StdKind::Trait) = (then, kind) {
+                            self.list[g].used_members.insert((name.to_string(), t));
+                        }
+                    }
+                } else if let Some((module, ty)) = parent.rsplit_once("::") {
+                    // A variant or associated item: `use std::cmp::Ordering::Less`.
+                    if let Some(g) = add(self, Container::Std(module.to_string())) {
+                        self.list[g].used.insert(ty.to_string());
+                        self.list[g]
+                            .used_members
+                            .insert((ty.to_string(), name.to_string()));
+                    }
+                }
+            }
+            Res::Module(n) => {
+                if let (Some(g), Some(t)) = (add(self, Container::Crate(n.clone())), then) {
+                    self.list[g].used.insert(t);
+                }
+            }
+            Res::Crate(c) => {
+                if let Some(root) = index.root(*c) {
+                    if let (Some(g), Some(t)) = (add(self, Container::Crate(root)), then) {
+                        self.list[g].used.insert(t);
+                    }
+                }
+            }
+            Res::Item(n, i) => {
+                let item = &n.module().items[*i];
+                if let Some(g) = add(self, Container::Crate(n.clone())) {
+                    self.list[g].used.insert(item.name.clone());
+                    if let Some(t) = then {
+                        self.list[g].used_members.insert((item.name.clone(), t));
+                    }
+                }
+            }
+            Res::Unknown => {}
+        }
+    }
+
+    /// Headings in the order of the text: APIs, then the file itself, then
+    /// the other modules of its crate; each in the order first reached.
+    fn order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.list.len()).collect();
+        order.sort_by_key(|&i| {
+            let g = &self.list[i];
+            (g.local, !g.this_file, g.first_seen)
+        });
+        order
+    }
+}
+
+/// A module's heading: `std::fs`, `helpers::text`, `crate::util` (the
+/// file's own crate as the file names it).
+fn module_name(index: &RustIndex, n: &ModNode, krate: usize) -> String {
+    let (k, path) = &n.key;
+    let head = if *k == krate {
+        if *k == NO_CRATE {
+            file_stem(&n.file)
+        } else {
+            "crate".to_string()
+        }
+    } else {
+        index
+            .ws
+            .crates
+            .get(*k)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| "crate".to_string())
+    };
+    let mut out = head;
+    for seg in path {
+        out.push_str("::");
+        out.push_str(seg);
+    }
+    out
+}
+
+/// One item a heading may list, with the members of a type.
+struct Listed {
+    /// `name` is the short name here; qualified when the plan takes it.
+    described: Described,
+    members: Vec<Member>,
+}
+
+struct Member {
+    name: String,
+    /// Provided by a trait impl rather than the type itself.
+    from_trait: bool,
+    described: Described,
+}
+
+fn described(kind: &'static str, name: &str, signature: Option<String>) -> Described {
+    Described {
+        kind,
+        name: name.to_string(),
+        signature,
+        doc: None,
+        source: None,
+        class: None,
+    }
+}
+
+impl Group {
+    fn items(
+        &self,
+        index: &RustIndex,
+        resolver: &Resolver,
+        tables: &mut MemberTables,
+    ) -> Vec<Listed> {
+        match &self.container {
+            Container::Std(p) => std_items(index, p),
+            Container::Crate(n) => crate_items(index, resolver, tables, n, self),
+        }
+    }
+}
+
+fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
+    let Some(std) = index.std.as_ref() else {
+        return Vec::new();
+    };
+    let mut names = std.children(module).unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|n| !n.starts_with('_'))
+        .map(|name| {
+            let path = format!("{module}::{name}");
+            let kinds = std.kinds_of(&path);
+            let label = std.label(&path).unwrap_or_else(|| {
+                match [
+                    StdKind::Type,
+                    StdKind::Trait,
+                    StdKind::Fn,
+                    StdKind::Module,
+                    StdKind::Macro,
+                ]
+                .into_iter()
+                .find(|k| kinds.contains(k))
+                {
+                    Some(StdKind::Type) => "type",
+                    Some(StdKind::Trait) => "trait",
+                    Some(StdKind::Fn) => "function",
+                    Some(StdKind::Module) => "module",
+                    Some(StdKind::Macro) => "macro",
+                    _ => "item",
+                }
+            });
+            let signature = std.signature(&path).or_else(|| declaration(label, &name));
+            let is_type = kinds.contains(&StdKind::Type) || kinds.contains(&StdKind::Trait);
+            let members = if is_type {
+                std_members(std.as_ref(), &path)
+            } else {
+                Vec::new()
+            };
+            Listed {
+                described: described(label, &name, signature),
+                members,
+            }
+        })
+        .collect()
+}
+
+/// Traits every type gets from a blanket impl: their methods (`into`,
+/// `borrow`, `type_id`…) say nothing about the type, so they are not listed,
+/// as Python's dunders are not.
+const BLANKET_TRAITS: &[&str] = &[
+    "core::any::Any",
+    "core::borrow::Borrow",
+    "core::borrow::BorrowMut",
+    "core::convert::Into",
+    "core::convert::TryFrom",
+    "core::convert::TryInto",
+    "alloc::borrow::ToOwned",
+    "core::clone::CloneToUninit",
+];
+
+/// A std type's members: its own items first, then those of trait impls.
+fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> Vec<Member> {
+    let mut details = std.member_details(path).unwrap_or_default();
+    details
+        .sort_by(|a, b| (a.from_trait.is_some(), &a.name).cmp(&(b.from_trait.is_some(), &b.name)));
+    details
+        .into_iter()
+        .filter(|m| !m.name.starts_with('_'))
+        .filter(|m| {
+            m.from_trait
+                .as_deref()
+                .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
+        })
+        .map(|m| Member {
+            from_trait: m.from_trait.is_some(),
+            described: described(m.kind.unwrap_or("item"), &m.name, m.signature),
+            name: m.name,
+        })
+        .collect()
+}
+
+/// `struct HashMap`, `trait Read`: what an item is, when no signature says
+/// more (functions get none: their parameters are unknown).
+fn declaration(label: &str, name: &str) -> Option<String> {
+    let keyword = match label {
+        "struct" | "enum" | "union" | "trait" => label,
+        "type alias" => "type",
+        "constant" => "const",
+        "static" => "static",
+        _ => return None,
+    };
+    Some(format!("{keyword} {name}"))
+}
+
+/// A crate's impl items by self type name, each with whether a trait impl
+/// gives it.
+type ImplTable = HashMap<String, Vec<(RMember, bool)>>;
+
+/// Per crate: each type's associated items from its impls.
+#[derive(Default)]
+struct MemberTables {
+    by_crate: HashMap<usize, Arc<ImplTable>>,
+}
+
+impl MemberTables {
+    fn of(&mut self, index: &RustIndex, krate: usize, node: &ModNode) -> Arc<ImplTable> {
+        if let Some(t) = self.by_crate.get(&krate) {
+            return t.clone();
+        }
+        // A file outside every crate: its own impls only.
+        let modules = if krate == NO_CRATE {
+            Vec::new()
+        } else {
+            index.all_modules(krate).0
+        };
+        let mut table: ImplTable = HashMap::new();
+        let mut add = |m: &RModule| {
+            for imp in &m.impls {
+                let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
+                    continue;
+                };
+                let entry = table.entry(ty.clone()).or_default();
+                for item in &imp.items {
+                    if item.name != "*" && !entry.iter().any(|(e, _)| e.name == item.name) {
+                        entry.push((item.clone(), imp.trait_path.is_some()));
+                    }
+                }
+            }
+        };
+        for n in &modules {
+            add(n.module());
+        }
+        if krate == NO_CRATE {
+            for m in &node.facts.modules {
+                add(m);
+            }
+        }
+        let table = Arc::new(table);
+        self.by_crate.insert(krate, table.clone());
+        table
+    }
+}
+
+fn crate_items(
+    index: &RustIndex,
+    resolver: &Resolver,
+    tables: &mut MemberTables,
+    node: &Arc<ModNode>,
+    group: &Group,
+) -> Vec<Listed> {
+    let m = node.module();
+    // The file's own module lists everything it declares; another module
+    // what it makes public (its crate's too: private items are not
+    // reachable from here).
+    let all = group.this_file;
+    let mut out: Vec<Listed> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let table = tables.of(index, node.key.0, node);
+    for item in &m.items {
+        if (!all && !item.public && !item.macro_export)
+            || item.test_only
+            || item.kind == RItemKind::ExternCrate
+            || !seen.insert(item.name.clone())
+        {
+            continue;
+        }
+        out.push(listed_item(item, &table, all));
+    }
+    // Re-exports: `pub use value::Value` is part of a crate's API.
+    for u in &m.uses {
+        let Some(name) = u.binds() else {
+            continue;
+        };
+        if !u.public || u.scope.is_some() || all || !seen.insert(name.to_string()) {
+            continue;
+        }
+        let d = match resolver.resolve(node, &u.path, u.absolute, None, 0) {
+            Outcome::Res(Res::Item(n, i)) => {
+                let table = tables.of(index, n.key.0, &n);
+                let mut l = listed_item(&n.module().items[i], &table, false);
+                l.described.name = name.to_string();
+                l
+            }
+            Outcome::Res(Res::Module(_)) | Outcome::Res(Res::Crate(_)) => Listed {
+                described: described("module", name, None),
+                members: Vec::new(),
+            },
+            Outcome::Res(Res::Std(p, _)) => {
+                let label = index
+                    .std
+                    .as_ref()
+                    .and_then(|s| s.label(&p))
+                    .unwrap_or("item");
+                Listed {
+                    described: described(label, name, declaration(label, name)),
+                    members: Vec::new(),
+                }
+            }
+            _ => Listed {
+                described: described("re-export", name, None),
+                members: Vec::new(),
+            },
+        };
+        out.push(d);
+    }
+    // `#[macro_export]` macros live at the crate root.
+    if node.key.1.is_empty() && node.local == 0 && node.key.0 != NO_CRATE {
+        for name in index.exported_macros(node.key.0) {
+            if seen.insert(name.clone()) {
+                out.push(Listed {
+                    described: described("macro", &name, None),
+                    members: Vec::new(),
+                });
+            }
+        }
+    }
+    for l in &mut out {
+        l.described.source = Some(node.file.clone());
+    }
+    out
+}
+
+/// `fields`: whether to list struct fields (only for the file's own types:
+/// the facts do not say which fields are public).
+fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> Listed {
+    let label = item.kind.label();
+    let signature = match item.kind {
+        RItemKind::Fn => item.signature.clone(),
+        RItemKind::Macro => Some(format!("macro_rules! {}", item.name)),
+        _ => declaration(label, &item.name),
+    };
+    let mut members: Vec<Member> = Vec::new();
+    if item.kind.is_type() {
+        let impls = table.get(&item.name).into_iter().flatten().cloned();
+        let own = item.members.iter().cloned().map(|m| (m, false));
+        for (m, from_trait) in own.chain(impls) {
+            if m.name == "*"
+                || (m.kind == MemberKind::Field && !fields)
+                || members.iter().any(|x| x.name == m.name)
+            {
+                continue;
+            }
+            members.push(Member {
+                name: m.name.clone(),
+                from_trait,
+                described: described(member_kind(m.kind), &m.name, m.signature.clone()),
+            });
+        }
+    }
+    Listed {
+        described: described(label, &item.name, signature),
+        members,
+    }
+}
+
+fn member_kind(k: MemberKind) -> &'static str {
+    match k {
+        MemberKind::Fn { has_self: true, .. } => "method",
+        MemberKind::Fn { .. } => "associated function",
+        MemberKind::Const => "associated constant",
+        MemberKind::Type => "associated type",
+        MemberKind::Variant => "variant",
+        MemberKind::Field => "field",
+    }
+}
+
+/// The crate's direct dependencies by the names code uses, ranked: those
+/// the file names, those the task or cursor mentions, the rest.
+fn dependencies(
+    index: &RustIndex,
+    krate: usize,
+    named: &BTreeSet<String>,
+    interest: &Interest,
+) -> Vec<Package> {
+    let Some(info) = index.ws.crates.get(krate) else {
+        return Vec::new();
+    };
+    let names: BTreeMap<&String, ()> = info
+        .deps
+        .keys()
+        .chain(info.opaque_deps.iter())
+        .map(|n| (n, ()))
+        .collect();
+    let mut out: Vec<Package> = names
+        .into_keys()
+        .map(|name| {
+            let score = interest.score(name);
+            let relevance = if named.contains(name) {
+                Relevance::Used
+            } else if score > 0 {
+                Relevance::Related
+            } else {
+                Relevance::Other
+            };
+            Package {
+                key: (relevance as u8, Reverse(score), name.clone()),
+                name: name.clone(),
+                relevance,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
