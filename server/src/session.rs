@@ -353,20 +353,29 @@ impl Session {
         let index = self.index_for(path, &facts, open);
         let shared = SharedCache::with_library_cache(self.library_lookups.clone());
         let module = index.module_for_file(path, facts);
-        let display_path = path
-            .strip_prefix(&self.root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .into_owned();
-        let request = ContextRequest {
+        let request = self.context_request(path, text, query);
+        Ok(context::build(&index, &shared, module, &request))
+    }
+
+    /// What the context engine is asked for `path` (named relative to the root).
+    fn context_request<'a>(
+        &'a self,
+        path: &Path,
+        text: &'a str,
+        query: &'a ContextQuery,
+    ) -> ContextRequest<'a> {
+        ContextRequest {
             text,
             line: query.line,
             task: query.task.as_deref(),
             budget: query.budget,
-            display_path,
+            display_path: path
+                .strip_prefix(&self.root)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned(),
             root: &self.root,
-        };
-        Ok(context::build(&index, &shared, module, &request))
+        }
     }
 
     /// The API context of the Rust file `path` whose current content is `text`.
@@ -403,19 +412,7 @@ impl Session {
                 "Rust's standard library is unknown here ({e}): its items are not listed."
             ));
         }
-        let display_path = path
-            .strip_prefix(&self.root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .into_owned();
-        let request = ContextRequest {
-            text,
-            line: query.line,
-            task: query.task.as_deref(),
-            budget: query.budget,
-            display_path,
-            root: &self.root,
-        };
+        let request = self.context_request(path, text, query);
         context::build_rust(&index, path, facts, notes, &request)
     }
 

@@ -16,6 +16,25 @@ pub struct Package {
     pub key: (u8, Reverse<u32>, String),
 }
 
+impl Package {
+    /// Used when the file names it, related when the task or cursor does.
+    pub fn ranked(name: String, used: bool, interest: &Interest) -> Package {
+        let score = interest.score(&name);
+        let relevance = if used {
+            Relevance::Used
+        } else if score > 0 {
+            Relevance::Related
+        } else {
+            Relevance::Other
+        };
+        Package {
+            key: (relevance as u8, Reverse(score), name.clone()),
+            name,
+            relevance,
+        }
+    }
+}
+
 /// Importable top-level names outside the standard library, ranked: the
 /// ones the file imports, those the task or cursor mentions, the rest.
 pub fn importable(index: &Index, imported: &BTreeSet<String>, interest: &Interest) -> Vec<Package> {
@@ -26,19 +45,8 @@ pub fn importable(index: &Index, imported: &BTreeSet<String>, interest: &Interes
         .filter(|n| !n.starts_with('_'))
         .filter(|n| stdlib.is_none_or(|s| !s.contains(n)))
         .map(|name| {
-            let score = interest.score(&name);
-            let relevance = if imported.contains(&name) {
-                Relevance::Used
-            } else if score > 0 {
-                Relevance::Related
-            } else {
-                Relevance::Other
-            };
-            Package {
-                key: (relevance as u8, Reverse(score), name.clone()),
-                name,
-                relevance,
-            }
+            let used = imported.contains(&name);
+            Package::ranked(name, used, interest)
         })
         .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));

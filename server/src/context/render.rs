@@ -178,18 +178,10 @@ fn packages(ctx: &ApiContext) -> String {
         return crate_dependencies(ctx, rust);
     }
     let mut out = String::from("\n## Installed packages\n");
-    let mut names: Vec<&str> = ctx
-        .items
-        .iter()
-        .filter(|i| i.section == Section::Packages)
-        .map(|i| i.name.as_str())
-        .collect();
-    names.sort_unstable();
-    if !names.is_empty() {
-        out.push_str("Importable besides the standard library: ");
-        out.push_str(&names.join(", "));
-        out.push('\n');
-    }
+    out.push_str(&package_names_line(
+        ctx,
+        "Importable besides the standard library: ",
+    ));
     if let Some(o) = ctx.omitted.iter().find(|o| o.what == Omitted::Packages) {
         out.push_str(&omission_line(o));
     }
@@ -204,24 +196,29 @@ fn packages(ctx: &ApiContext) -> String {
     out
 }
 
-/// The start of the line that lists a Rust crate's dependencies.
-const DEPENDENCIES: &str = "Dependencies (importable besides std, core, alloc): ";
-
-/// A Rust file's "Crate dependencies": what `use` can name at all.
-fn crate_dependencies(ctx: &ApiContext, rust: &super::RustInfo) -> String {
-    let mut out = String::from("\n## Crate dependencies\n");
+/// `prefix` and the names of the packages section, sorted, on one line
+/// (nothing when there are none).
+fn package_names_line(ctx: &ApiContext, prefix: &str) -> String {
     let mut names: Vec<&str> = ctx
         .items
         .iter()
         .filter(|i| i.section == Section::Packages)
         .map(|i| i.name.as_str())
         .collect();
-    names.sort_unstable();
-    if !names.is_empty() {
-        out.push_str(DEPENDENCIES);
-        out.push_str(&names.join(", "));
-        out.push('\n');
+    if names.is_empty() {
+        return String::new();
     }
+    names.sort_unstable();
+    format!("{prefix}{}\n", names.join(", "))
+}
+
+/// The start of the line that lists a Rust crate's dependencies.
+const DEPENDENCIES: &str = "Dependencies (importable besides std, core, alloc): ";
+
+/// A Rust file's "Crate dependencies": what `use` can name at all.
+fn crate_dependencies(ctx: &ApiContext, rust: &super::RustInfo) -> String {
+    let mut out = String::from("\n## Crate dependencies\n");
+    out.push_str(&package_names_line(ctx, DEPENDENCIES));
     if let Some(o) = ctx.omitted.iter().find(|o| o.what == Omitted::Packages) {
         let s = if o.count == 1 { "y" } else { "ies" };
         out.push_str(&format!("… {} more dependenc{s}\n", o.count));

@@ -761,21 +761,7 @@ fn dependencies(
         .collect();
     let mut out: Vec<Package> = names
         .into_keys()
-        .map(|name| {
-            let score = interest.score(name);
-            let relevance = if named.contains(name) {
-                Relevance::Used
-            } else if score > 0 {
-                Relevance::Related
-            } else {
-                Relevance::Other
-            };
-            Package {
-                key: (relevance as u8, Reverse(score), name.clone()),
-                name: name.clone(),
-                relevance,
-            }
-        })
+        .map(|name| Package::ranked(name.clone(), named.contains(name), interest))
         .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out
