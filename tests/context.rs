@@ -402,6 +402,31 @@ fn rust_std_dependency_and_own_items_are_listed() {
     assert!(!text.contains("Python"), "{text}");
 }
 
+/// A method called on a receiver of known type marks that type's member
+/// only: `seen.insert` (a HashMap) is not BTreeMap's `insert`.
+#[test]
+fn rust_used_members_follow_the_receivers_type() {
+    let json = json_of(&rust_context(
+        "src/typed.rs",
+        &["--budget", "6000", "--format", "json"],
+    ));
+    for used in [
+        "std::collections::HashMap::insert",
+        "std::collections::HashMap::len",
+        "std::collections::BTreeMap::entry",
+        "std::collections::BTreeMap::pop_first",
+    ] {
+        assert_eq!(item(&json, used)["relevance"], "used", "{used}");
+    }
+    for other in [
+        "std::collections::BTreeMap::insert",
+        "std::collections::BTreeMap::len",
+        "std::collections::HashMap::entry",
+    ] {
+        assert_eq!(item(&json, other)["relevance"], "other", "{other}");
+    }
+}
+
 #[test]
 fn rust_budget_is_honoured_and_used_members_come_first() {
     let mut shown_before = 0;

@@ -10,9 +10,10 @@
 //!   as Python lists a class under its module.
 //! - "Local" is the file's own crate (`crate::…`); every other crate, a
 //!   sibling workspace crate included, is an API the file imports by name.
-//! - "Used" is by name: the items the file imports or names in a path, and
-//!   the members of those types whose names the file calls as methods (the
-//!   receiver's type is not resolved: a `get` called on anything counts).
+//! - "Used": the items the file imports or names in a path, and the members
+//!   it calls — on the receiver's type when the checker knows it for certain
+//!   (`let m: HashMap<..> = ..; m.insert(..)`, `Store::open(..).put(..)`),
+//!   otherwise by name on every type the file uses.
 //! - Names are as the file writes them (`std::fs`, not `alloc::…`).
 
 use std::cmp::Reverse;
@@ -28,7 +29,7 @@ use super::relevance::Interest;
 use super::*;
 use crate::analysis::rust::prelude;
 use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
-use crate::analysis::rust::{file_nodes, NO_CRATE};
+use crate::analysis::rust::{file_nodes, receiver_type, NO_CRATE};
 use crate::index::rust::{ModNode, RustIndex, StdKind};
 use crate::syntax::rust::facts::*;
 
@@ -92,11 +93,24 @@ pub fn build_rust(
             && !prelude::PRIMITIVES.contains(&r.segs[0].as_str());
         groups.note(index, &res, r.segs.last().cloned(), krate, may_add);
     }
-    let methods_called: BTreeSet<&str> = facts
-        .method_calls
-        .iter()
-        .map(|c| c.method.as_str())
-        .collect();
+    // Methods called on a receiver whose type is known mark that type's
+    // member; those on a receiver of unknown type mark the name on every
+    // type the file uses (a `.push` may well be on the Vec it imports).
+    let mut untyped_calls: BTreeSet<&str> = BTreeSet::new();
+    for call in &facts.method_calls {
+        if test_only(&facts, call.module as usize) {
+            continue;
+        }
+        let Some(node) = nodes.get(call.module as usize) else {
+            continue;
+        };
+        match receiver_type(&resolver, node, call) {
+            Some(res) => groups.note(index, &res, Some(call.method.clone()), krate, false),
+            None => {
+                untyped_calls.insert(call.method.as_str());
+            }
+        }
+    }
 
     let mut plan = Plan {
         ev: None,
@@ -172,7 +186,7 @@ pub fn build_rust(
             for (j, m) in members.into_iter().enumerate() {
                 let score = interest.score(&m.name);
                 let used = g.used_members.contains(&(short.clone(), m.name.clone()))
-                    || (relevance == Relevance::Used && methods_called.contains(m.name.as_str()));
+                    || (relevance == Relevance::Used && untyped_calls.contains(m.name.as_str()));
                 let mine = if used {
                     Relevance::Used
                 } else if score > 0 {

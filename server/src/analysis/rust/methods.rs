@@ -91,7 +91,7 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
 }
 
 /// The type a receiver certainly has, resolved.
-fn receiver_type(r: &Resolver, node: &Arc<ModNode>, call: &MethodCall) -> Option<Res> {
+pub fn receiver_type(r: &Resolver, node: &Arc<ModNode>, call: &MethodCall) -> Option<Res> {
     let facts = &node.facts;
     match &call.receiver {
         Receiver::Var(name) if name == "self" => {

@@ -12,6 +12,7 @@ use super::{suggest, Code, Finding};
 use crate::index::rust::{ModNode, RustIndex};
 use crate::syntax::facts::Span;
 use crate::syntax::rust::facts::*;
+pub use methods::receiver_type;
 use resolve::{Look, MissingKind, Outcome, Resolver};
 
 /// The crate id of a file that no crate of the workspace reaches.
