@@ -478,3 +478,131 @@ fn api_context_covers_rust_files() {
     );
     c.close();
 }
+
+/// `lookup` and `members` take Rust paths: std, a dependency, the crate by
+/// its name, and — with `path` — as a file of the crate reads them.
+#[test]
+fn lookup_and_members_answer_rust_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/context_rust");
+    copy_dir(&fixture, dir.path());
+    let mut c = Client::start(dir.path());
+
+    let (text, json) = c.ok(
+        "lookup",
+        json!({"symbol": "std::collections::HashMap::insert"}),
+    );
+    assert_eq!(json["status"], "exists", "{text}");
+    assert_eq!(
+        json["found"]["name"], "std::collections::HashMap::insert",
+        "{json}"
+    );
+    let (text, json) = c.ok(
+        "lookup",
+        json!({"symbol": "std::collections::HashMap::push_all"}),
+    );
+    assert_eq!(json["status"], "missing", "{text}");
+    assert!(text.contains("has no associated item `push_all`"), "{text}");
+    let (_, json) = c.ok("lookup", json!({"symbol": "std::collections::HashMapp"}));
+    assert_eq!(
+        json["suggestions"][0], "std::collections::HashMap",
+        "{json}"
+    );
+    // The prelude, as code at the crate root sees it.
+    let (_, json) = c.ok("lookup", json!({"symbol": "Vec::pushh"}));
+    assert_eq!(json["status"], "missing", "{json}");
+    assert_eq!(json["suggestions"][0], "Vec::push", "{json}");
+
+    // A dependency, read from its sources.
+    let (text, json) = c.ok("lookup", json!({"symbol": "textkit::Counter::bump"}));
+    assert_eq!(json["status"], "exists", "{text}");
+    assert_eq!(json["found"]["signature"], "fn bump(&mut self)", "{json}");
+    assert_eq!(json["found"]["kind"], "method", "{json}");
+    assert_eq!(json["found"]["source"], "textkit/src/lib.rs", "{json}");
+    let (_, json) = c.ok("lookup", json!({"symbol": "textkit::Counter::bumpp"}));
+    assert_eq!(json["status"], "missing", "{json}");
+    assert_eq!(json["suggestions"][0], "textkit::Counter::bump", "{json}");
+    // A crate that is not a dependency.
+    let (text, json) = c.ok("lookup", json!({"symbol": "serde_json::from_str"}));
+    assert_eq!(json["status"], "missing", "{text}");
+    assert!(text.contains("dependency in Cargo.toml"), "{text}");
+    // The workspace crate by its own name, and a bare crate name.
+    let (_, json) = c.ok("lookup", json!({"symbol": "report::store::Store::open"}));
+    assert_eq!(json["found"]["signature"], "fn open(dir: &str) -> Store");
+    let (_, json) = c.ok("lookup", json!({"symbol": "textkit"}));
+    assert_eq!(json["found"]["kind"], "crate", "{json}");
+
+    // From a file: its imports and `crate::`, `super::` count.
+    let (_, json) = c.ok(
+        "lookup",
+        json!({"symbol": "Store::put", "path": "src/summary.rs"}),
+    );
+    assert_eq!(json["found"]["signature"], "fn put(&mut self, key: &str)");
+    let (_, json) = c.ok(
+        "lookup",
+        json!({"symbol": "super::store::default_dirr", "path": "src/summary.rs"}),
+    );
+    assert_eq!(
+        json["suggestions"][0], "super::store::default_dir",
+        "{json}"
+    );
+    // `crate::` without a file is refused with what to do instead.
+    c.tool_error(
+        "lookup",
+        json!({"symbol": "crate::Report"}),
+        "start with the crate's name (`report::Report`)",
+    );
+    c.tool_error(
+        "lookup",
+        json!({"symbol": "std::::fs"}),
+        "is not a Rust path",
+    );
+
+    // Members: a dependency's type (closed), a module, std.
+    let (text, json) = c.ok("members", json!({"module_or_type": "textkit::Counter"}));
+    assert_eq!(json["closed"], true, "{text}");
+    let names: Vec<&str> = json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "textkit::Counter::new",
+            "textkit::Counter::bump",
+            "textkit::Counter::reset"
+        ]
+    );
+    let (_, json) = c.ok("members", json!({"module_or_type": "textkit::case"}));
+    assert!(
+        json["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "textkit::case::upper" && m["kind"] == "function"),
+        "{json}"
+    );
+    let (_, json) = c.ok("members", json!({"module_or_type": "std::fs"}));
+    assert_eq!(json["kind"], "module", "{json}");
+    assert!(
+        json["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "std::fs::read_to_string"),
+        "{json}"
+    );
+    c.tool_error(
+        "members",
+        json!({"module_or_type": "textkit::shorten"}),
+        "is a function, not a module, type or trait",
+    );
+    // Python names still go to Python.
+    if has_python() {
+        let (_, json) = c.ok("lookup", json!({"symbol": "json.loads"}));
+        assert_eq!(json["status"], "exists", "{json}");
+    }
+    c.close();
+}

@@ -16,6 +16,7 @@ use crate::analysis::{self, Finding, Severity};
 use crate::check;
 use crate::config::Config;
 use crate::context::lookup::{self, MemberList, SymbolLookup};
+use crate::context::lookup_rust;
 use crate::context::{self, ApiContext, ContextRequest};
 use crate::index::facts_cache::FactsCache;
 use crate::index::module_finder::ModuleFinder;
@@ -418,18 +419,82 @@ impl Session {
 
     /// Whether `symbol` (`os.path.join`, `requests.Session.get`) exists in
     /// this workspace and its environment.
-    pub fn lookup(&self, symbol: &str) -> Result<SymbolLookup, String> {
+    pub fn lookup(&self, symbol: &str, from: Option<&Path>) -> Result<SymbolLookup, String> {
+        if is_rust_path(symbol, from) || self.maybe_rust_crate(symbol) {
+            let (index, file) = self.rust_lookup_index(from);
+            let vantage = lookup_rust::Vantage {
+                file: file.as_ref().map(|(p, f)| (p.as_path(), f.clone())),
+            };
+            let found = lookup_rust::lookup_rust(&index, &vantage, symbol);
+            if is_rust_path(symbol, from)
+                || found
+                    .as_ref()
+                    .is_ok_and(|f| f.existence == lookup::Existence::Exists)
+            {
+                return found;
+            }
+        }
         let index = self.index_with(None, &HashMap::new());
         let shared = SharedCache::with_library_cache(self.library_lookups.clone());
         lookup::lookup(&index, &shared, symbol)
     }
 
-    /// The members of a module or class, and whether the list is complete.
-    pub fn members(&self, name: &str) -> Result<MemberList, String> {
+    /// The members of a module or class (a Rust module, type or trait),
+    /// and whether the list is complete.
+    pub fn members(&self, name: &str, from: Option<&Path>) -> Result<MemberList, String> {
+        if is_rust_path(name, from) || self.maybe_rust_crate(name) {
+            let (index, file) = self.rust_lookup_index(from);
+            let vantage = lookup_rust::Vantage {
+                file: file.as_ref().map(|(p, f)| (p.as_path(), f.clone())),
+            };
+            let list = lookup_rust::members_rust(&index, &vantage, name);
+            if is_rust_path(name, from) || list.is_ok() {
+                return list;
+            }
+        }
         let index = self.index_with(None, &HashMap::new());
         let shared = SharedCache::with_library_cache(self.library_lookups.clone());
         lookup::members(&index, &shared, name)
     }
+
+    /// A bare name (`serde_json`) in a Cargo workspace may be a crate: it is
+    /// asked of Rust first, and of Python when Rust does not know it.
+    fn maybe_rust_crate(&self, name: &str) -> bool {
+        !name.contains('.') && self.root.join("Cargo.toml").is_file()
+    }
+
+    /// The Rust index a lookup reads, and the `.rs` file it is read from
+    /// (parsed from disk) when one is given and readable.
+    fn rust_lookup_index(
+        &self,
+        from: Option<&Path>,
+    ) -> (
+        crate::index::rust::RustIndex,
+        Option<(PathBuf, Arc<crate::syntax::rust::facts::RustFacts>)>,
+    ) {
+        let rs = from.filter(|p| p.extension().is_some_and(|e| e == "rs"));
+        let world = self.rust_world(rs.unwrap_or(&self.root.join("Cargo.toml")));
+        let file = rs.and_then(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            Some((p.to_path_buf(), Arc::new(crate::syntax::rust::parse(&text))))
+        });
+        let preparsed: HashMap<PathBuf, _> = file.iter().cloned().collect();
+        let index = crate::index::rust::RustIndex::new(
+            world.cargo.clone(),
+            world.std.clone(),
+            preparsed,
+            self.facts_cache.clone(),
+        )
+        .with_memory(world.memory.clone());
+        (index, file)
+    }
+}
+
+/// A `::` path, or any name asked from a `.rs` file, is a Rust path; a
+/// dotted name is Python's.
+fn is_rust_path(symbol: &str, from: Option<&Path>) -> bool {
+    symbol.contains("::")
+        || (!symbol.contains('.') && from.is_some_and(|p| p.extension().is_some_and(|e| e == "rs")))
 }
 
 /// What a context request asks for besides the file.

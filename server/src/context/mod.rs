@@ -13,6 +13,7 @@ mod build;
 mod candidates;
 pub mod describe;
 pub mod lookup;
+pub mod lookup_rust;
 
 mod packages;
 mod relevance;

@@ -451,20 +451,20 @@ fn module_name(index: &RustIndex, n: &ModNode, krate: usize) -> String {
 }
 
 /// One item a heading may list, with the members of a type.
-struct Listed {
+pub(super) struct Listed {
     /// `name` is the short name here; qualified when the plan takes it.
-    described: Described,
-    members: Vec<Member>,
+    pub(super) described: Described,
+    pub(super) members: Vec<Member>,
 }
 
-struct Member {
-    name: String,
+pub(super) struct Member {
+    pub(super) name: String,
     /// Provided by a trait impl rather than the type itself.
-    from_trait: bool,
-    described: Described,
+    pub(super) from_trait: bool,
+    pub(super) described: Described,
 }
 
-fn described(kind: &'static str, name: &str, signature: Option<String>) -> Described {
+pub(super) fn described(kind: &'static str, name: &str, signature: Option<String>) -> Described {
     Described {
         kind,
         name: name.to_string(),
@@ -484,12 +484,12 @@ impl Group {
     ) -> Vec<Listed> {
         match &self.container {
             Container::Std(p) => std_items(index, p),
-            Container::Crate(n) => crate_items(index, resolver, tables, n, self),
+            Container::Crate(n) => crate_items(index, resolver, tables, n, self.this_file),
         }
     }
 }
 
-fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
+pub(super) fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
     let Some(std) = index.std.as_ref() else {
         return Vec::new();
     };
@@ -551,7 +551,7 @@ const BLANKET_TRAITS: &[&str] = &[
 ];
 
 /// A std type's members: its own items first, then those of trait impls.
-fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> Vec<Member> {
+pub(super) fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> Vec<Member> {
     let mut details = std.member_details(path).unwrap_or_default();
     details
         .sort_by(|a, b| (a.from_trait.is_some(), &a.name).cmp(&(b.from_trait.is_some(), &b.name)));
@@ -573,7 +573,7 @@ fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> Vec<Member> 
 
 /// `struct HashMap`, `trait Read`: what an item is, when no signature says
 /// more (functions get none: their parameters are unknown).
-fn declaration(label: &str, name: &str) -> Option<String> {
+pub(super) fn declaration(label: &str, name: &str) -> Option<String> {
     let keyword = match label {
         "struct" | "enum" | "union" | "trait" => label,
         "type alias" => "type",
@@ -590,12 +590,12 @@ type ImplTable = HashMap<String, Vec<(RMember, bool)>>;
 
 /// Per crate: each type's associated items from its impls.
 #[derive(Default)]
-struct MemberTables {
+pub(super) struct MemberTables {
     by_crate: HashMap<usize, Arc<ImplTable>>,
 }
 
 impl MemberTables {
-    fn of(&mut self, index: &RustIndex, krate: usize, node: &ModNode) -> Arc<ImplTable> {
+    pub(super) fn of(&mut self, index: &RustIndex, krate: usize, node: &ModNode) -> Arc<ImplTable> {
         if let Some(t) = self.by_crate.get(&krate) {
             return t.clone();
         }
@@ -633,18 +633,17 @@ impl MemberTables {
     }
 }
 
-fn crate_items(
+pub(super) fn crate_items(
     index: &RustIndex,
     resolver: &Resolver,
     tables: &mut MemberTables,
     node: &Arc<ModNode>,
-    group: &Group,
+    all: bool,
 ) -> Vec<Listed> {
     let m = node.module();
     // The file's own module lists everything it declares; another module
     // what it makes public (its crate's too: private items are not
     // reachable from here).
-    let all = group.this_file;
     let mut out: Vec<Listed> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let table = tables.of(index, node.key.0, node);
@@ -714,7 +713,7 @@ fn crate_items(
 
 /// `fields`: whether to list struct fields (only for the file's own types:
 /// the facts do not say which fields are public).
-fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> Listed {
+pub(super) fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> Listed {
     let label = item.kind.label();
     let signature = match item.kind {
         RItemKind::Fn => item.signature.clone(),

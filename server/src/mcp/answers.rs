@@ -168,10 +168,19 @@ fn check_code(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, String
 fn session_of(
     ws: &Workspace,
     args: &Args,
-) -> Result<std::sync::Arc<crate::session::Session>, String> {
+) -> Result<
+    (
+        std::sync::Arc<crate::session::Session>,
+        Option<std::path::PathBuf>,
+    ),
+    String,
+> {
     Ok(match args.string("path")? {
-        Some(p) => ws.session_for(&ws.resolve(p)?),
-        None => ws.default_session(),
+        Some(p) => {
+            let path = ws.resolve(p)?;
+            (ws.session_for(&path), Some(path))
+        }
+        None => (ws.default_session(), None),
     })
 }
 
@@ -198,8 +207,8 @@ fn described_line(d: &Described) -> String {
 fn lookup(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, String> {
     let args = Args::new(tools::LOOKUP, map, &["symbol", "path"])?;
     let symbol = args.required("symbol")?;
-    let session = session_of(ws, &args)?;
-    let found = session.lookup(symbol)?;
+    let (session, from) = session_of(ws, &args)?;
+    let found = session.lookup(symbol, from.as_deref())?;
     let root = session.root().to_path_buf();
     let text = match (found.existence, &found.found) {
         (Existence::Exists, Some(d)) => {
@@ -250,8 +259,8 @@ fn lookup(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, String> {
 fn members(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, String> {
     let args = Args::new(tools::MEMBERS, map, &["module_or_type", "path"])?;
     let name = args.required("module_or_type")?;
-    let session = session_of(ws, &args)?;
-    let list = session.members(name)?;
+    let (session, from) = session_of(ws, &args)?;
+    let list = session.members(name, from.as_deref())?;
     let root = session.root().to_path_buf();
     let mut text = format!(
         "{} `{}`: {} member{}, {}\n",

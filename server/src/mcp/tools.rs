@@ -92,16 +92,19 @@ Python (.py) and Rust (.rs) files.",
         .with_annotations(read_only()),
         Tool::new(
             LOOKUP,
-            "Does a Python name exist? Give a dotted name such as `os.path.join`, \
-`requests.Session.get` or `myapp.utils.slugify`. Answers exists (with its kind, signature, first \
-doc line and the file it is defined in), missing (with the nearest real names), or unknown (the \
-module or class is dynamic, so nobody can tell before running it).",
+            "Does a Python name or a Rust path exist? Give a dotted Python name such as \
+`os.path.join`, `requests.Session.get` or `myapp.utils.slugify`, or a Rust path such as \
+`std::collections::HashMap::insert`, `serde_json::from_str` or `Vec::push` (read from the root of \
+the workspace's crate; with `path` set to a .rs file, read as that file would: its imports, \
+`crate::`, `super::`). Answers exists (with its kind, signature, first doc line and the file it is \
+defined in), missing (with the nearest real names), or unknown (the module, class or type is open: \
+dynamic in Python, macro-generated in Rust, so nobody can tell before running or compiling it).",
             schema(json!({
                 "type": "object",
                 "properties": {
-                    "symbol": {"type": "string", "description": "A dotted Python name, module first."},
+                    "symbol": {"type": "string", "description": "A dotted Python name, module first, or a Rust path with `::`."},
                     "path": {"type": "string",
-                             "description": "Optional: a file whose project and environment to look in (default: the workspace root's)."}
+                             "description": "Optional: a file whose project and environment to look in (default: the workspace root's); for Rust, the .rs file a path is read from."}
                 },
                 "required": ["symbol"],
                 "additionalProperties": false
@@ -111,15 +114,16 @@ module or class is dynamic, so nobody can tell before running it).",
         Tool::new(
             MEMBERS,
             "List the members of a Python module or class (`json`, `pathlib.Path`, \
-`requests.Session`) with their kinds and signatures, and say whether the list is closed (complete: \
-a name not listed does not exist) or open (members can appear at run time, so the list may be \
-incomplete).",
+`requests.Session`), or of a Rust crate, module, type or trait (`serde_json`, `std::fs`, \
+`std::collections::HashMap`, `std::io::Read`), with their kinds and signatures, and say whether the \
+list is closed (complete: a name not listed does not exist) or open (members can appear at run time \
+or come from macros, so the list may be incomplete).",
             schema(json!({
                 "type": "object",
                 "properties": {
-                    "module_or_type": {"type": "string", "description": "A dotted module or class name."},
+                    "module_or_type": {"type": "string", "description": "A dotted Python module or class name, or a Rust path with `::`."},
                     "path": {"type": "string",
-                             "description": "Optional: a file whose project and environment to look in (default: the workspace root's)."}
+                             "description": "Optional: a file whose project and environment to look in (default: the workspace root's); for Rust, the .rs file a path is read from."}
                 },
                 "required": ["module_or_type"],
                 "additionalProperties": false
