@@ -297,11 +297,11 @@ fn item<'a>(json: &'a Value, name: &str) -> &'a Value {
 fn rust_text_and_json_match_their_snapshots() {
     let o = rust_context(
         "src/summary.rs",
-        &["--budget", "400", "--task", "shorten the title"],
+        &["--budget", "560", "--task", "shorten the title"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     check_snapshot("context_rust_summary.txt", &stdout(&o));
-    let o = rust_context("src/summary.rs", &["--budget", "250", "--format", "json"]);
+    let o = rust_context("src/summary.rs", &["--budget", "330", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     check_snapshot("context_rust_summary.json", &stdout(&o));
 }
@@ -384,6 +384,25 @@ fn rust_std_dependency_and_own_items_are_listed() {
         .collect();
     assert_eq!(deps, ["textkit"]);
     assert_eq!(item(&json, "textkit")["relevance"], "used");
+    // Doc comments give each item its first line: a dependency's item, a
+    // member of a local type, a module (from its file's `//!`).
+    assert_eq!(
+        item(&json, "textkit::case::upper")["doc"],
+        "`text` in upper case."
+    );
+    assert_eq!(
+        item(&json, "crate::Report::title")["doc"],
+        "Shown on the first line."
+    );
+    assert_eq!(
+        item(&json, "crate::Format::Json")["doc"],
+        "One JSON object of counts."
+    );
+    assert_eq!(
+        item(&json, "crate::store")["doc"],
+        "Where reports are kept."
+    );
+    assert_eq!(item(&json, "crate::Report::push_line")["doc"], Value::Null);
 
     let text = stdout(&rust_context("src/lib.rs", &["--budget", "8000"]));
     assert!(
@@ -392,7 +411,7 @@ fn rust_std_dependency_and_own_items_are_listed() {
     );
     for line in [
         "### std::collections (Rust standard library)\n- struct HashMap\n",
-        "### textkit::case (textkit/src/case.rs)\n- fn upper(text: &str) -> String\n",
+        "### textkit::case (textkit/src/case.rs)\n- fn upper(text: &str) -> String — `text` in upper case.\n",
         "## Local items\n### crate (this file)\n",
         "  - fn push_line(&mut self, line: &str)\n",
         "## Crate dependencies\nDependencies (importable besides std, core, alloc): textkit\nAlso importable: std, core, alloc (Rust's standard library).\n",
@@ -445,11 +464,14 @@ fn rust_budget_is_honoured_and_used_members_come_first() {
         for item in items.iter().filter(|i| i["section"] != "packages") {
             let name = item["name"].as_str().unwrap();
             let short = name.rsplit("::").next().unwrap();
-            let line = match (item["signature"].as_str(), item["kind"].as_str().unwrap()) {
+            let mut line = match (item["signature"].as_str(), item["kind"].as_str().unwrap()) {
                 (Some(sig), _) => sig.to_string(),
                 (None, "module") => format!("module {short}"),
                 (None, kind) => format!("{short} ({kind})"),
             };
+            if let Some(doc) = item["doc"].as_str() {
+                line = format!("{line} — {doc}");
+            }
             let indent = if item.get("member_of").is_some() {
                 "  "
             } else {

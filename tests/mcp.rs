@@ -458,7 +458,9 @@ fn api_context_covers_rust_files() {
         "{text}"
     );
     assert!(
-        text.contains("- fn shorten(text: &str, max: usize) -> String\n"),
+        text.contains(
+            "- fn shorten(text: &str, max: usize) -> String — The first `max` characters of `text`.\n"
+        ),
         "{text}"
     );
     assert!(text.contains("## Task\nshorten the title"), "{text}");

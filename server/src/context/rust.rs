@@ -655,7 +655,11 @@ pub(super) fn crate_items(
         {
             continue;
         }
-        out.push(listed_item(item, &table, all));
+        let mut l = listed_item(item, &table, all);
+        if item.kind == RItemKind::Mod && l.described.doc.is_none() {
+            l.described.doc = child_module_doc(index, node, &item.name);
+        }
+        out.push(l);
     }
     // Re-exports: `pub use value::Value` is part of a crate's API.
     for u in &m.uses {
@@ -672,10 +676,19 @@ pub(super) fn crate_items(
                 l.described.name = name.to_string();
                 l
             }
-            Outcome::Res(Res::Module(_)) | Outcome::Res(Res::Crate(_)) => Listed {
-                described: described("module", name, None),
-                members: Vec::new(),
-            },
+            Outcome::Res(res @ (Res::Module(_) | Res::Crate(_))) => {
+                let target = match res {
+                    Res::Module(n) => Some(n),
+                    Res::Crate(c) => index.root(c),
+                    _ => None,
+                };
+                let mut d = described("module", name, None);
+                d.doc = target.and_then(|n| n.module().doc.clone());
+                Listed {
+                    described: d,
+                    members: Vec::new(),
+                }
+            }
             Outcome::Res(Res::Std(p, _)) => {
                 let label = index
                     .std
@@ -731,16 +744,28 @@ pub(super) fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> List
             {
                 continue;
             }
+            let mut d = described(member_kind(m.kind), &m.name, m.signature.clone());
+            d.doc = m.doc.clone();
             members.push(Member {
                 name: m.name.clone(),
                 from_trait,
-                described: described(member_kind(m.kind), &m.name, m.signature.clone()),
+                described: d,
             });
         }
     }
+    let mut d = described(label, &item.name, signature);
+    d.doc = item.doc.clone();
     Listed {
-        described: described(label, &item.name, signature),
+        described: d,
         members,
+    }
+}
+
+/// The inner docs (`//!`) of `mod name;` declared in `parent`, from its file.
+fn child_module_doc(index: &RustIndex, parent: &ModNode, name: &str) -> Option<String> {
+    match index.child(parent, name) {
+        crate::index::rust::Child::Found(n) => n.module().doc.clone(),
+        _ => None,
     }
 }
 

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::syntax::facts::FileFacts;
 
-/// Bump when `FileFacts` or the front end changes what it extracts.
-const SCHEMA: u32 = 3;
+/// Bump when `FileFacts`, `RustFacts` or a front end changes what it extracts.
+const SCHEMA: u32 = 4;
 
 /// What identifies one version of a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Tree-sitter front ends: Python → [`facts::FileFacts`], Rust →
 //! [`rust::facts::RustFacts`].
 
+pub mod doc_line;
 pub mod facts;
 pub mod python;
 pub mod rust;

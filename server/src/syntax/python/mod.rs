@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
+use super::doc_line::first_doc_line;
 use super::facts::*;
 
 /// `field!(node, "x")` without the per-call name lookup (a linear
@@ -352,12 +353,7 @@ impl<'s> Builder<'s> {
             .filter(|c| kind(c) == "string_content")
             .map(|c| self.text(c))
             .collect();
-        let line = content
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())?
-            .to_string();
-        Some(line)
+        first_doc_line(&content)
     }
 
     fn note_error(&mut self, n: Node) {

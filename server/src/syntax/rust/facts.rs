@@ -80,6 +80,8 @@ pub struct RModule {
     /// item-level macro invocation, `include!`, an attribute macro…); empty
     /// when every item is visible.
     pub open_reasons: Vec<String>,
+    /// The first line of its inner docs (`//!`, `/*! */`, `#![doc = ".."]`).
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +158,9 @@ pub struct RItem {
     pub ret: Option<TypeRef>,
     /// For type aliases: the aliased type, when it is a plain path.
     pub aliased: Option<TypeRef>,
+    /// The first line of its docs (`///`, `/** */`, `#[doc = ".."]`; for an
+    /// inline `mod`, its inner docs when it has no outer ones).
+    pub doc: Option<String>,
     pub span: Span,
 }
 
@@ -187,6 +192,8 @@ pub struct RMember {
     /// Fields: the declared type; fns: the return type (plain paths only).
     pub ty: Option<TypeRef>,
     pub signature: Option<String>,
+    /// The first line of its docs.
+    pub doc: Option<String>,
 }
 
 /// A type written as a plain path: `Vec<u8>` → `["Vec"]`, `&str` → `["str"]`,

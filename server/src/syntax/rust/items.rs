@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use super::docs::{DocComment, DocText};
 use super::facts::*;
 use super::{named_children, rfield, span, squash, Builder};
 
@@ -183,6 +184,8 @@ pub(super) struct Attrs {
     pub macros: Vec<String>,
     pub path: Option<String>,
     pub test_only: bool,
+    /// Outer docs: `///`, `/** */`, `#[doc = ".."]`.
+    pub doc: DocText,
 }
 
 impl<'s> Builder<'s> {
@@ -190,16 +193,48 @@ impl<'s> Builder<'s> {
     /// body, for items declared inside one.
     pub(super) fn module_body(&mut self, body: Node, module: ModuleId, scope: Option<ScopeId>) {
         let mut attrs = Attrs::default();
+        let mut inner = DocText::default();
         for child in named_children(body) {
             match child.kind() {
                 "attribute_item" => self.attribute(child, &mut attrs),
-                "inner_attribute_item" | "line_comment" | "block_comment" => {}
+                "inner_attribute_item" => {
+                    if let Some(doc) = self.inner_doc_attribute(child) {
+                        inner.push(&doc);
+                    }
+                }
+                "line_comment" | "block_comment" => match self.doc_comment(child) {
+                    Some(DocComment::Outer(c)) => c.add_to(&mut attrs.doc),
+                    Some(DocComment::Inner(c)) => c.add_to(&mut inner),
+                    None => {}
+                },
                 _ => {
                     let taken = std::mem::take(&mut attrs);
                     self.item(child, module, scope, taken);
                 }
             }
         }
+        if scope.is_none() && !inner.is_empty() {
+            if let Some(m) = self.facts.modules.get_mut(module as usize) {
+                if m.doc.is_none() {
+                    m.doc = inner.line();
+                }
+            }
+        }
+    }
+
+    /// Docs and attributes before a member (a field, a variant, an impl or
+    /// trait item): fed from `n` when it is one; false for anything else.
+    fn member_prelude(&mut self, n: Node, attrs: &mut Attrs) -> bool {
+        match n.kind() {
+            "attribute_item" => self.attribute(n, attrs),
+            "line_comment" | "block_comment" => {
+                if let Some(DocComment::Outer(c)) = self.doc_comment(n) {
+                    c.add_to(&mut attrs.doc);
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     pub(super) fn attribute(&mut self, n: Node, attrs: &mut Attrs) {
@@ -217,6 +252,11 @@ impl<'s> Builder<'s> {
             .map(|a| self.text(a))
             .unwrap_or("");
         match name.as_str() {
+            "doc" => {
+                if let Some(doc) = self.doc_attribute(attr) {
+                    attrs.doc.push(&doc);
+                }
+            }
             "cfg" => {
                 attrs.cfg = true;
                 if args.contains("test") && !args.contains("not") {
@@ -378,6 +418,7 @@ impl<'s> Builder<'s> {
             signature: None,
             ret: None,
             aliased: None,
+            doc: attrs.doc.line(),
             span: span(name_node.unwrap_or(n)),
         };
         match kind {
@@ -396,19 +437,7 @@ impl<'s> Builder<'s> {
             }
             RItemKind::Enum => {
                 if let Some(body) = rfield!(n, "body") {
-                    for v in named_children(body) {
-                        if v.kind() != "enum_variant" {
-                            continue;
-                        }
-                        if let Some(vn) = rfield!(v, "name") {
-                            item.members.push(RMember {
-                                name: self.text(vn).to_string(),
-                                kind: MemberKind::Variant,
-                                ty: None,
-                                signature: None,
-                            });
-                        }
-                    }
+                    item.members = self.variants(body);
                 }
             }
             RItemKind::Trait => {
@@ -451,6 +480,10 @@ impl<'s> Builder<'s> {
                         });
                         item.module = Some(ModTarget::Inline(id));
                         self.module_body(body, id, None);
+                        if item.doc.is_none() {
+                            // `mod x { //! … }`: documented from inside.
+                            item.doc = self.facts.modules[id as usize].doc.clone();
+                        }
                     }
                     None => {
                         item.module = Some(ModTarget::File {
@@ -487,9 +520,40 @@ impl<'s> Builder<'s> {
         format!("fn {}", squash(text.trim_end_matches(';').trim()))
     }
 
+    fn variants(&mut self, body: Node) -> Vec<RMember> {
+        let mut out = Vec::new();
+        let mut attrs = Attrs::default();
+        for v in named_children(body) {
+            if self.member_prelude(v, &mut attrs) {
+                continue;
+            }
+            let doc = std::mem::take(&mut attrs).doc.line();
+            if v.kind() != "enum_variant" {
+                continue;
+            }
+            if let Some(vn) = rfield!(v, "name") {
+                out.push(RMember {
+                    name: self.text(vn).to_string(),
+                    kind: MemberKind::Variant,
+                    ty: None,
+                    signature: None,
+                    doc,
+                });
+            }
+        }
+        out
+    }
+
     fn fields(&mut self, body: Node, module: ModuleId, scope: Option<ScopeId>) -> Vec<RMember> {
         let mut out = Vec::new();
-        for (i, f) in named_children(body).into_iter().enumerate() {
+        let mut attrs = Attrs::default();
+        // A tuple struct's fields are named by position: `.0`, `.1`, ...
+        let mut position = 0usize;
+        for f in named_children(body) {
+            if f.kind() == "visibility_modifier" || self.member_prelude(f, &mut attrs) {
+                continue;
+            }
+            let doc = std::mem::take(&mut attrs).doc.line();
             match f.kind() {
                 "field_declaration" => {
                     let ty = rfield!(f, "type");
@@ -502,19 +566,20 @@ impl<'s> Builder<'s> {
                             kind: MemberKind::Field,
                             ty: ty.and_then(|t| self.type_ref(t)),
                             signature: None,
+                            doc,
                         });
                     }
                 }
-                "attribute_item" | "visibility_modifier" | "line_comment" | "block_comment" => {}
                 _ => {
-                    // A tuple struct's field: `.0`, `.1`, ...
                     self.type_refs(f, module, scope);
                     out.push(RMember {
-                        name: i.to_string(),
+                        name: position.to_string(),
                         kind: MemberKind::Field,
                         ty: self.type_ref(f),
                         signature: None,
+                        doc,
                     });
+                    position += 1;
                 }
             }
         }
@@ -524,7 +589,12 @@ impl<'s> Builder<'s> {
     /// Items of a trait or impl body.
     fn assoc_items(&mut self, body: Node, module: ModuleId, scope: ScopeId) -> Vec<RMember> {
         let mut out = Vec::new();
+        let mut attrs = Attrs::default();
         for c in named_children(body) {
+            if self.member_prelude(c, &mut attrs) {
+                continue;
+            }
+            let doc = std::mem::take(&mut attrs).doc.line();
             match c.kind() {
                 "function_item" | "function_signature_item" => {
                     let Some(name) = rfield!(c, "name") else {
@@ -544,6 +614,7 @@ impl<'s> Builder<'s> {
                         },
                         ty: ret,
                         signature: Some(self.fn_signature(c)),
+                        doc,
                     });
                     self.types_in_signature(c, module, Some(scope));
                     if let Some(b) = rfield!(c, "body") {
@@ -557,6 +628,7 @@ impl<'s> Builder<'s> {
                             kind: MemberKind::Const,
                             ty: None,
                             signature: None,
+                            doc,
                         });
                     }
                     if let Some(v) = rfield!(c, "value") {
@@ -570,6 +642,7 @@ impl<'s> Builder<'s> {
                             kind: MemberKind::Type,
                             ty: None,
                             signature: None,
+                            doc,
                         });
                     }
                 }
@@ -583,6 +656,7 @@ impl<'s> Builder<'s> {
                         },
                         ty: None,
                         signature: None,
+                        doc: None,
                     });
                 }
                 _ => {}

@@ -2,6 +2,7 @@
 //! pure, no I/O.
 
 mod body;
+mod docs;
 pub mod facts;
 mod items;
 mod paths;

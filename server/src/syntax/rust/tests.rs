@@ -170,3 +170,178 @@ fn suppressions_and_errors() {
     assert!(!f.suppressed(1, "unknown-member"));
     assert!(f.syntax_errors > 0);
 }
+
+const DOCUMENTED: &str = r#"//! The crate's own docs.
+//! Second line of them.
+
+/// Count the words of a file,
+/// upper-cased. Missing files are errors.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn word_counts() {}
+
+/** A block doc,
+ * with stars. */
+pub fn block() {}
+
+#[doc = "From an \"attribute\"."]
+pub const LIMIT: usize = 3;
+
+/// Has attributes between.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Clone))]
+pub struct Report {
+    /// The title, as shown.
+    pub title: String,
+    // A plain comment, not docs.
+    pub lines: Vec<String>,
+}
+
+/// Links: see [`Report`] and [the book](https://x.y).
+pub struct Slug(
+    /// The text.
+    pub String,
+);
+
+// Only a comment.
+pub fn plain() {}
+
+//// Four slashes: a comment too.
+pub static ZERO: u8 = 0;
+
+/// An enum.
+pub enum Format {
+    /// Plain text.
+    Text,
+    #[allow(dead_code)]
+    /// JSON, one object a line.
+    Json,
+    Other,
+}
+
+impl Report {
+    /// Make an empty report.
+    pub fn new() -> Report { todo!() }
+    /// The maximum.
+    pub const MAX: usize = 1;
+    pub fn undocumented(&self) {}
+}
+
+/// A trait.
+pub trait Render {
+    /// Render it.
+    fn render(&self) -> String;
+}
+
+/// A type alias.
+pub type Lines = Vec<String>;
+
+/// A macro.
+macro_rules! shout { () => {} }
+
+mod inline {
+    //! Inside an inline module.
+    /// In the inline module.
+    pub fn f() {}
+}
+
+/// Outer docs win.
+mod outer_doc {
+    //! Inner docs lose.
+}
+
+/// A file module.
+mod store;
+"#;
+
+fn doc_of<'f>(items: &'f [RItem], name: &str) -> Option<&'f str> {
+    let item = items.iter().find(|i| i.name == name);
+    item.unwrap_or_else(|| panic!("{name}")).doc.as_deref()
+}
+
+fn member_doc<'f>(members: &'f [RMember], name: &str) -> Option<&'f str> {
+    let member = members.iter().find(|m| m.name == name);
+    member.unwrap_or_else(|| panic!("{name}")).doc.as_deref()
+}
+
+#[test]
+fn docs_of_items() {
+    let f = parse(DOCUMENTED);
+    assert_eq!(f.syntax_errors, 0, "{:?}", f.first_error);
+    let items = &f.modules[0].items;
+    let doc = |name| doc_of(items, name);
+    assert_eq!(
+        doc("word_counts"),
+        Some("Count the words of a file, upper-cased.")
+    );
+    assert_eq!(doc("block"), Some("A block doc, with stars."));
+    assert_eq!(doc("LIMIT"), Some("From an \"attribute\"."));
+    assert_eq!(doc("Report"), Some("Has attributes between."));
+    assert_eq!(doc("Slug"), Some("Links: see `Report` and the book."));
+    assert_eq!(doc("plain"), None);
+    assert_eq!(doc("ZERO"), None);
+    assert_eq!(doc("Format"), Some("An enum."));
+    assert_eq!(doc("Render"), Some("A trait."));
+    assert_eq!(doc("Lines"), Some("A type alias."));
+    assert_eq!(doc("shout"), Some("A macro."));
+    assert_eq!(doc("store"), Some("A file module."));
+    // The derive is still seen through the docs.
+    let report = items.iter().find(|i| i.name == "Report").unwrap();
+    assert_eq!(report.derives, ["Debug", "Clone"]);
+}
+
+#[test]
+fn docs_of_members() {
+    let f = parse(DOCUMENTED);
+    let items = &f.modules[0].items;
+    let members = |name: &str| &items.iter().find(|i| i.name == name).unwrap().members;
+    assert_eq!(
+        member_doc(members("Report"), "title"),
+        Some("The title, as shown.")
+    );
+    assert_eq!(member_doc(members("Report"), "lines"), None);
+    assert_eq!(member_doc(members("Slug"), "0"), Some("The text."));
+    assert_eq!(member_doc(members("Format"), "Text"), Some("Plain text."));
+    assert_eq!(
+        member_doc(members("Format"), "Json"),
+        Some("JSON, one object a line.")
+    );
+    assert_eq!(member_doc(members("Format"), "Other"), None);
+    assert_eq!(member_doc(members("Render"), "render"), Some("Render it."));
+    let imp = &f.modules[0].impls[0].items;
+    assert_eq!(member_doc(imp, "new"), Some("Make an empty report."));
+    assert_eq!(member_doc(imp, "MAX"), Some("The maximum."));
+    assert_eq!(member_doc(imp, "undocumented"), None);
+}
+
+#[test]
+fn module_docs() {
+    let f = parse(DOCUMENTED);
+    assert_eq!(f.modules[0].doc.as_deref(), Some("The crate's own docs."));
+    let items = &f.modules[0].items;
+    assert_eq!(doc_of(items, "inline"), Some("Inside an inline module."));
+    assert_eq!(doc_of(items, "outer_doc"), Some("Outer docs win."));
+    let inline = f.modules.iter().find(|m| m.name == "inline").unwrap();
+    assert_eq!(inline.doc.as_deref(), Some("Inside an inline module."));
+    assert_eq!(doc_of(&inline.items, "f"), Some("In the inline module."));
+    // `#![doc = ".."]` documents the module too.
+    let f = parse("#![doc = \"Attribute docs.\"]\nfn x() {}\n");
+    assert_eq!(f.modules[0].doc.as_deref(), Some("Attribute docs."));
+}
+
+#[test]
+fn docs_on_odd_input_do_not_panic() {
+    for src in [
+        "///",
+        "/**/ fn a() {}",
+        "/***/ fn a() {}",
+        "/// é\n#[doc = r#\"x\"#]\n#[doc = include_str!(\"a\")]\nfn a() {}",
+        "/// [unclosed\nstruct S { /// f\n a: u8 }",
+        "#[doc = \"\\u{1F600}\\\n   continued\"] fn a() {}",
+    ] {
+        let _ = parse(src);
+    }
+    let f = parse("/// [unclosed\nstruct S;");
+    assert_eq!(f.modules[0].items[0].doc.as_deref(), Some("[unclosed"));
+}
