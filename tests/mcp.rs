@@ -521,6 +521,7 @@ fn lookup_and_members_answer_rust_paths() {
     assert_eq!(json["found"]["signature"], "fn bump(&mut self)", "{json}");
     assert_eq!(json["found"]["kind"], "method", "{json}");
     assert_eq!(json["found"]["source"], "textkit/src/lib.rs", "{json}");
+    assert_eq!(json["found"]["doc"], "Count one more event.", "{json}");
     let (_, json) = c.ok("lookup", json!({"symbol": "textkit::Counter::bumpp"}));
     assert_eq!(json["status"], "missing", "{json}");
     assert_eq!(json["suggestions"][0], "textkit::Counter::bump", "{json}");

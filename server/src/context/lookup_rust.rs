@@ -370,11 +370,14 @@ fn describe_res(index: &RustIndex, res: &Res, name: &str) -> Described {
             let root = n.key.1.is_empty() && n.local == 0 && n.key.0 != NO_CRATE;
             let mut d = described(if root { "crate" } else { "module" }, short, None);
             d.source = Some(n.file.clone());
+            d.doc = n.module().doc.clone();
             d
         }
         Res::Crate(c) => {
             let mut d = described("crate", short, None);
-            d.source = index.root(*c).map(|r| r.file.clone());
+            let root = index.root(*c);
+            d.source = root.as_ref().map(|r| r.file.clone());
+            d.doc = root.and_then(|r| r.module().doc.clone());
             d
         }
         Res::Item(n, i) => {
