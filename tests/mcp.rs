@@ -602,6 +602,32 @@ fn lookup_and_members_answer_rust_paths() {
         json!({"module_or_type": "textkit::shorten"}),
         "is a function, not a module, type or trait",
     );
+    // A dependency added to Cargo.toml between calls is seen.
+    let (_, json) = c.ok("lookup", json!({"symbol": "extra::helper"}));
+    assert_eq!(json["status"], "missing", "{json}");
+    std::fs::create_dir_all(dir.path().join("extra/src")).unwrap();
+    std::fs::write(
+        dir.path().join("extra/Cargo.toml"),
+        "[package]\nname = \"extra\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("extra/src/lib.rs"),
+        "/// Help.\npub fn helper() {}\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        manifest.replace(
+            "[dependencies]\n",
+            "[dependencies]\nextra = { path = \"extra\" }\n",
+        ),
+    )
+    .unwrap();
+    let (_, json) = c.ok("lookup", json!({"symbol": "extra::helper"}));
+    assert_eq!(json["status"], "exists", "{json}");
+    assert_eq!(json["found"]["doc"], "Help.", "{json}");
     // Python names still go to Python.
     if has_python() {
         let (_, json) = c.ok("lookup", json!({"symbol": "json.loads"}));

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::context::lookup::{self, MemberList, SymbolLookup};
 use crate::context::lookup_rust;
 use crate::context::{self, ApiContext, ContextRequest};
-use crate::index::facts_cache::FactsCache;
+use crate::index::facts_cache::{FactsCache, Stamp};
 use crate::index::module_finder::ModuleFinder;
 use crate::index::python_env::{PythonEnv, StdlibDump};
 use crate::index::{load_facts, FactsMemory, Index, IndexOptions};
@@ -49,7 +49,11 @@ pub struct Session {
     /// The Cargo workspace and Rust's std, loaded the first time a Rust
     /// document is analyzed.
     rust: RwLock<Option<Arc<RustWorld>>>,
+    /// Rust's std, loaded once.
+    rust_std: std::sync::OnceLock<StdLoad>,
 }
+
+type StdLoad = Result<Arc<dyn crate::index::rust::StdApi>, String>;
 
 struct RustWorld {
     cargo: crate::index::cargo::CargoWorkspace,
@@ -57,6 +61,43 @@ struct RustWorld {
     /// Why std could not be loaded.
     std_error: Option<String>,
     memory: Arc<crate::index::rust::RustMemory>,
+    /// The manifests the Cargo graph was read from, as they were then.
+    manifests: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+impl RustWorld {
+    /// The workspace's Cargo.toml and Cargo.lock and each member's
+    /// Cargo.toml: a change to any of them may change the graph.
+    fn manifests_of(dir: &Path, cargo: &crate::index::cargo::CargoWorkspace) -> Vec<PathBuf> {
+        let mut out = vec![
+            dir.join("Cargo.toml"),
+            cargo.root.join("Cargo.toml"),
+            cargo.root.join("Cargo.lock"),
+        ];
+        for c in cargo.crates.iter().filter(|c| c.workspace) {
+            let manifest = c
+                .root_file
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(&cargo.root))
+                .map(|d| d.join("Cargo.toml"))
+                .find(|m| m.is_file());
+            out.extend(manifest);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn stamp(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m))
+    }
+
+    fn manifests_changed(&self) -> bool {
+        self.manifests
+            .iter()
+            .any(|(p, stamp)| Self::stamp(p) != *stamp)
+    }
 }
 
 #[derive(Default)]
@@ -108,6 +149,7 @@ impl Session {
             library_lookups: Arc::new(MemberCache::default()),
             workspace: RwLock::new(Workspace::default()),
             rust: RwLock::new(None),
+            rust_std: std::sync::OnceLock::new(),
         }
     }
 
@@ -200,6 +242,19 @@ impl Session {
     /// seen (shells that get no file events call this before each request).
     pub fn refresh_listings(&self) {
         self.finder.clear();
+        // Nor does a manifest edit (a dependency added): the Cargo graph is
+        // read again when one changed since it was loaded.
+        let stale = self
+            .rust
+            .read()
+            .ok()
+            .and_then(|w| w.as_ref().map(|w| w.manifests_changed()))
+            .unwrap_or(false);
+        if stale {
+            if let Ok(mut slot) = self.rust.write() {
+                *slot = None;
+            }
+        }
     }
 
     /// The environment's site-packages directories (to watch for installs).
@@ -284,12 +339,25 @@ impl Session {
             return w;
         }
         let dir = path.parent().unwrap_or(&self.root);
-        let std = crate::check_rust::load_std(self.facts_cache_dir.as_deref());
+        // std outlives a reloaded Cargo graph: the toolchain did not change.
+        let std = self
+            .rust_std
+            .get_or_init(|| crate::check_rust::load_std(self.facts_cache_dir.as_deref()))
+            .clone();
+        let cargo = crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default();
+        let manifests = RustWorld::manifests_of(dir, &cargo)
+            .into_iter()
+            .map(|p| {
+                let stamp = RustWorld::stamp(&p);
+                (p, stamp)
+            })
+            .collect();
         let world = Arc::new(RustWorld {
-            cargo: crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default(),
+            cargo,
             std_error: std.as_ref().err().cloned(),
             std: std.ok(),
             memory: Arc::default(),
+            manifests,
         });
         if let Ok(mut slot) = self.rust.write() {
             *slot = Some(world.clone());
