@@ -8,6 +8,10 @@ round-trip times (median and p90 of --runs calls, after --warmup calls):
   - check_code on a 200-line snippet (the first 200 lines of a workspace file).
 Targets: both under 20 ms warm.
 
+When scripts/bench_rust.sh has generated .bench/rust (300 files, 30 crates.io
+dependencies), the same is measured for a Rust file of it (--rust-file), and
+lookup of a std and a dependency path.
+
 Usage: python3 scripts/bench_context.py [--binary target/release/grounded] [--runs 30]
 """
 import argparse
@@ -80,6 +84,7 @@ def main():
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--file", default="benchapp/net/m021_device.py")
+    ap.add_argument("--rust-file", default="bench_app/src/m292.rs")
     a = ap.parse_args()
     ws = os.path.join(ROOT, ".bench/workspace")
     py = os.path.join(ROOT, ".bench/venv")
@@ -102,6 +107,36 @@ def main():
         found = len(result["structuredContent"]["findings"])
         print(f"check_code, 200-line snippet: warm p50 {p50:.1f} ms, p90 {p90:.1f} ms "
               f"({found} findings)  target < 20 ms")
+        mcp.close()
+    rust_ws = os.path.join(ROOT, ".bench/rust")
+    if os.path.isdir(rust_ws):
+        bench_rust(a, rust_ws, py)
+    else:
+        print("(no .bench/rust: run scripts/bench_rust.sh once for the Rust figures)")
+
+
+def bench_rust(a, ws, py):
+    with open(os.path.join(ws, a.rust_file)) as f:
+        code = f.read()
+    with tempfile.TemporaryDirectory() as cache:
+        mcp = Mcp(a.binary, ws, py, cache)
+        first = time.perf_counter()
+        mcp.call("api_context", {"path": a.rust_file})
+        cold = (time.perf_counter() - first) * 1000
+        p50, p90, result = timed(mcp, "api_context", {"path": a.rust_file}, a.warmup, a.runs)
+        tokens = result["structuredContent"]["tokens"]
+        items = len(result["structuredContent"]["items"])
+        print(f"api_context {a.rust_file}: first call {cold:.0f} ms (cargo metadata, std, parses), "
+              f"warm p50 {p50:.1f} ms, p90 {p90:.1f} ms ({items} items, {tokens} tokens)  target < 20 ms")
+        lines = code.count("\n")
+        p50, p90, result = timed(mcp, "check_code", {"path": a.rust_file, "code": code}, a.warmup, a.runs)
+        found = len(result["structuredContent"]["findings"])
+        print(f"check_code, the {lines}-line Rust file: warm p50 {p50:.1f} ms, p90 {p90:.1f} ms "
+              f"({found} findings)  target < 20 ms")
+        for symbol in ["std::collections::HashMap::insert", "indexmap::IndexMap::insert"]:
+            p50, p90, result = timed(mcp, "lookup", {"symbol": symbol}, a.warmup, a.runs)
+            status = result["structuredContent"]["status"]
+            print(f"lookup {symbol}: warm p50 {p50:.1f} ms, p90 {p90:.1f} ms ({status})")
         mcp.close()
 
 
