@@ -1,6 +1,8 @@
 //! The language server as an editor meets it: the real binary, JSON-RPC over
 //! stdio.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -1083,5 +1085,57 @@ fn rust_documents_follow_dependency_and_manifest_changes() {
                 .as_array()
                 .is_some_and(|d| d.is_empty())
     });
+    c.shutdown_and_exit();
+}
+
+/// `grounded/context` on a Rust document: the open text's imports and
+/// calls, the dependency's items with signatures and doc lines.
+#[test]
+fn context_request_answers_for_a_rust_document() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("fixtures/context_rust");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    common::copy_dir(&fixture, &root);
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&root, &["utf-16"]);
+    let uri = uri_of(&root.join("src/summary.rs"));
+    // Unsaved: the open text calls `word_count`, the file on disk does not.
+    c.open(
+        &uri,
+        "use textkit::{word_count, Counter};\n\npub fn words(title: &str) -> usize {\n    let mut c = Counter::new();\n    c.bump();\n    word_count(title)\n}\n",
+    );
+    c.diagnostics(&uri, 1);
+    let r = c.request(
+        "grounded/context",
+        json!({"textDocument": {"uri": uri}, "budget": 1500, "task": "reset the counter"}),
+    );
+    let result = &r["result"];
+    let text = result["text"].as_str().unwrap_or_else(|| panic!("{r}"));
+    assert!(
+        text.starts_with(
+            "# API context for src/summary.rs (module crate::summary, crate report, Rust)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("### textkit (textkit/src/lib.rs)"), "{text}");
+    assert!(text.contains("## Task\nreset the counter"), "{text}");
+    let items = result["items"].as_array().unwrap();
+    let find = |name: &str| {
+        items
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not in {r}"))
+    };
+    assert_eq!(find("textkit::word_count")["relevance"], "used");
+    assert_eq!(
+        find("textkit::word_count")["signature"],
+        "fn word_count(text: &str) -> usize"
+    );
+    assert_eq!(find("textkit::Counter::bump")["relevance"], "used");
+    assert_eq!(find("textkit::Counter::reset")["relevance"], "related");
+    assert!(find("textkit::Counter")["doc"].is_string(), "{r}");
     c.shutdown_and_exit();
 }

@@ -2,6 +2,8 @@
 //! newline-delimited JSON-RPC over stdio — the handshake, the tool list,
 //! every tool, bad arguments, and files edited between calls.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -136,24 +138,11 @@ fn has_python() -> bool {
     Command::new("python3").arg("--version").output().is_ok()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A private copy of fixtures/context (the tests edit it).
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/context");
-    copy_dir(&fixture, dir.path());
+    common::copy_dir(&fixture, dir.path());
     dir
 }
 
@@ -445,7 +434,7 @@ fn files_edited_between_calls_are_seen() {
 fn api_context_covers_rust_files() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/context_rust");
-    copy_dir(&fixture, dir.path());
+    common::copy_dir(&fixture, dir.path());
     let mut c = Client::start(dir.path());
     let (text, json) = c.ok(
         "api_context",
@@ -487,7 +476,7 @@ fn api_context_covers_rust_files() {
 fn lookup_and_members_answer_rust_paths() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/context_rust");
-    copy_dir(&fixture, dir.path());
+    common::copy_dir(&fixture, dir.path());
     let mut c = Client::start(dir.path());
 
     let (text, json) = c.ok(
