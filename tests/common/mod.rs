@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests (`mod common;` in each).
 #![allow(dead_code)]
 
+pub mod lsp_client;
+
 use std::path::Path;
 
 /// Copy the tree `from` into `to` (created), e.g. a fixture the test edits.
