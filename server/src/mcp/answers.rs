@@ -192,8 +192,11 @@ fn described_json(d: &Described, root: &std::path::Path) -> Value {
 }
 
 fn described_line(d: &Described) -> String {
-    let short = d.name.rsplit('.').next().unwrap_or(&d.name);
+    // `requests.get`, `std::fs::read`: the last segment.
+    let short = d.name.rsplit(['.', ':']).next().unwrap_or(&d.name);
     let mut line = match &d.signature {
+        // `struct HashMap` says its kind already.
+        Some(sig) if sig.starts_with(&format!("{} ", d.kind)) => sig.clone(),
         Some(sig) => format!("{sig} ({})", d.kind),
         None => format!("{short} ({})", d.kind),
     };
