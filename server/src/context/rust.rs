@@ -514,10 +514,9 @@ fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
             } else {
                 Vec::new()
             };
-            Listed {
-                described: described(label, &name, signature),
-                members,
-            }
+            let mut described = described(label, &name, signature);
+            described.doc = std.doc(&path);
+            Listed { described, members }
         })
         .collect()
 }
@@ -549,10 +548,14 @@ fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> Vec<Member> 
                 .as_deref()
                 .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
         })
-        .map(|m| Member {
-            from_trait: m.from_trait.is_some(),
-            described: described(m.kind.unwrap_or("item"), &m.name, m.signature),
-            name: m.name,
+        .map(|m| {
+            let mut described = described(m.kind.unwrap_or("item"), &m.name, m.signature);
+            described.doc = m.doc;
+            Member {
+                from_trait: m.from_trait.is_some(),
+                described,
+                name: m.name,
+            }
         })
         .collect()
 }
