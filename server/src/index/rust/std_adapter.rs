@@ -92,13 +92,13 @@ impl StdApi for StdIndex {
             merged.push((m.name, m.kind, m.trait_path));
         }
         // The page tells methods from other associated fns and has signatures and docs.
-        let page = self.type_page(path);
+        let pages = self.type_pages(path);
         let details = merged
             .into_iter()
             .map(|(name, k, from_trait)| {
-                let shown = page
-                    .as_ref()
-                    .and_then(|p| p.member(&name, from_trait.as_deref()));
+                let shown = pages
+                    .iter()
+                    .find_map(|p| p.member(&name, from_trait.as_deref()));
                 let kind = match k {
                     StdItemKind::Method if shown.and_then(|s| s.has_self) == Some(true) => "method",
                     StdItemKind::Method => "associated function",

@@ -76,6 +76,10 @@ impl DocPages {
         }
     }
 
+    pub(crate) fn html_dir(&self) -> &Path {
+        &self.html_dir
+    }
+
     /// The page at `rel` (relative to the HTML directory), parsed once; None when it cannot be
     /// read or has no item declaration (a redirect, another shape).
     pub(crate) fn page(&self, rel: &Path) -> Option<Arc<PageInfo>> {

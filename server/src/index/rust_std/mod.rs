@@ -228,15 +228,25 @@ impl StdIndex {
         self.page_of(path, &kinds)?.doc.clone()
     }
 
-    /// The page of the type or trait at `path`, for its members' signatures and doc lines
-    /// ([`PageInfo::member`]); parsed once, kept for the life of the index.
-    pub fn type_page(&self, path: &str) -> Option<Arc<PageInfo>> {
+    /// The pages that show the members of the type or trait at `path`, for their signatures
+    /// and doc lines ([`PageInfo::member`]): its own, and for a type alias the aliased type's
+    /// (an alias's page lists variants and fields, not methods). Parsed once, kept for the life
+    /// of the index.
+    pub fn type_pages(&self, path: &str) -> Vec<Arc<PageInfo>> {
         let kinds: Vec<StdItemKind> = self
             .kinds_of(path)
             .into_iter()
             .filter(|k| !matches!(k, StdItemKind::Module | StdItemKind::Macro))
             .collect();
-        self.page_of(path, &kinds)
+        let mut out: Vec<Arc<PageInfo>> = self.page_of(path, &kinds).into_iter().collect();
+        if kinds.contains(&StdItemKind::TypeAlias) {
+            let target = pages::PageReader::new(self.pages.html_dir()).alias_target(path);
+            if let Some(target) = target.filter(|t| t != path) {
+                let kinds = self.kinds_of(&target);
+                out.extend(self.page_of(&target, &kinds));
+            }
+        }
+        out
     }
 
     /// The first page that shows the item at `path` as one of `kinds`.
