@@ -195,8 +195,9 @@ pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
     })
 }
 
-/// The content of the docblock that belongs to the header ending at `from`: the first one
-/// before the next element with an id (the next member's header, a section heading).
+/// The start of the docblock that belongs to the header ending at `from` (up to its first
+/// `</div>`): the first one before the next element with an id (the next member's header, a
+/// section heading).
 fn docblock_after(html: &str, from: usize) -> Option<&str> {
     let rest = html.get(from..)?;
     let region = &rest[..rest.find(" id=\"").unwrap_or(rest.len())];
@@ -204,7 +205,10 @@ fn docblock_after(html: &str, from: usize) -> Option<&str> {
         .find("class=\"docblock\"")
         .or_else(|| region.find("class='docblock'"))?;
     let open_end = region[at..].find('>')? + at + 1;
-    Some(&rest[open_end..])
+    // Only its start is read (the first paragraph ends before any `</div>`): bounding it here
+    // keeps the searches for where that paragraph ends from running over the rest of the page.
+    let body = &rest[open_end..];
+    Some(&body[..body.find("</div>").unwrap_or(body.len())])
 }
 
 /// Every member header on the page, by name, in page order. Members in "Methods from
