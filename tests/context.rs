@@ -328,6 +328,27 @@ fn rust_std_dependency_and_own_items_are_listed() {
     }
     assert_eq!(item(&json, "std::collections::HashMap")["kind"], "struct");
     assert_eq!(item(&json, "std::fs::read_to_string")["kind"], "function");
+    // std items carry the signatures and first doc lines of rustdoc's pages.
+    let insert = item(&json, "std::collections::HashMap::insert");
+    assert_eq!(insert["kind"], "method");
+    assert_eq!(
+        insert["signature"],
+        "fn insert(&mut self, k: K, v: V) -> Option<V>"
+    );
+    assert_eq!(insert["doc"], "Inserts a key-value pair into the map.");
+    assert_eq!(
+        item(&json, "std::collections::HashMap::new")["kind"],
+        "associated function"
+    );
+    let read = item(&json, "std::fs::read_to_string");
+    assert_eq!(
+        read["signature"],
+        "fn read_to_string<P: AsRef<Path>>(path: P) -> Result<String>"
+    );
+    assert_eq!(
+        read["doc"],
+        "Reads the entire contents of a file into a string."
+    );
     assert_eq!(
         item(&json, "std::collections::BTreeMap")["relevance"],
         "other"
@@ -410,7 +431,8 @@ fn rust_std_dependency_and_own_items_are_listed() {
         "{text}"
     );
     for line in [
-        "### std::collections (Rust standard library)\n- struct HashMap\n",
+        "### std::collections (Rust standard library)\n- struct HashMap<K, V, S = RandomState",
+        "  - fn insert(&mut self, k: K, v: V) -> Option<V> — Inserts a key-value pair into the map.\n",
         "### textkit::case (textkit/src/case.rs)\n- fn upper(text: &str) -> String — `text` in upper case.\n",
         "## Local items\n### crate (this file)\n",
         "  - fn push_line(&mut self, line: &str)\n",
@@ -604,8 +626,16 @@ fn a_rust_file_without_cargo_toml_gets_std_only() {
         ),
         "{text}"
     );
-    assert!(text.contains("- struct HashMap\n"), "{text}");
-    assert!(text.contains("  - insert ("), "{text}");
+    assert!(
+        text.contains("- struct HashMap<K, V, S = RandomState"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  - fn insert(&mut self, k: K, v: V) -> Option<V> — Inserts a key-value pair"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("### main (this file)\n- fn main()\n"),
         "{text}"

@@ -488,6 +488,16 @@ fn lookup_and_members_answer_rust_paths() {
         json["found"]["name"], "std::collections::HashMap::insert",
         "{json}"
     );
+    // With the toolchain's signature and first doc line.
+    assert_eq!(
+        json["found"]["signature"], "fn insert(&mut self, k: K, v: V) -> Option<V>",
+        "{json}"
+    );
+    assert_eq!(json["found"]["kind"], "method", "{json}");
+    assert_eq!(
+        json["found"]["doc"],
+        "Inserts a key-value pair into the map."
+    );
     let (text, json) = c.ok(
         "lookup",
         json!({"symbol": "std::collections::HashMap::push_all"}),

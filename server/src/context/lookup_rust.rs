@@ -401,7 +401,9 @@ fn describe_res(index: &RustIndex, res: &Res, name: &str) -> Described {
             let signature = std
                 .and_then(|s| s.signature(p))
                 .or_else(|| declaration(label, short));
-            described(label, short, signature)
+            let mut d = described(label, short, signature);
+            d.doc = std.and_then(|s| s.doc(p));
+            d
         }
         Res::Unknown => described("item", short, None),
     };

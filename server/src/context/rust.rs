@@ -528,10 +528,9 @@ pub(super) fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
             } else {
                 Vec::new()
             };
-            Listed {
-                described: described(label, &name, signature),
-                members,
-            }
+            let mut described = described(label, &name, signature);
+            described.doc = std.doc(&path);
+            Listed { described, members }
         })
         .collect()
 }
@@ -563,10 +562,14 @@ pub(super) fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> V
                 .as_deref()
                 .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
         })
-        .map(|m| Member {
-            from_trait: m.from_trait.is_some(),
-            described: described(m.kind.unwrap_or("item"), &m.name, m.signature),
-            name: m.name,
+        .map(|m| {
+            let mut described = described(m.kind.unwrap_or("item"), &m.name, m.signature);
+            described.doc = m.doc;
+            Member {
+                from_trait: m.from_trait.is_some(),
+                described,
+                name: m.name,
+            }
         })
         .collect()
 }

@@ -70,33 +70,53 @@ impl StdApi for StdIndex {
         })
     }
 
+    fn signature(&self, path: &str) -> Option<String> {
+        StdIndex::signature(self, path)
+    }
+
+    fn doc(&self, path: &str) -> Option<String> {
+        StdIndex::doc(self, path)
+    }
+
     fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {
         let members = StdIndex::members(self, path)?;
-        let mut out: Vec<StdMemberInfo> = Vec::with_capacity(members.len());
+        // One entry per name: the inherent item before a trait's.
+        let mut merged: Vec<(String, StdItemKind, Option<String>)> = Vec::new();
         for m in members {
-            // One entry per name: the inherent item before a trait's.
-            if let Some(prev) = out.iter_mut().find(|p| p.name == m.name) {
-                if prev.from_trait.is_some() && m.trait_path.is_none() {
-                    prev.from_trait = None;
+            if let Some(prev) = merged.iter_mut().find(|p| p.0 == m.name) {
+                if prev.2.is_some() && m.trait_path.is_none() {
+                    prev.2 = None;
                 }
                 continue;
             }
-            let kind = match m.kind {
-                // (the index does not tell methods from other associated fns)
-                StdItemKind::Method => "associated function",
-                StdItemKind::Variant => "variant",
-                StdItemKind::Field => "field",
-                StdItemKind::AssocConst => "associated constant",
-                StdItemKind::AssocType => "associated type",
-                _ => "item",
-            };
-            out.push(StdMemberInfo {
-                name: m.name,
-                kind: Some(kind),
-                from_trait: m.trait_path,
-                signature: None,
-            });
+            merged.push((m.name, m.kind, m.trait_path));
         }
-        Some(out)
+        // The page tells methods from other associated fns and has signatures and docs.
+        let pages = self.type_pages(path);
+        let details = merged
+            .into_iter()
+            .map(|(name, k, from_trait)| {
+                let shown = pages
+                    .iter()
+                    .find_map(|p| p.member(&name, from_trait.as_deref()));
+                let kind = match k {
+                    StdItemKind::Method if shown.and_then(|s| s.has_self) == Some(true) => "method",
+                    StdItemKind::Method => "associated function",
+                    StdItemKind::Variant => "variant",
+                    StdItemKind::Field => "field",
+                    StdItemKind::AssocConst => "associated constant",
+                    StdItemKind::AssocType => "associated type",
+                    _ => "item",
+                };
+                StdMemberInfo {
+                    kind: Some(kind),
+                    signature: shown.and_then(|s| s.signature.clone()),
+                    doc: shown.and_then(|s| s.doc.clone()),
+                    name,
+                    from_trait,
+                }
+            })
+            .collect();
+        Some(details)
     }
 }

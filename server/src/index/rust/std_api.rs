@@ -25,6 +25,8 @@ pub struct StdMemberInfo {
     pub from_trait: Option<String>,
     /// `fn insert(&mut self, k: K, v: V) -> Option<V>`, when the source has it.
     pub signature: Option<String>,
+    /// The first sentence of its docs, when the source has them.
+    pub doc: Option<String>,
 }
 
 pub trait StdApi: Send + Sync {
@@ -44,8 +46,14 @@ pub trait StdApi: Send + Sync {
     fn label(&self, _path: &str) -> Option<&'static str> {
         None
     }
-    /// The item's signature as written (fns), when the source has it.
+    /// The item's signature as written (fns; types and traits may get their
+    /// declaration's head, `struct HashMap<K, V, S = RandomState>`), when the
+    /// source has it.
     fn signature(&self, _path: &str) -> Option<String> {
+        None
+    }
+    /// The first sentence of the item's docs, when the source has them.
+    fn doc(&self, _path: &str) -> Option<String> {
         None
     }
     /// The members of a type or trait with their kinds and signatures, as
@@ -59,6 +67,7 @@ pub trait StdApi: Send + Sync {
                     kind: None,
                     from_trait: None,
                     signature: None,
+                    doc: None,
                 })
                 .collect()
         })

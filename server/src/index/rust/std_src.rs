@@ -4,22 +4,28 @@
 //! rust-src`): the sources say exactly what exists. What its macros generate
 //! (most integer methods, for one) is open, so nothing is reported there.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::std_api::{StdApi, StdKind};
+use super::std_api::{StdApi, StdKind, StdMemberInfo};
 use super::RustIndex;
 use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
 use crate::index::cargo::{CargoWorkspace, CrateInfo, TargetKind};
 use crate::index::facts_cache::FactsCache;
-use crate::syntax::rust::facts::RItemKind;
+use crate::syntax::rust::facts::{MemberKind, RItemKind, RMember};
 
 const CRATES: [&str; 3] = ["core", "alloc", "std"];
 
 pub struct StdSource {
     index: RustIndex,
+    /// Per crate, the impl items of each self type (by its last name), built on first use.
+    impl_items: OnceLock<Vec<ImplItems>>,
 }
+
+/// A crate's impl items by self type name, each with the path of the trait
+/// of its impl (None: inherent), in source order.
+type ImplItems = HashMap<String, Vec<(RMember, Option<String>)>>;
 
 /// The library sources of a sysroot, when rust-src is installed.
 pub fn library_dir(sysroot: &Path) -> Option<PathBuf> {
@@ -59,6 +65,7 @@ impl StdSource {
         };
         StdSource {
             index: RustIndex::new(ws, None, Default::default(), cache),
+            impl_items: OnceLock::new(),
         }
     }
 
@@ -78,6 +85,57 @@ impl StdSource {
             return Some(Outcome::Res(Res::Module(root)));
         }
         Some(self.resolver().resolve(&root, &segs[1..], false, None, 0))
+    }
+
+    /// Every crate's impl items, read once.
+    fn impl_items(&self) -> &[ImplItems] {
+        self.impl_items.get_or_init(|| {
+            (0..CRATES.len())
+                .map(|k| {
+                    let mut table = ImplItems::new();
+                    for node in self.index.all_modules(k).0 {
+                        for imp in &node.module().impls {
+                            let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
+                                continue;
+                            };
+                            let from_trait = imp.trait_path.as_ref().map(|t| t.join("::"));
+                            let entry = table.entry(ty.clone()).or_default();
+                            for item in imp.items.iter().filter(|i| i.name != "*") {
+                                entry.push((item.clone(), from_trait.clone()));
+                            }
+                        }
+                    }
+                    table
+                })
+                .collect()
+        })
+    }
+
+    /// A member as the sources declare it: the type's own (variants, fields,
+    /// a trait's items), else an inherent impl's, else a trait impl's.
+    /// `crates`: those whose impls count (a type's own; all for a primitive).
+    fn member_facts(
+        &self,
+        own: &[RMember],
+        type_name: &str,
+        crates: &[usize],
+        name: &str,
+    ) -> Option<(RMember, Option<String>)> {
+        if let Some(m) = own.iter().find(|m| m.name == name) {
+            return Some((m.clone(), None));
+        }
+        let tables = self.impl_items();
+        let found: Vec<&(RMember, Option<String>)> = crates
+            .iter()
+            .filter_map(|k| tables.get(*k)?.get(type_name))
+            .flatten()
+            .filter(|(m, _)| m.name == name)
+            .collect();
+        found
+            .iter()
+            .find(|(_, t)| t.is_none())
+            .or_else(|| found.first())
+            .map(|f| (*f).clone())
     }
 
     /// A primitive's inherent items are spread over core, alloc and std.
@@ -161,6 +219,46 @@ impl StdApi for StdSource {
             .map(|m| m.into_iter().collect())
     }
 
+    fn signature(&self, path: &str) -> Option<String> {
+        let Some(Outcome::Res(Res::Item(n, i))) = self.resolve(path) else {
+            return None;
+        };
+        let item = &n.module().items[i];
+        (item.kind == RItemKind::Fn)
+            .then(|| item.signature.clone())
+            .flatten()
+    }
+
+    fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {
+        let names = self.members(path)?;
+        // The type's own members, and the crates whose impls count.
+        let (own, type_name, crates): (Vec<RMember>, String, Vec<usize>) =
+            if PRIMITIVES.contains(&path) {
+                (Vec::new(), path.to_string(), (0..CRATES.len()).collect())
+            } else {
+                let Some(Outcome::Res(Res::Item(n, i))) = self.resolve(path) else {
+                    return None;
+                };
+                let item = &n.module().items[i];
+                (item.members.clone(), item.name.clone(), vec![n.key.0])
+            };
+        let details = names
+            .into_iter()
+            .map(|name| {
+                let facts = self.member_facts(&own, &type_name, &crates, &name);
+                StdMemberInfo {
+                    kind: facts.as_ref().map(|(m, _)| member_kind(m.kind)),
+                    from_trait: facts.as_ref().and_then(|(_, t)| t.clone()),
+                    signature: facts.and_then(|(m, _)| m.signature),
+                    // (Doc comments are not in the facts yet.)
+                    doc: None,
+                    name,
+                }
+            })
+            .collect();
+        Some(details)
+    }
+
     fn implemented_traits(&self, path: &str) -> Vec<String> {
         let name = path.rsplit("::").next().unwrap_or(path);
         let mut out = BTreeSet::new();
@@ -170,6 +268,18 @@ impl StdApi for StdSource {
             }
         }
         out.into_iter().collect()
+    }
+}
+
+/// What a member is, in the words the context uses.
+fn member_kind(kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::Fn { has_self: true, .. } => "method",
+        MemberKind::Fn { .. } => "associated function",
+        MemberKind::Const => "associated constant",
+        MemberKind::Type => "associated type",
+        MemberKind::Variant => "variant",
+        MemberKind::Field => "field",
     }
 }
 
@@ -261,6 +371,42 @@ mod tests {
         assert!(source
             .implemented_traits("alloc::vec::Vec")
             .contains(&"Clone".to_string()));
+        // Signatures from the sources.
+        assert_eq!(
+            source.signature("core::num::helper").as_deref(),
+            Some("fn helper()")
+        );
+        assert_eq!(source.signature("std::collections::HashMap"), None);
+        let details = source.member_details("std::collections::HashMap").unwrap();
+        let insert = details.iter().find(|m| m.name == "insert").unwrap();
+        assert_eq!(
+            insert.signature.as_deref(),
+            Some("fn insert(&mut self, k: K, v: V)")
+        );
+        assert_eq!(insert.kind, Some("method"));
+        assert_eq!(insert.from_trait, None);
+        let new = details.iter().find(|m| m.name == "new").unwrap();
+        assert_eq!(new.kind, Some("associated function"));
+        assert_eq!(new.signature.as_deref(), Some("fn new() -> Self"));
+        let vec = source.member_details("std::vec::Vec").unwrap();
+        let clone = vec.iter().find(|m| m.name == "clone").unwrap();
+        assert_eq!(clone.from_trait.as_deref(), Some("Clone"));
+        assert_eq!(clone.signature.as_deref(), Some("fn clone(&self) -> Self"));
+        let opt = source.member_details("core::option::Option").unwrap();
+        let some = opt.iter().find(|m| m.name == "Some").unwrap();
+        assert_eq!(some.kind, Some("variant"));
+        let is_some = opt.iter().find(|m| m.name == "is_some").unwrap();
+        assert_eq!(
+            is_some.signature.as_deref(),
+            Some("fn is_some(&self) -> bool")
+        );
+        let s = source.member_details("str").unwrap();
+        let upper = s.iter().find(|m| m.name == "to_uppercase").unwrap();
+        assert_eq!(
+            upper.signature.as_deref(),
+            Some("fn to_uppercase(&self) -> u8")
+        );
+        assert_eq!(source.member_details("std::collections::Nope"), None);
         let children = source.children("std::collections").unwrap();
         assert_eq!(children, ["HashMap"]);
         assert!(library_dir(&dir.path().join("nowhere")).is_none());

@@ -47,6 +47,8 @@
 //! far as rustdoc documents them (it documents all of `core::arch`).
 
 mod cache;
+mod doc_pages;
+mod html_text;
 mod model;
 mod pages;
 mod roaring;
@@ -60,6 +62,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use doc_pages::{PageInfo, PageMember};
 use model::Model;
 
 /// What an item of the standard library is.
@@ -102,6 +105,8 @@ pub struct StdMember {
 pub struct StdIndex {
     toolchain: String,
     model: Model,
+    /// Signatures and docs, read from rustdoc's pages when asked for (not in the disk cache).
+    pages: doc_pages::DocPages,
 }
 
 impl StdIndex {
@@ -187,6 +192,72 @@ impl StdIndex {
     }
 }
 
+/// What rustdoc's pages say of items and members (see `doc_pages`).
+impl StdIndex {
+    /// The item's declaration as one line, from its page: a fn's whole signature (`fn
+    /// read_to_string<P: AsRef<Path>>(path: P) -> Result<String>`), a type's or trait's head
+    /// (`struct HashMap<K, V, S = RandomState, A: Allocator = Global>`), a type alias, const or
+    /// static as declared. None for modules and macros, or when no page shows it.
+    pub fn signature(&self, path: &str) -> Option<String> {
+        let kinds: Vec<StdItemKind> = self
+            .kinds_of(path)
+            .into_iter()
+            .filter(|k| !matches!(k, StdItemKind::Module | StdItemKind::Macro))
+            .collect();
+        let page = self.page_of(path, &kinds)?;
+        let decl = page.decl.as_deref()?;
+        // The page of a type, trait or fn starts with its keyword (after qualifiers).
+        let keyword = decl
+            .split_whitespace()
+            .find(|w| !matches!(*w, "const" | "unsafe" | "async" | "extern" | "safe"))
+            .unwrap_or("");
+        match keyword {
+            "struct" | "enum" | "union" | "trait" => Some(html_text::head_of_declaration(decl)),
+            "fn" | "type" | "static" => Some(decl.to_string()),
+            _ if kinds.contains(&StdItemKind::Const) => Some(decl.to_string()),
+            // A primitive's page, a macro's, another shape.
+            _ => None,
+        }
+    }
+
+    /// The first sentence of the item's docs, from its page.
+    pub fn doc(&self, path: &str) -> Option<String> {
+        let mut kinds = self.kinds_of(path);
+        // A type's page before a module's or a macro's of the same name.
+        kinds.sort_by_key(|k| matches!(k, StdItemKind::Module | StdItemKind::Macro));
+        self.page_of(path, &kinds)?.doc.clone()
+    }
+
+    /// The pages that show the members of the type or trait at `path`, for their signatures
+    /// and doc lines ([`PageInfo::member`]): its own, and for a type alias the aliased type's
+    /// (an alias's page lists variants and fields, not methods). Parsed once, kept for the life
+    /// of the index.
+    pub fn type_pages(&self, path: &str) -> Vec<Arc<PageInfo>> {
+        let kinds: Vec<StdItemKind> = self
+            .kinds_of(path)
+            .into_iter()
+            .filter(|k| !matches!(k, StdItemKind::Module | StdItemKind::Macro))
+            .collect();
+        let mut out: Vec<Arc<PageInfo>> = self.page_of(path, &kinds).into_iter().collect();
+        if kinds.contains(&StdItemKind::TypeAlias) {
+            let target = pages::PageReader::new(self.pages.html_dir()).alias_target(path);
+            if let Some(target) = target.filter(|t| t != path) {
+                let kinds = self.kinds_of(&target);
+                out.extend(self.page_of(&target, &kinds));
+            }
+        }
+        out
+    }
+
+    /// The first page that shows the item at `path` as one of `kinds`.
+    fn page_of(&self, path: &str, kinds: &[StdItemKind]) -> Option<Arc<doc_pages::PageInfo>> {
+        let canonical = self.canonical(path);
+        doc_pages::page_files(path, canonical.as_deref(), kinds)
+            .iter()
+            .find_map(|f| self.pages.page(f))
+    }
+}
+
 fn index_dir(sysroot: &Path) -> PathBuf {
     sysroot
         .join("share")
@@ -207,13 +278,18 @@ fn load_with(
         .join("bin")
         .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
     let key = cache::Key::new(sysroot, &own_rustc, &root);
+    let html = dir.parent().unwrap_or(&dir);
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
         if let Some((toolchain, model)) = cache::read(cache_dir, key) {
-            return Ok(Arc::new(StdIndex { toolchain, model }));
+            let pages = doc_pages::DocPages::new(html);
+            return Ok(Arc::new(StdIndex {
+                toolchain,
+                model,
+                pages,
+            }));
         }
     }
     let raw = search_index::read(&dir)?;
-    let html = dir.parent().unwrap_or(&dir);
     let pages = pages::PageReader::new(html);
     let model = model::build(&raw, &pages)
         .and_then(|m| sanity_check(&m).map(|()| m))
@@ -224,7 +300,11 @@ fn load_with(
     if let (Some(cache_dir), Some(key)) = (cache_dir, key.as_ref()) {
         cache::write(cache_dir, key, &toolchain, &model);
     }
-    Ok(Arc::new(StdIndex { toolchain, model }))
+    Ok(Arc::new(StdIndex {
+        toolchain,
+        model,
+        pages: doc_pages::DocPages::new(html),
+    }))
 }
 
 /// `rustc -V` of the toolchain: its own binary, else the `rustc` that named the sysroot, else

@@ -974,3 +974,103 @@ fn real_glob_reexports() {
     let arch = idx.children("std::arch").unwrap();
     assert!(arch.contains(&("x86_64".to_string(), K::Module)));
 }
+
+/// Signatures and doc lines come from rustdoc's pages beside the index.
+#[test]
+fn real_signatures_and_docs() {
+    use crate::index::rust::StdApi;
+    let Some(idx) = real() else { return };
+    let html = index_dir(&real_sysroot().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    if !html.join("std").join("index.html").is_file() {
+        eprintln!(
+            "skipping: no rustdoc HTML pages under {} (rust-docs without pages)",
+            html.display()
+        );
+        return;
+    }
+    let api: &dyn StdApi = idx.as_ref();
+    assert_eq!(
+        api.signature("std::fs::read_to_string").as_deref(),
+        Some("fn read_to_string<P: AsRef<Path>>(path: P) -> Result<String>")
+    );
+    assert_eq!(
+        api.doc("std::fs::read_to_string").as_deref(),
+        Some("Reads the entire contents of a file into a string.")
+    );
+    let map = api.signature("std::collections::HashMap").unwrap();
+    assert!(
+        map.starts_with("struct HashMap<K, V, S = RandomState"),
+        "{map}"
+    );
+    assert_eq!(
+        api.signature("std::io::Read").as_deref(),
+        Some("trait Read")
+    );
+    assert_eq!(api.signature("std::collections"), None);
+    assert_eq!(
+        api.doc("std::collections").as_deref(),
+        Some("Collection types.")
+    );
+    assert_eq!(api.signature("std::nothing::here"), None);
+    assert_eq!(api.doc("std::nothing::here"), None);
+
+    let member = |ty: &str, name: &str| {
+        api.member_details(ty)
+            .unwrap_or_else(|| panic!("{ty} has members"))
+            .into_iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("{ty}::{name}"))
+    };
+    let insert = member("std::collections::HashMap", "insert");
+    assert_eq!(
+        insert.signature.as_deref(),
+        Some("fn insert(&mut self, k: K, v: V) -> Option<V>")
+    );
+    assert!(
+        insert
+            .doc
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Inserts a key-value pair")),
+        "{insert:?}"
+    );
+    assert_eq!(insert.kind, Some("method"));
+    let new = member("std::vec::Vec", "new");
+    assert_eq!(new.kind, Some("associated function"));
+    assert!(
+        new.signature
+            .as_deref()
+            .is_some_and(|s| s.contains("fn new() -> Vec<T>")),
+        "{new:?}"
+    );
+    let clone = member("std::vec::Vec", "clone");
+    assert_eq!(
+        clone.signature.as_deref(),
+        Some("fn clone(&self) -> Vec<T, A>")
+    );
+    assert_eq!(clone.from_trait.as_deref(), Some("core::clone::Clone"));
+    let some = member("std::option::Option", "Some");
+    assert_eq!(some.signature.as_deref(), Some("Some(T)"));
+    assert_eq!(some.kind, Some("variant"));
+    let read = member("std::io::Read", "read");
+    assert_eq!(
+        read.signature.as_deref(),
+        Some("fn read(&mut self, buf: &mut [u8]) -> Result<usize>")
+    );
+    let len = member("str", "len");
+    assert_eq!(
+        len.signature.as_deref(),
+        Some("const fn len(&self) -> usize")
+    );
+    assert_eq!(len.kind, Some("method"));
+    // A primitive's methods defined in alloc are on std's page.
+    assert!(member("str", "to_uppercase").signature.is_some());
+    let start = member("std::ops::Range", "start");
+    assert_eq!(start.signature.as_deref(), Some("start: Idx"));
+    // A type alias's methods are on the aliased type's page.
+    let unwrap = member("std::io::Result", "unwrap");
+    assert_eq!(unwrap.kind, Some("method"));
+    assert!(unwrap.signature.is_some(), "{unwrap:?}");
+}
