@@ -162,9 +162,10 @@ pub(crate) fn head_of_declaration(signature: &str) -> String {
     signature[..end].trim_end().to_string()
 }
 
-/// The doc line of a docblock: its first paragraph as text, cut to the first sentence, and to
-/// about 120 characters at a word when that sentence is longer. None when the block does not
-/// start with prose (an example, a heading).
+/// The doc line of a docblock: its first paragraph as text, then the same
+/// first-sentence rule as every other doc line ([`first_doc_line`] of
+/// `syntax::doc_line`). None when the block does not start with prose (an
+/// example, a heading).
 pub(crate) fn first_doc_line(docblock: &str) -> Option<String> {
     let body = docblock.trim_start();
     let body = body.strip_prefix("<p>").unwrap_or(body);
@@ -190,36 +191,7 @@ pub(crate) fn first_doc_line(docblock: &str) -> Option<String> {
     if let Some(t) = text.strip_suffix("Read more") {
         text = t.trim_end().to_string();
     }
-    let text = first_sentence(&text);
-    (!text.is_empty()).then(|| shorten(text, 120))
-}
-
-/// Up to the first `.`, `!` or `?` that ends a sentence: followed by a space and not after a
-/// usual abbreviation (`e.g.`, `i.e.`, `etc.`).
-fn first_sentence(text: &str) -> &str {
-    for (i, c) in text.char_indices() {
-        if !matches!(c, '.' | '!' | '?') || !text[i + 1..].starts_with(' ') {
-            continue;
-        }
-        let before = &text[..i];
-        let word = before.rsplit(' ').next().unwrap_or("");
-        if c == '.' && matches!(word, "e.g" | "i.e" | "etc" | "vs" | "cf" | "approx") {
-            continue;
-        }
-        return &text[..=i];
-    }
-    text
-}
-
-/// `text` cut at a word boundary near `max` characters, with `…`.
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max + max / 4 {
-        return text.to_string();
-    }
-    let cut = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
-    let head = &text[..cut];
-    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
-    format!("{}…", head.trim_end_matches([',', ';', ':', ' ']))
+    crate::syntax::doc_line::first_doc_line(&text)
 }
 
 #[cfg(test)]
@@ -315,7 +287,7 @@ mod tests {
         assert_eq!(first_doc_line(""), None);
         let long = format!("<p>{}</p>", "word ".repeat(60));
         let line = first_doc_line(&long).unwrap();
-        assert!(line.ends_with('…') && line.chars().count() <= 121, "{line}");
+        assert!(line.ends_with('…') && line.chars().count() <= 160, "{line}");
         assert_eq!(
             first_doc_line("<p>Ünïcödé ½ text</p>").as_deref(),
             Some("Ünïcödé ½ text")
