@@ -61,6 +61,8 @@ struct RustWorld {
     /// Why std could not be loaded.
     std_error: Option<String>,
     memory: Arc<crate::index::rust::RustMemory>,
+    /// What registry and git crates derive to, shared by this graph's indexes.
+    frozen: Arc<crate::index::rust::FrozenCrates>,
     /// The manifests the Cargo graph was read from, as they were then.
     manifests: Vec<(PathBuf, Option<Stamp>)>,
 }
@@ -357,6 +359,7 @@ impl Session {
             std_error: std.as_ref().err().cloned(),
             std: std.ok(),
             memory: Arc::default(),
+            frozen: Arc::default(),
             manifests,
         });
         if let Ok(mut slot) = self.rust.write() {
@@ -376,7 +379,8 @@ impl Session {
             preparsed,
             self.facts_cache.clone(),
         )
-        .with_memory(world.memory.clone());
+        .with_memory(world.memory.clone())
+        .with_frozen(world.frozen.clone());
         crate::analysis::rust::check_rust_file(&index, path, facts)
             .into_iter()
             .filter_map(|f| {
@@ -458,7 +462,8 @@ impl Session {
             preparsed,
             self.facts_cache.clone(),
         )
-        .with_memory(world.memory.clone());
+        .with_memory(world.memory.clone())
+        .with_frozen(world.frozen.clone());
         let mut notes = Vec::new();
         if world.cargo.crates.is_empty() {
             notes.push(
@@ -553,7 +558,8 @@ impl Session {
             preparsed,
             self.facts_cache.clone(),
         )
-        .with_memory(world.memory.clone());
+        .with_memory(world.memory.clone())
+        .with_frozen(world.frozen.clone());
         (index, file)
     }
 }

@@ -83,6 +83,28 @@ pub struct RustIndex {
     memory: Option<Arc<RustMemory>>,
     modules: DashMap<ModKey, Arc<OnceLock<Option<Arc<ModNode>>>>>,
     impls: DashMap<CrateId, Arc<OnceLock<Arc<CrateImpls>>>>,
+    /// Modules and impls of crates whose sources never change, shared with
+    /// the other indexes of the same Cargo graph.
+    frozen: Option<Arc<FrozenCrates>>,
+}
+
+/// The module trees and impl tables of the crates a registry or a git
+/// checkout holds (`~/.cargo/registry/src/…`, `~/.cargo/git/checkouts/…`):
+/// cargo never edits those sources, so what is derived from them is built
+/// once per Cargo graph instead of once per analysis. Crate ids are those of
+/// one graph: a reloaded graph gets a new `FrozenCrates`.
+#[derive(Default)]
+pub struct FrozenCrates {
+    modules: DashMap<ModKey, Arc<OnceLock<Option<Arc<ModNode>>>>>,
+    impls: DashMap<CrateId, Arc<OnceLock<Arc<CrateImpls>>>>,
+}
+
+/// Whether `root_file` is in a registry's or a git checkout's sources.
+fn in_frozen_sources(root_file: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = root_file.iter().collect();
+    parts
+        .windows(2)
+        .any(|w| (w[0] == "registry" && w[1] == "src") || (w[0] == "git" && w[1] == "checkouts"))
 }
 
 impl RustIndex {
@@ -101,7 +123,22 @@ impl RustIndex {
             memory: None,
             modules: DashMap::new(),
             impls: DashMap::new(),
+            frozen: None,
         }
+    }
+
+    /// Share the derived data of registry and git crates through `frozen`
+    /// (one per Cargo graph).
+    pub fn with_frozen(mut self, frozen: Arc<FrozenCrates>) -> RustIndex {
+        self.frozen = Some(frozen);
+        self
+    }
+
+    /// The shared store when crate `krate` is frozen (see [`FrozenCrates`]).
+    fn frozen_store(&self, krate: CrateId) -> Option<&FrozenCrates> {
+        let frozen = self.frozen.as_deref()?;
+        let info = self.ws.crates.get(krate)?;
+        (!info.workspace && in_frozen_sources(&info.root_file)).then_some(frozen)
     }
 
     /// Keep parsed files in `memory` across index generations.
@@ -146,8 +183,11 @@ impl RustIndex {
 
     /// The module at `key`, loading its file (and its parents') on first use.
     pub fn module(&self, key: &ModKey) -> Option<Arc<ModNode>> {
-        let cell = self
-            .modules
+        let modules = match self.frozen_store(key.0) {
+            Some(f) => &f.modules,
+            None => &self.modules,
+        };
+        let cell = modules
             .entry(key.clone())
             .or_insert_with(|| Arc::new(OnceLock::new()))
             .clone();
@@ -280,8 +320,11 @@ impl RustIndex {
 
     /// What the impls of a crate provide, by type name.
     pub fn crate_impls(&self, krate: CrateId) -> Arc<CrateImpls> {
-        let cell = self
-            .impls
+        let impls = match self.frozen_store(krate) {
+            Some(f) => &f.impls,
+            None => &self.impls,
+        };
+        let cell = impls
             .entry(krate)
             .or_insert_with(|| Arc::new(OnceLock::new()))
             .clone();
@@ -417,4 +460,100 @@ pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>
         cache.store_any(path, stamp, &facts);
     }
     Some(Arc::new(facts))
+}
+
+#[cfg(test)]
+mod frozen_tests {
+    use super::*;
+    use crate::index::cargo::{CrateInfo, TargetKind};
+
+    fn graph(root: &Path, dep_root: &Path) -> CargoWorkspace {
+        let info = |name: &str, root_file: PathBuf, workspace: bool| CrateInfo {
+            name: name.to_string(),
+            package: name.to_string(),
+            version: "1.0.0".to_string(),
+            kind: TargetKind::Lib,
+            root_file,
+            edition: "2021".to_string(),
+            features: Default::default(),
+            deps: Default::default(),
+            opaque_deps: Default::default(),
+            workspace,
+        };
+        CargoWorkspace {
+            root: root.to_path_buf(),
+            crates: vec![
+                info("app", root.join("src/lib.rs"), true),
+                info("dep", dep_root.join("src/lib.rs"), false),
+            ],
+            graph_known: true,
+            notes: Vec::new(),
+        }
+    }
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn registry_and_git_sources_are_frozen() {
+        assert!(in_frozen_sources(Path::new(
+            "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.0/src/lib.rs"
+        )));
+        assert!(in_frozen_sources(Path::new(
+            "/home/u/.cargo/git/checkouts/repo-abc/1234567/src/lib.rs"
+        )));
+        assert!(!in_frozen_sources(Path::new("/work/app/src/lib.rs")));
+        assert!(!in_frozen_sources(Path::new("/work/registry/lib.rs")));
+    }
+
+    /// Two indexes of one graph share a registry crate's modules and impls,
+    /// and keep their own of the workspace crate (which may be edited).
+    #[test]
+    fn frozen_crates_are_built_once_per_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("app");
+        let dep = dir.path().join("cargo/registry/src/index/dep-1.0.0");
+        write(
+            &root.join("src/lib.rs"),
+            "pub struct App;\nimpl App { pub fn run(&self) {} }\n",
+        );
+        write(
+            &dep.join("src/lib.rs"),
+            "pub mod inner;\npub struct Dep;\nimpl Dep { pub fn go(&self) {} }\n",
+        );
+        write(&dep.join("src/inner.rs"), "pub fn deep() {}\n");
+        let frozen = Arc::new(FrozenCrates::default());
+        let index = || {
+            RustIndex::new(
+                graph(&root, &dep),
+                None,
+                HashMap::new(),
+                FactsCache::new(None),
+            )
+            .with_frozen(frozen.clone())
+        };
+        let (a, b) = (index(), index());
+        let inner = (1, vec!["inner".to_string()]);
+        assert!(Arc::ptr_eq(
+            &a.module(&inner).unwrap(),
+            &b.module(&inner).unwrap()
+        ));
+        assert!(Arc::ptr_eq(&a.crate_impls(1), &b.crate_impls(1)));
+        assert!(a.crate_impls(1).members["Dep"].contains("go"));
+        assert!(!Arc::ptr_eq(&a.root(0).unwrap(), &b.root(0).unwrap()));
+        assert!(!Arc::ptr_eq(&a.crate_impls(0), &b.crate_impls(0)));
+        // Without the shared store, every index builds its own.
+        let c = RustIndex::new(
+            graph(&root, &dep),
+            None,
+            HashMap::new(),
+            FactsCache::new(None),
+        );
+        assert!(!Arc::ptr_eq(
+            &a.module(&inner).unwrap(),
+            &c.module(&inner).unwrap()
+        ));
+    }
 }
