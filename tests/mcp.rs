@@ -596,6 +596,29 @@ fn lookup_and_members_answer_rust_paths() {
             .any(|m| m["name"] == "std::fs::read_to_string"),
         "{json}"
     );
+    // What a method call on a String reaches: str's methods too, saying so.
+    let (text, json) = c.ok("members", json!({"module_or_type": "String"}));
+    assert_eq!(json["closed"], true, "{text}");
+    let trim = json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "String::trim")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        trim["doc"]
+            .as_str()
+            .unwrap()
+            .starts_with("(through `Deref` to `str`)"),
+        "{trim}"
+    );
+    // A Deref to a type parameter: open.
+    let (text, json) = c.ok("members", json!({"module_or_type": "std::sync::Arc"}));
+    assert_eq!(json["closed"], false, "{text}");
+    assert!(
+        text.contains("open (method calls also reach the methods of its `Deref` target"),
+        "{text}"
+    );
     c.tool_error(
         "members",
         json!({"module_or_type": "textkit::shorten"}),

@@ -192,6 +192,8 @@ pub struct MemberList {
     pub container: Described,
     /// All members are known: a name not listed does not exist.
     pub closed: bool,
+    /// When open, why: "members can appear at run time".
+    pub open_because: Option<&'static str>,
     pub members: Vec<Described>,
 }
 
@@ -245,6 +247,7 @@ pub fn members(index: &Index, shared: &SharedCache, name: &str) -> Result<Member
     Ok(MemberList {
         container,
         closed,
+        open_because: (!closed).then_some("members can appear at run time"),
         members,
     })
 }

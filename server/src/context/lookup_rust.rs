@@ -18,11 +18,12 @@ use super::describe::Described;
 use super::lookup::{Existence, MemberList, SymbolLookup};
 use super::rust::{crate_items, declaration, described, listed_item, std_items, std_members};
 use super::rust::{Member, MemberTables};
+use crate::analysis::rust::prelude;
 use crate::analysis::rust::resolve::{Look, MissingKind, Outcome, Res, Resolver};
 use crate::analysis::rust::{file_nodes, NO_CRATE};
 use crate::analysis::suggest;
 use crate::index::cargo::TargetKind;
-use crate::index::rust::{ModNode, RustIndex, StdKind};
+use crate::index::rust::{ModNode, RustIndex, StdApi, StdKind};
 use crate::syntax::rust::facts::RustFacts;
 
 /// A name no real module or type has: whether it is found tells whether the
@@ -136,11 +137,8 @@ pub fn members_rust(
                 .std
                 .as_ref()
                 .ok_or("Rust's standard library is not known")?;
-            let members = std_members(std.as_ref(), p);
-            (
-                true,
-                members.into_iter().map(|m| qualify(m.described)).collect(),
-            )
+            let (closed, members) = std_type_members(std.as_ref(), p);
+            (closed, members.into_iter().map(qualify).collect())
         }
         Res::Module(n) => module_members(index, &resolver, n, &qualify),
         Res::Crate(c) => match index.root(*c) {
@@ -165,11 +163,50 @@ pub fn members_rust(
         }
         Res::Std(..) | Res::Unknown => return Err(not_a_container(name, container.kind)),
     };
+    let open_because = (!closed).then_some(match res {
+        Res::Std(..) => "method calls also reach the methods of its `Deref` target, a type parameter or a type not known here",
+        Res::Item(..) => "macros, derives or attribute macros may add items the sources do not show",
+        _ => "a glob import, a macro or a cfg may add names",
+    });
     Ok(MemberList {
         container,
         closed,
+        open_because,
         members,
     })
+}
+
+/// A std type's members as a method call sees them: its own, then those of
+/// its `Deref` target (`String` → `str`), each saying so. Open when the
+/// target is a type parameter or not known (`Box<T>`, `Arc<T>`).
+fn std_type_members(std: &dyn StdApi, path: &str) -> (bool, Vec<Described>) {
+    let mut out: Vec<Described> = std_members(std, path)
+        .into_iter()
+        .map(|m| m.described)
+        .collect();
+    if prelude::derefs_to_unknown(path) {
+        return (false, out);
+    }
+    let Some(target) = prelude::deref_target(path) else {
+        let derefs = std
+            .implemented_traits(path)
+            .iter()
+            .any(|t| t.ends_with("::Deref"));
+        return (!derefs, out);
+    };
+    let short = target.rsplit("::").next().unwrap_or(target);
+    for m in std_members(std, target) {
+        if out.iter().any(|d| d.name == m.name) {
+            continue;
+        }
+        let mut d = m.described;
+        d.doc = Some(match d.doc {
+            Some(doc) => format!("(through `Deref` to `{short}`) {doc}"),
+            None => format!("(through `Deref` to `{short}`)"),
+        });
+        out.push(d);
+    }
+    (true, out)
 }
 
 fn not_a_container(name: &str, kind: &str) -> String {

@@ -272,9 +272,12 @@ fn members(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, String> {
         list.members.len(),
         if list.members.len() == 1 { "" } else { "s" },
         if list.closed {
-            "closed (complete: a name not listed does not exist)"
+            "closed (complete: a name not listed does not exist)".to_string()
         } else {
-            "open (members can appear at run time: the list may be incomplete)"
+            format!(
+                "open ({}: the list may be incomplete)",
+                list.open_because.unwrap_or("not every member is known")
+            )
         }
     );
     for d in &list.members {
@@ -288,6 +291,7 @@ fn members(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, String> {
             "name": list.container.name,
             "kind": list.container.kind,
             "closed": list.closed,
+            "open_because": list.open_because,
             "members": list.members.iter().map(|d| described_json(d, &root)).collect::<Vec<_>>(),
         }),
     })
