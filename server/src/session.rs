@@ -368,19 +368,29 @@ impl Session {
         world
     }
 
-    /// Findings for the Rust file `path` whose current content is `text`.
-    pub fn analyze_rust(&self, path: &Path, text: &str) -> Vec<(Finding, Severity)> {
-        let world = self.rust_world(path);
-        let facts = Arc::new(crate::syntax::rust::parse(text));
-        let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
-        let index = crate::index::rust::RustIndex::new(
+    /// An index over `world` with `preparsed` files (open documents) as
+    /// given, sharing parses and registry crates with the earlier ones.
+    fn rust_index(
+        &self,
+        world: &RustWorld,
+        preparsed: HashMap<PathBuf, Arc<crate::syntax::rust::facts::RustFacts>>,
+    ) -> crate::index::rust::RustIndex {
+        crate::index::rust::RustIndex::new(
             world.cargo.clone(),
             world.std.clone(),
             preparsed,
             self.facts_cache.clone(),
         )
         .with_memory(world.memory.clone())
-        .with_frozen(world.frozen.clone());
+        .with_frozen(world.frozen.clone())
+    }
+
+    /// Findings for the Rust file `path` whose current content is `text`.
+    pub fn analyze_rust(&self, path: &Path, text: &str) -> Vec<(Finding, Severity)> {
+        let world = self.rust_world(path);
+        let facts = Arc::new(crate::syntax::rust::parse(text));
+        let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
+        let index = self.rust_index(&world, preparsed);
         crate::analysis::rust::check_rust_file(&index, path, facts)
             .into_iter()
             .filter_map(|f| {
@@ -456,14 +466,7 @@ impl Session {
         let world = self.rust_world(path);
         let facts = Arc::new(crate::syntax::rust::parse(text));
         let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
-        let index = crate::index::rust::RustIndex::new(
-            world.cargo.clone(),
-            world.std.clone(),
-            preparsed,
-            self.facts_cache.clone(),
-        )
-        .with_memory(world.memory.clone())
-        .with_frozen(world.frozen.clone());
+        let index = self.rust_index(&world, preparsed);
         let mut notes = Vec::new();
         if world.cargo.crates.is_empty() {
             notes.push(
@@ -494,10 +497,7 @@ impl Session {
     /// this workspace and its environment.
     pub fn lookup(&self, symbol: &str, from: Option<&Path>) -> Result<SymbolLookup, String> {
         if is_rust_path(symbol, from) || self.maybe_rust_crate(symbol) {
-            let (index, file) = self.rust_lookup_index(from);
-            let vantage = lookup_rust::Vantage {
-                file: file.as_ref().map(|(p, f)| (p.as_path(), f.clone())),
-            };
+            let (index, vantage) = self.rust_lookup_index(from);
             let found = lookup_rust::lookup_rust(&index, &vantage, symbol);
             if is_rust_path(symbol, from)
                 || found
@@ -516,10 +516,7 @@ impl Session {
     /// and whether the list is complete.
     pub fn members(&self, name: &str, from: Option<&Path>) -> Result<MemberList, String> {
         if is_rust_path(name, from) || self.maybe_rust_crate(name) {
-            let (index, file) = self.rust_lookup_index(from);
-            let vantage = lookup_rust::Vantage {
-                file: file.as_ref().map(|(p, f)| (p.as_path(), f.clone())),
-            };
+            let (index, vantage) = self.rust_lookup_index(from);
             let list = lookup_rust::members_rust(&index, &vantage, name);
             if is_rust_path(name, from) || list.is_ok() {
                 return list;
@@ -541,10 +538,7 @@ impl Session {
     fn rust_lookup_index(
         &self,
         from: Option<&Path>,
-    ) -> (
-        crate::index::rust::RustIndex,
-        Option<(PathBuf, Arc<crate::syntax::rust::facts::RustFacts>)>,
-    ) {
+    ) -> (crate::index::rust::RustIndex, lookup_rust::Vantage) {
         let rs = from.filter(|p| p.extension().is_some_and(|e| e == "rs"));
         let world = self.rust_world(rs.unwrap_or(&self.root.join("Cargo.toml")));
         let file = rs.and_then(|p| {
@@ -552,15 +546,8 @@ impl Session {
             Some((p.to_path_buf(), Arc::new(crate::syntax::rust::parse(&text))))
         });
         let preparsed: HashMap<PathBuf, _> = file.iter().cloned().collect();
-        let index = crate::index::rust::RustIndex::new(
-            world.cargo.clone(),
-            world.std.clone(),
-            preparsed,
-            self.facts_cache.clone(),
-        )
-        .with_memory(world.memory.clone())
-        .with_frozen(world.frozen.clone());
-        (index, file)
+        let index = self.rust_index(&world, preparsed);
+        (index, lookup_rust::Vantage { file })
     }
 }
 

@@ -11,7 +11,7 @@
 //!   dependencies, std and the prelude (`Vec::push`) are reachable, and a
 //!   workspace crate may be named by its own name (`report::Report`).
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::describe::Described;
@@ -20,8 +20,7 @@ use super::rust::{crate_items, declaration, described, listed_item, std_items, s
 use super::rust::{Member, MemberTables};
 use crate::analysis::rust::prelude;
 use crate::analysis::rust::resolve::{Look, MissingKind, Outcome, Res, Resolver};
-use crate::analysis::rust::{file_nodes, NO_CRATE};
-use crate::analysis::suggest;
+use crate::analysis::rust::{file_nodes, path_suggestions, NO_CRATE};
 use crate::index::cargo::TargetKind;
 use crate::index::rust::{ModNode, RustIndex, StdApi, StdKind};
 use crate::syntax::rust::facts::RustFacts;
@@ -32,8 +31,8 @@ const PROBE: &str = "grounded_probe_no_such_member";
 
 /// Where a path is read from: a file (its text as parsed) or nowhere in
 /// particular (the workspace's crates).
-pub struct Vantage<'a> {
-    pub file: Option<(&'a Path, Arc<RustFacts>)>,
+pub struct Vantage {
+    pub file: Option<(PathBuf, Arc<RustFacts>)>,
 }
 
 /// Does the Rust path `symbol` exist?
@@ -65,17 +64,7 @@ pub fn lookup_rust(
             candidates,
         } => {
             let name = &segs[at];
-            let prefix = segs[..at].join("::");
-            let suggestions = suggest::suggest(name, candidates.iter().map(String::as_str), 5)
-                .into_iter()
-                .map(|s| {
-                    if prefix.is_empty() {
-                        s
-                    } else {
-                        format!("{prefix}::{s}")
-                    }
-                })
-                .collect();
+            let suggestions = path_suggestions(&segs, at, &candidates, 5);
             let reason = match kind {
                 MissingKind::Crate => format!(
                     "no crate, module or item `{name}`: it is not std, core, alloc, a dependency in Cargo.toml or a name in scope{}",

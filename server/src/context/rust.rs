@@ -747,7 +747,7 @@ pub(super) fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> List
             {
                 continue;
             }
-            let mut d = described(member_kind(m.kind), &m.name, m.signature.clone());
+            let mut d = described(m.kind.label(), &m.name, m.signature.clone());
             d.doc = m.doc.clone();
             members.push(Member {
                 name: m.name.clone(),
@@ -769,17 +769,6 @@ fn child_module_doc(index: &RustIndex, parent: &ModNode, name: &str) -> Option<S
     match index.child(parent, name) {
         crate::index::rust::Child::Found(n) => n.module().doc.clone(),
         _ => None,
-    }
-}
-
-fn member_kind(k: MemberKind) -> &'static str {
-    match k {
-        MemberKind::Fn { has_self: true, .. } => "method",
-        MemberKind::Fn { .. } => "associated function",
-        MemberKind::Const => "associated constant",
-        MemberKind::Type => "associated type",
-        MemberKind::Variant => "variant",
-        MemberKind::Field => "field",
     }
 }
 

@@ -214,6 +214,27 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
     out
 }
 
+/// The real names nearest `segs[at]` among `candidates`, as full paths
+/// (`std::collections::HashMap`), best first, at most `n`.
+pub fn path_suggestions(
+    segs: &[String],
+    at: usize,
+    candidates: &[String],
+    n: usize,
+) -> Vec<String> {
+    let prefix = segs[..at].join("::");
+    suggest::suggest(&segs[at], candidates.iter().map(String::as_str), n)
+        .into_iter()
+        .map(|s| {
+            if prefix.is_empty() {
+                s
+            } else {
+                format!("{prefix}::{s}")
+            }
+        })
+        .collect()
+}
+
 fn emit_missing(
     report: &mut impl FnMut(Code, Span, String, String, Vec<String>),
     outcome: &Outcome,
@@ -233,18 +254,8 @@ fn emit_missing(
         return;
     };
     let name = &segs[*index];
-    let prefix = segs[..*index].join("::");
     let symbol = segs[..=*index].join("::");
-    let suggestions: Vec<String> = suggest::suggest(name, candidates.iter().map(String::as_str), 3)
-        .into_iter()
-        .map(|s| {
-            if prefix.is_empty() {
-                s
-            } else {
-                format!("{prefix}::{s}")
-            }
-        })
-        .collect();
+    let suggestions = path_suggestions(segs, *index, candidates, 3);
     let (code, message) = match kind {
         MissingKind::Crate => (
             Code::UnresolvedModule,

@@ -86,6 +86,8 @@ pub struct RustIndex {
     /// Modules and impls of crates whose sources never change, shared with
     /// the other indexes of the same Cargo graph.
     frozen: Option<Arc<FrozenCrates>>,
+    /// Per crate: whether its sources are frozen (set with `frozen`).
+    frozen_ids: Vec<bool>,
 }
 
 /// The module trees and impl tables of the crates a registry or a git
@@ -124,12 +126,19 @@ impl RustIndex {
             modules: DashMap::new(),
             impls: DashMap::new(),
             frozen: None,
+            frozen_ids: Vec::new(),
         }
     }
 
     /// Share the derived data of registry and git crates through `frozen`
     /// (one per Cargo graph).
     pub fn with_frozen(mut self, frozen: Arc<FrozenCrates>) -> RustIndex {
+        self.frozen_ids = self
+            .ws
+            .crates
+            .iter()
+            .map(|c| !c.workspace && in_frozen_sources(&c.root_file))
+            .collect();
         self.frozen = Some(frozen);
         self
     }
@@ -137,8 +146,11 @@ impl RustIndex {
     /// The shared store when crate `krate` is frozen (see [`FrozenCrates`]).
     fn frozen_store(&self, krate: CrateId) -> Option<&FrozenCrates> {
         let frozen = self.frozen.as_deref()?;
-        let info = self.ws.crates.get(krate)?;
-        (!info.workspace && in_frozen_sources(&info.root_file)).then_some(frozen)
+        self.frozen_ids
+            .get(krate)
+            .copied()
+            .unwrap_or(false)
+            .then_some(frozen)
     }
 
     /// Keep parsed files in `memory` across index generations.

@@ -13,7 +13,7 @@ use super::RustIndex;
 use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
 use crate::index::cargo::{CargoWorkspace, CrateInfo, TargetKind};
 use crate::index::facts_cache::FactsCache;
-use crate::syntax::rust::facts::{MemberKind, RItemKind, RMember};
+use crate::syntax::rust::facts::{RItemKind, RMember};
 
 const CRATES: [&str; 3] = ["core", "alloc", "std"];
 
@@ -247,7 +247,7 @@ impl StdApi for StdSource {
             .map(|name| {
                 let facts = self.member_facts(&own, &type_name, &crates, &name);
                 StdMemberInfo {
-                    kind: facts.as_ref().map(|(m, _)| member_kind(m.kind)),
+                    kind: facts.as_ref().map(|(m, _)| m.kind.label()),
                     from_trait: facts.as_ref().and_then(|(_, t)| t.clone()),
                     signature: facts.and_then(|(m, _)| m.signature),
                     // (Doc comments are not in the facts yet.)
@@ -268,18 +268,6 @@ impl StdApi for StdSource {
             }
         }
         out.into_iter().collect()
-    }
-}
-
-/// What a member is, in the words the context uses.
-fn member_kind(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::Fn { has_self: true, .. } => "method",
-        MemberKind::Fn { .. } => "associated function",
-        MemberKind::Const => "associated constant",
-        MemberKind::Type => "associated type",
-        MemberKind::Variant => "variant",
-        MemberKind::Field => "field",
     }
 }
 

@@ -185,6 +185,20 @@ pub enum MemberKind {
     Field,
 }
 
+impl MemberKind {
+    /// What the member is, in Rust's words (`method`, `associated function`…).
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberKind::Fn { has_self: true, .. } => "method",
+            MemberKind::Fn { .. } => "associated function",
+            MemberKind::Const => "associated constant",
+            MemberKind::Type => "associated type",
+            MemberKind::Variant => "variant",
+            MemberKind::Field => "field",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RMember {
     pub name: String,
