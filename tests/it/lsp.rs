@@ -1,7 +1,7 @@
 //! The language server as an editor meets it: the real binary, JSON-RPC over
 //! stdio.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

@@ -1,8 +1,8 @@
 //! `grounded check` output for CI: every format against its snapshot under
-//! tests/snapshots/ (`GROUNDED_BLESS=1 cargo test --test ci_formats` rewrites
+//! tests/snapshots/ (`GROUNDED_BLESS=1 cargo test --test it ci_formats` rewrites
 //! them), stable order, and SARIF against the official schema and validator.
 
-mod ci_support;
+use crate::ci_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! What a CI run reports and how it exits: baselines, `--diff`, severity
 //! threshold, `--exit-zero`, `grounded explain`, and bad input.
 
-mod ci_support;
+use crate::ci_support;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! adapter, replayed traces, recording, alerts, the Prometheus endpoint, and
 //! bad input.
 
-mod gpu_support;
+use crate::gpu_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

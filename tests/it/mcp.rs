@@ -2,7 +2,7 @@
 //! newline-delimited JSON-RPC over stdio — the handshake, the tool list,
 //! every tool, bad arguments, and files edited between calls.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

@@ -1,9 +1,9 @@
 //! GPU status in the language server: the real binary over stdio, fed by a
 //! replayed trace or the fake NVML library.
 
-mod gpu_support;
+use crate::gpu_support;
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,10 +1,10 @@
 //! `grounded context` as a user meets it, on `fixtures/context` (Python) and
 //! `fixtures/context_rust` (Rust): the text and
 //! JSON output against their snapshots in tests/snapshots/ (`GROUNDED_BLESS=1
-//! cargo test --test context` rewrites them), the budget honoured at every
+//! cargo test --test it context` rewrites them), the budget honoured at every
 //! size, the members a file uses first, the same output every time.
 
-mod ci_support;
+use crate::ci_support;
 
 use ci_support::*;
 use serde_json::Value;
