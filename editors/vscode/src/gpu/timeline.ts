@@ -37,6 +37,12 @@ export interface ProcessView {
   state: TrendState | null;
   trend: Trend | null;
   alert: GpuAlert | null;
+  /**
+   * Seconds until the device is full at this process's growth, only while it
+   * is suspected of leaking: the server projects one for any positive slope,
+   * and a steady process's jitter projects thousands of hours.
+   */
+  fullInS: number | null;
   memory: Point[];
   /** Still running in the latest snapshot. */
   live: boolean;
@@ -206,6 +212,7 @@ export class GpuTimeline {
       live.add(key);
       const trend = status.processTrends.get(key) ?? null;
       const alert = leakAlerts.get(p.pid) ?? null;
+      const state = trend?.state ?? (alert ? 'leak-suspected' : null);
       processes.push({
         key,
         device: device.index,
@@ -213,9 +220,10 @@ export class GpuTimeline {
         name: p.name ?? this.processes.get(key)?.name ?? null,
         cmdline: p.cmdline,
         usedMemoryBytes: p.usedMemoryBytes,
-        state: trend?.state ?? (alert ? 'leak-suspected' : null),
+        state,
         trend,
         alert,
+        fullInS: state !== 'leak-suspected' ? null : trend ? trend.etaS : (alert?.etaS ?? null),
         memory: this.processes.get(key)?.memory ?? [],
         live: true,
       });
@@ -233,6 +241,7 @@ export class GpuTimeline {
         state: null,
         trend: null,
         alert: null,
+        fullInS: null,
         memory: r.memory,
         live: false,
       });

@@ -15,6 +15,7 @@ const vscode = acquireVsCodeApi();
 const timeline = new GpuTimeline();
 let error: string | null = null;
 let pending = false;
+let received = 0;
 
 function summarize(root: HTMLElement): RenderSummary {
   const view = timeline.view();
@@ -24,6 +25,7 @@ function summarize(root: HTMLElement): RenderSummary {
     devices: devices.map((d) => d.device.name ?? `GPU ${d.device.index}`),
     processes: devices.reduce((n, d) => n + d.processes.length, 0),
     alerts: view.kind === 'devices' ? view.alerts.length : 0,
+    received,
     text: (root.innerText || root.textContent || '').slice(0, 4000),
   };
 }
@@ -46,6 +48,7 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   const m = event.data;
   switch (m?.type) {
     case 'status':
+      received++;
       if (timeline.ingest(m.payload)) error = null;
       break;
     case 'error':

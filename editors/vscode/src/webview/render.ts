@@ -1,7 +1,7 @@
 // The GPU panel's content for one timeline view.
 
 import { buildChart, ChartSeriesInput } from '../gpu/chart';
-import { formatBytes, formatDuration, formatSlope, formatTime, formatValue } from '../gpu/format';
+import { formatBytes, formatDuration, formatShare, formatSlope, formatTime, formatValue } from '../gpu/format';
 import type { GpuAlert } from '../gpu/payload';
 import type { DeviceView, ProcessView, TimelineView } from '../gpu/timeline';
 import { chartFigure } from './chartView';
@@ -73,7 +73,7 @@ function tile(label: string, value: string, detail?: HTMLElement | string): HTML
 function memoryBar(used: number | null, total: number | null): HTMLElement {
   const bar = el('div', { class: 'bar' });
   const fill = el('div', { class: 'bar-fill' });
-  const pct = used !== null && total ? Math.min(100, (used / total) * 100) : 0;
+  const pct = used !== null && total !== null && total > 0 ? Math.min(100, (used / total) * 100) : 0;
   // CSSOM, not a style attribute: the panel's CSP forbids inline styles.
   fill.style.width = `${pct.toFixed(1)}%`;
   if (pct >= 90) fill.classList.add('high');
@@ -88,7 +88,8 @@ function deviceSection(view: DeviceView, tsMs: number): HTMLElement {
   if (view.trend && view.trend.state !== 'ok') {
     h.appendChild(el('span', { class: `state ${view.trend.state}` }, STATE_LABEL[view.trend.state]));
   }
-  const pct = d.memoryUsedBytes !== null && d.memoryTotalBytes ? ` (${((d.memoryUsedBytes / d.memoryTotalBytes) * 100).toFixed(0)}%)` : '';
+  // A share only of a known total; a total of 0 has none (not `inf%`).
+  const pct = d.memoryTotalBytes === null ? '' : ` (${formatShare(d.memoryUsedBytes, d.memoryTotalBytes)})`;
   const stats = el(
     'div',
     { class: 'tiles' },
@@ -105,7 +106,7 @@ function deviceSection(view: DeviceView, tsMs: number): HTMLElement {
   const memorySeries: ChartSeriesInput[] = [
     { id: 'used', label: 'device used', color: 0, points: view.series.memoryUsed },
   ];
-  if (d.memoryTotalBytes !== null && view.series.memoryUsed.length) {
+  if (d.memoryTotalBytes !== null && d.memoryTotalBytes > 0 && view.series.memoryUsed.length) {
     const first = view.series.memoryUsed[0][0];
     memorySeries.push({ id: 'total', label: 'total', color: 7, dashed: true, points: [[first, d.memoryTotalBytes], [tsMs, d.memoryTotalBytes]] });
   }
@@ -146,8 +147,9 @@ function processTable(processes: ProcessView[]): HTMLElement {
   processes.forEach((p, i) => {
     const state = p.state ?? (p.live ? null : 'ended');
     const badge = el('span', { class: `state ${state ?? 'unknown'}` }, state ? (STATE_LABEL[state] ?? state) : '—');
-    const trend = p.trend ?? (p.alert ? { slopeBytesPerS: p.alert.slopeBytesPerS, etaS: p.alert.etaS } : null);
-    const cmd = el('td', { class: 'cmd', title: p.cmdline ?? '' }, p.cmdline ?? '');
+    const slope = p.trend ? p.trend.slopeBytesPerS : (p.alert?.slopeBytesPerS ?? null);
+    // The cell is cut with an ellipsis; the whole command line is its tooltip.
+    const cmd = el('td', p.cmdline ? { class: 'cmd', title: p.cmdline } : { class: 'cmd' }, p.cmdline ?? '');
     body.appendChild(
       el(
         'tr',
@@ -157,8 +159,8 @@ function processTable(processes: ProcessView[]): HTMLElement {
         el('td', {}, p.name ?? '—'),
         el('td', { class: 'num' }, formatBytes(p.usedMemoryBytes)),
         el('td', {}, badge),
-        el('td', { class: 'num' }, formatSlope(trend?.slopeBytesPerS ?? null)),
-        el('td', { class: 'num' }, formatDuration(trend?.etaS ?? null)),
+        el('td', { class: 'num' }, formatSlope(slope)),
+        el('td', { class: 'num' }, formatDuration(p.fullInS)),
         cmd,
       ),
     );

@@ -3,6 +3,7 @@
 // `run()` throwing makes the host exit 1. See test/run.sh.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GroundedApi } from '../../src/extension';
@@ -13,14 +14,38 @@ function log(message: string): void {
   console.log(`TEST ${message}`);
 }
 
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls `probe` until it gives a value: the exact condition the step then
+ * asserts. On timeout, `seen` says what there was instead.
+ */
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  seen?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? ` (seen: ${seen()})` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Asks test/harness/ext-host.js for a screenshot once the workbench shows
+ * `showing`, and waits until it is taken (the harness writes NAME.png into
+ * GROUNDED_E2E_ARTIFACTS, on this same machine).
+ */
+async function screenshot(name: string, showing: string): Promise<void> {
+  const dir = process.env.GROUNDED_E2E_ARTIFACTS;
+  const file = dir ? path.join(dir, `${name}.png`) : null;
+  if (file) fs.rmSync(file, { force: true });
+  log(`screenshot ${name} ${JSON.stringify(showing)}`);
+  if (file) await until(`the screenshot ${name}.png`, () => fs.existsSync(file), 30_000);
 }
 
 function groundedDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -55,30 +80,40 @@ export async function run(): Promise<void> {
     [
       'hallucinated calls appear as diagnostics',
       async () => {
-        const diags = await until('grounded diagnostics', () => {
-          const d = groundedDiagnostics(storage);
-          return d.length >= 5 ? d : null;
-        });
+        const kinds = ['unresolved-module', 'unresolved-symbol', 'undefined-name', 'unknown-member'];
+        const diags = await until(
+          'a diagnostic of each kind, json.parse among them',
+          () => {
+            const d = groundedDiagnostics(storage);
+            const codes = new Set(d.map(codeOf));
+            return kinds.every((c) => codes.has(c)) && d.some((x) => /json\.parse/.test(x.message)) ? d : null;
+          },
+          20_000,
+          () => groundedDiagnostics(storage).map((d) => `${codeOf(d)}: ${d.message}`).join(' | ') || 'none',
+        );
         const codes = new Set(diags.map(codeOf));
-        for (const c of ['unresolved-module', 'unresolved-symbol', 'undefined-name', 'unknown-member']) {
-          assert.ok(codes.has(c), `a ${c} diagnostic (got ${[...codes].join(', ')})`);
-        }
+        for (const c of kinds) assert.ok(codes.has(c), `a ${c} diagnostic (got ${[...codes].join(', ')})`);
         assert.ok(diags.some((d) => /json\.parse/.test(d.message)), 'json.parse is flagged');
       },
     ],
     [
       'the status bar counts them and opens the Problems view',
       async () => {
-        const status = await until('a count in the status bar', () => {
-          const s = api?.status();
-          return s && /Grounded: \d+/.test(s.text) ? s : null;
-        });
+        const count = (text: string) => Number(/Grounded: (\d+)/.exec(text)?.[1] ?? NaN);
+        const status = await until(
+          'the status bar to count the diagnostics',
+          () => {
+            const s = api?.status();
+            return s && count(s.text) === groundedDiagnostics(storage).length ? s : null;
+          },
+          20_000,
+          () => `status bar "${api?.status().text}", ${groundedDiagnostics(storage).length} diagnostics`,
+        );
         log(`status bar: ${status.text}`);
         const history = api?.statusHistory() ?? [];
         assert.ok(history.some((t) => /Grounded: indexing/.test(t)), `indexing progress was shown (${history.join(' → ')})`);
         assert.equal(status.action, 'problems');
-        const n = Number(/Grounded: (\d+)/.exec(status.text)?.[1]);
-        assert.equal(n, groundedDiagnostics(storage).length);
+        assert.equal(count(status.text), groundedDiagnostics(storage).length);
       },
     ],
     [
@@ -166,22 +201,34 @@ export async function run(): Promise<void> {
       async () => {
         await vscode.commands.executeCommand('grounded.showGpuPanel');
         if (process.env.GROUNDED_E2E_GPU === '1') {
-          const summary = await until('the panel to show the replayed GPU', () => {
-            const s = api?.gpuRendered();
-            return s && s.state === 'devices' && s.alerts > 0 ? s : null;
-          }, 30_000);
-          assert.ok(summary.devices.includes('NVIDIA H100 80GB HBM3'), `devices: ${summary.devices.join(', ')}`);
+          const device = 'NVIDIA H100 80GB HBM3';
+          const summary = await until(
+            'the panel to show the replayed GPU and its leak alert',
+            () => {
+              const s = api?.gpuRendered();
+              return s && s.state === 'devices' && s.alerts > 0 && s.devices.includes(device) && api?.serverSettings().gpu.enabled ? s : null;
+            },
+            30_000,
+            () => JSON.stringify({ ...api?.gpuRendered(), text: undefined, gpu: api?.serverSettings().gpu }),
+          );
+          assert.ok(summary.devices.includes(device), `devices: ${summary.devices.join(', ')}`);
           assert.ok(api?.serverSettings().gpu.enabled, 'the feed runs while the panel is open');
+          await screenshot('gpu-panel', `GPU 0 · ${device}`);
         } else {
           // A server without grounded/gpuStatus: the panel says so.
-          const summary = await until('the panel to report the missing request', () => {
-            const s = api?.gpuRendered();
-            return s && s.state === 'error' ? s : null;
-          });
-          assert.match(summary.text, /has no GPU status \(grounded\/gpuStatus\)/);
+          const missing = /has no GPU status \(grounded\/gpuStatus\)/;
+          const summary = await until(
+            'the panel to report the missing request',
+            () => {
+              const s = api?.gpuRendered();
+              return s && s.state === 'error' && missing.test(s.text) ? s : null;
+            },
+            20_000,
+            () => JSON.stringify(api?.gpuRendered()),
+          );
+          assert.match(summary.text, missing);
+          await screenshot('gpu-panel', 'has no GPU status');
         }
-        log('screenshot gpu-panel');
-        await new Promise((r) => setTimeout(r, 1500));
       },
     ],
     [

@@ -2,8 +2,9 @@
 // Renders the GPU panel (its real HTML, CSP, script and stylesheet) in
 // headless Chromium with a stub `acquireVsCodeApi`, feeds it a replayed
 // trace, checks what it shows, and writes screenshots: the leak trace in a
-// dark and a light theme (bare snapshots and notification payloads), and
-// the "NVML unavailable" state.
+// dark and a light theme (bare snapshots and notification payloads), the
+// "NVML unavailable" state, and edge cases (a device whose total memory
+// reads 0, a long command line).
 const { chromium } = require('playwright-core');
 const fs = require('fs');
 const os = require('os');
@@ -42,6 +43,9 @@ const THEMES = {
   },
 };
 
+// How long the page may take to be ready, or to render what it was sent.
+const FEED_TIMEOUT_MS = 30000;
+
 function pageFile(dir, theme) {
   const themeCss = path.join(dir, `theme-${theme}.css`);
   fs.writeFileSync(themeCss, `:root {\n${Object.entries(THEMES[theme]).map(([k, v]) => `  --${k}: ${v};`).join('\n')}\n}\n`);
@@ -73,11 +77,13 @@ function notification(i) {
     },
     trends: {
       devices: [{ device: 0, state: i >= 40 ? 'growing' : 'ok', slope_bytes_per_s: 9e7, r2: 0.99, window_s: 80, eta_s: null }],
+      // As the server sends them: a time to full for any positive slope, the
+      // steady worker's jitter included (2917 h 26 min).
       processes: procs.map((p) => ({
         device: 0, pid: p.pid, start_time: p.start_time,
         state: p.pid === 4242 ? (i >= 40 ? 'leak-suspected' : i >= 20 ? 'growing' : 'ok') : 'ok',
         slope_bytes_per_s: p.pid === 4242 ? 9e7 : 1.2e3, r2: p.pid === 4242 ? 0.998 : 0.01, window_s: 80,
-        eta_s: p.pid === 4242 ? 640 : null,
+        eta_s: p.pid === 4242 ? 640 : 10_502_760,
       })),
     },
     alerts: snap.alerts,
@@ -102,22 +108,67 @@ async function open(ctx, dir, theme) {
   });
   await page.setViewportSize({ width: 1100, height: 900 });
   await page.goto(pageFile(dir, theme));
-  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 10000 });
+  await page
+    .waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: FEED_TIMEOUT_MS })
+    .catch((e) => {
+      throw new Error(`GPU panel: the ${theme} page never said ready within ${FEED_TIMEOUT_MS / 1000} s` +
+        `${problems.length ? ': ' + problems.join(' | ') : ''} (${e.message.split('\n')[0]})`);
+    });
   return { page, problems };
 }
 
+// Sends the payloads one animation frame apart, as a live feed arrives (the
+// panel renders in between), and returns the summary of the render that
+// shows the last of them: the panel counts the `status` messages it received.
 async function feed(page, payloads) {
+  const n = payloads.length;
   await page.evaluate((ps) => {
-    for (const p of ps) window.postMessage({ type: 'status', payload: p }, '*');
+    (async () => {
+      for (const p of ps) {
+        window.postMessage({ type: 'status', payload: p }, '*');
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    })();
   }, payloads);
-  return page.waitForFunction(
-    (n) => {
-      const r = window.__posted.filter((m) => m.type === 'rendered').pop();
-      return r && r.summary.state !== 'waiting' ? r.summary : null;
-    },
-    payloads.length,
-    { timeout: 10000 },
-  ).then((h) => h.jsonValue());
+  try {
+    const handle = await page.waitForFunction(
+      (want) => {
+        const r = window.__posted.filter((m) => m.type === 'rendered').pop();
+        return r && r.summary.received === want ? r.summary : null;
+      },
+      n,
+      { timeout: FEED_TIMEOUT_MS },
+    );
+    return await handle.jsonValue();
+  } catch (e) {
+    const last = await page
+      .evaluate(() => window.__posted.filter((m) => m.type === 'rendered').pop()?.summary ?? null)
+      .catch(() => null);
+    const seen = last ? `the last render showed payload ${last.received} (state ${last.state})` : 'nothing was rendered';
+    throw new Error(`GPU panel: payload ${n} of ${n} not rendered within ${FEED_TIMEOUT_MS / 1000} s: ${seen} (${e.message.split('\n')[0]})`);
+  }
+}
+
+// The cells of the process table's row for `pid`, by column header.
+async function processRow(page, pid) {
+  return page.evaluate((want) => {
+    const table = document.querySelector('table.processes');
+    if (!table) return null;
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+    for (const tr of table.querySelectorAll('tbody tr')) {
+      const cells = [...tr.children];
+      if (cells[heads.indexOf('PID')]?.textContent !== String(want)) continue;
+      const row = {};
+      heads.forEach((h, i) => (row[h || 'swatch'] = cells[i].textContent));
+      const cmd = cells[heads.indexOf('Command')];
+      const style = getComputedStyle(cmd);
+      row.commandTitle = cmd.getAttribute('title');
+      row.commandCut = cmd.scrollWidth > cmd.clientWidth;
+      row.commandEllipsis = style.textOverflow === 'ellipsis' && style.overflow === 'hidden';
+      return row;
+    }
+    return null;
+  }, pid);
 }
 
 function check(cond, what) {
@@ -131,7 +182,8 @@ function check(cond, what) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--allow-file-access-from-files'],
+    args: ['--no-sandbox', '--disable-gpu', '--allow-file-access-from-files', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const ctx = await browser.newContext();
   try {
@@ -160,6 +212,12 @@ function check(cond, what) {
       check(summary.processes === 2 && /growing/.test(summary.text), 'reads notifications (history, trends)');
       const d = await page.locator('figure:has(figcaption:text-is("Memory")) path.series.hl').getAttribute('d');
       check(d && d.split('L').length === 60, 'takes the memory history from the notification');
+      const leak = await processRow(page, 4242);
+      const steady = await processRow(page, 4343);
+      check(leak && leak['Full in'] === '11 min', `gives the leaking process its time until full (${leak && leak['Full in']})`);
+      check(steady && steady.Trend === 'steady' && steady['Full in'] === '—',
+        `gives a steady process no time until full (${steady && steady['Full in']})`);
+      check(steady.commandTitle === 'python worker.py --queue jobs', `has the command line as the Command cell's tooltip (${steady.commandTitle})`);
       await page.screenshot({ path: path.join(outDir, 'gpu-panel-light.png'), fullPage: true });
       check(problems.length === 0, `light theme: no errors${problems.length ? ': ' + problems.join(' | ') : ''}`);
     }
@@ -171,6 +229,23 @@ function check(cond, what) {
       check(summary.text.includes('NVML unavailable: libnvidia-ml.so.1: cannot open shared object file'), 'says why NVML is unavailable');
       await page.screenshot({ path: path.join(outDir, 'gpu-panel-unavailable.png'), fullPage: true });
       check(problems.length === 0, 'unavailable: no errors');
+    }
+    // Edge cases: a device whose total memory reads 0, a command line too long for its column.
+    {
+      const { page, problems } = await open(ctx, dir, 'dark');
+      const cmdline = 'python -m vllm.entrypoints.openai.api_server ' + Array.from({ length: 24 }, (_, i) => `--option-${i} value-${i}`).join(' ');
+      const snap = structuredClone(trace[0]);
+      snap.devices[0].memory_total_bytes = 0;
+      snap.devices[0].processes[0].cmdline = cmdline;
+      const summary = await feed(page, [snap]);
+      const memory = await page.locator('.tile:has(.tile-label:text-is("Memory")) .tile-value').textContent();
+      check(/\(—\)$/.test(memory), `shows no share of a total of 0 (${memory})`);
+      check(!/\b(inf|nan|infinity)\b/i.test(summary.text), 'shows no inf or NaN anywhere');
+      const row = await processRow(page, 4242);
+      check(row.commandCut && row.commandEllipsis, 'cuts a long command line with an ellipsis');
+      check(row.commandTitle === cmdline, 'has the whole long command line as the tooltip');
+      await page.screenshot({ path: path.join(outDir, 'gpu-panel-edge.png'), fullPage: true });
+      check(problems.length === 0, 'edge cases: no errors');
     }
   } finally {
     await browser.close();

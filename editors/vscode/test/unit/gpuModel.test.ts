@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildChart, niceCeiling } from '../../src/gpu/chart';
-import { formatBytes, formatDuration, formatSlope } from '../../src/gpu/format';
+import { formatBytes, formatDuration, formatShare, formatSlope } from '../../src/gpu/format';
 import { readGpuStatus } from '../../src/gpu/payload';
 import { GpuTimeline } from '../../src/gpu/timeline';
 
@@ -107,6 +107,38 @@ test('the server history replaces the collected memory; an older reading starts 
   if (v.kind === 'devices') assert.equal(v.devices[0].series.memoryUsed.length, 1);
 });
 
+test('only a process suspected of leaking has a time until the device is full', () => {
+  // The server projects a time for any positive slope: the steady worker's
+  // jitter gives 2917 h 26 min, which the panel must not show.
+  const trend = (pid: number, start: number, state: string, eta: number) => ({
+    device: 0, pid, start_time: start, state, slope_bytes_per_s: 1.2e3, r2: 0.01, eta_s: eta,
+  });
+  const t = new GpuTimeline();
+  t.ingest({
+    snapshot: snapshot(1000, GiB),
+    trends: { devices: [], processes: [trend(4242, 17, 'leak-suspected', 640), trend(4343, 18, 'ok', 10_502_760)] },
+    alerts: [],
+  });
+  let v = t.view();
+  assert.ok(v.kind === 'devices');
+  if (v.kind !== 'devices') return;
+  const fullIn = (pid: number) => (v.kind === 'devices' ? v.devices[0].processes.find((p) => p.pid === pid)?.fullInS : undefined);
+  assert.equal(fullIn(4242), 640);
+  assert.equal(fullIn(4343), null, 'a steady process');
+  t.ingest({
+    snapshot: snapshot(2000, GiB),
+    trends: { devices: [], processes: [trend(4242, 17, 'growing', 900), trend(4343, 18, 'ok', 10_502_760)] },
+    alerts: [],
+  });
+  v = t.view();
+  assert.equal(fullIn(4242), null, 'a growing process is not suspected yet');
+  // No trend from the server (a bare snapshot): the leak alert's projection.
+  t.ingest(snapshot(3000, GiB, { alerts: [leakAlert] }));
+  v = t.view();
+  assert.equal(fullIn(4242), 480);
+  assert.equal(fullIn(4343), null);
+});
+
 test('an unavailable snapshot is its own state with the reason', () => {
   const t = new GpuTimeline();
   t.ingest({ ts_ms: 1, available: false, reason: 'libnvidia-ml.so.1: cannot open shared object file', devices: [], alerts: [] });
@@ -141,4 +173,9 @@ test('units', () => {
   assert.equal(formatSlope(90 * 1024 ** 2), '+90.0 MiB/s');
   assert.equal(formatDuration(480), '8 min');
   assert.equal(formatDuration(5400), '1 h 30 min');
+  assert.equal(formatShare(20 * GiB, 80 * GiB), '25%');
+  assert.equal(formatShare(GiB, 0), '—', 'a total of 0 is no share (not inf%)');
+  assert.equal(formatShare(0, 0), '—', 'nor NaN%');
+  assert.equal(formatShare(null, 80 * GiB), '—');
+  assert.equal(formatShare(GiB, null), '—');
 });
