@@ -28,19 +28,22 @@ if [[ -n "$ALLOW" && ! -f "$ALLOW" ]]; then
     exit 2
 fi
 
-# Pinned versions: bump them here (the marker below rebuilds the venv).
-PINS=(requests==2.34.2 click==8.5.1 flask==3.1.3 rich==15.0.0 pydantic==2.14.4)
+# Pinned versions, with every dependency: bump them in the requirements file
+# (the marker below rebuilds the venv when it changes).
+REQS="$ROOT/scripts/requirements/real-packages.txt"
 PACKAGES=(requests click flask rich pydantic)
 
 VENV="$ROOT/.tools/realpkgs-venv"
 MARKER="$VENV/.grounded-pins"
-WANT="$(python3 --version 2>&1) ${PINS[*]}"
+WANT="$(python3 --version 2>&1) $(sha256sum "$REQS" | cut -d' ' -f1)"
 if [[ ! -x "$VENV/bin/python" || ! -f "$MARKER" || "$(cat "$MARKER")" != "$WANT" ]]; then
-    echo "real-packages: creating $VENV (${PINS[*]})" >&2
+    echo "real-packages: creating $VENV (${REQS#"$ROOT"/})" >&2
     rm -rf "$VENV"
     mkdir -p "$ROOT/.tools"
     python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$REQS"
+    # --no-deps: a dependency missing from the file is an error here, not a silent latest.
+    "$VENV/bin/python" -m pip check -q >/dev/null || { "$VENV/bin/python" -m pip check >&2; exit 2; }
     echo "$WANT" > "$MARKER"
 fi
 PY="$VENV/bin/python"
