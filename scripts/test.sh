@@ -44,6 +44,9 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 bash scripts/fetch-sarif-schema.sh
 
+echo "== pre-commit (pip, pinned, into .tools/pre-commit): the shipped hooks are tested with it"
+bash scripts/install-pre-commit.sh
+
 echo "== cargo test"
 cargo test --release --locked
 

@@ -13,7 +13,9 @@ use crate::config::Config;
 use crate::index::facts_cache::{FactsCache, Stamp};
 use crate::index::python_env::{self, EnvRequest, PythonEnv, StdlibDump};
 use crate::index::{Index, IndexOptions};
+use crate::source_lang::{lang_of, Lang};
 use crate::syntax::facts::FileFacts;
+use crate::syntax::line_breaks;
 use crate::syntax::python;
 
 pub struct CheckOptions {
@@ -144,6 +146,16 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     let root = workspace_root(&abs_paths[0]);
     let config = Config::load(&root, opts.config.as_deref())?;
     let mut notes = Vec::new();
+    // A file named on the command line is checked by its own language only;
+    // one that is no source (a README, a lock file) is said and skipped.
+    for (given, abs) in paths.iter().zip(&abs_paths) {
+        if !abs.is_dir() && lang_of(abs).is_none() {
+            notes.push(format!(
+                "{}: skipped: not a Python or Rust source (.py, .pyi, .rs, or a script with a python shebang)",
+                given.display()
+            ));
+        }
+    }
 
     let timings = std::env::var_os("GROUNDED_TIMINGS").is_some();
     let lap = |what: &str| {
@@ -313,25 +325,29 @@ pub(crate) fn discover_env(
     Ok((env, dump, notes))
 }
 
-/// The Python files (`.py`, `.pyi`) under `paths`.
+/// The Python files (`.py`, `.pyi`, named Python scripts) under `paths`.
 pub(crate) fn collect_files(paths: &[PathBuf], root: &Path, config: &Config) -> Vec<PathBuf> {
-    collect_files_with(paths, root, config, &["py", "pyi"])
+    collect_files_with(paths, root, config, Lang::Python)
 }
 
-/// The files with one of `extensions` under `paths`: `.gitignore` honoured,
+/// The files of language `lang` under `paths`: `.gitignore` honoured,
 /// virtual environments and build directories (a cargo `target/` carries a
-/// `CACHEDIR.TAG`) skipped, the configuration's include/exclude applied.
+/// `CACHEDIR.TAG`) skipped, the configuration's include/exclude applied. A
+/// file named explicitly is taken when it is of that language (see
+/// [`lang_of`]: an extensionless Python script counts), whatever the filters.
 pub(crate) fn collect_files_with(
     paths: &[PathBuf],
     root: &Path,
     config: &Config,
-    extensions: &[&str],
+    lang: Lang,
 ) -> Vec<PathBuf> {
+    let extensions = lang.extensions();
     let mut out = Vec::new();
     for path in paths {
-        if path.is_file() {
-            // Named explicitly: always checked.
-            out.push(path.clone());
+        if !path.is_dir() {
+            if lang_of(path) == Some(lang) {
+                out.push(path.clone());
+            }
             continue;
         }
         let mut builder = ignore::WalkBuilder::new(path);
@@ -442,19 +458,14 @@ pub(crate) fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path
     roots
 }
 
-/// 1-based line and character column of a finding.
+/// 1-based line and character column of a finding (lines end at `\n`,
+/// `\r\n` or `\r`, as in the language server).
 pub(crate) fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
-    let (line, column) = line_col(text, finding.span.start_byte as usize);
-    let (end_line, end_column) = line_col(text, finding.span.end_byte as usize);
-    let start = floor_char_boundary(text, (finding.span.start_byte as usize).min(text.len()));
-    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line_end = text[start..]
-        .find('\n')
-        .map(|i| start + i)
-        .unwrap_or(text.len());
-    let source_line = text[line_start..line_end]
-        .trim_end_matches('\r')
-        .to_string();
+    let (line, column) = line_breaks::line_col(text, finding.span.start_byte as usize);
+    let (end_line, end_column) = line_breaks::line_col(text, finding.span.end_byte as usize);
+    let start = finding.span.start_byte as usize;
+    let source_line =
+        text[line_breaks::line_start(text, start)..line_breaks::line_end(text, start)].to_string();
     Reported {
         path: path.to_string(),
         line,
@@ -465,22 +476,6 @@ pub(crate) fn place(path: &str, text: &str, severity: Severity, finding: Finding
         finding,
         source_line,
     }
-}
-
-fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    let byte = byte.min(text.len());
-    let before = &text[..floor_char_boundary(text, byte)];
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Whether an outcome should fail the run.

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::index::cargo::CargoWorkspace;
 use crate::index::facts_cache::FactsCache;
 use crate::index::rust::{load_rust_facts, RustIndex, StdApi};
+use crate::source_lang::Lang;
 use crate::syntax::rust::facts::RustFacts;
 
 #[derive(Default)]
@@ -30,7 +31,7 @@ pub fn check(
     cwd: &Path,
     cache_dir: Option<&Path>,
 ) -> RustOutcome {
-    let files = collect_files_with(paths, root, config, &["rs"]);
+    let files = collect_files_with(paths, root, config, Lang::Rust);
     if files.is_empty() {
         return RustOutcome::default();
     }

@@ -21,4 +21,5 @@ pub mod mcp;
 pub mod report;
 pub mod session;
 pub mod snippet;
+pub mod source_lang;
 pub mod syntax;

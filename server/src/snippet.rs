@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::check::{self, Reported};
 use crate::session::Session;
+use crate::syntax::line_breaks;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnippetMode {
@@ -45,12 +46,14 @@ pub fn check_snippet(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(format!("{}: {e}", path.display())),
         }
-        if !text.is_empty() && !text.ends_with('\n') {
+        // A file ending in a lone `\r` and a snippet starting with `\n`
+        // would make one `\r\n` of two line breaks.
+        if !text.is_empty() && (!line_breaks::ends_with_break(&text) || code.starts_with('\n')) {
             text.push('\n');
         }
     }
     let start = text.len();
-    let lines_before = text.matches('\n').count();
+    let lines_before = line_breaks::count(&text);
     text.push_str(code);
     let findings = match language {
         Language::Python => {

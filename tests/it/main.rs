@@ -13,6 +13,8 @@ mod fixtures;
 mod gpu_cli;
 mod gpu_detector;
 mod gpu_lsp;
+mod line_breaks;
 mod lsp;
 mod mcp;
+mod named_files;
 mod real_crates;

@@ -59,13 +59,21 @@ impl Document {
                 Some(range) => {
                     let start = position_to_char(&self.rope, range.start, enc);
                     let end = position_to_char(&self.rope, range.end, enc).max(start);
-                    let start_byte = self.rope.char_to_byte(start);
+                    // The parsers read a lone `\r` as `\n` (line_breaks): an
+                    // edit right after a `\r` may make it part of a `\r\n` or
+                    // alone again, so tree-sitter is told it changed too.
+                    let touched = if start > 0 && self.rope.char(start - 1) == '\r' {
+                        start - 1
+                    } else {
+                        start
+                    };
+                    let start_byte = self.rope.char_to_byte(touched);
                     let old_end_byte = self.rope.char_to_byte(end);
                     let start_position = point(&self.rope, start_byte);
                     let old_end_position = point(&self.rope, old_end_byte);
                     self.rope.remove(start..end);
                     self.rope.insert(start, &change.text);
-                    let new_end_byte = start_byte + change.text.len();
+                    let new_end_byte = self.rope.char_to_byte(start) + change.text.len();
                     let edit = InputEdit {
                         start_byte,
                         old_end_byte,

@@ -3,5 +3,6 @@
 
 pub mod doc_line;
 pub mod facts;
+pub mod line_breaks;
 pub mod python;
 pub mod rust;

@@ -62,6 +62,8 @@ pub fn parse(text: &str) -> FileFacts {
 /// the edits since applied (`Tree::edit`) — so tree-sitter re-parses only
 /// what changed. Returns the new tree for the next edit.
 pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (FileFacts, Option<Tree>) {
+    // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
+    let text = &*crate::syntax::line_breaks::for_parser(text);
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {

@@ -40,6 +40,8 @@ pub fn parse(text: &str) -> RustFacts {
 /// Like [`parse`], reusing `old` (the previous tree with the edits since
 /// applied). Returns the new tree for the next edit.
 pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<Tree>) {
+    // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
+    let text = &*crate::syntax::line_breaks::for_parser(text);
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
