@@ -54,7 +54,7 @@ pub fn changed_since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
     let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| match e {
         GitError::Spawn(e) => format!("--diff needs git, which could not be run: {e}"),
         GitError::Failed(_) => format!(
-            "--diff needs a git repository, and {} is not in one",
+            "--diff {rev}: {} is not inside a git repository",
             dir.display()
         ),
     })?;

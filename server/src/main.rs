@@ -14,6 +14,7 @@ use grounded::analysis::{Code, Severity};
 use grounded::baseline::{self, Baseline};
 use grounded::check::{self, CheckOptions};
 use grounded::gate::{self, Gate};
+use grounded::gpu::command::{GpuOutcome, UNAVAILABLE_EXIT};
 use grounded::index::python_env;
 use grounded::report::{self, Format};
 use grounded::{explain, git_diff};
@@ -22,10 +23,12 @@ use grounded::{explain, git_diff};
 #[command(
     name = "grounded",
     version,
-    about = "Knows which APIs really exist in your workspace, and flags the calls that don't.",
-    long_about = "Grounded indexes what really exists (your code, its Python environment, the \
-standard library) and reports calls to modules, functions and methods that do not exist: \
-the hallucinated APIs that AI-written code is full of."
+    about = "Knows which APIs really exist in your Python and Rust workspace, and flags the calls that don't.",
+    long_about = "Grounded indexes what really exists (your code; for Python, its interpreter's \
+standard library and site-packages; for Rust, the Cargo workspace, its dependencies and std) \
+and reports calls to modules, functions, methods and crates that do not exist: the \
+hallucinated APIs that AI-written code is full of. It serves the same knowledge to AI \
+assistants (context, mcp) and editors (lsp), and watches GPU memory (gpu)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -46,8 +49,10 @@ enum Command {
         code: Option<String>,
     },
     /// Print the APIs a file may use, ranked and fitted to a token budget, for an
-    /// AI assistant's prompt: the members of the modules it imports, its own and
-    /// its workspace neighbours' functions, the packages installed.
+    /// AI assistant's prompt. For a Python file: the members of the modules it
+    /// imports, its own and its workspace neighbours' functions, the packages
+    /// installed. For a Rust file: the std and dependency items it uses with
+    /// their members and signatures, its crate's items, the crate's dependencies.
     Context(ContextArgs),
     /// Run an MCP server on stdin/stdout, for AI assistants: tools api_context,
     /// check_code, lookup and members.
@@ -66,7 +71,9 @@ enum Command {
     ///
     /// Without options, one snapshot as a table. NVML is loaded at run time
     /// (GROUNDED_NVML_LIBRARY names another libnvidia-ml); without a driver
-    /// the status says why.
+    /// the status says why, and a one-shot run exits with status 3 (a watch
+    /// says it once and keeps retrying). --replay reads a recorded trace
+    /// instead.
     Gpu(GpuArgs),
 }
 
@@ -152,7 +159,7 @@ struct CheckArgs {
 
 #[derive(Args)]
 struct ContextArgs {
-    /// The Python file.
+    /// The Python (.py, .pyi) or Rust (.rs) file.
     file: PathBuf,
     /// The cursor's line (1-based): names near it rank higher.
     #[arg(long, value_name = "N")]
@@ -280,7 +287,8 @@ fn main() -> ExitCode {
             }
         },
         Command::Gpu(args) => match run_gpu(args) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(GpuOutcome::Shown) => ExitCode::SUCCESS,
+            Ok(GpuOutcome::Unavailable) => ExitCode::from(UNAVAILABLE_EXIT),
             Err(e) => {
                 eprintln!("grounded: error: {e}");
                 ExitCode::from(2)
@@ -296,7 +304,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_gpu(args: GpuArgs) -> Result<(), String> {
+fn run_gpu(args: GpuArgs) -> Result<GpuOutcome, String> {
     grounded::gpu::command::run(grounded::gpu::command::GpuCommand {
         watch: args.watch,
         json: args.json,

@@ -374,7 +374,13 @@ fn bad_input_exits_two_with_one_line() {
 
     // Not a git repository (the temporary directory is outside any).
     let o = grounded(dir, &["check", "--diff", "HEAD"]);
-    assert_usage_error(&o, "--diff needs a git repository");
+    assert_usage_error(
+        &o,
+        &format!(
+            "--diff HEAD: {} is not inside a git repository",
+            dir.display()
+        ),
+    );
 
     let o = grounded(dir, &["check", "nowhere.py", "--diff", "HEAD"]);
     assert_usage_error(&o, "nowhere.py: no such file or directory");

@@ -121,8 +121,10 @@ fn an_old_driver_without_v3_lists_processes_through_v2_or_gives_null() {
 
 #[test]
 fn no_driver_or_a_failed_init_is_unavailable_with_the_reason() {
+    // A one-shot status without NVML exits 3 (not 0: scripts must tell), and
+    // says how to look at a recorded trace instead.
     let o = with_fake(&["--json"], false, "init-fail");
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(3));
     let s = json(&o);
     assert_eq!(s["available"], false);
     assert_eq!(s["reason"], "NVML unavailable: NVIDIA driver is not loaded");
@@ -132,13 +134,16 @@ fn no_driver_or_a_failed_init_is_unavailable_with_the_reason() {
         &[],
         &[("GROUNDED_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1")],
     );
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(3));
     assert!(
         stdout(&o).starts_with("No GPU status: NVML unavailable: cannot load the NVML library"),
         "{}",
         stdout(&o)
     );
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "grounded: no GPU status; `grounded gpu --replay FILE` shows a recorded trace\n"
+    );
 
     let s = json(&with_fake(&["--json"], false, "no-devices"));
     assert_eq!(s["available"], true);
@@ -340,6 +345,35 @@ fn watch_streams_json_lines_and_draws_frames() {
     assert_eq!(out.matches("grounded gpu --watch · replay of").count(), 150);
     assert!(out.contains("· warming up"));
     assert!(!out.contains('\x1b'), "no terminal codes into a pipe");
+}
+
+/// A watch without NVML says why once, then keeps retrying quietly: no
+/// frame or JSON line per sample while the reason stays the same.
+#[test]
+fn a_watch_without_nvml_says_why_once_and_keeps_trying() {
+    let missing = [("GROUNDED_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1")];
+    for json_lines in [false, true] {
+        let mut args = vec!["--watch", "--interval", "0.01", "--count", "20"];
+        if json_lines {
+            args.push("--json");
+        }
+        let o = grounded(&args, &missing);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert_eq!(
+            err.matches("NVML unavailable: cannot load the NVML library")
+                .count(),
+            1,
+            "{err}"
+        );
+        assert!(err.contains("still trying quietly"), "{err}");
+        if json_lines {
+            assert_eq!(out.lines().count(), 1, "{out}");
+            assert_eq!(json(&o)["available"], false);
+        } else {
+            assert_eq!(out.matches("No GPU status:").count(), 1, "{out}");
+        }
+    }
 }
 
 #[test]

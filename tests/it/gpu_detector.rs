@@ -162,3 +162,34 @@ fn the_time_to_exhaustion_is_what_is_left_over_the_slope() {
     assert!((trend.eta_s.unwrap() - left / slope).abs() < 1.0);
     assert!(trend.r2.unwrap() > 0.99);
 }
+
+/// A time until full is projected only for a suspected leak: a steady
+/// process's noise would project "full in 2917 h".
+#[test]
+fn only_a_suspected_leak_gets_a_time_until_full() {
+    let mut tracker = SeriesTracker::new(LeakParams::default());
+    let mut noise = Noise(3);
+    for i in 0..120u64 {
+        // Steady at 6 GiB, with a slight upward drift inside the noise.
+        let used = 6.0 * GIB + i as f64 * 1024.0 + noise.next(2.0 * MIB);
+        let free = (TOTAL - used) as u64;
+        let trend = tracker.push(i * INTERVAL_MS, used as u64, Some(free));
+        assert_ne!(trend.state, TrendState::LeakSuspected, "sample {i}");
+        assert_eq!(trend.eta_s, None, "sample {i}: {trend:?}");
+    }
+    let mut tracker = SeriesTracker::new(LeakParams::default());
+    let mut last = None;
+    for i in 0..120u64 {
+        let used = 6.0 * GIB + i as f64 * 2.0 * 90e6;
+        let free = (TOTAL - used) as u64;
+        last = Some(
+            tracker
+                .push(i * INTERVAL_MS, used as u64, Some(free))
+                .clone(),
+        );
+    }
+    let last = last.unwrap();
+    assert_eq!(last.state, TrendState::LeakSuspected);
+    let eta = last.eta_s.expect("a leak has a time until full");
+    assert!(eta > 0.0 && eta < 3600.0, "{eta}");
+}

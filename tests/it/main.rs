@@ -17,4 +17,5 @@ mod line_breaks;
 mod lsp;
 mod mcp;
 mod named_files;
+mod readme;
 mod real_crates;

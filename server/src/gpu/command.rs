@@ -34,7 +34,21 @@ pub struct GpuCommand {
 /// Shown under the watch view, and on stderr.
 const KEEP_WARNINGS: usize = 3;
 
-pub fn run(cmd: GpuCommand) -> Result<(), String> {
+/// How a `grounded gpu` run ended, for its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GpuOutcome {
+    /// A status was shown (or a watch, recording or replay ran).
+    Shown,
+    /// One snapshot was asked for and NVML could not give one; the reason
+    /// was printed.
+    Unavailable,
+}
+
+/// Exit status of a one-shot `grounded gpu` without a GPU status (NVML
+/// missing or failing), distinct from 2 (usage or internal error).
+pub const UNAVAILABLE_EXIT: u8 = 3;
+
+pub fn run(cmd: GpuCommand) -> Result<GpuOutcome, String> {
     validate(&cmd)?;
     let config = MonitorConfig {
         history_s: cmd.history_min * 60.0,
@@ -53,7 +67,13 @@ pub fn run(cmd: GpuCommand) -> Result<(), String> {
             .unwrap_or_else(|| Snapshot::unavailable(0, "no reading"));
         let status = monitor.observe(snap);
         print_final(&cmd, &status, &status.snapshot.alerts, false);
-        return Ok(());
+        if !status.snapshot.available {
+            eprintln!(
+                "grounded: no GPU status; `grounded gpu --replay FILE` shows a recorded trace"
+            );
+            return Ok(GpuOutcome::Unavailable);
+        }
+        return Ok(GpuOutcome::Shown);
     }
 
     let mut recorder = cmd.record.as_deref().map(TraceWriter::create).transpose()?;
@@ -74,6 +94,9 @@ pub fn run(cmd: GpuCommand) -> Result<(), String> {
     let mut last: Option<GpuStatus> = None;
     let mut taken = 0u64;
     let mut next_at = Instant::now();
+    // While NVML stays unavailable for the same reason, a watch says so once
+    // and keeps retrying quietly (the source retries its init itself).
+    let mut unavailable: Option<String> = None;
     if !cmd.watch && !replay {
         eprintln!(
             "grounded: sampling every {} s{}; Ctrl-C to stop",
@@ -117,7 +140,19 @@ pub fn run(cmd: GpuCommand) -> Result<(), String> {
         warnings.extend(fresh);
         let excess = warnings.len().saturating_sub(KEEP_WARNINGS);
         warnings.drain(..excess);
-        if cmd.watch {
+        let reason = (!status.snapshot.available).then(|| {
+            status
+                .snapshot
+                .reason
+                .clone()
+                .unwrap_or_else(|| "NVML unavailable".into())
+        });
+        let repeated = reason.is_some() && reason == unavailable;
+        if let Some(r) = reason.as_ref().filter(|_| !repeated && !replay) {
+            eprintln!("grounded: {r}; still trying quietly");
+        }
+        unavailable = reason;
+        if cmd.watch && !repeated {
             show_frame(&cmd, &status, &warnings, tty);
         } else if !replay {
             for a in &status.raised {
@@ -157,7 +192,7 @@ pub fn run(cmd: GpuCommand) -> Result<(), String> {
             std::thread::sleep(Duration::from_secs(3600));
         }
     }
-    Ok(())
+    Ok(GpuOutcome::Shown)
 }
 
 fn validate(cmd: &GpuCommand) -> Result<(), String> {

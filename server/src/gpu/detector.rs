@@ -71,7 +71,8 @@ pub struct Trend {
     pub r2: Option<f64>,
     /// The seconds the fit spans.
     pub window_s: f64,
-    /// Projected seconds until the device is full at this slope.
+    /// Projected seconds until the device is full at this slope; only for a
+    /// suspected leak (a steady process's tiny slope would project years).
     pub eta_s: Option<f64>,
 }
 
@@ -196,7 +197,9 @@ impl SeriesTracker {
             TrendState::Ok
         };
         let eta_s = match free_bytes {
-            Some(free) if all.slope > 0.0 => Some(free as f64 / all.slope),
+            Some(free) if all.slope > 0.0 && state == TrendState::LeakSuspected => {
+                Some(free as f64 / all.slope)
+            }
             _ => None,
         };
         Trend {

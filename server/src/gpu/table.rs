@@ -138,6 +138,8 @@ fn trend_cell(t: &Trend) -> String {
 
 fn memory_cell(dev: &Device) -> String {
     match (dev.memory_used_bytes, dev.memory_total_bytes) {
+        // A device reporting no memory at all has no share to show.
+        (Some(u), Some(0)) => format!("{:.1}/0 GiB    -", u as f64 / GIB),
         (Some(u), Some(t)) => format!(
             "{:.1}/{:.1} GiB {:>3.0}%",
             u as f64 / GIB,
@@ -207,5 +209,24 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(super::utc(1_709_251_200_000), "2024-03-01 00:00:00 UTC");
         assert_eq!(super::clip("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_device_without_memory_has_no_share() {
+        let dev = |used, total| super::Device {
+            memory_used_bytes: used,
+            memory_total_bytes: total,
+            ..Default::default()
+        };
+        const G: u64 = 1 << 30;
+        assert_eq!(
+            super::memory_cell(&dev(Some(G), Some(4 * G))),
+            "1.0/4.0 GiB  25%"
+        );
+        for (used, total) in [(Some(G), Some(0)), (Some(0), Some(0))] {
+            let cell = super::memory_cell(&dev(used, total));
+            assert!(!cell.contains("inf") && !cell.contains("NaN"), "{cell}");
+            assert!(cell.ends_with('-'), "{cell}");
+        }
     }
 }
