@@ -9,12 +9,18 @@ if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip'
   apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
 fi
 
+# CI builds a clean clone once: incremental compilation (on in the release
+# profile, for developers' edit-test loop) would only add its bookkeeping.
+if [[ "${CI:-}" == "true" ]]; then
+  export CARGO_INCREMENTAL=0
+fi
+
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --release --locked --all-targets -q -- -D warnings
 
-echo "== build"
-cargo build --release --locked -q
+echo "== build (the binary and the test binaries, in one go: they compile side by side)"
+cargo test --release --locked -q --no-run
 # The fake libnvidia-ml the GPU tests load (workspace members, so built above too; named
 # here so the GPU tests find them whatever the line above is narrowed to).
 cargo build --release --locked -q -p fake-nvml -p fake-nvml-old

@@ -77,8 +77,9 @@ function notification(i) {
     },
     trends: {
       devices: [{ device: 0, state: i >= 40 ? 'growing' : 'ok', slope_bytes_per_s: 9e7, r2: 0.99, window_s: 80, eta_s: null }],
-      // As the server sends them: a time to full for any positive slope, the
-      // steady worker's jitter included (2917 h 26 min).
+      // As servers before 0.1 sent them: a time to full for any positive
+      // slope, the steady worker's jitter included (2917 h 26 min); the panel
+      // must still show none for a process not suspected of a leak.
       processes: procs.map((p) => ({
         device: 0, pid: p.pid, start_time: p.start_time,
         state: p.pid === 4242 ? (i >= 40 ? 'leak-suspected' : i >= 20 ? 'growing' : 'ok') : 'ok',
