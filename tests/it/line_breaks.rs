@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::ci_support::{grounded, has_python, stderr, stdout, write};
-use crate::common::lsp_client::{uri_of, Client};
+use crate::common::lsp_client::uri_of;
+use crate::common::python_workspace_server;
 
 /// The line breaks, by name.
 const BREAKS: [(&str, &str); 3] = [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")];
@@ -79,12 +80,7 @@ fn language_server_lines_agree_after_full_and_incremental_sync() {
         eprintln!("SKIP: no python3");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir_all(&ws).unwrap();
-    std::fs::write(ws.join("pyproject.toml"), "[project]\nname = \"ws\"\n").unwrap();
-    let mut c = Client::start(&dir.path().join("cache"));
-    c.initialize(&ws, &["utf-16"]);
+    let (_dir, ws, mut c) = python_workspace_server();
     let want = json!({"start": {"line": 3, "character": 5}, "end": {"line": 3, "character": 10}});
     for (bname, br) in BREAKS {
         for (cname, ch) in NOT_BREAKS {
@@ -123,12 +119,7 @@ fn language_server_follows_edits_that_join_and_split_cr_lf() {
         eprintln!("SKIP: no python3");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir_all(&ws).unwrap();
-    std::fs::write(ws.join("pyproject.toml"), "[project]\nname = \"ws\"\n").unwrap();
-    let mut c = Client::start(&dir.path().join("cache"));
-    c.initialize(&ws, &["utf-16"]);
+    let (_dir, ws, mut c) = python_workspace_server();
     let uri = uri_of(&ws.join("mac.py"));
     c.open(&uri, "# notes\rimport json\rjson.loads('1')\r");
     assert!(c.diagnostics(&uri, 1).is_empty());

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::ci_support::{grounded, has_python, repo_root, stderr, stdout, write};
+use crate::ci_support::{findings, grounded, has_python, repo_root, stderr, stdout, write};
 
 fn json_of(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
@@ -18,19 +18,10 @@ fn json_of(o: &Output) -> Value {
 
 /// `(line, code)` of each finding, and the summary's file count.
 fn report(o: &Output) -> (Vec<(u64, String)>, u64) {
-    let v = json_of(o);
-    let found = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["line"].as_u64().unwrap(),
-                d["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (found, v["summary"]["files"].as_u64().unwrap())
+    (
+        findings(o),
+        json_of(o)["summary"]["files"].as_u64().unwrap(),
+    )
 }
 
 #[test]
