@@ -317,6 +317,59 @@ fn facts_cache_sees_edits_between_runs() {
     );
 }
 
+/// A package copied into a directory whose name is no identifier
+/// (`rich-copy/`), checked on its own: no import root reaches it under a
+/// name, so its relative imports are not checked (they were reported as
+/// "module `__main__` not found"). The same package under a real name still
+/// gets its missing relative import.
+#[test]
+fn relative_imports_of_a_directory_no_import_can_name() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for package in ["rich-copy", "richcopy"] {
+        write(
+            dir.path(),
+            &format!("{package}/__init__.py"),
+            b"from . import console\nfrom .console import Console\nfrom .missing import nothing\n",
+        );
+        write(
+            dir.path(),
+            &format!("{package}/console.py"),
+            b"from .segment import Segment\nfrom ._absent import x\n\n\nclass Console:\n    pass\n",
+        );
+        write(
+            dir.path(),
+            &format!("{package}/segment.py"),
+            b"class Segment:\n    pass\n",
+        );
+    }
+    let o = grounded(dir.path(), &["check", "rich-copy"], &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.starts_with("No hallucinated APIs: checked 3 files"),
+        "{out}"
+    );
+
+    let o = grounded(dir.path(), &["check", "richcopy"], &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("richcopy/__init__.py:3:6: error[unresolved-module] module `richcopy.missing` not found"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "richcopy/console.py:2:6: error[unresolved-module] module `richcopy._absent` not found"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("Found 2 problems"), "{out}");
+}
+
 /// Bad input is normal input: every fixture file cut short at many points,
 /// or with a burst of brackets spliced in, is checked without a crash.
 #[test]

@@ -93,6 +93,49 @@ fn handshake_diagnostics_edits_actions_and_exit() {
     assert!(took < Duration::from_secs(1), "exit took {took:?}");
 }
 
+/// A document with a syntax error is checked for what parsed, edit after
+/// edit: a name nothing binds is reported, and silence returns when an
+/// edit binds it inside a statement that does not parse.
+#[test]
+fn syntax_errors_report_what_parsed() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(ws.join("pyproject.toml"), "[project]\nname = \"ws\"\n").unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&ws, &["utf-16"]);
+    let uri = uri_of(&ws.join("app.py"));
+    c.open(
+        &uri,
+        "def load(text):\n    return json.loads(text)\n\n\nRETRIES = 3\n\n\ndef broken(:\n    pass\n",
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&d), ["undefined-name"], "{d:?}");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 1, "character": 11}));
+
+    // `try` typed without its colon: tree-sitter reads `import json` as the
+    // bare name `json`, which may be bound: silence.
+    c.change(
+        &uri,
+        2,
+        json!([{"range": {"start": {"line": 9, "character": 0}, "end": {"line": 9, "character": 0}}, "text": "\n\ntry\n    import json\nexcept ImportError:\n    pass\n"}]),
+    );
+    assert!(c.diagnostics(&uri, 2).is_empty());
+
+    // The colon: no syntax error left there, `json` is bound.
+    c.change(
+        &uri,
+        3,
+        json!([{"range": {"start": {"line": 11, "character": 3}, "end": {"line": 11, "character": 3}}, "text": ":"}]),
+    );
+    assert!(c.diagnostics(&uri, 3).is_empty());
+    c.shutdown_and_exit();
+}
+
 #[test]
 fn positions_on_emoji_lines_in_utf16_and_utf8() {
     if !has_python() {

@@ -247,6 +247,7 @@ mod tests {
             facts: Some(facts),
             submodules: Default::default(),
             configured_open: false,
+            package_known: true,
         });
         let byte = src.find(needle)? as u32 + 1;
         describe_at(&index, module, byte)

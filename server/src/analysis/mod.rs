@@ -102,7 +102,17 @@ pub fn check_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> V
     check_imports(&ev, &ctx, &facts, &mut out);
     check_attributes(&ev, &ctx, &facts, &mut out);
     check_names(&ev, &ctx, &facts, &mut out);
-    out.retain(|f| !facts.suppressed(f.span.start_row, f.code.as_str()));
+    // Nothing is concluded from the statements around a syntax error, and a
+    // member one of them names may be assigned there (`Path.read = …`).
+    out.retain(|f| {
+        let member = match f.code {
+            Code::UnresolvedSymbol | Code::UnknownMember => f.symbol.rsplit('.').next(),
+            Code::UnresolvedModule | Code::UndefinedName => None,
+        };
+        !facts.suppressed(f.span.start_row, f.code.as_str())
+            && !facts.damaged.covers(&f.span)
+            && !member.is_some_and(|m| facts.damaged.words.contains(m))
+    });
     out.sort_by_key(|f| (f.span.start_byte, f.code));
     out.dedup_by(|a, b| a.span == b.span && a.code == b.code);
     out
@@ -274,12 +284,28 @@ fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<
         if r.in_try_attr || !ev.guard_active(ctx, r.guard) {
             continue;
         }
+        // A name a statement with a syntax error mentions may be bound there
+        // to anything.
+        if chain_root(&r.expr).is_some_and(|n| facts.damaged.rebound.contains(n)) {
+            continue;
+        }
         let mut finding = None;
         let typeshed_view = stub_file || under_type_checking(facts, r.guard);
         check_chain(ev, ctx, &r.expr, typeshed_view, &mut finding);
         if let Some(f) = finding {
             out.push(f);
         }
+    }
+}
+
+/// The name an attribute chain starts from (`a` of `a.b().c[0].d`).
+fn chain_root(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Name { name, .. } => Some(name),
+        Expr::Attr { base, .. } => chain_root(base),
+        Expr::Call { func } => chain_root(func),
+        Expr::Subscript { value } => chain_root(value),
+        Expr::Literal(_) | Expr::Unknown => None,
     }
 }
 
@@ -470,9 +496,28 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
 }
 
 fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {
-    if facts.syntax_errors > 0 || facts.dynamic.globals_write || facts.free_names.is_empty() {
+    if facts.dynamic.globals_write || facts.free_names.is_empty() {
         return;
     }
+    // A file with syntax errors: report what the parsed parts prove, as
+    // pyright does, and nothing recovery may have garbled. A name is missing
+    // only when no scope of the file binds it (recovery can misplace a
+    // definition into another scope) and it is no word of the statements
+    // around an error (recovery can misread a definition there).
+    let damaged = facts.syntax_errors > 0;
+    if damaged && facts.damaged.dynamic {
+        return;
+    }
+    let bound_somewhere: BTreeSet<&str> = if damaged {
+        facts
+            .scopes
+            .iter()
+            .flat_map(|s| s.bindings.keys().map(|k| &**k))
+            .chain(facts.damaged.words.iter().map(|w| &**w))
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let module_scope = facts.scope(MODULE_SCOPE);
     // A star import we cannot enumerate hides every free name.
     let mut star_modules = Vec::new();
@@ -495,6 +540,7 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
     for free in &facts.free_names {
         let name = &*free.name;
         if free.in_try_name
+            || bound_somewhere.contains(name)
             || builtins.contains(name)
             || implicit_module_name(name)
             || !ev.guard_active(ctx, free.guard)

@@ -45,6 +45,13 @@ pub struct Module {
     pub submodules: BTreeSet<String>,
     /// Set when the configuration declares the module open.
     pub configured_open: bool,
+    /// Whether the package its relative imports are resolved against is
+    /// known. False for a workspace file that no import root reaches under a
+    /// valid module name (a package copied into `rich-copy/`) or whose
+    /// package resolves to another directory: Python can import it only
+    /// under a name Grounded cannot see (run directly, `from . import x`
+    /// fails), so its relative imports are not checked (`docs/open-patterns.md`).
+    pub package_known: bool,
 }
 
 impl Module {
@@ -52,9 +59,12 @@ impl Module {
         !self.package_dirs.is_empty()
     }
 
-    /// The package that relative imports in this module are relative to.
+    /// The package that relative imports in this module are relative to;
+    /// empty when there is none or it is not known.
     pub fn package(&self) -> &str {
-        if self.is_package() {
+        if !self.package_known {
+            ""
+        } else if self.is_package() {
             &self.name
         } else {
             self.name.rsplit_once('.').map(|(p, _)| p).unwrap_or("")
@@ -262,6 +272,8 @@ impl Index {
             facts,
             submodules,
             configured_open,
+            // Found by its name: its package is where it was found.
+            package_known: true,
         }
     }
 
@@ -294,6 +306,14 @@ impl Index {
         } else {
             FileKind::Source
         };
+        // Relative imports resolve against the package Python would import
+        // the file from. Without a name (a directory like `rich-copy/` is no
+        // identifier), or when that package is found elsewhere (a namespace
+        // directory hidden by an installed package), it is not known: a
+        // synthetic `__main__` package would report every relative import.
+        let package_known = name
+            .as_deref()
+            .is_some_and(|n| self.package_is_dir_of(n, is_init, path));
         Arc::new(Module {
             name: name.unwrap_or_else(|| "__main__".to_string()),
             file: Some(path.to_path_buf()),
@@ -303,7 +323,27 @@ impl Index {
             facts: Some(facts),
             submodules: Default::default(),
             configured_open: false,
+            package_known,
         })
+    }
+
+    /// Whether the package of the module `name` (the module itself for a
+    /// package's `__init__`) resolves to the directory that holds `path`.
+    /// A top-level module has no package: nothing to know.
+    fn package_is_dir_of(&self, name: &str, is_init: bool, path: &Path) -> bool {
+        let package = if is_init {
+            name
+        } else {
+            match name.rsplit_once('.') {
+                Some((package, _)) => package,
+                None => return true,
+            }
+        };
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        self.module(package)
+            .is_some_and(|m| m.package_dirs.iter().any(|d| d == dir))
     }
 
     /// For a module found as a `.pyi` stub, the facts of the `.py` beside it.

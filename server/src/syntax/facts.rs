@@ -392,6 +392,34 @@ pub struct DynamicModule {
     pub sys_modules_self: bool,
 }
 
+/// The statements around syntax errors, which nothing is concluded from:
+/// error recovery can read a definition as something else (`try` without
+/// its colon leaves `import json` as the expression `json`) and make up
+/// expressions (`[1, 2` then `json.loads` reads as `2.loads`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Damaged {
+    /// Their byte ranges, sorted and disjoint.
+    pub ranges: Vec<(u32, u32)>,
+    /// Every word in them (identifier-like, in strings and comments too):
+    /// any may be a name the file binds.
+    pub words: BTreeSet<Box<str>>,
+    /// The words of the statements holding the errors themselves: a name
+    /// there may be bound again, to anything, so what it holds is unknown.
+    pub rebound: BTreeSet<Box<str>>,
+    /// They may bind names no word shows, or expect a name to be missing
+    /// (`from m import *`, `globals()`, `exec`, `except NameError`).
+    pub dynamic: bool,
+}
+
+impl Damaged {
+    /// Whether `span` starts inside a damaged statement.
+    pub fn covers(&self, span: &Span) -> bool {
+        let at = span.start_byte;
+        let i = self.ranges.partition_point(|r| r.1 <= at);
+        self.ranges.get(i).is_some_and(|r| r.0 <= at)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileFacts {
     pub scopes: Vec<Scope>,
@@ -416,6 +444,8 @@ pub struct FileFacts {
     pub syntax_errors: u32,
     /// First syntax error position (row, col), for the note.
     pub first_error: Option<(u32, u32)>,
+    /// With syntax errors: what the damaged statements may bind (empty otherwise).
+    pub damaged: Damaged,
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;

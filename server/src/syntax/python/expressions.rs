@@ -36,7 +36,8 @@ impl<'s> Builder<'s> {
         let name = self.text(id);
         // Already bound where it is read: it can only stay bound. Only the
         // rest waits for the end of the file to be resolved.
-        if self.facts.binding_scope(self.scope, name).is_none() {
+        // A MISSING identifier (error recovery's placeholder) names nothing.
+        if !name.is_empty() && self.facts.binding_scope(self.scope, name).is_none() {
             self.pending_names.push(PendingName {
                 name: name.into(),
                 scope: self.scope,

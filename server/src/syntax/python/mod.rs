@@ -87,27 +87,33 @@ fn facts_of(text: &str, tree: &Tree) -> FileFacts {
     b.suppressions(tree.root_node());
     let mut facts = b.finish();
     let root = tree.root_node();
-    if root.has_error() {
-        let (count, first) = syntax_errors(root);
-        facts.syntax_errors = count.max(1);
+    // What tree-sitter accepts and Python rejects (a dedent to no enclosing
+    // level, two statements on a line) is a syntax error like the rest.
+    let misplaced = misplaced_statements(text, root);
+    if root.has_error() || !misplaced.is_empty() {
+        let errors = error_nodes(root);
+        facts.syntax_errors = ((errors.len() + misplaced.len()) as u32).max(1);
+        let first = errors
+            .iter()
+            .chain(&misplaced)
+            .map(|n| {
+                let p = n.start_position();
+                (p.row as u32, p.column as u32)
+            })
+            .min();
         facts.first_error = first.or(facts.first_error);
+        facts.damaged = damaged(text, root, &errors, &misplaced);
     }
     facts
 }
 
-/// Count ERROR and MISSING nodes, descending only into subtrees that have one.
-fn syntax_errors(root: Node) -> (u32, Option<(u32, u32)>) {
-    let mut count = 0;
-    let mut first = None;
+/// The ERROR and MISSING nodes, descending only into subtrees that have one.
+fn error_nodes(root: Node) -> Vec<Node> {
+    let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.is_error() || n.is_missing() {
-            count += 1;
-            let p = n.start_position();
-            let pos = (p.row as u32, p.column as u32);
-            if first.is_none_or(|f| pos < f) {
-                first = Some(pos);
-            }
+            out.push(n);
             continue;
         }
         let mut cursor = n.walk();
@@ -117,7 +123,290 @@ fn syntax_errors(root: Node) -> (u32, Option<(u32, u32)>) {
             }
         }
     }
-    (count, first)
+    out
+}
+
+/// The byte ranges of the strings that span lines.
+fn multiline_strings(root: Node, out: &mut Vec<(usize, usize)>) {
+    let mut cursor = root.walk();
+    'nodes: loop {
+        let n = cursor.node();
+        let multiline = kind(n) == "string" && n.start_position().row != n.end_position().row;
+        if multiline {
+            out.push((n.start_byte(), n.end_byte()));
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'nodes;
+            }
+            if !cursor.goto_parent() {
+                break 'nodes;
+            }
+        }
+    }
+}
+
+/// The first node from `n` on (going back or forth) that is no comment.
+fn statement_sibling(mut n: Option<Node>, back: bool) -> Option<Node> {
+    while let Some(s) = n {
+        if kind(s) != "comment" {
+            return Some(s);
+        }
+        n = if back {
+            s.prev_named_sibling()
+        } else {
+            s.next_named_sibling()
+        };
+    }
+    None
+}
+
+/// Statements tree-sitter accepts and Python does not: one that does not
+/// start at its block's indentation (the module's: none) — tree-sitter
+/// takes a dedent to no enclosing level as the end of the block —, one on
+/// a later line of a block begun on its header's line, and one that shares
+/// a line with the statement before it with no `;` between them (the
+/// `def` of `'''…'''def f():`, once a stray quote turned code into a
+/// string), and a `try` without a handler.
+fn misplaced_statements<'t>(text: &str, root: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut bodies = vec![root];
+    while let Some(body) = bodies.pop() {
+        let mut indent = (kind(body) == "module").then_some("");
+        // The block's first statement is on its header's line.
+        let mut inline = false;
+        let mut prev: Option<Node> = None;
+        for stmt in named_children(body) {
+            match kind(stmt) {
+                "comment" => continue,
+                "ERROR" => {
+                    prev = Some(stmt);
+                    continue;
+                }
+                _ => {}
+            }
+            let misplaced = match (line_indent(text, root, stmt.start_byte()), prev) {
+                (Some(_), _) if inline => true,
+                (Some(own), _) => match indent {
+                    None => {
+                        indent = Some(own);
+                        false
+                    }
+                    Some(expected) => expected != own,
+                },
+                (None, None) => {
+                    inline = kind(body) == "block";
+                    false
+                }
+                (None, Some(p)) => {
+                    let between = text.get(p.end_byte()..stmt.start_byte()).unwrap_or("");
+                    let mut separator =
+                        between.chars().filter(|c| !c.is_whitespace() && *c != '\\');
+                    separator.next() != Some(';') || separator.next().is_some()
+                }
+            };
+            // A `try` with no handler (its `except` line was garbled).
+            let bare_try = kind(stmt) == "try_statement"
+                && !named_children(stmt)
+                    .iter()
+                    .any(|c| matches!(kind(c), "except_clause" | "finally_clause"));
+            if misplaced || bare_try {
+                out.push(stmt);
+            }
+            nested_bodies(stmt, &mut bodies);
+            prev = Some(stmt);
+        }
+    }
+    out
+}
+
+/// The blocks of a compound statement, through its clauses.
+fn nested_bodies<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
+    for c in named_children(n) {
+        match kind(c) {
+            "block" => out.push(c),
+            k if k.ends_with("_clause")
+                || matches!(k, "function_definition" | "class_definition") =>
+            {
+                nested_bodies(c, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The indentation of the line `byte` is on when only whitespace precedes
+/// it there and the line before does not continue into it (a `\\` that
+/// ends it outside a comment); a form feed resets it, as in Python's
+/// tokenizer.
+fn line_indent<'s>(text: &'s str, root: Node, byte: usize) -> Option<&'s str> {
+    let before = text.get(..byte)?;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let previous = before[..start.saturating_sub(1)].trim_end_matches('\r');
+    if previous.ends_with('\\') {
+        let at = previous.len() - 1;
+        let in_comment = root
+            .descendant_for_byte_range(at, at + 1)
+            .is_some_and(|n| kind(n) == "comment");
+        if !in_comment {
+            return None;
+        }
+    }
+    let line = &before[start..];
+    if !line.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c')) {
+        return None;
+    }
+    Some(&line[line.rfind('\x0c').map_or(0, |i| i + 1)..])
+}
+
+/// Words that, in a damaged statement, may bind names no word shows or
+/// make a missing name expected.
+const DAMAGED_DYNAMIC: &[&str] = &[
+    "globals",
+    "locals",
+    "vars",
+    "exec",
+    "execfile",
+    "eval",
+    "setattr",
+    "__dict__",
+    "__builtins__",
+    "NameError",
+];
+
+/// The lines of the statements around syntax errors. The core: the
+/// statement holding each ERROR or MISSING node (its ancestor just below a
+/// `module` or `block`; the whole file when the root itself is the error),
+/// and for a misplaced statement the one before it too (what tree-sitter
+/// read into it: `for x in` over two lines takes the next line's name).
+/// Around the core: the statement after it (`try` without its colon leaves
+/// `import json` as the statement `json`), the one before an error with a
+/// line that starts a clause (`except`, `else`: the statement it belonged
+/// to), and every string over several lines (a stray `'''` turns code into a
+/// string and the string after it into code).
+fn damaged(text: &str, root: Node, errors: &[Node], misplaced: &[Node]) -> Damaged {
+    let mut core: Vec<(usize, usize)> = Vec::new();
+    let mut around: Vec<(usize, usize)> = Vec::new();
+    let statements = errors.iter().map(|&e| (e, false));
+    for (e, with_previous) in statements.chain(misplaced.iter().map(|&m| (m, true))) {
+        let mut stmt = e;
+        while let Some(p) = stmt.parent() {
+            if matches!(kind(p), "module" | "block") {
+                break;
+            }
+            stmt = p;
+        }
+        if stmt.id() == root.id() {
+            core.push((0, text.len()));
+            continue;
+        }
+        let mut start = stmt.start_byte();
+        let previous = statement_sibling(stmt.prev_named_sibling(), true);
+        if let Some(prev) = previous {
+            if with_previous {
+                start = prev.start_byte();
+            } else if text
+                .get(e.byte_range())
+                .is_some_and(|t| t.lines().any(starts_clause))
+            {
+                // `except ImportError` without its colon: the `try` before
+                // lost its handler, its imports look unguarded.
+                around.push((prev.start_byte(), prev.end_byte()));
+            }
+        }
+        core.push((start, stmt.end_byte()));
+        if let Some(next) = statement_sibling(stmt.next_named_sibling(), false) {
+            around.push((next.start_byte(), next.end_byte()));
+        }
+    }
+    multiline_strings(root, &mut around);
+    let mut out = Damaged::default();
+    // Whole lines: a stray quote moves string boundaries within its line
+    // (`cmd = set -x; ' + cmd`), whatever statement the error lands in.
+    let core = disjoint(core.into_iter().map(|r| whole_lines(text, r)).collect());
+    for &(start, end) in &core {
+        out.dynamic |= add_words(text.get(start..end), &mut out.rebound);
+    }
+    around.extend(core);
+    let around = around.into_iter().map(|r| whole_lines(text, r)).collect();
+    for (start, end) in disjoint(around) {
+        out.ranges.push((start as u32, end as u32));
+        out.dynamic |= add_words(text.get(start..end), &mut out.words);
+    }
+    out
+}
+
+/// Whether a piece of code starts with the keyword of a clause that
+/// continues the compound statement before it.
+fn starts_clause(code: &str) -> bool {
+    let word = code
+        .trim_start()
+        .split(|c: char| c != '_' && !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    matches!(word, "except" | "else" | "elif" | "finally" | "case")
+}
+
+/// A byte range grown to the lines it touches (without the last line break).
+fn whole_lines(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    let start = bytes[..start.min(end)]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| end + i);
+    (start, end)
+}
+
+/// Sorted, disjoint ranges covering the same bytes.
+fn disjoint(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// Adds the words of a damaged region to `words`; true when the region
+/// may bind names no word shows (or is not text: nodes end on tokens, so
+/// never).
+fn add_words(region: Option<&str>, words: &mut BTreeSet<Box<str>>) -> bool {
+    let Some(region) = region else {
+        return true;
+    };
+    let mut dynamic = false;
+    for run in region.split(|c: char| c != '_' && !c.is_alphanumeric()) {
+        // A number glued to a name (`%.3fs` of a string become code, `0x1fg`)
+        // lexes as the number, then the name: every tail that can start a
+        // name may be one.
+        let from_digit = run.starts_with(|c: char| c.is_ascii_digit());
+        let tails = run
+            .char_indices()
+            .filter(|(_, c)| !c.is_ascii_digit())
+            .take(if from_digit { usize::MAX } else { 1 })
+            .map(|(i, _)| &run[i..]);
+        for word in tails {
+            dynamic |= DAMAGED_DYNAMIC.contains(&word);
+            words.insert(word.into());
+        }
+    }
+    // `from m import *`, `from m import (*`
+    dynamic |= region.match_indices("import").any(|(i, _)| {
+        region[i + "import".len()..]
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '\\')
+            .starts_with('*')
+    });
+    dynamic
 }
 
 struct PendingName {
@@ -198,6 +487,7 @@ impl<'s> Builder<'s> {
                 doc: None,
                 syntax_errors: 0,
                 first_error: None,
+                damaged: Damaged::default(),
             },
             scope: MODULE_SCOPE,
             guard_stack: Vec::new(),
