@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::check::{self, Reported};
 use crate::session::Session;
+use crate::source_lang::{lang_of, Lang};
 use crate::syntax::line_breaks;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +27,11 @@ pub fn check_snippet(
     code: &str,
     mode: SnippetMode,
 ) -> Result<Vec<Reported>, String> {
-    let language = match path.extension().and_then(|e| e.to_str()) {
-        Some("py" | "pyi") => Language::Python,
-        Some("rs") => Language::Rust,
-        _ => {
-            return Err(format!(
-                "{}: not a Python (.py, .pyi) or Rust (.rs) file",
-                path.display()
-            ))
-        }
+    let Some(language) = lang_of(path) else {
+        return Err(format!(
+            "{}: not a Python (.py, .pyi) or Rust (.rs) file",
+            path.display()
+        ));
     };
     let mut text = String::new();
     if mode == SnippetMode::Append {
@@ -56,11 +53,11 @@ pub fn check_snippet(
     let lines_before = line_breaks::count(&text);
     text.push_str(code);
     let findings = match language {
-        Language::Python => {
+        Lang::Python => {
             let facts = Arc::new(crate::syntax::python::parse(&text));
             session.analyze(path, facts, &HashMap::new())
         }
-        Language::Rust => session.analyze_rust(path, &text),
+        Lang::Rust => session.analyze_rust(path, &text),
     };
     let display = path
         .strip_prefix(session.root())
@@ -79,9 +76,4 @@ pub fn check_snippet(
         .collect();
     out.sort_by_key(|r| (r.line, r.column, r.finding.code));
     Ok(out)
-}
-
-enum Language {
-    Python,
-    Rust,
 }

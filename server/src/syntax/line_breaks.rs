@@ -18,7 +18,7 @@ pub fn for_parser(text: &str) -> Cow<'_, str> {
     }
     let mut bytes = text.as_bytes().to_vec();
     for i in 0..bytes.len() {
-        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+        if is_lone_cr(&bytes, i) {
             bytes[i] = b'\n';
         }
     }
@@ -29,22 +29,18 @@ pub fn for_parser(text: &str) -> Cow<'_, str> {
 /// Whether `text` holds a `\r` that is not the start of a `\r\n`.
 pub fn has_lone_cr(text: &str) -> bool {
     let b = text.as_bytes();
-    memchr_all(b, b'\r').any(|i| b.get(i + 1) != Some(&b'\n'))
+    (0..b.len()).any(|i| is_lone_cr(b, i))
 }
 
-fn memchr_all(b: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
-    b.iter()
-        .enumerate()
-        .filter(move |(_, &c)| c == needle)
-        .map(|(i, _)| i)
+fn is_lone_cr(b: &[u8], i: usize) -> bool {
+    b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')
 }
 
 /// The number of line breaks in `text`.
 pub fn count(text: &str) -> usize {
     let b = text.as_bytes();
-    b.iter()
-        .enumerate()
-        .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')))
+    (0..b.len())
+        .filter(|&i| b[i] == b'\n' || is_lone_cr(b, i))
         .count()
 }
 
