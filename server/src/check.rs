@@ -206,6 +206,15 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
                 col + 1
             ));
         }
+        if let Some(cut) = f.facts.nesting_cut {
+            notes.push(format!(
+                "{}:{}:{}: {}",
+                display_path(&f.path, &cwd),
+                cut.line,
+                cut.column,
+                cut.message()
+            ));
+        }
     }
 
     lap("parse workspace + environment");

@@ -81,6 +81,15 @@ pub fn check(
                         col + 1
                     ));
                 }
+                if let Some(cut) = f.nesting_cut {
+                    notes.push(format!(
+                        "{}:{}:{}: {}",
+                        display_path(&path, cwd),
+                        cut.line,
+                        cut.column,
+                        cut.message()
+                    ));
+                }
                 preparsed.insert(path, f);
             }
             None => notes.push(format!("{}: skipped: unreadable", display_path(&path, cwd))),

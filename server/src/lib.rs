@@ -22,4 +22,5 @@ pub mod report;
 pub mod session;
 pub mod snippet;
 pub mod source_lang;
+pub mod stack;
 pub mod syntax;

@@ -263,6 +263,23 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let jobs = match &cli.command {
+        Command::Check(args) => args.jobs,
+        _ => None,
+    };
+    grounded::stack::init_rayon(jobs);
+    // Parsing and analysis recurse as deep as the code nests (bounded by
+    // syntax::nesting): the command runs on a thread with room for that.
+    match grounded::stack::on_analysis_stack(move || run_command(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("grounded: error: cannot start a thread: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_command(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Lsp {
             stdio: _,
@@ -344,11 +361,6 @@ fn run_explain(code: Option<&str>) -> ExitCode {
 /// `grounded check`: the check, then the CI gate (severity, diff, baseline),
 /// then the report. Every failure is one line for the caller to print.
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    if let Some(n) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
-    }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     // Bad input is reported before the (possibly long) check runs.
@@ -488,6 +500,7 @@ fn count(n: usize, word: &str) -> String {
 fn run_lsp() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(grounded::stack::ANALYSIS_STACK)
         .enable_all()
         .build()
     {

@@ -23,6 +23,7 @@ use crate::index::module_finder::ModuleFinder;
 use crate::index::python_env::{PythonEnv, StdlibDump};
 use crate::index::{load_facts, FactsMemory, Index, IndexOptions};
 use crate::syntax::facts::FileFacts;
+use crate::syntax::rust::facts::RustFacts;
 
 pub struct SessionOptions {
     pub python: Option<PathBuf>,
@@ -373,7 +374,7 @@ impl Session {
     fn rust_index(
         &self,
         world: &RustWorld,
-        preparsed: HashMap<PathBuf, Arc<crate::syntax::rust::facts::RustFacts>>,
+        preparsed: HashMap<PathBuf, Arc<RustFacts>>,
     ) -> crate::index::rust::RustIndex {
         crate::index::rust::RustIndex::new(
             world.cargo.clone(),
@@ -386,9 +387,8 @@ impl Session {
     }
 
     /// Findings for the Rust file `path` whose current content is `text`.
-    pub fn analyze_rust(&self, path: &Path, text: &str) -> Vec<(Finding, Severity)> {
+    pub fn analyze_rust(&self, path: &Path, facts: Arc<RustFacts>) -> Vec<(Finding, Severity)> {
         let world = self.rust_world(path);
-        let facts = Arc::new(crate::syntax::rust::parse(text));
         let preparsed = HashMap::from([(path.to_path_buf(), facts.clone())]);
         let index = self.rust_index(&world, preparsed);
         crate::analysis::rust::check_rust_file(&index, path, facts)

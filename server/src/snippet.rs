@@ -57,7 +57,7 @@ pub fn check_snippet(
             let facts = Arc::new(crate::syntax::python::parse(&text));
             session.analyze(path, facts, &HashMap::new())
         }
-        Lang::Rust => session.analyze_rust(path, &text),
+        Lang::Rust => session.analyze_rust(path, Arc::new(crate::syntax::rust::parse(&text))),
     };
     let display = path
         .strip_prefix(session.root())

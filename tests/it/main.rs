@@ -9,6 +9,7 @@ mod ci_formats;
 mod ci_gate;
 mod cli;
 mod context;
+mod deep_nesting;
 mod fixtures;
 mod gpu_cli;
 mod gpu_detector;

@@ -504,7 +504,7 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
     // only when no scope of the file binds it (recovery can misplace a
     // definition into another scope) and it is no word of the statements
     // around an error (recovery can misread a definition there).
-    let damaged = facts.syntax_errors > 0;
+    let damaged = facts.is_damaged();
     if damaged && facts.damaged.dynamic {
         return;
     }

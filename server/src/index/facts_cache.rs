@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::syntax::facts::FileFacts;
 
 /// Bump when `FileFacts`, `RustFacts` or a front end changes what it extracts.
-const SCHEMA: u32 = 5;
+const SCHEMA: u32 = 6;
 
 /// What identifies one version of a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::{
 use super::documents::{byte_range_to_range, char_to_position, position_to_char, Encoding};
 use crate::analysis::hover::Description;
 use crate::analysis::{Finding, Severity};
+use crate::syntax::nesting::NestingCut;
 
 pub const SOURCE: &str = "grounded";
 
@@ -42,6 +43,27 @@ pub fn to_diagnostic(
         source: Some(SOURCE.to_string()),
         message,
         data: Some(Value::from(finding.suggestions.clone())),
+        ..Default::default()
+    }
+}
+
+/// The note that a statement nested too deeply was left out: information
+/// on its first line, as pyright reports "maximum parse depth exceeded".
+pub fn nesting_note(rope: &Rope, cut: &NestingCut, enc: Encoding) -> Diagnostic {
+    // From the statement's start to the end of its first line.
+    let start = (cut.start_byte as usize).min(rope.len_bytes());
+    let line = rope.byte_to_line(start);
+    let slice = rope.line(line);
+    let mut len = slice.len_bytes();
+    while len > 0 && matches!(slice.byte(len - 1), b'\n' | b'\r') {
+        len -= 1;
+    }
+    let end = (rope.line_to_byte(line) + len).max(start);
+    Diagnostic {
+        range: byte_range_to_range(rope, start, end, enc),
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        source: Some(SOURCE.to_string()),
+        message: cut.message(),
         ..Default::default()
     }
 }

@@ -146,16 +146,19 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     let analyzed = tokio::task::spawn_blocking(move || {
         if is_rust {
             // Rust documents are re-parsed whole; their facts are not shared.
-            let findings = session.analyze_rust(&path, &text);
-            return (None, None, findings);
+            let facts = Arc::new(crate::syntax::rust::parse(&text));
+            let cut = facts.nesting_cut;
+            let findings = session.analyze_rust(&path, facts);
+            return (None, None, findings, cut);
         }
         let (facts, tree) = crate::syntax::python::parse_incremental(&text, old_tree.as_ref());
         let facts = Arc::new(facts);
+        let cut = facts.nesting_cut;
         let findings = session.analyze(&path, facts.clone(), &others);
-        (Some(facts), tree, findings)
+        (Some(facts), tree, findings, cut)
     })
     .await;
-    let (facts, tree, findings) = match analyzed {
+    let (facts, tree, findings, cut) = match analyzed {
         Ok(r) => r,
         Err(e) => {
             log::error(format!("analysis of {} failed: {e}", uri.as_str()));
@@ -171,7 +174,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
         ));
     }
     let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
-    let diags: Vec<Diagnostic> = findings
+    let mut diags: Vec<Diagnostic> = findings
         .iter()
         .filter_map(|(f, sev)| {
             let sev = match settings.severity.get(&f.code) {
@@ -181,6 +184,9 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
             Some(diagnostics::to_diagnostic(&rope, f, sev, enc))
         })
         .collect();
+    if let Some(cut) = cut {
+        diags.push(diagnostics::nesting_note(&rope, &cut, enc));
+    }
     // Never publish over a newer version.
     let current = match state.docs.get_mut(&uri) {
         Some(mut open) if open.doc.version == version => {

@@ -86,6 +86,7 @@ pub fn run_stdio(roots: Vec<PathBuf>, python: Option<PathBuf>) -> Result<(), Str
     let workspace = Arc::new(Workspace::new(roots, python)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(crate::stack::ANALYSIS_STACK)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;

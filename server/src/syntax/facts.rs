@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use super::nesting::NestingCut;
+
 pub type ScopeId = u32;
 pub type ClassId = u32;
 pub type FuncId = u32;
@@ -446,11 +448,20 @@ pub struct FileFacts {
     pub first_error: Option<(u32, u32)>,
     /// With syntax errors: what the damaged statements may bind (empty otherwise).
     pub damaged: Damaged,
+    /// Statements nested too deeply to be walked, left out (their words are
+    /// in `damaged`).
+    pub nesting_cut: Option<NestingCut>,
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;
 
 impl FileFacts {
+    /// Whether part of the file was not understood (a syntax error, a
+    /// statement nested too deeply): its bindings are not all known.
+    pub fn is_damaged(&self) -> bool {
+        self.syntax_errors > 0 || self.nesting_cut.is_some()
+    }
+
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id as usize]
     }

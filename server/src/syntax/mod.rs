@@ -4,5 +4,6 @@
 pub mod doc_line;
 pub mod facts;
 pub mod line_breaks;
+pub mod nesting;
 pub mod python;
 pub mod rust;

@@ -57,7 +57,7 @@ impl<'a> Evaluator<'a> {
                 // A file with syntax errors may have lost members anywhere in
                 // the class (a method read outside it, a `self.x = …` garbled).
                 let mut open = class.dynamic
-                    || facts.syntax_errors > 0
+                    || facts.is_damaged()
                     || scope.bindings.contains_key("__getattr__")
                     // ctypes structures: fields come from `_fields_`.
                     || scope.bindings.contains_key("_fields_")

@@ -65,7 +65,7 @@ impl<'a> Evaluator<'a> {
                 f.dynamic.globals_write
                     || f.dynamic.setattr_self
                     || f.dynamic.sys_modules_self
-                    || f.syntax_errors > 0
+                    || f.is_damaged()
             }
         }
     }

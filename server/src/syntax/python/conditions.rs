@@ -6,20 +6,41 @@ use super::*;
 impl<'s> Builder<'s> {
     /// Recognise the static conditions type checkers evaluate.
     pub(super) fn condition(&self, n: Node) -> Condition {
+        // `a and b and c …` is walked level by level, and each level asks
+        // for the condition of the chain on its left: remembered, that is
+        // linear, not quadratic, in the chain's length.
+        if kind(n) != "boolean_operator" {
+            return self.condition_of(n);
+        }
+        if let Some(c) = self.conditions.borrow().get(&n.id()) {
+            return c.clone();
+        }
+        let c = self.condition_of(n);
+        self.conditions.borrow_mut().insert(n.id(), c.clone());
+        c
+    }
+
+    fn condition_of(&self, n: Node) -> Condition {
         match kind(n) {
             "parenthesized_expression" => n
                 .named_child(0)
                 .map(|c| self.condition(c))
                 .unwrap_or(Condition::Unknown),
-            "not_operator" => field!(n, "argument")
-                .map(|c| Condition::Not(Box::new(self.condition(c))))
-                .unwrap_or(Condition::Unknown),
+            "not_operator" => match field!(n, "argument").map(|c| self.condition(c)) {
+                None | Some(Condition::Unknown) => Condition::Unknown,
+                Some(c) => Condition::Not(Box::new(c)),
+            },
             "boolean_operator" => {
                 let (Some(l), Some(r)) = (field!(n, "left"), field!(n, "right")) else {
                     return Condition::Unknown;
                 };
                 let op = field!(n, "operator").map(|o| self.text(o)).unwrap_or("");
                 let parts = vec![self.condition(l), self.condition(r)];
+                // Nothing known of either side: nothing known of both (and a
+                // chain of 1,000 unknown `and`s stays one small condition).
+                if parts.iter().all(|p| *p == Condition::Unknown) {
+                    return Condition::Unknown;
+                }
                 if op == "and" {
                     Condition::And(parts)
                 } else {

@@ -11,6 +11,7 @@ use tree_sitter::{Node, Parser, Tree};
 
 use super::doc_line::first_doc_line;
 use super::facts::*;
+use super::nesting;
 
 /// `field!(node, "x")` without the per-call name lookup (a linear
 /// `strncmp` scan inside tree-sitter): each call site resolves its field id once.
@@ -64,7 +65,22 @@ pub fn parse(text: &str) -> FileFacts {
 pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (FileFacts, Option<Tree>) {
     // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
     let text = &*crate::syntax::line_breaks::for_parser(text);
-    let tree = PARSER.with(|cell| {
+    let Some(tree) = parse_tree(text, old) else {
+        return (Builder::new(text).finish(), None);
+    };
+    let facts = match nesting::shallow(text, &tree, is_body, "...", |t| parse_tree(t, None)) {
+        None => facts_of(text, &tree),
+        Some((blanked, shallow_tree, cut)) => {
+            let mut facts = facts_of(&blanked, &shallow_tree);
+            damage_cut(text, &cut, &mut facts);
+            facts
+        }
+    };
+    (facts, Some(tree))
+}
+
+fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
@@ -73,12 +89,32 @@ pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (FileFacts, Option<T
             p
         });
         parser.parse(text, old)
-    });
-    let Some(tree) = tree else {
-        return (Builder::new(text).finish(), None);
-    };
-    let facts = facts_of(text, &tree);
-    (facts, Some(tree))
+    })
+}
+
+fn is_body(kind: &str) -> bool {
+    matches!(kind, "module" | "block")
+}
+
+/// The statements left out count as damaged: nothing in them is reported,
+/// and any word in them may be a name they bind.
+fn damage_cut(text: &str, cut: &[nesting::Statement], facts: &mut FileFacts) {
+    facts.nesting_cut = nesting::cut_of(text, cut);
+    let d = &mut facts.damaged;
+    let lines: Vec<(usize, usize)> = cut
+        .iter()
+        .map(|s| whole_lines(text, (s.start, s.end)))
+        .collect();
+    for &(start, end) in &lines {
+        let region = text.get(start..end);
+        d.dynamic |= add_words(region, &mut d.rebound);
+        d.dynamic |= add_words(region, &mut d.words);
+    }
+    let ranges = d.ranges.iter().map(|&(s, e)| (s as usize, e as usize));
+    d.ranges = disjoint(ranges.chain(lines).collect())
+        .into_iter()
+        .map(|(s, e)| (s as u32, e as u32))
+        .collect();
 }
 
 fn facts_of(text: &str, tree: &Tree) -> FileFacts {
@@ -435,6 +471,8 @@ struct Builder<'s> {
     hasattr_pairs: HashSet<(String, String)>,
     /// (scope, name) → the scope a `global`/`nonlocal` declaration names.
     declarations: HashMap<(ScopeId, Box<str>), ScopeId>,
+    /// The conditions of the `and`/`or` expressions met, by node id.
+    conditions: RefCell<HashMap<usize, Condition>>,
 }
 
 fn span(n: Node) -> Span {
@@ -488,6 +526,7 @@ impl<'s> Builder<'s> {
                 syntax_errors: 0,
                 first_error: None,
                 damaged: Damaged::default(),
+                nesting_cut: None,
             },
             scope: MODULE_SCOPE,
             guard_stack: Vec::new(),
@@ -501,6 +540,7 @@ impl<'s> Builder<'s> {
             pending_names: Vec::new(),
             hasattr_pairs: HashSet::new(),
             declarations: HashMap::new(),
+            conditions: RefCell::new(HashMap::new()),
         }
     }
 

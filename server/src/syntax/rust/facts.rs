@@ -66,6 +66,8 @@ pub struct RustFacts {
     pub syntax_errors: u32,
     /// (row, column), 0-based.
     pub first_error: Option<(u32, u32)>,
+    /// Statements and items nested too deeply to be walked, left out.
+    pub nesting_cut: Option<crate::syntax::nesting::NestingCut>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::syntax::facts::{Span, Suppression};
+use crate::syntax::nesting;
 use facts::*;
 
 macro_rules! rfield {
@@ -42,7 +43,30 @@ pub fn parse(text: &str) -> RustFacts {
 pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<Tree>) {
     // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
     let text = &*crate::syntax::line_breaks::for_parser(text);
-    let tree = PARSER.with(|cell| {
+    let Some(tree) = parse_tree(text, old) else {
+        return (Builder::new(text).finish(), None);
+    };
+    let facts = match nesting::shallow(text, &tree, is_body, "", |t| parse_tree(t, None)) {
+        None => facts_of(text, &tree),
+        Some((blanked, shallow_tree, cut)) => {
+            let mut facts = facts_of(&blanked, &shallow_tree);
+            facts.nesting_cut = nesting::cut_of(text, &cut);
+            // An item left out: the file's modules may hold names its facts
+            // do not show (which module is not known once it is blanked).
+            if cut.iter().any(|s| s.body != "block") {
+                let reason = "an item nested too deeply, left out".to_string();
+                for m in &mut facts.modules {
+                    m.open_reasons.push(reason.clone());
+                }
+            }
+            facts
+        }
+    };
+    (facts, Some(tree))
+}
+
+fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
@@ -51,10 +75,16 @@ pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<T
             p
         });
         parser.parse(text, old)
-    });
-    let Some(tree) = tree else {
-        return (Builder::new(text).finish(), None);
-    };
+    })
+}
+
+/// Where a statement or item may be left out whole (blanked to spaces):
+/// bodies whose entries need no separator.
+fn is_body(kind: &str) -> bool {
+    matches!(kind, "source_file" | "block" | "declaration_list")
+}
+
+fn facts_of(text: &str, tree: &Tree) -> RustFacts {
     let mut b = Builder::new(text);
     let root = tree.root_node();
     b.module_body(root, 0, None);
@@ -62,7 +92,7 @@ pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<T
     if root.has_error() {
         b.count_errors(root);
     }
-    (b.finish(), Some(tree))
+    b.finish()
 }
 
 pub(super) fn span(n: Node) -> Span {
