@@ -23,3 +23,4 @@ pub mod session;
 pub mod snippet;
 pub mod source_lang;
 pub mod syntax;
+pub mod trust;
