@@ -19,3 +19,4 @@ mod mcp;
 mod named_files;
 mod readme;
 mod real_crates;
+mod trust;
