@@ -8,6 +8,9 @@ use crate::common::hostile::{self, grounded_in, Hostile, APP_PY, TRUSTED_RUNS};
 use std::path::Path;
 use std::process::Output;
 
+/// Arguments and added environment of one run.
+type Invocation<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -40,7 +43,7 @@ fn check_untrusted_runs_nothing_the_workspace_names() {
 
     // A cache of its own: nothing the trusted runs cached answers for them.
     let fresh = h.dir.path().join("fresh-cache");
-    let untrusted: [(&[&str], &[(&str, &str)]); 3] = [
+    let untrusted: [Invocation; 3] = [
         (&["check", "--untrusted", "."], &[]),
         (&["--untrusted", "check", "."], &[]),
         (&["check", "."], &[("GROUNDED_UNTRUSTED", "1")]),
@@ -217,43 +220,58 @@ fn diff_untrusted_runs_no_program_the_repository_configures() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
     let config = repo.join(".git/config");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    let h_ = hook.display();
-    text.push_str(&format!(
-        "[core]\n\tfsmonitor = {h_}\n\tpager = {h_}\n[diff]\n\texternal = {h_}\n\
-         [filter \"evil\"]\n\tclean = {h_}\n\tprocess = {h_}\n\
-         [diff \"evil\"]\n\ttextconv = {h_}\n\tcommand = {h_}\n"
-    ));
-    std::fs::write(&config, text).unwrap();
+    let original = std::fs::read_to_string(&config).unwrap();
     std::fs::write(repo.join(".gitattributes"), "*.py filter=evil diff=evil\n").unwrap();
     std::fs::write(repo.join("app.py"), APP_PY).unwrap();
-
-    h.forget_runs();
-    let o = grounded_in(&repo, &cache, &["check", "--diff", "HEAD", "."], &[]);
-    assert!(
-        h.ran().iter().any(|r| r == "evil/git-hook"),
-        "trusted, git runs what the repository configures: {}",
-        stderr(&o)
-    );
-    for (args, envs) in [
+    let h_ = hook.display();
+    // Each setting alone, and whether a trusted run executes it (external
+    // diffs, textconv and the pager are off even then).
+    let settings = [
+        (format!("[core]\n\tfsmonitor = {h_}\n"), true),
+        (format!("[filter \"evil\"]\n\tclean = {h_}\n"), true),
         (
-            &["check", "--untrusted", "--diff", "HEAD", "."][..],
-            &[][..],
+            format!("[filter \"evil\"]\n\tprocess = {h_}\n\trequired = true\n"),
+            true,
         ),
         (
-            &["check", "--diff", "HEAD", "."][..],
-            &[("GROUNDED_UNTRUSTED", "1")][..],
+            format!(
+                "[core]\n\tpager = {h_}\n[diff]\n\texternal = {h_}\n\
+                 [diff \"evil\"]\n\ttextconv = {h_}\n\tcommand = {h_}\n"
+            ),
+            false,
         ),
-    ] {
+    ];
+    for (setting, trusted_runs_it) in settings {
+        std::fs::write(&config, format!("{original}{setting}")).unwrap();
         h.forget_runs();
-        let o = grounded_in(&repo, &cache, args, envs);
-        let (out, err) = (stdout(&o), stderr(&o));
-        assert_eq!(h.ran(), Vec::<String>::new(), "{args:?}: {err}");
-        assert_eq!(o.status.code(), Some(1), "{out}{err}");
-        assert!(
-            out.contains("app.py:3:8: error[unresolved-symbol] `helper.missing_fn`"),
-            "{out}{err}"
+        let o = grounded_in(&repo, &cache, &["check", "--diff", "HEAD", "."], &[]);
+        assert_eq!(
+            h.ran().iter().any(|r| r == "evil/git-hook"),
+            trusted_runs_it,
+            "trusted, with {setting}: {}",
+            stderr(&o)
         );
-        assert!(err.contains("--diff HEAD:"), "{err}");
+        for (args, envs) in [
+            (
+                &["check", "--untrusted", "--diff", "HEAD", "."][..],
+                &[][..],
+            ),
+            (
+                &["check", "--diff", "HEAD", "."][..],
+                &[("GROUNDED_UNTRUSTED", "1")][..],
+            ),
+        ] {
+            h.forget_runs();
+            let o = grounded_in(&repo, &cache, args, envs);
+            let (out, err) = (stdout(&o), stderr(&o));
+            assert_eq!(h.ran(), Vec::<String>::new(), "{setting} {args:?}: {err}");
+            assert_eq!(o.status.code(), Some(1), "{setting}: {out}{err}");
+            assert!(
+                out.contains("app.py:3:8: error[unresolved-symbol] `helper.missing_fn`"),
+                "{out}{err}"
+            );
+            // The diff was read (and says so).
+            assert!(err.contains("--diff HEAD:"), "{err}");
+        }
     }
 }
