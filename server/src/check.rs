@@ -22,8 +22,11 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub python: Option<PathBuf>,
     pub config: Option<PathBuf>,
-    /// Whether an interpreter may be executed (the CLI always trusts).
+    /// Whether programs the workspace names (its interpreters; cargo and rustc under its
+    /// toolchain files) may run: see [`crate::trust`].
     pub trusted: bool,
+    /// `python` was given by the user on the command line: it runs even untrusted.
+    pub user_python: bool,
     pub cache_dir: Option<PathBuf>,
     /// The process exits right after this check (the CLI): the index and the
     /// parsed files are not freed one by one, which is pure cost at exit.
@@ -180,16 +183,14 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
                 .collect::<Vec<Result<ParsedFile, String>>>()
         },
     );
-    let (env, dump) = match env_result {
-        Ok((env, dump, env_notes)) => {
-            notes.extend(env_notes);
-            (Some(Arc::new(env)), dump.map(Arc::new))
-        }
-        Err(note) => {
-            notes.push(note);
-            (None, None)
-        }
+    let (env, dump, env_notes) = match env_result {
+        Ok((env, dump, env_notes)) => (Some(Arc::new(env)), dump.map(Arc::new), env_notes),
+        Err(note) => (None, None, vec![note]),
     };
+    // What the environment lacks matters only to Python files.
+    if !files.is_empty() {
+        notes.extend(env_notes);
+    }
     let mut ok_files = Vec::new();
     for r in parsed {
         match r {
@@ -256,8 +257,14 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         })
         .collect();
     lap("index + analysis");
-    let rust =
-        crate::check_rust::check(&abs_paths, &root, &config, &cwd, opts.cache_dir.as_deref());
+    let rust = crate::check_rust::check(
+        &abs_paths,
+        &root,
+        &config,
+        &cwd,
+        opts.cache_dir.as_deref(),
+        opts.trusted,
+    );
     notes.extend(rust.notes);
     findings.extend(rust.findings);
     lap("rust");
@@ -317,6 +324,7 @@ pub(crate) fn discover_env(
         env_vars: &vars,
         cache_dir: opts.cache_dir.as_deref(),
         trusted: opts.trusted,
+        flag_trusted: opts.user_python && opts.python.is_some(),
     };
     let env = python_env::discover(&req).map_err(|e| {
         format!("no Python environment ({e}); checking workspace-internal references only")

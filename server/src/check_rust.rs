@@ -30,6 +30,7 @@ pub fn check(
     config: &Config,
     cwd: &Path,
     cache_dir: Option<&Path>,
+    trusted: bool,
 ) -> RustOutcome {
     let files = collect_files_with(paths, root, config, Lang::Rust);
     if files.is_empty() {
@@ -38,7 +39,12 @@ pub fn check(
     let cache = FactsCache::new(cache_dir);
     let first_dir = files[0].parent().unwrap_or(root).to_path_buf();
     let ((ws, std), parsed) = rayon::join(
-        || rayon::join(|| CargoWorkspace::load(&first_dir), || load_std(cache_dir)),
+        || {
+            rayon::join(
+                || CargoWorkspace::load(&first_dir, trusted),
+                || load_std(cache_dir, trusted),
+            )
+        },
         || {
             files
                 .par_iter()
@@ -124,15 +130,24 @@ pub fn check(
     }
 }
 
-/// The standard library of the active toolchain.
+/// The standard library of the active toolchain (`rustc --print sysroot`);
+/// untrusted, of the user's default toolchain, found without running
+/// anything ([`toolchain`](crate::index::rust::toolchain): rustc would obey
+/// the workspace's `rust-toolchain.toml`).
 ///
 /// rust-src (the library's sources) is preferred when installed; otherwise
 /// the toolchain's rustdoc search index. `GROUNDED_RUST_STD=index` forces
 /// the search index.
-pub fn load_std(cache_dir: Option<&Path>) -> Result<Arc<dyn StdApi>, String> {
+pub fn load_std(cache_dir: Option<&Path>, trusted: bool) -> Result<Arc<dyn StdApi>, String> {
     let forced_index = std::env::var("GROUNDED_RUST_STD").is_ok_and(|v| v == "index");
-    let Some(sysroot) = sysroot() else {
-        return Err("no Rust toolchain (`rustc --print sysroot` failed)".to_string());
+    let sysroot = if trusted {
+        sysroot().ok_or("no Rust toolchain (`rustc --print sysroot` failed)")?
+    } else {
+        crate::index::rust::toolchain::default_sysroot().map_err(|e| {
+            format!(
+                "untrusted workspace: no toolchain is run, and the default one is not found: {e}"
+            )
+        })?
     };
     if !forced_index {
         if let Some(src) =

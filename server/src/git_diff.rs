@@ -4,6 +4,18 @@
 //! Runs the real git: `git diff --unified=0 REV` (tracked files, staged or
 //! not, against REV) and `git ls-files --others --exclude-standard`
 //! (untracked files: new in their entirety).
+//!
+//! A repository's own configuration (`.git/config`) can make git run
+//! programs. Always off: external diff drivers (`--no-ext-diff`, and
+//! `GIT_EXTERNAL_DIFF` is removed) and textconv filters (`--no-textconv`).
+//! For an untrusted repository ([`Guard::untrusted`]) also: the fsmonitor
+//! hook (`core.fsmonitor=false`), every clean/smudge/process filter driver
+//! the configuration defines (each set to nothing, and not required), any
+//! transport (`protocol.allow=never`, `GIT_NO_LAZY_FETCH=1`: a partial
+//! clone would fetch missing objects through `core.sshCommand` or a remote
+//! helper) and the pager (`--no-pager`). What remains runs no configured
+//! program: `rev-parse`, `config`, `diff` and `ls-files` start none of
+//! their own (no hooks, no editor, no credential helper without transport).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -48,17 +60,26 @@ impl ChangedLines {
     }
 }
 
-/// The lines changed since `rev` in the git repository holding `dir`.
+/// The lines changed since `rev` in the git repository holding `dir`;
+/// untrusted, with nothing the repository configures run ([`Guard`]).
 /// Errors are one line: git missing, not a repository, unknown revision.
-pub fn changed_since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
-    let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| match e {
+pub fn changed_since(rev: &str, dir: &Path, trusted: bool) -> Result<ChangedLines, String> {
+    let mut guard = if trusted {
+        Guard::default()
+    } else {
+        Guard::untrusted()
+    };
+    let top = git(dir, &["rev-parse", "--show-toplevel"], &guard).map_err(|e| match e {
         GitError::Spawn(e) => format!("--diff needs git, which could not be run: {e}"),
-        GitError::Failed(_) => format!(
+        GitError::Failed(..) => format!(
             "--diff {rev}: {} is not inside a git repository",
             dir.display()
         ),
     })?;
     let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
+    if !trusted {
+        guard.turn_off_filters(&top)?;
+    }
     let unknown = || format!("--diff: unknown git revision `{rev}`");
     if rev.is_empty() || rev.starts_with('-') {
         return Err(unknown());
@@ -71,9 +92,10 @@ pub fn changed_since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
             "--quiet",
             &format!("{rev}^{{commit}}"),
         ],
+        &guard,
     )
     .map_err(|e| match e {
-        GitError::Failed(_) => unknown(),
+        GitError::Failed(..) => unknown(),
         GitError::Spawn(e) => format!("--diff: cannot run git: {e}"),
     })?;
     let commit = commit.trim().to_string();
@@ -93,6 +115,7 @@ pub fn changed_since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
             &commit,
             "--",
         ],
+        &guard,
     )
     .map_err(|e| format!("--diff: git diff {rev} failed: {}", e.reason()))?;
     let untracked = git(
@@ -104,6 +127,7 @@ pub fn changed_since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
             "--exclude-standard",
             "--full-name",
         ],
+        &guard,
     )
     .map_err(|e| format!("--diff: git ls-files failed: {}", e.reason()))?;
 
@@ -123,32 +147,108 @@ pub fn changed_since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
 
 enum GitError {
     Spawn(std::io::Error),
-    /// Exit status non-zero: git's first stderr line.
-    Failed(String),
+    /// Exit status non-zero: git's first stderr line, and the status.
+    Failed(String, Option<i32>),
 }
 
 impl GitError {
     fn reason(&self) -> String {
         match self {
             GitError::Spawn(e) => e.to_string(),
-            GitError::Failed(s) => s.clone(),
+            GitError::Failed(s, _) => s.clone(),
         }
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
+/// Options and environment that keep git from running what a repository
+/// configures (see the module's documentation); empty for a trusted one.
+#[derive(Debug, Default)]
+struct Guard {
+    /// Global options, before the command.
+    args: Vec<String>,
+    env: Vec<(&'static str, &'static str)>,
+}
+
+impl Guard {
+    fn untrusted() -> Guard {
+        let mut args = vec!["--no-pager".to_string()];
+        for setting in ["core.fsmonitor=false", "protocol.allow=never"] {
+            args.extend(["-c".to_string(), setting.to_string()]);
+        }
+        Guard {
+            args,
+            env: vec![("GIT_NO_LAZY_FETCH", "1")],
+        }
+    }
+
+    /// Every filter driver the configuration of `top` defines is set to
+    /// run nothing (git applies clean filters to working-tree files when
+    /// diffing them). A driver whose name cannot be given on git's command
+    /// line is an error: nothing is run then.
+    fn turn_off_filters(&mut self, top: &Path) -> Result<(), String> {
+        let listed = git(
+            top,
+            &["config", "-z", "--name-only", "--get-regexp", r"^filter\."],
+            self,
+        );
+        let names = match listed {
+            Ok(names) => names,
+            // Status 1: no such key.
+            Err(GitError::Failed(_, Some(1))) => String::new(),
+            Err(e) => {
+                return Err(format!(
+                    "--diff: cannot read the repository's git configuration: {}",
+                    e.reason()
+                ))
+            }
+        };
+        let mut drivers: Vec<&str> = names
+            .split('\0')
+            .filter_map(|key| key.strip_prefix("filter."))
+            .filter_map(|rest| rest.rsplit_once('.').map(|(driver, _)| driver))
+            .collect();
+        drivers.sort_unstable();
+        drivers.dedup();
+        for driver in drivers {
+            if driver.contains('=') || driver.chars().any(char::is_control) {
+                return Err(format!(
+                    "--diff: the repository's git configuration defines a filter driver named \
+                     {driver:?}, which cannot be turned off; git is not run for an untrusted \
+                     repository"
+                ));
+            }
+            for (var, value) in [
+                ("clean", ""),
+                ("smudge", ""),
+                ("process", ""),
+                ("required", "false"),
+            ] {
+                self.args.push("-c".to_string());
+                self.args.push(format!("filter.{driver}.{var}={value}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn git(dir: &Path, args: &[&str], guard: &Guard) -> Result<String, GitError> {
     // `-C` would come after `-c` options; running in the directory is the same.
     let out = Command::new("git")
+        .args(&guard.args)
         .args(args)
         .current_dir(dir)
         .env("GIT_OPTIONAL_LOCKS", "0")
+        .envs(guard.env.iter().copied())
         .env_remove("GIT_EXTERNAL_DIFF")
         .output()
         .map_err(GitError::Spawn)?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        return Err(GitError::Failed(first.trim().to_string()));
+        return Err(GitError::Failed(
+            first.trim().to_string(),
+            out.status.code(),
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

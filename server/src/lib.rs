@@ -24,3 +24,4 @@ pub mod snippet;
 pub mod source_lang;
 pub mod stack;
 pub mod syntax;
+pub mod trust;

@@ -33,6 +33,14 @@ assistants (context, mcp) and editors (lsp), and watches GPU memory (gpu)."
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Run nothing the workspace names: not its interpreters (.venv, the
+    /// `python` of grounded.toml, pyvenv.cfg's base), not cargo or rustc
+    /// (which obey its rust-toolchain.toml and .cargo/config.toml), not the
+    /// programs its git configuration names. Python then uses a cached answer
+    /// or no environment, Rust the manifests and the default toolchain's std.
+    /// --python stays your own choice and runs. Also GROUNDED_UNTRUSTED=1.
+    #[arg(long, global = true)]
+    untrusted: bool,
 }
 
 #[derive(Subcommand)]
@@ -280,23 +288,24 @@ fn main() -> ExitCode {
 }
 
 fn run_command(cli: Cli) -> ExitCode {
+    let trusted = !(cli.untrusted || grounded::trust::untrusted_by_env());
     match cli.command {
         Command::Lsp {
             stdio: _,
             log_level,
         } => {
             grounded::lsp::log::set_level(log_level);
-            run_lsp()
+            run_lsp(trusted)
         }
         Command::Explain { code } => run_explain(code.as_deref()),
-        Command::Context(args) => match run_context(args) {
+        Command::Context(args) => match run_context(args, trusted) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("grounded: error: {e}");
                 ExitCode::from(2)
             }
         },
-        Command::Mcp(args) => match grounded::mcp::run_stdio(args.roots, args.python) {
+        Command::Mcp(args) => match grounded::mcp::run_stdio(args.roots, args.python, trusted) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("grounded: error: {e}");
@@ -311,7 +320,7 @@ fn run_command(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Check(args) => match run_check(args) {
+        Command::Check(args) => match run_check(args, trusted) {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("grounded: error: {e}");
@@ -360,7 +369,7 @@ fn run_explain(code: Option<&str>) -> ExitCode {
 
 /// `grounded check`: the check, then the CI gate (severity, diff, baseline),
 /// then the report. Every failure is one line for the caller to print.
-fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+fn run_check(args: CheckArgs, trusted: bool) -> Result<ExitCode, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     // Bad input is reported before the (possibly long) check runs.
@@ -389,14 +398,15 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         } else {
             first.parent().map(PathBuf::from).unwrap_or(cwd.clone())
         };
-        gate.changed = Some(git_diff::changed_since(rev, &dir)?);
+        gate.changed = Some(git_diff::changed_since(rev, &dir, trusted)?);
     }
 
     let opts = CheckOptions {
         paths: args.paths,
         python: args.python,
         config: args.config,
-        trusted: true,
+        trusted,
+        user_python: true,
         cache_dir: python_env::default_cache_dir(),
         one_shot: true,
     };
@@ -444,7 +454,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
 }
 
 /// `grounded context`: one file's API context on stdout.
-fn run_context(args: ContextArgs) -> Result<(), String> {
+fn run_context(args: ContextArgs, trusted: bool) -> Result<(), String> {
     use grounded::session::{ContextQuery, Session, SessionOptions};
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
@@ -461,7 +471,8 @@ fn run_context(args: ContextArgs) -> Result<(), String> {
         &root,
         &SessionOptions {
             python: args.python,
-            trusted: true,
+            trusted,
+            user_python: true,
             cache_dir: python_env::default_cache_dir(),
         },
     );
@@ -497,7 +508,7 @@ fn count(n: usize, word: &str) -> String {
     }
 }
 
-fn run_lsp() -> ExitCode {
+fn run_lsp(trusted: bool) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_stack_size(grounded::stack::ANALYSIS_STACK)
@@ -510,7 +521,7 @@ fn run_lsp() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(grounded::lsp::run_stdio());
+    runtime.block_on(grounded::lsp::run_stdio(!trusted));
     // The stdin reader may still be blocked on a pipe the client holds open:
     // leave without waiting for it (the process must end promptly on `exit`).
     let _ = std::io::stdout().flush();

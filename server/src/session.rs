@@ -27,8 +27,12 @@ use crate::syntax::rust::facts::RustFacts;
 
 pub struct SessionOptions {
     pub python: Option<PathBuf>,
-    /// false: never execute an interpreter (an untrusted workspace).
+    /// false: run nothing the workspace names (an untrusted workspace; see
+    /// [`crate::trust`]).
     pub trusted: bool,
+    /// `python` was given on the command line: the user's own choice, run
+    /// even untrusted (an editor's setting may come from the workspace).
+    pub user_python: bool,
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -37,6 +41,8 @@ pub struct Session {
     config: Config,
     env: Option<Arc<PythonEnv>>,
     dump: Option<Arc<StdlibDump>>,
+    /// Whether programs the workspace names may run.
+    trusted: bool,
     /// One-line notes about the environment and configuration, for the log.
     pub notes: Vec<String>,
     memory: Arc<FactsMemory>,
@@ -53,6 +59,11 @@ pub struct Session {
     /// Rust's std, loaded once.
     rust_std: std::sync::OnceLock<StdLoad>,
 }
+
+/// What a session of an untrusted workspace does not run, said once when it opens.
+pub const UNTRUSTED_NOTE: &str = "untrusted workspace: nothing it names is run — no interpreter \
+(Python: an earlier cached answer or no environment), no cargo or rustc (Rust: the manifests \
+alone, std from the default toolchain)";
 
 type StdLoad = Result<Arc<dyn crate::index::rust::StdApi>, String>;
 
@@ -114,6 +125,9 @@ impl Session {
     /// Blocking: probes the interpreter (cached on disk after the first time).
     pub fn open(root: &Path, opts: &SessionOptions) -> Session {
         let mut notes = Vec::new();
+        if !opts.trusted {
+            notes.push(UNTRUSTED_NOTE.to_string());
+        }
         let config = match Config::load(root, None) {
             Ok(c) => c,
             Err(e) => {
@@ -126,6 +140,7 @@ impl Session {
             python: opts.python.clone(),
             config: None,
             trusted: opts.trusted,
+            user_python: opts.user_python,
             cache_dir: opts.cache_dir.clone(),
             one_shot: false,
         };
@@ -144,6 +159,7 @@ impl Session {
             config,
             env,
             dump,
+            trusted: opts.trusted,
             notes,
             memory: Arc::new(FactsMemory::default()),
             facts_cache: FactsCache::new(opts.cache_dir.as_deref()),
@@ -234,6 +250,7 @@ impl Session {
         let indexed = self.workspace.read().map(|w| w.facts.len()).unwrap_or(0);
         serde_json::json!({
             "root": self.root,
+            "trusted": self.trusted,
             "python": python,
             "stdlib_known": self.dump.is_some(),
             "indexed_files": indexed,
@@ -345,9 +362,12 @@ impl Session {
         // std outlives a reloaded Cargo graph: the toolchain did not change.
         let std = self
             .rust_std
-            .get_or_init(|| crate::check_rust::load_std(self.facts_cache_dir.as_deref()))
+            .get_or_init(|| {
+                crate::check_rust::load_std(self.facts_cache_dir.as_deref(), self.trusted)
+            })
             .clone();
-        let cargo = crate::index::cargo::CargoWorkspace::load(dir).unwrap_or_default();
+        let cargo =
+            crate::index::cargo::CargoWorkspace::load(dir, self.trusted).unwrap_or_default();
         let manifests = RustWorld::manifests_of(dir, &cargo)
             .into_iter()
             .map(|p| {
@@ -476,6 +496,11 @@ impl Session {
         } else if index.crates_for_file(path).is_empty() {
             notes.push(
                 "No crate of the Cargo workspace holds this file: its dependencies are not known."
+                    .to_string(),
+            );
+        } else if !world.cargo.graph_known && !self.trusted {
+            notes.push(
+                "The workspace is untrusted: cargo metadata was not run, so dependencies are known by name only, not their items."
                     .to_string(),
             );
         } else if !world.cargo.graph_known {

@@ -978,3 +978,65 @@ fn context_request_answers_for_a_rust_document() {
     assert!(find("textkit::Counter")["doc"].is_string(), "{r}");
     c.shutdown_and_exit();
 }
+
+/// An untrusted folder — `trusted: false`, or any setting under
+/// `GROUNDED_UNTRUSTED` — runs nothing the workspace names, even with the
+/// server started inside it (where `rust-toolchain.toml` and
+/// `.cargo/config.toml` apply): Rust reads the manifests and std from the
+/// default toolchain, Python goes without an interpreter, and the
+/// diagnostics still come.
+#[test]
+fn untrusted_folders_run_nothing_the_workspace_names() {
+    use common::hostile::{self, Hostile, APP_PY, LIB_RS};
+    let h = Hostile::new();
+    let cache = h.dir.path().join("cache");
+    let std_known = hostile::std_known(&cache);
+    let cases: [(&Path, Value, Option<&str>); 3] = [
+        (
+            &h.rs_toolchain,
+            json!({"debounce": 10, "trusted": false}),
+            None,
+        ),
+        (&h.rs_config, json!({"debounce": 10}), Some("1")),
+        (
+            &h.rs_config,
+            json!({"debounce": 10, "trusted": true}),
+            Some("true"),
+        ),
+    ];
+    for (cwd, options, env) in cases {
+        h.forget_runs();
+        let mut c = Client::spawn_configured(&cache, &[], |cmd| {
+            hostile::user_shell(cmd, &cache).current_dir(cwd);
+            if let Some(v) = env {
+                cmd.env("GROUNDED_UNTRUSTED", v);
+            }
+        });
+        c.initialize_folders(
+            &[cwd, &h.py_venv, &h.py_config],
+            &["utf-16"],
+            options.clone(),
+        );
+        let rs = uri_of(&cwd.join("src/lib.rs"));
+        c.open(&rs, LIB_RS);
+        let d = c.diagnostics(&rs, 1);
+        assert!(codes(&d).contains(&"undefined-name".to_string()), "{d:?}");
+        let std_flagged = d
+            .iter()
+            .any(|x| x["message"].as_str().unwrap_or("").contains("HashMapp"));
+        assert_eq!(std_flagged, std_known, "{d:?}");
+        for ws in [&h.py_venv, &h.py_config] {
+            let py = uri_of(&ws.join("app.py"));
+            c.open(&py, APP_PY);
+            let d = c.diagnostics(&py, 1);
+            assert_eq!(codes(&d), ["unresolved-symbol"], "{d:?}");
+        }
+        let status = c.request("grounded/status", json!(null));
+        c.shutdown_and_exit();
+        assert_eq!(
+            h.ran(),
+            Vec::<String>::new(),
+            "{options} GROUNDED_UNTRUSTED={env:?}: {status}"
+        );
+    }
+}

@@ -20,3 +20,4 @@ mod mcp;
 mod named_files;
 mod readme;
 mod real_crates;
+mod trust;

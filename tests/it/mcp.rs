@@ -21,18 +21,28 @@ struct Client {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_configured(root, &[], |_| {})
+    }
+
+    /// `grounded mcp --root ROOT ARGS`, its command adjusted by `configure`.
+    fn start_configured(
+        root: &Path,
+        args: &[&str],
+        configure: impl FnOnce(&mut Command),
+    ) -> Client {
         let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grounded-cache");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .args(["mcp", "--root"])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_grounded"));
+        cmd.args(["mcp", "--root"])
             .arg(root)
+            .args(args)
             .env("GROUNDED_CACHE_DIR", cache)
             .env_remove("VIRTUAL_ENV")
             .env_remove("CONDA_PREFIX")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("grounded mcp starts");
+            .stderr(Stdio::inherit());
+        configure(&mut cmd);
+        let mut child = cmd.spawn().expect("grounded mcp starts");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = channel();
@@ -656,4 +666,115 @@ fn lookup_and_members_answer_rust_paths() {
         assert_eq!(json["status"], "exists", "{json}");
     }
     c.close();
+}
+
+/// `--untrusted` (or `GROUNDED_UNTRUSTED`): every tool answers, and nothing
+/// the workspace names runs — not its venv, its configured interpreter,
+/// cargo or rustc under its toolchain files.
+#[test]
+fn untrusted_runs_nothing_the_workspace_names() {
+    use common::hostile::{self, Hostile, APP_PY};
+    let h = Hostile::new();
+    let cache = h.dir.path().join("cache");
+    for (args, env) in [(&["--untrusted"][..], None), (&[][..], Some("1"))] {
+        h.forget_runs();
+        // One root holding every workspace; the server runs inside the
+        // Rust one (where its toolchain files apply).
+        let mut c = Client::start_configured(h.dir.path(), args, |cmd| {
+            hostile::user_shell(cmd, &cache).current_dir(&h.rs_toolchain);
+            if let Some(v) = env {
+                cmd.env("GROUNDED_UNTRUSTED", v);
+            }
+        });
+        for ws in ["py_venv", "py_config"] {
+            let (text, _) = c.ok(
+                "check_code",
+                json!({"path": format!("{ws}/app.py"), "code": APP_PY}),
+            );
+            assert!(text.contains("helper.missing_fn"), "{text}");
+            c.ok("api_context", json!({"path": format!("{ws}/app.py")}));
+        }
+        for ws in ["rs_toolchain", "rs_config"] {
+            let (text, _) = c.ok("api_context", json!({"path": format!("{ws}/src/lib.rs")}));
+            assert!(text.contains("untrusted"), "{text}");
+            c.ok(
+                "lookup",
+                json!({"symbol": "std::vec::Vec", "path": format!("{ws}/src/lib.rs")}),
+            );
+        }
+        c.close();
+        assert_eq!(h.ran(), Vec::<String>::new(), "{args:?} {env:?}");
+    }
+}
+
+/// A symbolic link inside the root that points outside, followed by a
+/// directory that does not exist, does not lead out of the root: the
+/// outside project is neither read nor its interpreter run.
+#[test]
+fn a_symlink_out_of_the_root_is_refused() {
+    use common::hostile::Hostile;
+    use std::os::unix::fs::PermissionsExt;
+    let h = Hostile::new();
+    let root = h.dir.path().join("root");
+    let outside = h.dir.path().join("elsewhere");
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("pyproject.toml"), "[project]\nname = \"r\"\n").unwrap();
+    std::fs::write(root.join("pkg/inside.py"), "def here(): ...\n").unwrap();
+    std::fs::create_dir_all(outside.join(".venv/bin")).unwrap();
+    std::fs::write(outside.join("pyproject.toml"), "[project]\nname = \"e\"\n").unwrap();
+    std::fs::write(outside.join("secretmod.py"), "def outside_name(): ...\n").unwrap();
+    std::fs::write(outside.join(".venv/pyvenv.cfg"), "home = /nowhere\n").unwrap();
+    let python = outside.join(".venv/bin/python");
+    std::fs::write(
+        &python,
+        format!("#!/bin/sh\necho \"$0\" >> '{}'\nexit 1\n", h.log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("out")).unwrap();
+    std::os::unix::fs::symlink(root.join("pkg"), root.join("inner")).unwrap();
+    std::os::unix::fs::symlink(h.dir.path().join("nowhere"), root.join("dangling")).unwrap();
+
+    let mut c = Client::start(&root);
+    for path in [
+        "out/newdir/x.py",
+        "out/secretmod.py",
+        "pkg/../out/newdir/x.py",
+        "dangling/newdir/x.py",
+    ] {
+        c.tool_error(
+            "lookup",
+            json!({"symbol": "secretmod.outside_name", "path": path}),
+            "outside the workspace",
+        );
+        c.tool_error(
+            "members",
+            json!({"module_or_type": "secretmod", "path": path}),
+            "outside the workspace",
+        );
+        c.tool_error(
+            "check_code",
+            json!({"path": path, "code": "import secretmod\nsecretmod.outside_name()\n"}),
+            "outside the workspace",
+        );
+        c.tool_error(
+            "api_context",
+            json!({"path": path}),
+            "outside the workspace",
+        );
+    }
+    // `..` after a directory that does not exist is refused too.
+    c.tool_error(
+        "check_code",
+        json!({"path": "newdir/../pkg/x.py", "code": "x = 1\n"}),
+        "newdir/../pkg/x.py",
+    );
+    // A link that stays inside the root is followed.
+    let (text, _) = c.ok(
+        "check_code",
+        json!({"path": "inner/newdir/x.py", "code": "import pkg.inside\npkg.inside.here()\n"}),
+    );
+    assert!(text.starts_with("No problems found"), "{text}");
+    c.close();
+    assert_eq!(h.ran(), Vec::<String>::new());
 }

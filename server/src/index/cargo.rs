@@ -7,6 +7,12 @@
 //! members and dependency names, no dependency sources). No cargo at all:
 //! the workspace's own crates only, and nothing is reported about external
 //! crates.
+//!
+//! An untrusted workspace gets the manifests alone: cargo is never run for
+//! it, since cargo obeys the workspace's `.cargo/config.toml` (`build.rustc`,
+//! `build.rustc-wrapper`: `cargo metadata` runs them to learn the target)
+//! and the rustup proxy its `rust-toolchain.toml` (`path = …` names any
+//! `bin/cargo`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -56,10 +62,16 @@ pub struct CargoWorkspace {
 }
 
 impl CargoWorkspace {
-    /// Load the workspace around `dir` (the nearest `Cargo.toml` upwards).
-    pub fn load(dir: &Path) -> Option<CargoWorkspace> {
+    /// Load the workspace around `dir` (the nearest `Cargo.toml` upwards);
+    /// untrusted, from its manifests alone.
+    pub fn load(dir: &Path, trusted: bool) -> Option<CargoWorkspace> {
         let manifest = find_manifest(dir)?;
         let root = manifest.parent()?.to_path_buf();
+        if !trusted {
+            let mut ws = from_manifests(&root, &manifest);
+            ws.notes.push(UNTRUSTED_NOTE.to_string());
+            return Some(ws);
+        }
         let mut notes = Vec::new();
         for offline in [true, false] {
             match run_metadata(&manifest, offline) {
@@ -108,6 +120,11 @@ impl CargoWorkspace {
         found.into_iter().map(|(_, _, id)| id).collect()
     }
 }
+
+/// What an untrusted workspace's Rust results lack, and why.
+pub const UNTRUSTED_NOTE: &str = "untrusted workspace: cargo metadata was not run (cargo and the \
+rustc it starts obey the workspace's .cargo/config.toml and rust-toolchain.toml): dependencies \
+are known by name only, from the manifests; their contents are not checked";
 
 fn find_manifest(dir: &Path) -> Option<PathBuf> {
     // The outermost Cargo.toml with [workspace] wins; else the nearest one.
@@ -445,5 +462,31 @@ mod tests {
         assert!(ws.crates[3].features.contains("std"));
         assert_eq!(ws.crates_for_file(Path::new("/ws/src/util/mod.rs")), [0, 1]);
         assert_eq!(ws.crates_for_file(Path::new("/ws/tests/it.rs")), [2]);
+    }
+
+    /// Untrusted: the workspace from its manifests alone, and a note that
+    /// says why (that no cargo runs is proven end to end, `tests/it/trust.rs`).
+    #[test]
+    fn untrusted_workspaces_are_read_from_their_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/src")).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("app/Cargo.toml"),
+            "[package]\nname = \"my-app\"\nedition = \"2021\"\n[dependencies]\nserde-json = \"1\"\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("app/src/lib.rs"), "").unwrap();
+        let ws = CargoWorkspace::load(&root.join("app/src"), false).unwrap();
+        assert!(!ws.graph_known);
+        assert_eq!(ws.notes, [UNTRUSTED_NOTE]);
+        assert_eq!(ws.crates.len(), 1);
+        assert_eq!(ws.crates[0].name, "my_app");
+        assert!(ws.crates[0].opaque_deps.contains("serde_json"));
     }
 }

@@ -13,7 +13,9 @@
 //! [`stdlib_dump`] runs a one-time introspection of the compiled standard library (`dir()` of
 //! every stdlib module), cached the same way.
 //!
-//! With `trusted == false` nothing is ever executed; only cached answers are used.
+//! With `trusted == false` nothing is ever executed; only cached answers are used — except the
+//! interpreter the user named on the command line (`flag_trusted`), which is the user's own
+//! choice: it (and no fallback from it: not its venv's `pyvenv.cfg` base, not `PATH`) may run.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -83,6 +85,9 @@ pub struct EnvRequest<'a> {
     pub cache_dir: Option<&'a Path>,
     /// `false`: never execute any interpreter (only cached probes may be used).
     pub trusted: bool,
+    /// `flag_python` was named by the user on the command line: that interpreter (a venv's own
+    /// `bin/python` when it names a venv) may run even when `trusted` is false.
+    pub flag_trusted: bool,
 }
 
 /// The facts about the workspace's Python environment.
@@ -123,6 +128,9 @@ pub struct PythonEnv {
     pub builtins: BTreeSet<String>,
     /// One-line notes for the user (e.g. "venv base interpreter missing, used X").
     pub notes: Vec<String>,
+    /// The interpreter is the one the user named on the command line (see
+    /// [`EnvRequest::flag_trusted`]): it may run even in an untrusted workspace.
+    pub user_chosen: bool,
 }
 
 /// Why no environment could be described.
@@ -259,7 +267,7 @@ pub fn discover(req: &EnvRequest) -> Result<PythonEnv, EnvError> {
         return from_interpreter(req, EnvOrigin::Path, &exe, notes);
     }
     if !req.trusted {
-        return Err(EnvError::NotFound(UNTRUSTED.to_string()));
+        return Err(untrusted(&[]));
     }
     Err(EnvError::NotFound(format!(
         "no Python interpreter found: no --python, no `python` in grounded.toml, no VIRTUAL_ENV or \
@@ -321,9 +329,9 @@ fn from_interpreter(
     if let Some(venv) = venv {
         return from_venv(req, origin, venv, Some(exe), notes);
     }
-    match probe(req, exe) {
-        Ok(p) => Ok(env_from_probe(origin, exe, p, notes)),
-        Err(ProbeError::Untrusted) => Err(EnvError::NotFound(UNTRUSTED.to_string())),
+    match probe(req, exe, named_may_run(req, origin)) {
+        Ok(p) => Ok(chosen(req, origin, env_from_probe(origin, exe, p, notes))),
+        Err(ProbeError::Untrusted) => Err(untrusted(&[exe.to_path_buf()])),
         Err(ProbeError::Broken(reason)) => Err(EnvError::Broken {
             interpreter: exe.to_path_buf(),
             reason,
@@ -341,7 +349,8 @@ fn from_venv(
     let cfg = fs::read_to_string(venv.join("pyvenv.cfg"))
         .map(|t| PyvenvCfg::parse(&t))
         .unwrap_or_default();
-    let mut untrusted_miss = false;
+    // Interpreters not run because the workspace is untrusted.
+    let mut not_run: Vec<PathBuf> = Vec::new();
 
     // 1. The venv's own interpreter, when it runs.
     let own = match preferred {
@@ -349,12 +358,15 @@ fn from_venv(
         None => first_executable(&venv.join("bin"), &["python3", "python"]),
     };
     if let Some(exe) = own {
-        match probe(req, &exe) {
+        match probe(req, &exe, named_may_run(req, origin)) {
             // The probe runs with -S, which skips site's venv detection: the
             // interpreter reports its base installation, the venv adds its own
             // site-packages.
-            Ok(p) => return Ok(env_from_venv(origin, venv, &cfg, &exe, p, notes)),
-            Err(ProbeError::Untrusted) => untrusted_miss = true,
+            Ok(p) => {
+                let env = env_from_venv(origin, venv, &cfg, &exe, p, notes);
+                return Ok(chosen(req, origin, env));
+            }
+            Err(ProbeError::Untrusted) => not_run.push(exe),
             Err(ProbeError::Broken(reason)) => notes.push(format!(
                 "venv interpreter {} does not run ({reason}); using its base interpreter",
                 exe.display()
@@ -362,12 +374,13 @@ fn from_venv(
         }
     }
 
-    // 2. The base interpreter named by pyvenv.cfg.
+    // 2. The base interpreter named by pyvenv.cfg (the venv's contents name it: never run for
+    // an untrusted workspace, even when the user named the venv).
     let mut broken: Option<(PathBuf, String)> = None;
     for exe in cfg.base_candidates() {
-        match probe(req, &exe) {
+        match probe(req, &exe, req.trusted) {
             Ok(p) => return Ok(env_from_venv(origin, venv, &cfg, &exe, p, notes)),
-            Err(ProbeError::Untrusted) => untrusted_miss = true,
+            Err(ProbeError::Untrusted) => not_run.push(exe),
             Err(ProbeError::Broken(reason)) => {
                 notes.push(format!(
                     "venv base interpreter {} does not run ({reason})",
@@ -384,17 +397,19 @@ fn from_venv(
             Some(home) => format!("venv base interpreter missing in {}", home.display()),
             None => "pyvenv.cfg names no base interpreter (`home`)".to_string(),
         };
-        notes.push(format!("{what}, used {}", exe.display()));
-        match probe(req, &exe) {
-            Ok(p) => return Ok(env_from_venv(origin, venv, &cfg, &exe, p, notes)),
-            Err(ProbeError::Untrusted) => untrusted_miss = true,
+        match probe(req, &exe, req.trusted) {
+            Ok(p) => {
+                notes.push(format!("{what}, used {}", exe.display()));
+                return Ok(env_from_venv(origin, venv, &cfg, &exe, p, notes));
+            }
+            Err(ProbeError::Untrusted) => not_run.push(exe),
             Err(ProbeError::Broken(reason)) => {
                 broken.get_or_insert((exe, reason));
             }
         }
     }
-    if untrusted_miss {
-        return Err(EnvError::NotFound(UNTRUSTED.to_string()));
+    if !not_run.is_empty() {
+        return Err(untrusted(&not_run));
     }
     if let Some((interpreter, reason)) = broken {
         return Err(EnvError::Broken {
@@ -728,7 +743,32 @@ fn finish(
         builtin_module_names: p.builtin_module_names.into_iter().collect(),
         builtins: p.builtins.into_iter().collect(),
         notes,
+        user_chosen: false,
     }
+}
+
+/// Whether the interpreter an origin names itself (not a fallback from it) may run: any, when
+/// the workspace is trusted; else only the one the user named on the command line.
+fn named_may_run(req: &EnvRequest, origin: EnvOrigin) -> bool {
+    req.trusted || (origin == EnvOrigin::Flag && req.flag_trusted)
+}
+
+/// `env`, marked as the user's own choice when it is the interpreter named on the command line.
+fn chosen(req: &EnvRequest, origin: EnvOrigin, mut env: PythonEnv) -> PythonEnv {
+    env.user_chosen = origin == EnvOrigin::Flag && req.flag_trusted;
+    env
+}
+
+/// An untrusted workspace's interpreters were not run and none has a cached answer.
+fn untrusted(not_run: &[PathBuf]) -> EnvError {
+    if not_run.is_empty() {
+        return EnvError::NotFound(UNTRUSTED.to_string());
+    }
+    let shown: Vec<String> = not_run.iter().map(|p| p.display().to_string()).collect();
+    EnvError::NotFound(format!(
+        "{UNTRUSTED}; not run: {} (no earlier answer is cached)",
+        shown.join(", ")
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1231,12 +1271,13 @@ fn shim_context(req: &EnvRequest, exe: &Path) -> String {
     ctx
 }
 
-fn probe(req: &EnvRequest, exe: &Path) -> Result<Probe, ProbeError> {
+/// The probe's answer for `exe`: cached, else (when `may_run`) by running it.
+fn probe(req: &EnvRequest, exe: &Path, may_run: bool) -> Result<Probe, ProbeError> {
     let key = CacheKey::new("probe", exe, shim_context(req, exe));
     if let Some(p) = cache_read::<Probe>(req.cache_dir, key.as_ref()) {
         return Ok(p);
     }
-    if !req.trusted {
+    if !may_run {
         return Err(ProbeError::Untrusted);
     }
     let cwd = req.workspace_root.is_dir().then_some(req.workspace_root);
@@ -1367,7 +1408,8 @@ fn stderr_summary(stderr: &[u8]) -> Option<String> {
 
 /// `dir()` of every stdlib module of `env`'s interpreter (and of the submodules of the commonly
 /// used stdlib packages), run once per interpreter and cached in `cache_dir`.
-/// With `trusted == false` only a cached dump is returned.
+/// With `trusted == false` only a cached dump is returned, unless the interpreter is the user's
+/// own choice ([`PythonEnv::user_chosen`]).
 pub fn stdlib_dump(
     env: &PythonEnv,
     cache_dir: Option<&Path>,
@@ -1383,8 +1425,8 @@ pub fn stdlib_dump(
     if let Some(dump) = cache_read::<StdlibDump>(cache_dir, key.as_ref()) {
         return Ok(dump);
     }
-    if !trusted {
-        return Err(EnvError::NotFound(UNTRUSTED.to_string()));
+    if !trusted && !env.user_chosen {
+        return Err(untrusted(&[exe]));
     }
     // -S: no site, so no `.pth` file can import third-party code into the dump.
     let mut args: Vec<&str> = vec!["-I", "-S", "-B", "-c", DUMP_SCRIPT];

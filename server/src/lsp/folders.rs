@@ -111,6 +111,9 @@ async fn open(root: PathBuf, settings: SessionSettings) -> Arc<Session> {
     let opts = SessionOptions {
         python: settings.python.clone(),
         trusted: settings.trusted,
+        // The `python` setting may come from the workspace's own settings
+        // file: it does not run in an untrusted folder.
+        user_python: false,
         cache_dir: crate::index::python_env::default_cache_dir(),
     };
     let root2 = root.clone();
@@ -125,6 +128,7 @@ async fn open(root: PathBuf, settings: SessionSettings) -> Arc<Session> {
             let safe = SessionOptions {
                 python: None,
                 trusted: false,
+                user_python: false,
                 cache_dir: None,
             };
             Session::open(&root, &safe)

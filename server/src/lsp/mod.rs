@@ -64,7 +64,12 @@ pub(crate) struct State {
 
 impl State {
     fn settings(&self) -> Settings {
-        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+        // A poisoned lock still holds the settings (an untrusted server
+        // must not fall back to the trusting defaults).
+        self.settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn schedule(&self, uri: &Uri, urgency: Urgency) {
@@ -122,7 +127,8 @@ pub struct Backend {
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    /// `untrusted`: every folder is untrusted whatever the client's settings.
+    fn new(client: Client, untrusted: bool) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
         log::connect(client.clone());
         Backend {
@@ -131,7 +137,7 @@ impl Backend {
                 docs: DashMap::new(),
                 encoding: OnceLock::new(),
                 folders: Folders::default(),
-                settings: RwLock::new(Settings::default()),
+                settings: RwLock::new(Settings::new(untrusted)),
                 dynamic_watchers: AtomicBool::new(false),
                 initialized: AtomicBool::new(false),
                 watched: Mutex::new(Default::default()),
@@ -214,8 +220,10 @@ impl Backend {
     }
 }
 
-/// Run the server on stdin/stdout until `exit`.
-pub async fn run_stdio() {
+/// Run the server on stdin/stdout until `exit`; `untrusted` (the command
+/// line's `--untrusted`, `GROUNDED_UNTRUSTED`): every folder is untrusted,
+/// whatever the client's `trusted` setting says.
+pub async fn run_stdio(untrusted: bool) {
     // tower-lsp-server's reader stops for good at the first body that is not
     // JSON; frames are checked here first, and a malformed one is logged and
     // dropped instead of ending the session.
@@ -235,7 +243,7 @@ pub async fn run_stdio() {
         }
     });
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::build(Backend::new)
+    let (service, socket) = LspService::build(move |client| Backend::new(client, untrusted))
         .custom_method("grounded/reindex", Backend::reindex)
         .custom_method("grounded/status", Backend::status)
         .custom_method("grounded/context", Backend::api_context)

@@ -23,6 +23,9 @@ const MAX_DEBOUNCE_MS: u64 = 10_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub session: SessionSettings,
+    /// The server was started untrusted (`--untrusted`, `GROUNDED_UNTRUSTED`):
+    /// `trusted: true` from the client cannot lift it.
+    pub forced_untrusted: bool,
     pub debounce_ms: u64,
     /// Per-code severity (`None`: off); wins over the workspace configuration.
     pub severity: HashMap<Code, Option<Severity>>,
@@ -69,11 +72,25 @@ impl Default for Settings {
                 trusted: true,
                 // (the editor says when a workspace is untrusted)
             },
+            forced_untrusted: false,
             debounce_ms: DEFAULT_DEBOUNCE_MS,
             severity: HashMap::new(),
             gpu: GpuSettings::default(),
             context_budget: DEFAULT_BUDGET,
         }
+    }
+}
+
+impl Settings {
+    /// The defaults; every folder untrusted whatever the client says when
+    /// `untrusted` (the server was started so).
+    pub fn new(untrusted: bool) -> Settings {
+        let mut s = Settings {
+            forced_untrusted: untrusted,
+            ..Settings::default()
+        };
+        s.session.trusted = !untrusted;
+        s
     }
 }
 
@@ -111,7 +128,7 @@ impl Settings {
             Some(_) => log::warn("setting `python` must be a path"),
         }
         match map.get("trusted") {
-            Some(Value::Bool(t)) => next.session.trusted = *t,
+            Some(Value::Bool(t)) => next.session.trusted = *t && !next.forced_untrusted,
             Some(Value::Null) | None => {}
             Some(_) => log::warn("setting `trusted` must be true or false"),
         }
@@ -243,6 +260,20 @@ mod tests {
         let u = t.updated(&json!({"debounce": 1_000_000, "python": ""}));
         assert_eq!(u.debounce_ms, MAX_DEBOUNCE_MS);
         assert_eq!(u.session.python, None);
+    }
+
+    #[test]
+    fn a_server_started_untrusted_stays_untrusted() {
+        let s = Settings::new(true);
+        assert!(!s.session.trusted);
+        let t = s.updated(&json!({"trusted": true}));
+        assert!(!t.session.trusted, "the client cannot lift it");
+        assert!(
+            Settings::new(false)
+                .updated(&json!({"trusted": true}))
+                .session
+                .trusted
+        );
     }
 
     #[test]

@@ -82,8 +82,14 @@ impl ServerHandler for GroundedMcp {
 }
 
 /// Serve MCP on stdin/stdout until the client closes the connection.
-pub fn run_stdio(roots: Vec<PathBuf>, python: Option<PathBuf>) -> Result<(), String> {
-    let workspace = Arc::new(Workspace::new(roots, python)?);
+/// `trusted: false`: nothing the projects under the roots name is run (see
+/// [`crate::trust`]); `python` is the user's own and runs either way.
+pub fn run_stdio(
+    roots: Vec<PathBuf>,
+    python: Option<PathBuf>,
+    trusted: bool,
+) -> Result<(), String> {
+    let workspace = Arc::new(Workspace::new(roots, python, trusted)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_stack_size(crate::stack::ANALYSIS_STACK)

@@ -32,6 +32,20 @@ impl Client {
     /// `grounded lsp --stdio ARGS` with the environment `envs` added (and
     /// no NVML library chosen unless `envs` does).
     pub fn spawn(cache: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Client {
+        Client::spawn_configured(cache, args, |cmd| {
+            for (k, v) in envs {
+                cmd.env(k, v);
+            }
+        })
+    }
+
+    /// `grounded lsp --stdio ARGS`, its command adjusted by `configure`
+    /// (environment, working directory) before it starts.
+    pub fn spawn_configured(
+        cache: &Path,
+        args: &[&str],
+        configure: impl FnOnce(&mut Command),
+    ) -> Client {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_grounded"));
         cmd.args(["lsp", "--stdio"])
             .args(args)
@@ -42,9 +56,7 @@ impl Client {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
+        configure(&mut cmd);
         let mut child = cmd.spawn().expect("grounded lsp starts");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();

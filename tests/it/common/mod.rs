@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests (`crate::common`).
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod lsp_client;
 
 use std::path::{Path, PathBuf};

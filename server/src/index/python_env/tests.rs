@@ -71,6 +71,7 @@ fn request<'a>(
         env_vars: vars,
         cache_dir: cache,
         trusted: true,
+        flag_trusted: false,
     }
 }
 
@@ -475,9 +476,13 @@ fn python_env_untrusted_runs_nothing() {
     let mut req = request(t.path(), &vars, Some(&cache));
     req.trusted = false;
     let err = discover(&req).unwrap_err();
+    // The note says which interpreter was not run.
     assert_eq!(
         err,
-        EnvError::NotFound("untrusted workspace: no interpreter is run".into())
+        EnvError::NotFound(format!(
+            "untrusted workspace: no interpreter is run; not run: {} (no earlier answer is cached)",
+            py.display()
+        ))
     );
     // Also for a venv (own interpreter and base).
     let root = t.path().join("ws");
@@ -490,7 +495,10 @@ fn python_env_untrusted_runs_nothing() {
         trusted: false,
         ..req2
     };
-    assert_eq!(discover(&req2).unwrap_err().to_string(), UNTRUSTED);
+    // Neither the venv's own interpreter nor the base its pyvenv.cfg names.
+    let err = discover(&req2).unwrap_err().to_string();
+    assert!(err.starts_with(UNTRUSTED), "{err}");
+    assert!(err.contains(&py.display().to_string()), "{err}");
     assert_eq!(runs(&log), 0);
     let env = discover(&EnvRequest {
         trusted: true,
@@ -499,8 +507,60 @@ fn python_env_untrusted_runs_nothing() {
     .unwrap();
     assert_eq!(env.interpreter, py);
     let dump = stdlib_dump(&env, Some(&cache), false).unwrap_err();
-    assert_eq!(dump.to_string(), UNTRUSTED);
+    assert!(dump.to_string().starts_with(UNTRUSTED), "{dump}");
     assert_eq!(runs(&log), 1);
+}
+
+/// Untrusted, the interpreter the user named on the command line still runs (and its stdlib
+/// dump with it); a fallback from it does not: not the base interpreter its venv's pyvenv.cfg
+/// names, not PATH.
+#[test]
+fn python_env_untrusted_runs_the_users_own_interpreter_only() {
+    let t = tempfile::tempdir().unwrap();
+    let bin = t.path().join("bin");
+    let mine = fake_probing_python(&t.path().join("mine"), "python3", t.path(), t.path());
+    fake_probing_python(&bin, "python3", t.path(), t.path());
+    let e = env(&[("PATH", &bin)]);
+    let vars = |k: &str| e.get(k);
+    let req = EnvRequest {
+        flag_python: Some(&mine),
+        trusted: false,
+        flag_trusted: true,
+        ..request(t.path(), &vars, None)
+    };
+    let env = discover(&req).unwrap();
+    assert_eq!((env.origin, &env.interpreter), (EnvOrigin::Flag, &mine));
+    assert!(env.user_chosen);
+    // The dump runs too (this fake answers only the probe: it ran, and said nothing useful).
+    let mine_log = t.path().join("mine/python3.log");
+    assert_eq!(runs(&mine_log), 1);
+    let err = stdlib_dump(&env, None, false).unwrap_err();
+    assert!(matches!(err, EnvError::Broken { .. }), "{err}");
+    assert_eq!(runs(&mine_log), 2);
+    // Not from the command line (the language server's setting): not run.
+    let err = discover(&EnvRequest {
+        flag_trusted: false,
+        ..req
+    })
+    .unwrap_err();
+    assert!(err.to_string().starts_with(UNTRUSTED), "{err}");
+    assert_eq!(runs(&mine_log), 2);
+
+    // A venv named on the command line whose own interpreter is missing: its base is not run.
+    let venv = t.path().join("venv");
+    make_venv(&venv, &format!("home = {}\n", bin.display()));
+    let req = EnvRequest {
+        flag_python: Some(&venv),
+        trusted: false,
+        flag_trusted: true,
+        ..request(t.path(), &vars, None)
+    };
+    let err = discover(&req).unwrap_err().to_string();
+    assert!(
+        err.contains(&bin.join("python3").display().to_string()),
+        "{err}"
+    );
+    assert_eq!(runs(&bin.join("python3.log")), 0);
 }
 
 #[test]

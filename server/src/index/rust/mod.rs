@@ -6,6 +6,7 @@
 mod std_adapter;
 pub mod std_api;
 pub mod std_src;
+pub mod toolchain;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
