@@ -11,6 +11,7 @@ mod cli;
 mod context;
 mod deep_nesting;
 mod fixtures;
+mod fuzz;
 mod gpu_cli;
 mod gpu_detector;
 mod gpu_lsp;
