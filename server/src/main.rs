@@ -438,7 +438,8 @@ fn run_context(args: ContextArgs) -> Result<(), String> {
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let file = std::fs::canonicalize(cwd.join(&args.file))
         .map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let bytes =
+        grounded::regular_file::read(&file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("{}: not valid UTF-8", args.file.display()))?;
     if args.line == Some(0) {
