@@ -498,9 +498,9 @@ fn run_lsp() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(grounded::lsp::run_stdio());
+    let status = runtime.block_on(grounded::lsp::run_stdio());
     // The stdin reader may still be blocked on a pipe the client holds open:
     // leave without waiting for it (the process must end promptly on `exit`).
     let _ = std::io::stdout().flush();
-    std::process::exit(0);
+    std::process::exit(status);
 }
