@@ -42,7 +42,7 @@ pub struct Baseline {
 impl Baseline {
     /// Read a baseline; every failure is one line naming the file.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::regular_file::read_to_string(path)
             .map_err(|e| format!("cannot read baseline {}: {}", path.display(), io_reason(&e)))?;
         let file: File = serde_json::from_str(&text).map_err(|e| {
             format!(

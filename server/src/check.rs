@@ -246,7 +246,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
                 return Vec::new();
             }
             let path = display_path(&f.path, &cwd);
-            let text = std::fs::read_to_string(&f.path).unwrap_or_default();
+            let text = crate::regular_file::read_to_string(&f.path).unwrap_or_default();
             found
                 .into_iter()
                 .filter_map(|finding| {
@@ -426,7 +426,8 @@ fn parse_file(path: &Path, cache: &FactsCache) -> Result<ParsedFile, String> {
             });
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: skipped: {e}", path.display()))?;
+    let bytes =
+        crate::regular_file::read(path).map_err(|e| format!("{}: skipped: {e}", path.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("{}: skipped: not valid UTF-8", path.display()))?;
     let facts = python::parse(&text);

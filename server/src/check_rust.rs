@@ -111,7 +111,7 @@ pub fn check(
                 return Vec::new();
             }
             let shown = display_path(path, cwd);
-            let text = std::fs::read(path)
+            let text = crate::regular_file::read(path)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
             found
@@ -162,10 +162,16 @@ pub fn load_std(cache_dir: Option<&Path>, trusted: bool) -> Result<Arc<dyn StdAp
 
 fn sysroot() -> Option<PathBuf> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = std::process::Command::new(rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .ok()?;
+    // A rustup proxy reading a `rust-toolchain` that is a FIFO would wait
+    // for good.
+    if crate::regular_file::special_toolchain_file().is_some() {
+        return None;
+    }
+    let out = crate::run_bounded::output_within(
+        std::process::Command::new(rustc).args(["--print", "sysroot"]),
+        std::time::Duration::from_secs(60),
+    )
+    .ok()?;
     out.status
         .success()
         .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))

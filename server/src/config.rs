@@ -55,7 +55,7 @@ impl Config {
     /// Load from an explicit file, or discover at `root`. Errors are one line.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config, String> {
         if let Some(path) = explicit {
-            let text = std::fs::read_to_string(path)
+            let text = crate::regular_file::read_to_string(path)
                 .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
             let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
             let base = path.parent().unwrap_or(root);
@@ -66,7 +66,7 @@ impl Config {
         }
         let grounded = root.join("grounded.toml");
         if grounded.is_file() {
-            let text = std::fs::read_to_string(&grounded)
+            let text = crate::regular_file::read_to_string(&grounded)
                 .map_err(|e| format!("cannot read config {}: {e}", grounded.display()))?;
             if let Some(c) = parse(&text, &grounded, root, false)? {
                 return Ok(c);
@@ -74,7 +74,7 @@ impl Config {
         }
         let pyproject = root.join("pyproject.toml");
         if pyproject.is_file() {
-            let text = std::fs::read_to_string(&pyproject)
+            let text = crate::regular_file::read_to_string(&pyproject)
                 .map_err(|e| format!("cannot read {}: {e}", pyproject.display()))?;
             if let Some(c) = parse(&text, &pyproject, root, true)? {
                 return Ok(c);

@@ -460,7 +460,8 @@ fn run_context(args: ContextArgs, trusted: bool) -> Result<(), String> {
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let file = std::fs::canonicalize(cwd.join(&args.file))
         .map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let bytes =
+        grounded::regular_file::read(&file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("{}: not valid UTF-8", args.file.display()))?;
     if args.line == Some(0) {
@@ -521,9 +522,9 @@ fn run_lsp(trusted: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(grounded::lsp::run_stdio(!trusted));
+    let status = runtime.block_on(grounded::lsp::run_stdio(!trusted));
     // The stdin reader may still be blocked on a pipe the client holds open:
     // leave without waiting for it (the process must end promptly on `exit`).
     let _ = std::io::stdout().flush();
-    std::process::exit(0);
+    std::process::exit(status);
 }

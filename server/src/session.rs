@@ -567,7 +567,7 @@ impl Session {
         let rs = from.filter(|p| p.extension().is_some_and(|e| e == "rs"));
         let world = self.rust_world(rs.unwrap_or(&self.root.join("Cargo.toml")));
         let file = rs.and_then(|p| {
-            let text = std::fs::read_to_string(p).ok()?;
+            let text = crate::regular_file::read_to_string(p).ok()?;
             Some((p.to_path_buf(), Arc::new(crate::syntax::rust::parse(&text))))
         });
         let preparsed: HashMap<PathBuf, _> = file.iter().cloned().collect();

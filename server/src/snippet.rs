@@ -33,9 +33,14 @@ pub fn check_snippet(
             path.display()
         ));
     };
+    // What is at `path` now, when anything is, must be a file that code
+    // could be written to: never a FIFO, socket, device or directory.
+    if let Ok(meta) = std::fs::metadata(path) {
+        crate::regular_file::require(&meta).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     let mut text = String::new();
     if mode == SnippetMode::Append {
-        match std::fs::read(path) {
+        match crate::regular_file::read(path) {
             Ok(bytes) => {
                 text = String::from_utf8(bytes)
                     .map_err(|_| format!("{}: not valid UTF-8", path.display()))?;

@@ -3,7 +3,6 @@
 //! such as `bin/deploy`) Python. Anything else is no source of ours: a file
 //! named on the command line that is neither is skipped with a note.
 
-use std::io::Read;
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,16 +36,12 @@ pub fn lang_of(path: &Path) -> Option<Lang> {
 /// Whether the file starts with `#!` naming a Python interpreter
 /// (`#!/usr/bin/env python3`, `#!/usr/bin/python3.12 -u`).
 fn python_shebang(path: &Path) -> bool {
-    // A FIFO or device must never be opened: it could block forever.
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
+    // A FIFO or device is never opened: it could block forever.
     let mut head = [0u8; 256];
-    let n = match std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
-        Ok(n) => n,
-        Err(_) => return false,
-    };
-    is_python_shebang(&head[..n])
+    match crate::regular_file::read_head(path, &mut head) {
+        Ok(n) => is_python_shebang(&head[..n]),
+        Err(_) => false,
+    }
 }
 
 fn is_python_shebang(head: &[u8]) -> bool {

@@ -552,3 +552,111 @@ fn rust_without_a_dependency_graph_reports_nothing_about_external_crates() {
         stderr(&out)
     );
 }
+
+/// `mkfifo PATH`: a FIFO nobody writes to, where reading blocks forever.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+/// `grounded ARGS` in `dir`, killed (and the test failed) if it has not
+/// ended within 20 s: a hang must fail, not stall the suite.
+#[cfg(unix)]
+fn grounded_within_20s(dir: &Path, args: &[&str]) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grounded-cache");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .args(args)
+        .current_dir(dir)
+        .env("GROUNDED_CACHE_DIR", cache)
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("CONDA_PREFIX")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("grounded runs");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let o = child.wait_with_output().unwrap();
+            panic!("grounded {args:?} still running after 20 s: {}", stderr(&o));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A FIFO where a module, a manifest or a toolchain file would be is never
+/// opened (reading it would block for good): imported, it is no module (as
+/// for CPython); walked over, it is skipped; named, it is skipped with one
+/// note; and cargo and rustc are not run on a workspace whose `Cargo.lock`
+/// or `rust-toolchain.toml` is one.
+#[cfg(unix)]
+#[test]
+fn special_files_are_never_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let py = dir.path().join("py");
+    write(&py, "main.py", b"import mod\nmod.f()\n");
+    mkfifo(&py.join("mod.py"));
+
+    let o = grounded_within_20s(&py, &["check", "main.py"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("mod.py"), "{}", stderr(&o));
+    if has_python() {
+        assert!(
+            stdout(&o).contains("main.py:1:8: error[unresolved-module] module `mod` not found"),
+            "{}",
+            stdout(&o)
+        );
+    }
+
+    let o = grounded_within_20s(&py, &["check", "."]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("mod.py"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("in 1 file"), "{}", stdout(&o));
+
+    let o = grounded_within_20s(&py, &["check", "mod.py", "main.py"]);
+    let err = stderr(&o);
+    assert_eq!(
+        err.matches("mod.py: skipped: not a regular file (a FIFO)")
+            .count(),
+        1,
+        "{err}"
+    );
+
+    let rs = dir.path().join("rs");
+    write(
+        &rs,
+        "Cargo.toml",
+        b"[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        &rs,
+        "src/main.rs",
+        b"mod m;\n\nfn main() {\n    m::f();\n}\n",
+    );
+    mkfifo(&rs.join("src/m.rs"));
+    mkfifo(&rs.join("Cargo.lock"));
+    let o = grounded_within_20s(&rs, &["check", "."]);
+    let err = stderr(&o);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    assert!(
+        err.contains("cargo metadata not run: ")
+            && err.contains("Cargo.lock: not a regular file (a FIFO)"),
+        "{err}"
+    );
+    mkfifo(&rs.join("rust-toolchain.toml"));
+    let o = grounded_within_20s(&rs, &["check", "."]);
+    let err = stderr(&o);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    assert!(
+        err.contains("rust-toolchain.toml: not a regular file (a FIFO)"),
+        "{err}"
+    );
+    assert!(err.contains("Rust standard library unknown"), "{err}");
+}

@@ -462,8 +462,9 @@ fn http_get(port: u16, path: &str) -> (String, String) {
     (head.lines().next().unwrap().to_string(), body.to_string())
 }
 
-#[test]
-fn the_prometheus_endpoint_serves_the_metrics_over_loopback() {
+/// `grounded gpu --replay leak.jsonl --prometheus 0`, and the port it
+/// serves the metrics on.
+fn metrics_server() -> (std::process::Child, u16) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
         .args(["gpu", "--replay"])
         .arg(fixture("leak.jsonl"))
@@ -489,6 +490,12 @@ fn the_prometheus_endpoint_serves_the_metrics_over_loopback() {
         }
     }
     let port = port.unwrap_or_else(|| panic!("no address in: {said}"));
+    (child, port)
+}
+
+#[test]
+fn the_prometheus_endpoint_serves_the_metrics_over_loopback() {
+    let (mut child, port) = metrics_server();
     let deadline = Instant::now() + Duration::from_secs(20);
     let body = loop {
         let (status, body) = http_get(port, "/metrics");
@@ -527,6 +534,54 @@ fn the_prometheus_endpoint_serves_the_metrics_over_loopback() {
         body.contains("grounded_gpu_alert{kind=\"leak-suspected\",gpu=\"0\",pid=\"4242\"} 1"),
         "{body}"
     );
+}
+
+/// A client trickling its request one byte a second holds up no other
+/// client, and is dropped once its request head is overdue.
+#[test]
+fn a_slow_client_does_not_hold_up_the_metrics() {
+    let (mut child, port) = metrics_server();
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut trickle = slow.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        for b in b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Slow: yes\r\n\r\n" {
+            if trickle.write_all(&[*b]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+    // The slow request is being read; another client gets its answer.
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut fast = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    fast.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    write!(fast, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let read = fast.read_to_string(&mut answer);
+    let still_connected = !writer.is_finished();
+    assert!(
+        read.is_ok(),
+        "no answer within 3 s while a slow client was connected: {read:?} {answer:?}"
+    );
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("grounded_gpu_up"), "{answer}");
+    assert!(still_connected, "the slow client was done before the check");
+    // The slow client is dropped (answered 408 and closed, or reset) long
+    // before its request could have been complete.
+    slow.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut said = Vec::new();
+    let ended = slow.read_to_end(&mut said);
+    let _ = child.kill();
+    let _ = child.wait();
+    let timed_out = matches!(&ended, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+    assert!(!timed_out, "the slow client was never dropped");
+    assert!(
+        said.is_empty() || said.starts_with(b"HTTP/1.1 408 Request Timeout"),
+        "{}",
+        String::from_utf8_lossy(&said)
+    );
+    let _ = writer.join();
 }
 
 #[test]

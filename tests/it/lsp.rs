@@ -1040,3 +1040,116 @@ fn untrusted_folders_run_nothing_the_workspace_names() {
         );
     }
 }
+
+/// The exit status once the server has ended, within 10 s.
+fn exit_status(c: &mut Client) -> Option<i32> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = c.child.try_wait().unwrap() {
+            return status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = c.child.kill();
+            panic!("the server did not end within 10 s of `exit`");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Input that is no JSON-RPC message, or not framed as its Content-Length
+/// says, is logged and dropped: the server stays alive, finds the next
+/// frame and answers it.
+#[test]
+fn malformed_input_is_dropped_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let note = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+    let bad: Vec<(&str, String)> = vec![
+        ("an empty object", framed("{}")),
+        ("an empty array", framed("[]")),
+        ("a number", framed("1")),
+        ("null", framed("null")),
+        (
+            "a batch",
+            framed(r#"[{"jsonrpc":"2.0","id":900,"method":"grounded/status"}]"#),
+        ),
+        (
+            "a wrong jsonrpc",
+            framed(r#"{"jsonrpc":"1.0","id":901,"method":"grounded/status"}"#),
+        ),
+        (
+            "an object id",
+            framed(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"grounded/status"}"#),
+        ),
+        (
+            "a numeric method",
+            framed(r#"{"jsonrpc":"2.0","id":902,"method":5}"#),
+        ),
+        (
+            "a Content-Length too short",
+            format!("Content-Length: 5\r\n\r\n{note}"),
+        ),
+        (
+            "a Content-Length too long",
+            format!("Content-Length: 500\r\n\r\n{note}"),
+        ),
+        (
+            "no Content-Length",
+            format!("Content-Type: application/json\r\n\r\n{note}"),
+        ),
+        (
+            "a Content-Length over 256 MB",
+            format!("Content-Length: 300000000\r\n\r\n{note}"),
+        ),
+        (
+            "a Content-Length that is no number",
+            format!("Content-Length: twelve\r\n\r\n{note}"),
+        ),
+    ];
+    for (what, input) in &bad {
+        c.stdin.write_all(input.as_bytes()).unwrap();
+        c.stdin.flush().unwrap();
+        let r = c.request_without_params("grounded/status");
+        assert!(r["result"]["version"].is_string(), "after {what}: {r}");
+        assert!(
+            c.child.try_wait().unwrap().is_none(),
+            "the server ended after {what}"
+        );
+    }
+    // None of the dropped requests was answered; each drop was logged.
+    for id in [900, 901, 902] {
+        assert!(!c.seen.iter().any(|m| m["id"] == id), "{id} answered");
+    }
+    let logged = c
+        .seen
+        .iter()
+        .filter(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("dropped"))
+        })
+        .count();
+    assert!(logged >= bad.len(), "{logged} drops logged: {:?}", c.seen);
+    let r = c.request("shutdown", json!(null));
+    assert!(r["error"].is_null(), "{r}");
+    c.notify("exit", json!(null));
+    assert_eq!(exit_status(&mut c), Some(0));
+}
+
+/// `exit` without a `shutdown` first ends the server with status 1, as the
+/// specification says.
+#[test]
+fn exit_without_shutdown_is_status_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    c.notify("exit", json!(null));
+    assert_eq!(exit_status(&mut c), Some(1));
+    // Before `initialize` too.
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.notify("exit", json!(null));
+    assert_eq!(exit_status(&mut c), Some(1));
+}

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -22,6 +22,15 @@ struct Client {
 impl Client {
     fn start(root: &Path) -> Client {
         Client::start_configured(root, &[], |_| {})
+    }
+
+    /// `grounded mcp --root ROOT` with its own cache directory and the
+    /// environment `envs` added.
+    fn start_with(root: &Path, cache: &Path, envs: &[(&str, &Path)]) -> Client {
+        Client::start_configured(root, &[], |cmd| {
+            cmd.env("GROUNDED_CACHE_DIR", cache)
+                .envs(envs.iter().copied());
+        })
     }
 
     /// `grounded mcp --root ROOT ARGS`, its command adjusted by `configure`.
@@ -777,4 +786,88 @@ fn a_symlink_out_of_the_root_is_refused() {
     assert!(text.starts_with("No problems found"), "{text}");
     c.close();
     assert_eq!(h.ran(), Vec::<String>::new());
+
+/// `mkfifo PATH`: a FIFO nobody writes to, where reading blocks forever.
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+/// A FIFO is never read: the tools named one answer with an error at once,
+/// and code importing one is checked (the FIFO is no module).
+#[test]
+fn tools_on_a_fifo_answer_with_an_error() {
+    let dir = workspace();
+    let root = dir.path();
+    mkfifo(&root.join("pipe.py"));
+    let mut c = Client::start(root);
+    c.tool_error(
+        "api_context",
+        json!({"path": "pipe.py"}),
+        "pipe.py: not a regular file (a FIFO)",
+    );
+    for append in [true, false] {
+        c.tool_error(
+            "check_code",
+            json!({"path": "pipe.py", "code": "import os\n", "append": append}),
+            "pipe.py: not a regular file (a FIFO)",
+        );
+    }
+    let (text, _) = c.ok(
+        "check_code",
+        json!({"path": "new.py", "code": "import pipe\npipe.run()\n"}),
+    );
+    if has_python() {
+        assert!(text.contains("module `pipe` not found"), "{text}");
+    }
+    c.close();
+}
+
+/// At end of input the server ends, even while a tool call is still being
+/// worked on: here `cargo metadata` (a stand-in that never answers, killed
+/// only after a minute) holds a Rust lookup.
+#[test]
+fn end_of_input_ends_the_server_while_a_call_is_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"w\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let cargo = bin.path().join("cargo");
+    let ran = bin.path().join("ran");
+    std::fs::write(
+        &cargo,
+        format!("#!/bin/sh\n: > '{}'\nexec sleep 90\n", ran.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let mut c = Client::start_with(root, cache.path(), &[("CARGO", &cargo)]);
+    c.send(json!({"jsonrpc": "2.0", "id": 99, "method": "tools/call",
+                  "params": {"name": "lookup",
+                             "arguments": {"symbol": "crate::f", "path": "src/lib.rs"}}}));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ran.exists() {
+        assert!(Instant::now() < deadline, "cargo was never run");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(c.stdin);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = c.child.kill();
+            panic!("grounded mcp still running 20 s after its input ended");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        c.rx.try_iter().all(|m| m["id"] != 99),
+        "the call was answered: the test did not hold it in flight"
+    );
 }

@@ -1,11 +1,17 @@
 //! The current status in the Prometheus text format (0.0.4), served over
-//! HTTP by a small loopback listener (`--prometheus ADDR`).
+//! HTTP by a small loopback listener (`--prometheus ADDR`): connections are
+//! served concurrently (at most [`MAX_CONNECTIONS`] at once), each with a
+//! deadline on its whole request head, so that a client trickling bytes
+//! holds up nobody else and is dropped.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
 
 use super::detector::TrendState;
 use super::monitor::GpuStatus;
@@ -194,50 +200,107 @@ pub fn parse_addr(addr: &str) -> Result<SocketAddr, String> {
 /// The body served; the sampler replaces it after each reading.
 pub type Metrics = Arc<Mutex<String>>;
 
-/// Listen on `addr` and serve `metrics` from a thread of its own; the
-/// address actually bound (port 0 picks one) comes back.
+/// Connections served at once; more wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 64;
+/// The whole request head must arrive within this, however it trickles in.
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+/// The whole response must be taken within this.
+const WRITE_DEADLINE: Duration = Duration::from_secs(5);
+/// A longer request head is answered from what was read.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Listen on `addr` and serve `metrics` from a thread of its own, each
+/// connection concurrently on that thread's runtime, so that a slow client
+/// delays no other; the address actually bound (port 0 picks one) comes
+/// back.
 pub fn serve(addr: SocketAddr, metrics: Metrics) -> Result<SocketAddr, String> {
     let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().unwrap_or(addr);
+    let failed = |e: std::io::Error| format!("cannot start the metrics server: {e}");
+    listener.set_nonblocking(true).map_err(failed)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(failed)?;
     std::thread::Builder::new()
         .name("prometheus".into())
-        .spawn(move || {
-            for stream in listener.incoming().flatten() {
-                respond(stream, &metrics);
-            }
-        })
-        .map_err(|e| format!("cannot start the metrics server: {e}"))?;
+        .spawn(move || runtime.block_on(accept_loop(listener, metrics)))
+        .map_err(failed)?;
     Ok(bound)
 }
 
-fn respond(mut stream: TcpStream, metrics: &Metrics) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+async fn accept_loop(listener: TcpListener, metrics: Metrics) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let metrics = metrics.clone();
+                tokio::spawn(async move {
+                    respond(stream, &metrics).await;
+                    drop(slot);
+                });
+            }
+            // Out of descriptors, say: try again shortly.
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
+async fn respond(mut stream: TcpStream, metrics: &Metrics) {
     let mut head = Vec::new();
+    let read = tokio::time::timeout(HEAD_DEADLINE, read_head(&mut stream, &mut head)).await;
+    let (status, body) = if read.is_err() {
+        (
+            "408 Request Timeout",
+            "request head not received in time\n".to_string(),
+        )
+    } else {
+        answer(&head, metrics)
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(WRITE_DEADLINE, async {
+        stream.write_all(response.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
+/// The request head, up to its blank line, the end of input or
+/// [`MAX_HEAD`] bytes.
+async fn read_head(stream: &mut TcpStream, head: &mut Vec<u8>) {
     let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-        match stream.read(&mut buf) {
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
+        match stream.read(&mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => head.extend_from_slice(&buf[..n]),
         }
     }
-    let request = String::from_utf8_lossy(&head);
+}
+
+/// Status and body for a request head.
+fn answer(head: &[u8], metrics: &Metrics) -> (&'static str, String) {
+    let request = String::from_utf8_lossy(head);
     let mut parts = request.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let path = path.split('?').next().unwrap_or("");
-    let (status, body) = match (method, path) {
+    match (method, path) {
         ("GET", "/metrics" | "/") => (
             "200 OK",
             metrics.lock().map(|m| m.clone()).unwrap_or_default(),
         ),
         ("GET", _) => ("404 Not Found", "not found: try /metrics\n".to_string()),
         _ => ("405 Method Not Allowed", "only GET\n".to_string()),
-    };
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes());
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -73,13 +74,29 @@ impl CargoWorkspace {
             return Some(ws);
         }
         let mut notes = Vec::new();
+        // Cargo (and rustup before it) would block for good reading a FIFO.
+        let special = crate::regular_file::special_file_above(&root, CARGO_READS)
+            .or_else(|| crate::regular_file::special_file(&root.join("Cargo.lock")));
+        if let Some(what) = &special {
+            notes.push(format!("cargo metadata not run: {what}"));
+        }
         for offline in [true, false] {
+            if special.is_some() {
+                break;
+            }
             match run_metadata(&manifest, offline) {
                 Ok(json) => match from_metadata(&root, &json) {
                     Ok(ws) => return Some(ws),
                     Err(e) => notes.push(format!("cargo metadata: {e}")),
                 },
-                Err(e) => notes.push(e),
+                Err(e) => {
+                    let stuck = e.contains(STUCK);
+                    notes.push(e);
+                    // Offline it was stuck on something local: online would be too.
+                    if stuck {
+                        break;
+                    }
+                }
             }
         }
         let mut ws = from_manifests(&root, &manifest);
@@ -136,7 +153,7 @@ fn find_manifest(dir: &Path) -> Option<PathBuf> {
             if nearest.is_none() {
                 nearest = Some(m.clone());
             }
-            if std::fs::read_to_string(&m).is_ok_and(|t| t.contains("[workspace]")) {
+            if crate::regular_file::read_to_string(&m).is_ok_and(|t| t.contains("[workspace]")) {
                 return Some(m);
             }
         }
@@ -144,6 +161,18 @@ fn find_manifest(dir: &Path) -> Option<PathBuf> {
     }
     nearest
 }
+
+/// What cargo reads besides the manifests, in the workspace root and the
+/// directories above it (rustup's toolchain file, cargo's configuration).
+const CARGO_READS: &[&str] = &[
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    ".cargo/config",
+    ".cargo/config.toml",
+];
+
+/// In the error of a `cargo metadata` that was killed.
+const STUCK: &str = "did not finish within";
 
 fn run_metadata(manifest: &Path, offline: bool) -> Result<Value, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -153,9 +182,14 @@ fn run_metadata(manifest: &Path, offline: bool) -> Result<Value, String> {
         cmd.arg("--offline");
     }
     cmd.arg("--manifest-path").arg(manifest);
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run cargo ({e})"))?;
+    // Offline it reads local files only; online it may fetch the index.
+    let limit = Duration::from_secs(if offline { 60 } else { 300 });
+    let out = crate::run_bounded::output_within(&mut cmd, limit).map_err(|e| {
+        format!(
+            "cargo metadata{}: {e}",
+            if offline { " --offline" } else { "" }
+        )
+    })?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let line = err
@@ -405,7 +439,7 @@ fn from_manifests(root: &Path, manifest: &Path) -> CargoWorkspace {
 }
 
 fn read_toml(path: &Path) -> Option<toml::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::regular_file::read_to_string(path).ok()?;
     text.parse::<toml::Value>().ok()
 }
 

@@ -93,7 +93,7 @@ impl FactsCache {
     /// `.py` file never share an entry).
     pub fn load_any<T: serde::de::DeserializeOwned>(&self, path: &Path, stamp: Stamp) -> Option<T> {
         let entry_path = self.entry_path(path)?;
-        let bytes = fs::read(entry_path).ok()?;
+        let bytes = crate::regular_file::read(&entry_path).ok()?;
         let entry: Entry<T> = postcard::from_bytes(&bytes).ok()?;
         let same = entry.schema == SCHEMA && entry.stamp == stamp && Path::new(&entry.path) == path;
         same.then_some(entry.facts)

@@ -432,7 +432,7 @@ pub fn load_facts(
     let facts = match stamp.and_then(|s| cache.load(file, s)) {
         Some(facts) => Arc::new(facts),
         None => {
-            let bytes = std::fs::read(file).ok()?;
+            let bytes = crate::regular_file::read(file).ok()?;
             let text = String::from_utf8_lossy(&bytes);
             let facts = crate::syntax::python::parse(&text);
             if let Some(stamp) = stamp {

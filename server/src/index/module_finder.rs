@@ -60,17 +60,23 @@ impl ModuleFinder {
                 let Ok(name) = entry.file_name().into_string() else {
                     continue;
                 };
-                let is_dir = entry
-                    .file_type()
-                    .map(|t| {
-                        if t.is_symlink() {
-                            entry.path().is_dir()
-                        } else {
-                            t.is_dir()
-                        }
-                    })
-                    .unwrap_or(false);
-                listing.entries.insert(name, is_dir);
+                // As CPython's finder: a module is a directory or a regular
+                // file (links followed); a FIFO, socket or device named
+                // `mod.py` is no module, and is never opened.
+                let Ok(t) = entry.file_type() else {
+                    continue;
+                };
+                let (is_dir, is_file) = if t.is_symlink() {
+                    match std::fs::metadata(entry.path()) {
+                        Ok(m) => (m.is_dir(), m.is_file()),
+                        Err(_) => (false, false),
+                    }
+                } else {
+                    (t.is_dir(), t.is_file())
+                };
+                if is_dir || is_file {
+                    listing.entries.insert(name, is_dir);
+                }
             }
         }
         let listing = Arc::new(listing);

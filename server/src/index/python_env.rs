@@ -346,7 +346,7 @@ fn from_venv(
     preferred: Option<&Path>,
     mut notes: Vec<String>,
 ) -> Result<PythonEnv, EnvError> {
-    let cfg = fs::read_to_string(venv.join("pyvenv.cfg"))
+    let cfg = crate::regular_file::read_to_string(&venv.join("pyvenv.cfg"))
         .map(|t| PyvenvCfg::parse(&t))
         .unwrap_or_default();
     // Interpreters not run because the workspace is untrusted.
@@ -803,7 +803,7 @@ fn read_pth_files(site_dirs: &[PathBuf]) -> PthInfo {
         files.sort();
         let mut added = Vec::new();
         for file in files {
-            let Ok(bytes) = fs::read(&file) else {
+            let Ok(bytes) = crate::regular_file::read(&file) else {
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes);
@@ -815,7 +815,7 @@ fn read_pth_files(site_dirs: &[PathBuf]) -> PthInfo {
                 if line.starts_with("import ") || line.starts_with("import\t") {
                     for finder in editable_finder_names(line) {
                         let finder_file = site.join(format!("{finder}.py"));
-                        if let Ok(src) = fs::read_to_string(&finder_file) {
+                        if let Ok(src) = crate::regular_file::read_to_string(&finder_file) {
                             for m in parse_finder_mappings(&src) {
                                 if !info.mappings.contains(&m) {
                                     info.mappings.push(m);
@@ -1197,7 +1197,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 fn cache_read<T: DeserializeOwned>(dir: Option<&Path>, key: Option<&CacheKey>) -> Option<T> {
     let (dir, key) = (dir?, key?);
-    let bytes = fs::read(key.file(dir)).ok()?;
+    let bytes = crate::regular_file::read(&key.file(dir)).ok()?;
     let file: CacheFile<T> = serde_json::from_slice(&bytes).ok()?;
     (file.key == *key).then_some(file.data)
 }
@@ -1236,9 +1236,7 @@ fn cache_write<T: Serialize>(dir: Option<&Path>, key: Option<&CacheKey>, data: &
 /// `.python-version` above the workspace, the global version file. Empty for real binaries.
 fn shim_context(req: &EnvRequest, exe: &Path) -> String {
     let mut head = [0u8; 2048];
-    let n = fs::File::open(exe)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
+    let n = crate::regular_file::read_head(exe, &mut head).unwrap_or(0);
     let head = &head[..n];
     if !head.starts_with(b"#!") {
         return String::new();
@@ -1253,7 +1251,7 @@ fn shim_context(req: &EnvRequest, exe: &Path) -> String {
     );
     let mut dir = Some(req.workspace_root);
     while let Some(d) = dir {
-        if let Ok(v) = fs::read_to_string(d.join(".python-version")) {
+        if let Ok(v) = crate::regular_file::read_to_string(&d.join(".python-version")) {
             ctx.push_str(&format!(";local={}={}", d.display(), v.trim()));
             break;
         }
@@ -1265,7 +1263,7 @@ fn shim_context(req: &EnvRequest, exe: &Path) -> String {
         .map(|r| PathBuf::from(r.trim_matches('"')))
         .or_else(|| (req.env_vars)("PYENV_ROOT").map(PathBuf::from));
     if let Some(root) = root {
-        let global = fs::read_to_string(root.join("version")).unwrap_or_default();
+        let global = crate::regular_file::read_to_string(&root.join("version")).unwrap_or_default();
         ctx.push_str(&format!(";global={}", global.trim()));
     }
     ctx

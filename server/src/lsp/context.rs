@@ -38,7 +38,7 @@ impl Backend {
                     .to_file_path()
                     .map(|p| p.into_owned())
                     .ok_or_else(|| invalid(format!("{}: not a file", uri.as_str())))?;
-                let text = std::fs::read_to_string(&path)
+                let text = crate::regular_file::read_to_string(&path)
                     .map_err(|e| invalid(format!("{}: {e}", path.display())))?;
                 let root = self.state.folders.root_for(&path);
                 (text, path, root)

@@ -57,6 +57,8 @@ pub(crate) struct State {
     /// `initialized` arrived (settings changes from then on reopen sessions).
     initialized: AtomicBool,
     watched: Mutex<indexing::Watched>,
+    /// `shutdown` was answered (an `exit` then ends with status 0).
+    shut_down: AtomicBool,
     tx: mpsc::UnboundedSender<(Uri, Urgency)>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<(Uri, Urgency)>>>,
     gpu: gpu::GpuFeed,
@@ -141,6 +143,7 @@ impl Backend {
                 dynamic_watchers: AtomicBool::new(false),
                 initialized: AtomicBool::new(false),
                 watched: Mutex::new(Default::default()),
+                shut_down: AtomicBool::new(false),
                 tx,
                 rx: Mutex::new(Some(rx)),
                 gpu: gpu::GpuFeed::default(),
@@ -220,25 +223,39 @@ impl Backend {
     }
 }
 
-/// Run the server on stdin/stdout until `exit`; `untrusted` (the command
-/// line's `--untrusted`, `GROUNDED_UNTRUSTED`): every folder is untrusted,
-/// whatever the client's `trusted` setting says.
-pub async fn run_stdio(untrusted: bool) {
-    // tower-lsp-server's reader stops for good at the first body that is not
-    // JSON; frames are checked here first, and a malformed one is logged and
-    // dropped instead of ending the session.
+/// Run the server on stdin/stdout until `exit` or the end of input: the
+/// exit status, 1 for an `exit` without a `shutdown` before it (as the
+/// specification says), else 0. `untrusted` (the command line's
+/// `--untrusted`, `GROUNDED_UNTRUSTED`): every folder is untrusted, whatever
+/// the client's `trusted` setting says.
+pub async fn run_stdio(untrusted: bool) -> i32 {
+    // tower-lsp-server's reader stops for good at the first frame it cannot
+    // read; frames are checked here first (see `framing`), and one it would
+    // reject is logged and dropped instead of ending the session.
     let (server_in, mut feed) = tokio::io::duplex(1 << 16);
+    let exit_seen = Arc::new(AtomicBool::new(false));
+    let exiting = exit_seen.clone();
     tokio::spawn(async move {
-        let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
-        while let Some(frame) = framing::read_frame(&mut stdin).await {
-            match frame {
-                Ok(body) => {
+        let mut frames = framing::FrameReader::new(tokio::io::stdin());
+        while let Some(frame) = frames.next().await {
+            let body = match frame {
+                framing::Frame::Body(body) => body,
+                framing::Frame::Dropped(why) => {
+                    log::warn(format!("dropped malformed input: {why}"));
+                    continue;
+                }
+            };
+            match framing::check_message(&body) {
+                Ok(checked) => {
+                    if checked == framing::Checked::Exit {
+                        exiting.store(true, Ordering::SeqCst);
+                    }
                     let body = gpu::fill_missing_params(body);
                     if framing::write_frame(&mut feed, &body).await.is_err() {
                         break;
                     }
                 }
-                Err(reason) => log::warn(format!("dropped a malformed message: {reason}")),
+                Err(why) => log::warn(format!("dropped a message: {why}")),
             }
         }
     });
@@ -249,9 +266,17 @@ pub async fn run_stdio(untrusted: bool) {
         .custom_method("grounded/context", Backend::api_context)
         .custom_method(gpu::METHOD, Backend::gpu_status)
         .finish();
+    let state = service.inner().state.clone();
     Server::new(server_in, stdout, socket)
         .serve(catch_panic::CatchPanic::new(service))
         .await;
+    let shut_down = state.shut_down.load(Ordering::SeqCst);
+    if exit_seen.load(Ordering::SeqCst) && !shut_down {
+        log::warn("`exit` without `shutdown` first: exit status 1");
+        1
+    } else {
+        0
+    }
 }
 
 fn negotiate_encoding(params: &InitializeParams) -> Encoding {
@@ -365,6 +390,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         self.state.gpu.stop();
+        self.state.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 

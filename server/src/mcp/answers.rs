@@ -93,7 +93,7 @@ fn api_context(ws: &Workspace, map: &Map<String, Value>) -> Result<Answer, Strin
     let args = Args::new(tools::API_CONTEXT, map, &["path", "line", "budget", "task"])?;
     let given = args.required("path")?;
     let path = ws.resolve(given)?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("{given}: {e}"))?;
+    let bytes = crate::regular_file::read(&path).map_err(|e| format!("{given}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{given}: not valid UTF-8"))?;
     let query = ContextQuery {
         line: args.positive("line")?.map(|l| l - 1),

@@ -11,7 +11,10 @@ mod workspace;
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -19,6 +22,8 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio::sync::Notify;
 
 use workspace::Workspace;
 
@@ -81,9 +86,15 @@ impl ServerHandler for GroundedMcp {
     }
 }
 
-/// Serve MCP on stdin/stdout until the client closes the connection.
-/// `trusted: false`: nothing the projects under the roots name is run (see
-/// [`crate::trust`]); `python` is the user's own and runs either way.
+/// How long answers still being worked on may take once the input has
+/// ended; then the server leaves without them.
+const EOF_GRACE: Duration = Duration::from_secs(3);
+
+/// Serve MCP on stdin/stdout until the client closes the connection: at end
+/// of input the server ends, within [`EOF_GRACE`] even while a tool call is
+/// still running (a tool's work runs on a blocking thread, which is left
+/// behind). `trusted: false`: nothing the projects under the roots name is
+/// run (see [`crate::trust`]); `python` is the user's own and runs either way.
 pub fn run_stdio(
     roots: Vec<PathBuf>,
     python: Option<PathBuf>,
@@ -97,18 +108,54 @@ pub fn run_stdio(
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async move {
+        let ended = Arc::new(Notify::new());
+        let stdin = EofWatch {
+            inner: tokio::io::stdin(),
+            ended: ended.clone(),
+        };
         let server = GroundedMcp { workspace }
-            .serve(rmcp::transport::stdio())
+            .serve((stdin, tokio::io::stdout()))
             .await
             .map_err(|e| format!("MCP handshake failed: {e}"))?;
-        server
-            .waiting()
-            .await
-            .map_err(|e| format!("MCP server stopped: {e}"))?;
+        tokio::select! {
+            stopped = server.waiting() => {
+                stopped.map_err(|e| format!("MCP server stopped: {e}"))?;
+            }
+            () = async {
+                ended.notified().await;
+                tokio::time::sleep(EOF_GRACE).await;
+            } => {
+                eprintln!("grounded: note: input ended; leaving a tool call unanswered");
+            }
+        }
         Ok::<(), String>(())
     })?;
     // The stdin reader may still block on the pipe: leave without waiting.
     use std::io::Write;
     let _ = std::io::stdout().flush();
     std::process::exit(0);
+}
+
+/// The input, telling `ended` when it reaches its end.
+struct EofWatch<R> {
+    inner: R,
+    ended: Arc<Notify>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for EofWatch<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(())))
+            && buf.filled().len() == before
+            && buf.remaining() > 0
+        {
+            self.ended.notify_one();
+        }
+        polled
+    }
 }

@@ -466,7 +466,7 @@ pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>
             return Some(Arc::new(f));
         }
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::regular_file::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     let facts = crate::syntax::rust::parse(&text);
     if let Some(stamp) = stamp {

@@ -90,7 +90,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The cached toolchain name and model, if the cache holds them for `key`.
 pub(crate) fn read(dir: &Path, key: &Key) -> Option<(String, Model)> {
-    let bytes = fs::read(key.file(dir)).ok()?;
+    let bytes = crate::regular_file::read(&key.file(dir)).ok()?;
     let file: CacheFile = postcard::from_bytes(&bytes).ok()?;
     (file.key == *key).then_some((file.toolchain, file.model))
 }

@@ -15,7 +15,6 @@
 //! for the life of the index. A missing page, or one in another shape, gives nothing.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -87,7 +86,7 @@ impl DocPages {
             return hit.clone();
         }
         // Parsed outside the lock: two threads may both parse a page; both get the same answer.
-        let info = fs::read_to_string(self.html_dir.join(rel))
+        let info = crate::regular_file::read_to_string(&self.html_dir.join(rel))
             .ok()
             .and_then(|html| parse_page(&html))
             .map(Arc::new);

@@ -357,13 +357,19 @@ fn sanity_check(model: &Model) -> Result<(), String> {
 /// Runs `rustc ARGS` and returns its trimmed stdout; Err names the command and why it failed.
 fn run_rustc(rustc: &std::ffi::OsStr, args: &[&str]) -> Result<String, String> {
     let shown = format!("{} {}", rustc.to_string_lossy(), args.join(" "));
-    let out = Command::new(rustc)
-        .args(args)
-        // Never let a rustup proxy download a toolchain to answer.
-        .env("RUSTUP_AUTO_INSTALL", "0")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    // A rustup proxy reading a `rust-toolchain` that is a FIFO would wait
+    // for good.
+    if let Some(what) = crate::regular_file::special_toolchain_file() {
+        return Err(format!("{shown} not run: {what}"));
+    }
+    let out = crate::run_bounded::output_within(
+        Command::new(rustc)
+            .args(args)
+            // Never let a rustup proxy download a toolchain to answer.
+            .env("RUSTUP_AUTO_INSTALL", "0"),
+        std::time::Duration::from_secs(60),
+    )
+    .map_err(|e| format!("cannot run {shown}: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err

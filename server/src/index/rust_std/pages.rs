@@ -8,7 +8,6 @@
 //!
 //! A missing or unreadable page, or one in another shape, means nothing is known from it.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Reads module and type alias pages of the rustdoc HTML under `html_dir`.
@@ -37,7 +36,7 @@ impl PageReader {
         let mut page = self.html_dir.clone();
         page.extend(&segments);
         page.push("index.html");
-        let Ok(html) = fs::read_to_string(&page) else {
+        let Ok(html) = crate::regular_file::read_to_string(&page) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -68,7 +67,7 @@ impl PageReader {
         let mut page = self.html_dir.clone();
         page.extend(module);
         page.push(format!("type.{name}.html"));
-        let html = fs::read_to_string(&page).ok()?;
+        let html = crate::regular_file::read_to_string(&page).ok()?;
         aliased_type(&html)
     }
 }
@@ -178,6 +177,7 @@ fn absolute(segments: &[&str], path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn reads_globs_from_a_module_page() {

@@ -146,7 +146,8 @@ pub(crate) fn with_version_note(e: String, version: &str) -> String {
 }
 
 fn read_root(index_dir: &Path, root_path: &Path, version: String) -> Result<RawIndex, String> {
-    let root_text = fs::read(root_path).map_err(|e| format!("{}: {e}", root_path.display()))?;
+    let root_text = crate::regular_file::read(root_path)
+        .map_err(|e| format!("{}: {e}", root_path.display()))?;
     let metas = parse_root(&root_text).map_err(|e| format!("{}: {e}", root_path.display()))?;
 
     // Decode every chunk of every needed column, in parallel.
@@ -301,7 +302,7 @@ struct Chunk {
 }
 
 fn read_chunk(file: &Path, hash: &[u8; 6], count: u32) -> Result<Chunk, String> {
-    let text = fs::read(file).map_err(|e| e.to_string())?;
+    let text = crate::regular_file::read(file).map_err(|e| e.to_string())?;
     let (func, payload) = call_payload(&text)?;
     let data = match func.as_str() {
         "rd_" => payload,
