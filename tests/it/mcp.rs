@@ -786,6 +786,7 @@ fn a_symlink_out_of_the_root_is_refused() {
     assert!(text.starts_with("No problems found"), "{text}");
     c.close();
     assert_eq!(h.ran(), Vec::<String>::new());
+}
 
 /// `mkfifo PATH`: a FIFO nobody writes to, where reading blocks forever.
 fn mkfifo(path: &Path) {
