@@ -370,7 +370,163 @@ def fuzz_nesting(seconds, seed):
     print(f"nesting: {files} files up to 120,000 levels: no crash, every one answered (seed {seed})")
 
 
-DRIVERS = {"edits": fuzz_edits, "nesting": fuzz_nesting}
+# --------------------------------------------------------------------------
+# framing: malformed frames and bodies; after each, a request must be answered.
+
+NOT_RPC = [b"{}", b"[]", b"1", b"null", b'"x"', b'[{"jsonrpc":"2.0","id":1,"method":"shutdown"}]',
+           b'{"jsonrpc":"1.0","id":1,"method":"x"}', b'{"jsonrpc":"2.0","id":{},"method":"x"}',
+           b'{"jsonrpc":"2.0","id":1,"method":7}', b'{"jsonrpc":"2.0","method":"textDocument/didOpen","params":1}',
+           b"{not json", b"\xff\xfe", b""]
+
+
+def bad_input(rng):
+    body = rng.choice(NOT_RPC + [bytes(rng.randrange(256) for _ in range(rng.randint(0, 64)))])
+    kind = rng.randrange(7)
+    if kind == 0:
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+    if kind == 1:  # too short
+        return b"Content-Length: %d\r\n\r\n" % max(0, len(body) - rng.randint(1, 5)) + body
+    if kind == 2:  # too long
+        return b"Content-Length: %d\r\n\r\n" % (len(body) + rng.randint(1, 50)) + body
+    if kind == 3:  # no header at all
+        return body + b"\r\n\r\n"
+    if kind == 4:  # not a number, or negative
+        return rng.choice([b"Content-Length: abc\r\n\r\n", b"Content-Length: -5\r\n\r\n",
+                           b"Content-Length: 99999999999999999999\r\n\r\n"]) + body
+    if kind == 5:  # other headers, odd spacing
+        return b"Content-Type: x\r\ncontent-length:%d\r\n\r\n" % len(body) + body
+    return bytes(rng.randrange(256) for _ in range(rng.randint(1, 200)))
+
+
+def fuzz_framing(seconds, seed):
+    rng = random.Random(seed)
+    d, ws = new_workspace()
+    lsp = Lsp(ws, os.path.join(d, "cache"))
+    deadline = time.monotonic() + seconds
+    sent = 0
+    try:
+        while time.monotonic() < deadline:
+            data = b"".join(bad_input(rng) for _ in range(rng.randint(1, 3)))
+            lsp.send_raw(data)
+            sent += 1
+            # A request after it: answered, maybe after one more frame when a
+            # too-long length swallowed the first (it is sent again).
+            lsp.next_id += 1
+            rid = lsp.next_id
+            msg = {"jsonrpc": "2.0", "id": rid, "method": "grounded/status", "params": None}
+            for attempt in range(3):
+                lsp.send(msg)
+                try:
+                    lsp.wait(lambda m: m.get("id") == rid and "method" not in m, 10, "status")
+                    break
+                except Failure:
+                    if lsp.p.poll() is not None:
+                        raise Failure(f"framing (seed {seed}): the server ended ({lsp.p.returncode}) after {data!r}")
+            else:
+                raise Failure(f"framing (seed {seed}): no answer after {data!r}")
+    finally:
+        lsp.close()
+        shutil.rmtree(d, ignore_errors=True)
+    print(f"framing: {sent} malformed inputs, each followed by an answered request (seed {seed})")
+
+
+# --------------------------------------------------------------------------
+# files: FIFOs, devices, symlink loops and links out of the root.
+
+
+def hostile_tree(rng, ws, outside):
+    made = []
+    def entry(rel, kind):
+        p = os.path.join(ws, rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        if os.path.lexists(p):
+            return
+        if kind == "fifo":
+            os.mkfifo(p)
+        elif kind == "zero":
+            os.symlink("/dev/zero", p)
+        elif kind == "loop":
+            os.symlink(os.path.basename(p), p)
+        elif kind == "dangling":
+            os.symlink("/nonexistent/x", p)
+        elif kind == "outside":
+            os.symlink(outside, p)
+        elif kind == "dir":
+            os.makedirs(p)
+        made.append((rel, kind))
+    names = ["mod.py", "pkg/__init__.py", "pkg/sub.py", "Cargo.lock", "src/lib.rs", "src/m.rs",
+             "grounded.toml", "pyproject.toml", ".venv/pyvenv.cfg", "rust-toolchain.toml", "out", "data.py"]
+    for name in rng.sample(names, rng.randint(1, 5)):
+        entry(name, rng.choice(["fifo", "zero", "loop", "dangling", "outside", "dir"]))
+    with open(os.path.join(ws, "main.py"), "w") as f:
+        f.write("import mod\nimport pkg.sub\nimport data\nimport json\njson.parse('1')\n")
+    os.makedirs(os.path.join(ws, "src"), exist_ok=True)
+    if not os.path.lexists(os.path.join(ws, "src/lib.rs")):
+        with open(os.path.join(ws, "src/lib.rs"), "w") as f:
+            f.write("mod m;\npub fn f(v: Vec<u8>) { v.push_all(1); }\n")
+    return made
+
+
+def fuzz_files(seconds, seed):
+    rng = random.Random(seed)
+    deadline = time.monotonic() + seconds
+    rounds = 0
+    while time.monotonic() < deadline:
+        d = tempfile.mkdtemp(prefix="grounded-fuzz-")
+        ws, outside = os.path.join(d, "ws"), os.path.join(d, "outside")
+        os.makedirs(ws)
+        os.makedirs(outside)
+        with open(os.path.join(outside, "secret.py"), "w") as f:
+            f.write("def outside_name(): ...\n")
+        made = hostile_tree(rng, ws, outside)
+        env = dict(os.environ, GROUNDED_CACHE_DIR=os.path.join(d, "cache"))
+        what = f"files (seed {seed}, round {rounds}: {made})"
+        try:
+            for args in (["check", "."], ["check", "main.py", "src/lib.rs"], ["context", "main.py"]):
+                try:
+                    r = subprocess.run([GROUNDED, *args], cwd=ws, capture_output=True, timeout=90,
+                                       stdin=subprocess.DEVNULL, env=env)
+                except subprocess.TimeoutExpired:
+                    raise Failure(f"{what}: `grounded {' '.join(args)}` did not end within 90 s")
+                if r.returncode not in (0, 1, 2) or b"panicked" in r.stderr:
+                    raise Failure(f"{what}: `grounded {' '.join(args)}` exited {r.returncode}: {r.stderr.decode()[-400:]}")
+            mcp_round(ws, env, what)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        rounds += 1
+    print(f"files: {rounds} workspaces of FIFOs, devices and links: every command ended (seed {seed})")
+
+
+def mcp_round(ws, env, what):
+    p = subprocess.Popen([GROUNDED, "mcp", "--root", ws], cwd=ws, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    calls = [("api_context", {"path": "mod.py"}), ("check_code", {"path": "out/new/x.py", "code": "import secret\n"}),
+             ("members", {"module_or_type": "secret", "path": "out/x.py"}), ("check_code", {"path": "data.py", "code": "x = 1\n"}),
+             ("api_context", {"path": "src/m.rs"})]
+    msgs = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "fuzz", "version": "0"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
+    msgs += [{"jsonrpc": "2.0", "id": i + 1, "method": "tools/call", "params": {"name": n, "arguments": a}}
+             for i, (n, a) in enumerate(calls)]
+    try:
+        out, _ = p.communicate("".join(json.dumps(m) + "\n" for m in msgs).encode(), timeout=90)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise Failure(f"{what}: the MCP server did not end within 90 s of end of input")
+    answers = {}
+    for line in out.decode(errors="replace").splitlines():
+        m = json.loads(line)
+        answers[m.get("id")] = m
+    for i, (n, a) in enumerate(calls):
+        m = answers.get(i + 1)
+        if m is None:
+            continue  # the server may leave before slow answers at end of input
+        text = json.dumps(m)
+        if "outside_name" in text:
+            raise Failure(f"{what}: MCP `{n}` {a} answered with the outside project's names: {text[:300]}")
+
+
+DRIVERS = {"edits": fuzz_edits, "nesting": fuzz_nesting, "framing": fuzz_framing, "files": fuzz_files}
 
 
 def main():

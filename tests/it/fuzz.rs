@@ -32,3 +32,13 @@ fn random_incremental_edits_agree_with_a_fresh_open() {
 fn random_deep_nesting_never_crashes() {
     fuzz("nesting", 8);
 }
+
+#[test]
+fn malformed_frames_never_stop_the_language_server() {
+    fuzz("framing", 6);
+}
+
+#[test]
+fn fifos_devices_and_links_out_of_the_root_never_hang_or_leak() {
+    fuzz("files", 8);
+}
