@@ -395,19 +395,15 @@ impl RustFacts {
     }
 
     pub fn suppressed(&self, row: u32, code: &str) -> bool {
-        self.suppressions.iter().any(|s| {
-            s.row == row
-                && s.codes
-                    .as_ref()
-                    .is_none_or(|codes| codes.iter().any(|c| c == code))
-        })
+        crate::syntax::facts::suppressed(&self.suppressions, row, code)
     }
 }
 
 impl RustFacts {
     /// Whether every module and scope id the facts hold names one that
-    /// exists, each module's and scope's parent made before it, and every
-    /// path has its first segment and one span per segment — what the
+    /// exists, each module's and scope's parent made before it, every path
+    /// has its first segment and one span per segment, and suppressions come
+    /// sorted — what the
     /// analysis relies on when it indexes with them or walks up the
     /// parents. The parser's facts always are; facts decoded from a damaged
     /// cache entry may not be, and are then parsed again instead of trusted.
@@ -459,5 +455,6 @@ impl RustFacts {
                 .calls
                 .iter()
                 .all(|c| module(c.module) && scope(c.scope))
+            && self.suppressions.windows(2).all(|w| w[0].row <= w[1].row)
     }
 }
