@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::analysis::{self, eval::SharedCache, Code, Finding, Severity};
 use crate::config::Config;
+use crate::fingerprint;
 use crate::index::facts_cache::{FactsCache, Stamp};
 use crate::index::python_env::{self, EnvRequest, PythonEnv, StdlibDump};
 use crate::index::{Index, IndexOptions};
@@ -43,9 +44,31 @@ pub struct Reported {
     pub end_column: usize,
     pub severity: Severity,
     pub finding: Finding,
-    /// The text of the finding's first line, without its line ending (for
-    /// baseline fingerprints, SARIF snippets and fixes).
-    pub source_line: String,
+    /// A bounded piece of the finding's first line (SARIF snippets and fixes).
+    pub excerpt: Excerpt,
+    /// What stands for the finding's line in fingerprints
+    /// ([`fingerprint::line_key`]); the findings of one line share it.
+    pub line_key: Arc<str>,
+}
+
+/// At most this many characters of a finding's line are kept with it: a
+/// finding on a 1 MB line does not carry a copy of the line.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// Of those, at most this many stand before the finding's start (the rest
+/// after it, so that the finding itself is in the excerpt).
+const EXCERPT_BEFORE: usize = EXCERPT_CHARS / 4;
+
+/// A piece of a finding's first line, without its line ending: the whole
+/// line when it has at most [`EXCERPT_CHARS`] characters, else that many
+/// around the finding's start (cut on character boundaries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// The 1-based character column where `text` starts in the line.
+    pub column: usize,
+    /// Whether `text` is the whole line.
+    pub whole_line: bool,
 }
 
 #[derive(Debug, Default)]
@@ -236,6 +259,19 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
             finder: None,
         },
     );
+    // The analysis resolves every unconditional import the workspace makes:
+    // load those modules up front, in parallel — a single huge file would
+    // otherwise load hundreds of them one after another, on one thread.
+    let imported: std::collections::BTreeSet<&str> = ok_files
+        .iter()
+        .flat_map(|f| f.facts.imports.iter())
+        .filter(|i| i.level == 0 && i.guard == 0 && !i.in_try_import)
+        .map(|i| &*i.module)
+        .collect();
+    imported.par_iter().for_each(|name| {
+        index.module(name);
+    });
+    lap("imports");
     let shared = SharedCache::default();
     let mut findings: Vec<Reported> = ok_files
         .par_iter()
@@ -247,13 +283,12 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
             }
             let path = display_path(&f.path, &cwd);
             let text = crate::regular_file::read_to_string(&f.path).unwrap_or_default();
-            found
-                .into_iter()
-                .filter_map(|finding| {
-                    let severity = config.severity_of(finding.code)?;
-                    Some(place(&path, &text, severity, finding))
-                })
-                .collect::<Vec<_>>()
+            let found = found.into_iter().filter_map(|finding| {
+                config
+                    .severity_of(finding.code)
+                    .map(|severity| (finding, severity))
+            });
+            place_all(&path, &text, found)
         })
         .collect();
     lap("index + analysis");
@@ -476,23 +511,85 @@ pub(crate) fn import_roots<'a>(root: &Path, files: impl Iterator<Item = &'a Path
     roots
 }
 
-/// 1-based line and character column of a finding (lines end at `\n`,
-/// `\r\n` or `\r`, as in the language server).
-pub(crate) fn place(path: &str, text: &str, severity: Severity, finding: Finding) -> Reported {
-    let (line, column) = line_breaks::line_col(text, finding.span.start_byte as usize);
-    let (end_line, end_column) = line_breaks::line_col(text, finding.span.end_byte as usize);
-    let start = finding.span.start_byte as usize;
-    let source_line =
-        text[line_breaks::line_start(text, start)..line_breaks::line_end(text, start)].to_string();
-    Reported {
-        path: path.to_string(),
-        line,
-        column,
-        end_line,
-        end_column,
-        severity,
-        finding,
-        source_line,
+/// Findings of one file placed in it: 1-based lines and character columns
+/// (lines end at `\n`, `\r\n` or `\r`, as in the language server), each
+/// with an [`Excerpt`] of its line and its line's fingerprint key. One pass
+/// over the text places them all, and each finding costs at most
+/// [`EXCERPT_CHARS`] more: a file with 70,000 findings on one 1 MB line is
+/// placed as fast as it is read, in memory bounded by the findings.
+pub(crate) fn place_all(
+    path: &str,
+    text: &str,
+    found: impl IntoIterator<Item = (Finding, Severity)>,
+) -> Vec<Reported> {
+    let found: Vec<(Finding, Severity)> = found.into_iter().collect();
+    let lines = line_breaks::LineIndex::new(text);
+    let offsets: Vec<usize> = found
+        .iter()
+        .flat_map(|(f, _)| [f.span.start_byte as usize, f.span.end_byte as usize])
+        .collect();
+    let placed = lines.line_cols(text, &offsets);
+    let mut keys: HashMap<usize, Arc<str>> = HashMap::new();
+    found
+        .into_iter()
+        .zip(placed.chunks_exact(2))
+        .map(|((finding, severity), at)| {
+            let ((line, column), (end_line, end_column)) = (at[0], at[1]);
+            let (start, end) = (lines.start(line - 1), lines.end(text, line - 1));
+            let line_key = keys
+                .entry(line)
+                .or_insert_with(|| fingerprint::line_key(&text[start..end]))
+                .clone();
+            let at = line_breaks::floor_char_boundary(text, finding.span.start_byte as usize)
+                .clamp(start, end);
+            Reported {
+                path: path.to_string(),
+                line,
+                column,
+                end_line,
+                end_column,
+                severity,
+                excerpt: excerpt(&text[start..end], at - start, column),
+                line_key,
+                finding,
+            }
+        })
+        .collect()
+}
+
+/// The excerpt of `line` (a line's text) around byte `at`, the start of a
+/// finding at 1-based character `column`: at most [`EXCERPT_BEFORE`]
+/// characters before it, and up to [`EXCERPT_CHARS`] in all.
+fn excerpt(line: &str, at: usize, column: usize) -> Excerpt {
+    if line.len() <= EXCERPT_CHARS {
+        return Excerpt {
+            text: line.to_string(),
+            column: 1,
+            whole_line: true,
+        };
+    }
+    let back = |from: usize, n: usize| line[..from].char_indices().rev().take(n).last();
+    let ahead = |n: usize| {
+        line[at..]
+            .char_indices()
+            .nth(n)
+            .map_or(line.len(), |(i, _)| at + i)
+    };
+    let mut start = back(at, EXCERPT_BEFORE).map_or(at, |(i, _)| i);
+    let mut before = line[start..at].chars().count();
+    let end = ahead(EXCERPT_CHARS - before);
+    let after = line[at..end].chars().count();
+    // Near the line's end: the rest of the room goes before.
+    if before + after < EXCERPT_CHARS {
+        if let Some((i, _)) = back(start, EXCERPT_CHARS - before - after) {
+            before += line[i..start].chars().count();
+            start = i;
+        }
+    }
+    Excerpt {
+        text: line[start..end].to_string(),
+        column: column.saturating_sub(before).max(1),
+        whole_line: start == 0 && end == line.len(),
     }
 }
 
@@ -516,4 +613,85 @@ pub fn code_counts(outcome: &CheckOutcome) -> Vec<(Code, usize)> {
         })
         .filter(|(_, n)| *n > 0)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::facts::Span;
+
+    fn finding(start: usize, end: usize) -> Finding {
+        Finding {
+            code: Code::UnknownMember,
+            message: String::new(),
+            symbol: "os.pathx".into(),
+            suggestions: Vec::new(),
+            span: Span {
+                start_byte: start as u32,
+                end_byte: end as u32,
+                ..Span::default()
+            },
+        }
+    }
+
+    /// A short line is kept whole; of a long one, at most `EXCERPT_CHARS`
+    /// characters around the finding, on character boundaries, its column
+    /// said — at the line's start, middle and end, with wide characters.
+    #[test]
+    fn excerpts_are_bounded_and_placed() {
+        let short = "x = os.pathx\n";
+        let r = &place_all("a.py", short, [(finding(6, 12), Severity::Error)])[0];
+        assert_eq!(r.excerpt.text, "x = os.pathx");
+        assert!(r.excerpt.whole_line && r.excerpt.column == 1);
+        for unit in ["os.pathx, ", "é.ü€😀, "] {
+            let line = format!("x = [{}]", unit.repeat(2000));
+            let text = format!("import os\r\n{line}\r\nprint()\n");
+            let line_start = text.find("x = [").unwrap();
+            let chars: Vec<char> = line.chars().collect();
+            for k in [0, 1, 5, 1000, 1998, 1999] {
+                let at = line_start + 5 + k * unit.len();
+                let end = at + unit.len() - 2;
+                let r = &place_all("a.py", &text, [(finding(at, end), Severity::Error)])[0];
+                let e = &r.excerpt;
+                let n = e.text.chars().count();
+                assert_eq!(n, EXCERPT_CHARS, "{unit:?} {k}");
+                assert!(!e.whole_line);
+                assert_eq!(r.line, 2);
+                assert_eq!(r.column, 6 + k * unit.chars().count());
+                // The excerpt is the line's text at its column, and holds the finding.
+                let expected: String = chars[e.column - 1..e.column - 1 + n].iter().collect();
+                assert_eq!(e.text, expected, "{unit:?} {k}");
+                assert!(
+                    e.column <= r.column && r.end_column <= e.column + n,
+                    "{unit:?} {k}"
+                );
+                assert!(
+                    r.column - e.column
+                        <= EXCERPT_BEFORE.max(EXCERPT_CHARS - (chars.len() - r.column + 1))
+                );
+            }
+        }
+    }
+
+    /// Findings of one long line share one fingerprint key, the line's
+    /// digest, and each is placed where `line_col` places it.
+    #[test]
+    fn many_findings_on_one_line_are_placed_like_line_col() {
+        let text = format!("import os\nx = [{}]\n", "os.pathx, ".repeat(500));
+        // In reverse order: the placement sorts for itself.
+        let mut found: Vec<(Finding, Severity)> = text
+            .match_indices("pathx")
+            .map(|(i, _)| (finding(i, i + 5), Severity::Error))
+            .collect();
+        found.reverse();
+        let placed = place_all("a.py", &text, found.clone());
+        assert_eq!(placed.len(), 500);
+        for (r, (f, _)) in placed.iter().zip(&found) {
+            let (line, column) = line_breaks::line_col(&text, f.span.start_byte as usize);
+            assert_eq!((r.line, r.column), (line, column));
+            assert_eq!(r.end_column, column + 5);
+            assert!(Arc::ptr_eq(&r.line_key, &placed[0].line_key));
+        }
+        assert!(placed[0].line_key.starts_with("sha256:"));
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::analysis::rust::check_rust_file;
-use crate::check::{collect_files_with, display_path, place, Reported};
+use crate::check::{collect_files_with, display_path, place_all, Reported};
 use crate::config::Config;
 use crate::index::cargo::CargoWorkspace;
 use crate::index::facts_cache::FactsCache;
@@ -114,13 +114,10 @@ pub fn check(
             let text = crate::regular_file::read(path)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
-            found
+            let found = found
                 .into_iter()
-                .filter_map(|f| {
-                    let severity = config.severity_of(f.code)?;
-                    Some(place(&shown, &text, severity, f))
-                })
-                .collect::<Vec<_>>()
+                .filter_map(|f| config.severity_of(f.code).map(|severity| (f, severity)));
+            place_all(&shown, &text, found)
         })
         .collect();
     RustOutcome {

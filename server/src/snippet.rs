@@ -69,16 +69,14 @@ pub fn check_snippet(
         .unwrap_or(path)
         .to_string_lossy()
         .into_owned();
-    let mut out: Vec<Reported> = findings
+    let found = findings
         .into_iter()
-        .filter(|(f, _)| f.span.start_byte as usize >= start)
-        .map(|(f, severity)| {
-            let mut r = check::place(&display, &text, severity, f);
-            r.line -= lines_before;
-            r.end_line -= lines_before;
-            r
-        })
-        .collect();
+        .filter(|(f, _)| f.span.start_byte as usize >= start);
+    let mut out: Vec<Reported> = check::place_all(&display, &text, found);
+    for r in &mut out {
+        r.line -= lines_before;
+        r.end_line -= lines_before;
+    }
     out.sort_by_key(|r| (r.line, r.column, r.finding.code));
     Ok(out)
 }

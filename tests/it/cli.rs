@@ -1,6 +1,6 @@
 //! The `check` command as a user meets it: formats, exit codes, bad input.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn grounded(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
@@ -315,6 +315,104 @@ fn facts_cache_sees_edits_between_runs() {
         out.contains("app.py:2:15: error[unresolved-symbol]"),
         "{out}"
     );
+}
+
+/// The cached facts of `path` (a file name's ending) under `cache`.
+fn facts_entry(cache: &Path, path: &str) -> PathBuf {
+    let mut found = Vec::new();
+    let mut dirs = vec![cache.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                dirs.push(e.path());
+            } else if e.path().to_string_lossy().contains("/facts-v") {
+                let bytes = std::fs::read(e.path()).unwrap();
+                let needle = path.as_bytes();
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(e.path());
+                }
+            }
+        }
+    }
+    assert_eq!(found.len(), 1, "one entry for {path}: {found:?}");
+    found.pop().unwrap()
+}
+
+/// What a check said, without its duration.
+fn said(o: &Output) -> (Option<i32>, Vec<String>, String) {
+    let out = stdout(o);
+    let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+    if let Some(summary) = lines.last_mut() {
+        if let Some((head, _ms)) = summary.rsplit_once(" in ") {
+            *summary = head.to_string();
+        }
+    }
+    (o.status.code(), lines, stderr(o))
+}
+
+/// A damaged facts-cache entry (here: bits flipped across the entry of a
+/// workspace file and of the stdlib module it uses) is a miss: the check
+/// says what the clean run said, nothing panics, and the entry is written
+/// again. Before checksums, `fill` read as `finl` ("`textwrap.finl` does
+/// not exist"), findings went missing, and ids out of range panicked, on
+/// every run until the cache was deleted.
+#[test]
+fn damaged_cache_entries_are_misses_and_rewritten() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache_env = cache.to_str().unwrap();
+    write(
+        dir.path(),
+        "ws/app.py",
+        b"import textwrap\n\n\nclass Doc:\n    def __init__(self, text):\n        self.text = text\n\n    \
+def wrap(self, width=70):\n        return textwrap.fill(self.text, width)\n\n\ndef show(doc):\n    \
+print(textwrap.dedentx(doc.text), textwrap.shorten(doc.wrap(), 9), missing_name)\n",
+    );
+    let ws = dir.path().join("ws");
+    let run = || grounded(&ws, &["check"], &[("GROUNDED_CACHE_DIR", cache_env)]);
+    let clean = said(&run());
+    assert_eq!(clean.0, Some(1), "{clean:?}");
+    assert_eq!(clean.1.len(), 3, "two findings and the summary: {clean:?}");
+    assert!(
+        clean.1[0].contains("`textwrap.dedentx` does not exist"),
+        "{clean:?}"
+    );
+    assert_eq!(said(&run()), clean, "from the cache");
+    for entry in [
+        facts_entry(&cache, "ws/app.py"),
+        facts_entry(&cache, "/textwrap.py"),
+    ] {
+        let good = std::fs::read(&entry).unwrap();
+        let mut damage: Vec<Vec<u8>> = Vec::new();
+        // Bits across the entry, its checksum at the end included.
+        for k in 0..24 {
+            let at = (good.len() - 1) * k / 23;
+            let mut bytes = good.clone();
+            bytes[at] ^= 1 << (k % 8);
+            damage.push(bytes);
+        }
+        // `fill` → `finl`: one bit of the name.
+        if let Some(at) = good.windows(4).position(|w| w == b"fill") {
+            let mut bytes = good.clone();
+            bytes[at + 2] ^= 0x02;
+            damage.push(bytes);
+        }
+        damage.push(good[..good.len() / 2].to_vec());
+        for (i, bytes) in damage.iter().enumerate() {
+            std::fs::write(&entry, bytes).unwrap();
+            let o = run();
+            assert_eq!(said(&o), clean, "{}: damage {i}", entry.display());
+            assert!(
+                std::fs::read(&entry).unwrap() == good,
+                "{}: damage {i} not rewritten",
+                entry.display()
+            );
+        }
+    }
 }
 
 /// A package copied into a directory whose name is no identifier

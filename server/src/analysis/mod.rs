@@ -9,7 +9,7 @@ pub mod rust;
 pub mod suggest;
 pub mod types;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::index::module_finder::FileKind;
@@ -415,31 +415,14 @@ fn stdlib_container(c: &Container) -> bool {
 /// the classes a mixin is combined with) define. `self` may be any of them,
 /// so when a workspace subclass has the member, nothing is reported.
 fn defined_in_subclass(ev: &Evaluator, class: &types::ClassRef, attr: &str) -> bool {
-    let name = class.name();
-    for (path, facts) in ev.index.workspace_files() {
-        for (id, c) in facts.classes.iter().enumerate() {
-            let derives = c.bases.iter().any(|b| {
-                let b = match b {
-                    Expr::Subscript { value } => value.as_ref(),
-                    other => other,
-                };
-                b.dotted()
-                    .is_some_and(|d| d.rsplit('.').next() == Some(name.as_str()))
-            });
-            if !derives {
-                continue;
-            }
-            let module = ev.index.module_for_file(path, facts.clone());
-            let sub = types::ClassRef::Source {
-                module,
-                id: id as ClassId,
-            };
-            if sub.same(class) {
-                continue;
-            }
-            if !matches!(ev.class_member(&sub, attr, true), Lookup::Missing(_)) {
-                return true;
-            }
+    for &(path, facts, id) in ev.workspace_subclasses(&class.name()) {
+        let module = ev.index.module_for_file(path, facts.clone());
+        let sub = types::ClassRef::Source { module, id };
+        if sub.same(class) {
+            continue;
+        }
+        if !matches!(ev.class_member(&sub, attr, true), Lookup::Missing(_)) {
+            return true;
         }
     }
     false
@@ -450,8 +433,11 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
     match c {
         Container::Module(m) => {
             let prefix = written.unwrap_or_else(|| m.name.clone());
-            let names = ev.module_member_names(m);
-            let suggestions = suggest::suggest(attr, names.iter().map(String::as_str), 3);
+            let key = format!("module\0{}\0{:?}", m.name, m.file);
+            let suggestions = ev.suggestions_for(key, attr, || {
+                let names = ev.module_member_names(m);
+                suggest::suggest(attr, names.iter().map(String::as_str), 3)
+            });
             Finding {
                 code: Code::UnresolvedSymbol,
                 message: format!(
@@ -475,8 +461,16 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
                 _ => None,
             }
             .unwrap_or_else(|| class.qualified_name());
-            let names = ev.class_member_names(class);
-            let suggestions = suggest::suggest(attr, names.iter().map(String::as_str), 3);
+            let key = match class {
+                types::ClassRef::Source { module, id } => {
+                    format!("class\0{}\0{:?}\0{id}", module.name, module.file)
+                }
+                types::ClassRef::Dump { module, name } => format!("dump\0{module}\0{name}"),
+            };
+            let suggestions = ev.suggestions_for(key, attr, || {
+                let names = ev.class_member_names(class);
+                suggest::suggest(attr, names.iter().map(String::as_str), 3)
+            });
             Finding {
                 code: Code::UnknownMember,
                 message: format!(
@@ -537,6 +531,20 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
         Some(env) if !env.builtins.is_empty() => env.builtins.iter().map(String::as_str).collect(),
         _ => FALLBACK_BUILTINS.split_whitespace().collect(),
     };
+    // In a package's `__init__`, `from .sub import x` also binds `sub`.
+    let subpackages: HashSet<&str> = if ctx.module.is_package() {
+        facts
+            .imports
+            .iter()
+            .filter(|i| i.level == 1)
+            .filter_map(|i| i.module.split('.').next())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    // The suggestions for a name seen from a scope, made once however often
+    // the name is missing there (each costs a pass over every name in reach).
+    let mut suggested: HashMap<(ScopeId, &str), Vec<String>> = HashMap::new();
     for free in &facts.free_names {
         let name = &*free.name;
         if free.in_try_name
@@ -550,13 +558,7 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
         if scope_chain_dynamic(facts, free.scope) {
             continue;
         }
-        // In a package's `__init__`, `from .sub import x` also binds `sub`.
-        if ctx.module.is_package()
-            && facts
-                .imports
-                .iter()
-                .any(|i| i.level == 1 && i.module.split('.').next() == Some(name))
-        {
+        if subpackages.contains(name) {
             continue;
         }
         let from_star = star_modules
@@ -565,13 +567,18 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
         if from_star {
             continue;
         }
-        let mut candidates: BTreeSet<String> = builtins.iter().map(|s| s.to_string()).collect();
-        let mut scope = Some(free.scope);
-        while let Some(s) = scope {
-            candidates.extend(facts.scope(s).bindings.keys().map(|k| k.to_string()));
-            scope = facts.scope(s).parent;
-        }
-        let suggestions = suggest::suggest(name, candidates.iter().map(String::as_str), 3);
+        let suggestions = suggested
+            .entry((free.scope, name))
+            .or_insert_with(|| {
+                let mut candidates: BTreeSet<&str> = builtins.clone();
+                let mut scope = Some(free.scope);
+                while let Some(s) = scope {
+                    candidates.extend(facts.scope(s).bindings.keys().map(|k| &**k));
+                    scope = facts.scope(s).parent;
+                }
+                suggest::suggest(name, candidates, 3)
+            })
+            .clone();
         let version = ev
             .index
             .env

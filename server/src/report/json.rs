@@ -3,41 +3,36 @@
 use serde_json::{json, Value};
 
 use crate::analysis::Severity;
-use crate::check::CheckOutcome;
+use crate::check::{CheckOutcome, Reported};
 
-pub fn to_value(outcome: &CheckOutcome) -> Value {
-    let diagnostics: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|r| {
-            json!({
-                "path": r.path,
-                "line": r.line,
-                "column": r.column,
-                "end_line": r.end_line,
-                "end_column": r.end_column,
-                "severity": r.severity.as_str(),
-                "code": r.finding.code.as_str(),
-                "message": r.finding.message,
-                "symbol": r.finding.symbol,
-                "suggestions": r.finding.suggestions,
-            })
-        })
-        .collect();
+/// One finding of the contract.
+fn diagnostic(r: &Reported) -> Value {
     json!({
+        "path": r.path,
+        "line": r.line,
+        "column": r.column,
+        "end_line": r.end_line,
+        "end_column": r.end_column,
+        "severity": r.severity.as_str(),
+        "code": r.finding.code.as_str(),
+        "message": r.finding.message,
+        "symbol": r.finding.symbol,
+        "suggestions": r.finding.suggestions,
+    })
+}
+
+pub fn render(outcome: &CheckOutcome) -> String {
+    let skeleton = json!({
         "version": 1,
-        "diagnostics": diagnostics,
+        "diagnostics": super::ITEMS,
         "summary": {
             "files": outcome.files,
             "errors": outcome.count(Severity::Error),
             "warnings": outcome.count(Severity::Warning),
             "duration_ms": outcome.duration_ms as u64,
         },
-    })
-}
-
-pub fn render(outcome: &CheckOutcome) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(outcome)).unwrap_or_default();
+    });
+    let mut s = super::pretty_with_items(&skeleton, outcome.findings.iter().map(diagnostic));
     s.push('\n');
     s
 }

@@ -16,15 +16,9 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 
-pub fn to_value(outcome: &CheckOutcome, cwd: &Path) -> Value {
+/// The SARIF document, the results left to [`super::pretty_with_items`].
+fn document(cwd: &Path) -> Value {
     let rules: Vec<Value> = Code::ALL.iter().map(|c| rule(*c)).collect();
-    let fingerprints = fingerprint::fingerprints(&outcome.findings, |r| r.path.replace('\\', "/"));
-    let results: Vec<Value> = outcome
-        .findings
-        .iter()
-        .zip(fingerprints)
-        .map(|(r, fp)| result(r, &fp))
-        .collect();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -39,14 +33,20 @@ pub fn to_value(outcome: &CheckOutcome, cwd: &Path) -> Value {
                 SRCROOT: {"uri": dir_uri(cwd)},
             },
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": super::ITEMS,
         }],
     })
 }
 
 pub fn render(outcome: &CheckOutcome) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut s = serde_json::to_string_pretty(&to_value(outcome, &cwd)).unwrap_or_default();
+    let fingerprints = fingerprint::fingerprints(&outcome.findings, |r| r.path.replace('\\', "/"));
+    let results = outcome
+        .findings
+        .iter()
+        .zip(fingerprints)
+        .map(|(r, fp)| result(r, &fp));
+    let mut s = super::pretty_with_items(&document(&cwd), results);
     s.push('\n');
     s
 }
@@ -98,11 +98,20 @@ fn result(r: &Reported, fp: &str) -> Value {
     let mut physical = json!({"artifactLocation": location.clone(), "region": region});
     if let Some(w) = &written {
         physical["region"]["snippet"] = json!({"text": w});
-        // The whole line, for viewers that show the code around a result.
-        physical["contextRegion"] = json!({
-            "startLine": r.line,
-            "snippet": {"text": r.source_line},
-        });
+        // The line, for viewers that show the code around a result; of a
+        // long line, the excerpt, its columns said.
+        let excerpt = &r.excerpt;
+        physical["contextRegion"] = if excerpt.whole_line {
+            json!({"startLine": r.line, "snippet": {"text": excerpt.text}})
+        } else {
+            json!({
+                "startLine": r.line,
+                "startColumn": excerpt.column,
+                "endLine": r.line,
+                "endColumn": excerpt.column + excerpt.text.chars().count(),
+                "snippet": {"text": excerpt.text},
+            })
+        };
     }
     let mut message = f.message.clone();
     if let Some(best) = f.suggestions.first() {
@@ -147,15 +156,17 @@ fn result(r: &Reported, fp: &str) -> Value {
     result
 }
 
-/// The text the finding's region covers, when it lies on one line.
+/// The text the finding's region covers, when it lies on one line (and
+/// within its excerpt).
 fn written_text(r: &Reported) -> Option<String> {
-    if r.end_line != r.line || r.end_column <= r.column {
+    if r.end_line != r.line || r.end_column <= r.column || r.column < r.excerpt.column {
         return None;
     }
     let text: String = r
-        .source_line
+        .excerpt
+        .text
         .chars()
-        .skip(r.column - 1)
+        .skip(r.column - r.excerpt.column)
         .take(r.end_column - r.column)
         .collect();
     (text.chars().count() == r.end_column - r.column).then_some(text)

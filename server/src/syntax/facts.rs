@@ -386,6 +386,21 @@ pub struct Suppression {
     pub codes: Option<Vec<String>>,
 }
 
+/// Whether `suppressions` (sorted by row, as both front ends leave them)
+/// hold one on `row` for `code`: a binary search, so a file with as many
+/// suppressions as findings costs no more than its findings.
+pub fn suppressed(suppressions: &[Suppression], row: u32, code: &str) -> bool {
+    let first = suppressions.partition_point(|s| s.row < row);
+    suppressions[first..]
+        .iter()
+        .take_while(|s| s.row == row)
+        .any(|s| {
+            s.codes
+                .as_ref()
+                .is_none_or(|codes| codes.iter().any(|c| c == code))
+        })
+}
+
 /// Markers of a module whose namespace is written dynamically.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DynamicModule {
@@ -493,12 +508,7 @@ impl FileFacts {
 
     /// Whether a line carries a suppression for `code`.
     pub fn suppressed(&self, row: u32, code: &str) -> bool {
-        self.suppressions.iter().any(|s| {
-            s.row == row
-                && s.codes
-                    .as_ref()
-                    .is_none_or(|codes| codes.iter().any(|c| c == code))
-        })
+        suppressed(&self.suppressions, row, code)
     }
 
     /// The enclosing function of a scope, if any (lambdas and comprehensions
@@ -511,5 +521,164 @@ impl FileFacts {
                 _ => scope = self.scope(scope).parent?,
             }
         }
+    }
+}
+
+impl FileFacts {
+    /// Whether every id the facts hold names an entry that exists (scopes,
+    /// classes, functions, guards) and the scopes form a tree under the
+    /// module scope, each parent made before its child, and suppressions come
+    /// sorted — what the analysis relies on when it indexes with them, walks
+    /// up the scopes or searches the suppressions. The
+    /// parser's facts always are; facts decoded from a damaged cache entry
+    /// may not be, and are then parsed again instead of trusted.
+    pub fn is_consistent(&self) -> bool {
+        let ids = Ids {
+            scopes: self.scopes.len(),
+            classes: self.classes.len(),
+            functions: self.functions.len(),
+            guards: self.guards.len(),
+        };
+        let Some(module) = self.scopes.first() else {
+            return false;
+        };
+        if module.kind != ScopeKind::Module || module.parent.is_some() {
+            return false;
+        }
+        let scopes_ok = self.scopes.iter().enumerate().all(|(i, s)| {
+            let parent_ok = i == 0 || s.parent.is_some_and(|p| (p as usize) < i);
+            let kind_ok = match s.kind {
+                ScopeKind::Module => i == 0,
+                ScopeKind::Class(c) => ids.class(c),
+                ScopeKind::Function(f) => ids.function(f),
+                ScopeKind::Lambda | ScopeKind::Comprehension => true,
+            };
+            parent_ok
+                && kind_ok
+                && s.star_imports.iter().all(|st| ids.guard(st.guard))
+                && s.bindings
+                    .values()
+                    .flatten()
+                    .all(|b| ids.guard(b.guard) && ids.binding(&b.kind))
+        });
+        let classes_ok = self.classes.iter().all(|c| {
+            ids.scope(c.scope)
+                && ids.scope(c.parent_scope)
+                && c.bases.iter().all(|e| ids.expr(e))
+                && c.metaclass.as_ref().is_none_or(|e| ids.expr(e))
+                && c.self_attrs.values().flatten().all(|e| ids.expr(e))
+        });
+        let functions_ok = self.functions.iter().all(|f| {
+            ids.scope(f.scope)
+                && ids.scope(f.parent_scope)
+                && f.class.is_none_or(|c| ids.class(c))
+                && f.params
+                    .iter()
+                    .all(|p| p.annotation.as_ref().is_none_or(|e| ids.expr(e)))
+                && f.returns.as_ref().is_none_or(|e| ids.expr(e))
+                && f.return_exprs.iter().all(|e| ids.expr(e))
+        });
+        scopes_ok
+            && classes_ok
+            && functions_ok
+            && self.imports.iter().all(|i| ids.guard(i.guard))
+            && self
+                .attr_refs
+                .iter()
+                .all(|r| ids.guard(r.guard) && ids.expr(&r.expr))
+            && self
+                .free_names
+                .iter()
+                .all(|n| ids.guard(n.guard) && ids.scope(n.scope))
+            && self.guards.iter().flatten().all(|(c, _)| ids.condition(c))
+            && self.sys_modules_aliases.iter().all(|(_, e)| ids.expr(e))
+            && self.suppressions.windows(2).all(|w| w[0].row <= w[1].row)
+            && self.damaged.ranges.iter().all(|r| r.0 <= r.1)
+            && self.damaged.ranges.windows(2).all(|w| w[0].1 <= w[1].0)
+    }
+}
+
+/// The lengths of the vectors a [`FileFacts`]' ids index.
+struct Ids {
+    scopes: usize,
+    classes: usize,
+    functions: usize,
+    guards: usize,
+}
+
+impl Ids {
+    fn scope(&self, id: ScopeId) -> bool {
+        (id as usize) < self.scopes
+    }
+
+    fn class(&self, id: ClassId) -> bool {
+        (id as usize) < self.classes
+    }
+
+    fn function(&self, id: FuncId) -> bool {
+        (id as usize) < self.functions
+    }
+
+    fn guard(&self, id: GuardId) -> bool {
+        (id as usize) < self.guards
+    }
+
+    /// An expression is a chain (each node holds at most one other): walked
+    /// in a loop, however deep.
+    fn expr(&self, mut e: &Expr) -> bool {
+        loop {
+            e = match e {
+                Expr::Name { scope, .. } => return self.scope(*scope),
+                Expr::Attr { base, .. } => base,
+                Expr::Call { func } => func,
+                Expr::Subscript { value } => value,
+                Expr::Literal(_) | Expr::Unknown => return true,
+            }
+        }
+    }
+
+    fn binding(&self, kind: &BindingKind) -> bool {
+        match kind {
+            BindingKind::Class(c) => self.class(*c),
+            BindingKind::Function(f) => self.function(*f),
+            BindingKind::Assign(e) | BindingKind::With(e) | BindingKind::Except(e) => self.expr(e),
+            BindingKind::Annotated { annotation, value } => {
+                self.expr(annotation) && value.as_ref().is_none_or(|e| self.expr(e))
+            }
+            BindingKind::Param {
+                annotation, role, ..
+            } => {
+                let role_ok = match role {
+                    ParamRole::SelfOf(c) | ParamRole::ClsOf(c) => self.class(*c),
+                    ParamRole::Plain | ParamRole::Variadic => true,
+                };
+                role_ok && annotation.as_ref().is_none_or(|e| self.expr(e))
+            }
+            BindingKind::Import { .. } | BindingKind::ImportFrom { .. } | BindingKind::Other => {
+                true
+            }
+        }
+    }
+
+    /// Conditions nest (`not`, `and`, `or`): walked with a stack of its own.
+    fn condition(&self, c: &Condition) -> bool {
+        let mut pending = vec![c];
+        while let Some(c) = pending.pop() {
+            match c {
+                Condition::HasAttr { base, .. } => {
+                    if !self.expr(base) {
+                        return false;
+                    }
+                }
+                Condition::Not(inner) => pending.push(inner),
+                Condition::And(all) | Condition::Or(all) => pending.extend(all.iter()),
+                Condition::Version { .. }
+                | Condition::Platform { .. }
+                | Condition::TypeChecking
+                | Condition::Main
+                | Condition::Unknown => {}
+            }
+        }
+        true
     }
 }

@@ -86,6 +86,92 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where each line of a text starts, for placing many positions at the cost
+/// of one pass over the text ([`line_col`] scans from the start each time:
+/// `k` positions in an `n`-byte text cost `k·n`).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset of each line's first byte; `starts[0]` is 0.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// The 0-based line holding byte `at` (clamped to the text); a position
+    /// on a `\r\n` is on the line it ends.
+    pub fn line(&self, at: usize) -> usize {
+        let at = at.min(self.len);
+        self.starts.partition_point(|&s| s <= at) - 1
+    }
+
+    /// The byte offset where 0-based `line` starts (the text's end past the last).
+    pub fn start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// The byte offset where the text of 0-based `line` ends, before its
+    /// line break.
+    pub fn end(&self, text: &str, line: usize) -> usize {
+        match self.starts.get(line + 1) {
+            Some(&next) => {
+                let b = text.as_bytes();
+                if next >= 2 && b[next - 2] == b'\r' && b[next - 1] == b'\n' {
+                    next - 2
+                } else {
+                    next - 1
+                }
+            }
+            None => self.len,
+        }
+    }
+
+    /// The 1-based line and character column of every offset in `offsets`
+    /// (each clamped to the text and to a char boundary, as [`line_col`]
+    /// does), in their order. The offsets are visited sorted, and a column
+    /// is counted on from the previous offset of the same line: the whole
+    /// costs one pass over the text however many offsets share a line.
+    pub fn line_cols(&self, text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+        let at: Vec<usize> = offsets
+            .iter()
+            .map(|&o| floor_char_boundary(text, o.min(text.len())))
+            .collect();
+        let mut order: Vec<usize> = (0..at.len()).collect();
+        order.sort_unstable_by_key(|&i| at[i]);
+        let mut out = vec![(0, 0); at.len()];
+        // (line, offset, column) of the previous offset visited.
+        let mut previous: Option<(usize, usize, usize)> = None;
+        for i in order {
+            let line = self.line(at[i]);
+            let column = match previous {
+                Some((l, from, column)) if l == line => column + chars(&text[from..at[i]]),
+                _ => 1 + chars(&text[self.start(line)..at[i]]),
+            };
+            previous = Some((line, at[i], column));
+            out[i] = (line + 1, column);
+        }
+        out
+    }
+}
+
+/// The number of characters in `s` (its bytes that start one).
+fn chars(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
 pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -132,6 +218,40 @@ mod tests {
         assert_eq!(line_col("ab\r\ncd", 2), (1, 3));
         assert_eq!(line_col("ab\r\ncd", 3), (1, 4));
         assert_eq!(line_col("ab\r\ncd", 4), (2, 1));
+    }
+
+    /// The index places every offset of texts with each kind of break, and
+    /// multi-byte characters, where [`line_col`] does — in any order of
+    /// offsets — and gives each line's bounds as [`line_start`] and
+    /// [`line_end`] do.
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "\r\n",
+            "\r",
+            "ab\r\ncd",
+            "a\r\n\rb\n\nc\r",
+            "é\u{1F600}x\r\ný\rz\u{2028}w\n",
+            "import json\r\n#\x0c\njson.parse('ü')\r",
+        ] {
+            let index = LineIndex::new(text);
+            let offsets: Vec<usize> = (0..=text.len() + 2).rev().collect();
+            let placed = index.line_cols(text, &offsets);
+            for (&at, &got) in offsets.iter().zip(&placed) {
+                assert_eq!(got, line_col(text, at), "{text:?} at {at}");
+                let line = index.line(at);
+                assert_eq!(index.start(line), line_start(text, at), "{text:?} at {at}");
+                let start = line_start(text, at);
+                assert_eq!(
+                    index.end(text, line),
+                    line_end(text, start),
+                    "{text:?} at {at}"
+                );
+            }
+        }
     }
 
     #[test]

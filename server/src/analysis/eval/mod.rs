@@ -107,7 +107,20 @@ pub struct Evaluator<'a> {
     /// The receiver class while evaluating a method's return type (`Self`).
     receiver: RefCell<Vec<ClassRef>>,
     names: RefCell<HashMap<NameKey, Ty>>,
+    /// Suggestions for a missing member, by its container and name: each
+    /// costs a pass over the container's members, and a file may miss the
+    /// same member thousands of times.
+    suggestions: RefCell<Suggested>,
+    /// The workspace's classes by the last segment of each base they name,
+    /// gathered on first use.
+    subclasses: std::cell::OnceCell<Subclasses<'a>>,
 }
+
+/// Suggestions by (container, member name).
+type Suggested = HashMap<(String, Box<str>), Vec<String>>;
+
+/// Workspace classes (file, facts, class) by the name of a base.
+type Subclasses<'a> = HashMap<String, Vec<(&'a std::path::PathBuf, &'a Arc<FileFacts>, ClassId)>>;
 
 /// The file an expression belongs to.
 #[derive(Clone)]
@@ -132,7 +145,62 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             receiver: RefCell::new(Vec::new()),
             names: RefCell::new(HashMap::new()),
+            suggestions: RefCell::new(HashMap::new()),
+            subclasses: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The suggestions for member `name` missing from the container that
+    /// `container` identifies, made by `make` the first time they are asked for.
+    pub fn suggestions_for(
+        &self,
+        container: String,
+        name: &str,
+        make: impl FnOnce() -> Vec<String>,
+    ) -> Vec<String> {
+        let key = (container, Box::from(name));
+        if let Some(found) = self.suggestions.borrow().get(&key) {
+            return found.clone();
+        }
+        let made = make();
+        self.suggestions.borrow_mut().insert(key, made.clone());
+        made
+    }
+
+    /// The workspace classes with a base whose name (its last segment,
+    /// subscripts dropped: `Base[T]`) is `base`: one pass over the
+    /// workspace's classes for the whole evaluation, not one per question.
+    pub fn workspace_subclasses(
+        &self,
+        base: &str,
+    ) -> &[(&'a std::path::PathBuf, &'a Arc<FileFacts>, ClassId)] {
+        let all = self.subclasses.get_or_init(|| {
+            let mut all: Subclasses<'a> = HashMap::new();
+            for (path, facts) in self.index.workspace_files() {
+                for (id, c) in facts.classes.iter().enumerate() {
+                    let mut names: Vec<String> = c
+                        .bases
+                        .iter()
+                        .filter_map(|b| {
+                            let b = match b {
+                                Expr::Subscript { value } => value.as_ref(),
+                                other => other,
+                            };
+                            b.dotted()?.rsplit('.').next().map(str::to_string)
+                        })
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    for name in names {
+                        all.entry(name)
+                            .or_default()
+                            .push((path, facts, id as ClassId));
+                    }
+                }
+            }
+            all
+        });
+        all.get(base).map_or(&[], Vec::as_slice)
     }
 
     fn enter(&self) -> bool {

@@ -277,9 +277,16 @@ fn nested_bodies<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
 /// it there and the line before does not continue into it (a `\\` that
 /// ends it outside a comment); a form feed resets it, as in Python's
 /// tokenizer.
+///
+/// Only the whitespace before `byte` is walked back over, never the rest of
+/// its line: statements sharing one long line (`a = 1; b = 2; …`) cost no
+/// more than they are long.
 fn line_indent<'s>(text: &'s str, root: Node, byte: usize) -> Option<&'s str> {
     let before = text.get(..byte)?;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let start = before.trim_end_matches([' ', '\t', '\x0c']).len();
+    if start > 0 && !before[..start].ends_with('\n') {
+        return None;
+    }
     let previous = before[..start.saturating_sub(1)].trim_end_matches('\r');
     if previous.ends_with('\\') {
         let at = previous.len() - 1;
@@ -291,9 +298,6 @@ fn line_indent<'s>(text: &'s str, root: Node, byte: usize) -> Option<&'s str> {
         }
     }
     let line = &before[start..];
-    if !line.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c')) {
-        return None;
-    }
     Some(&line[line.rfind('\x0c').map_or(0, |i| i + 1)..])
 }
 
@@ -361,12 +365,20 @@ fn damaged(text: &str, root: Node, errors: &[Node], misplaced: &[Node]) -> Damag
     let mut out = Damaged::default();
     // Whole lines: a stray quote moves string boundaries within its line
     // (`cmd = set -x; ' + cmd`), whatever statement the error lands in.
-    let core = disjoint(core.into_iter().map(|r| whole_lines(text, r)).collect());
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    let core = disjoint(
+        core.into_iter()
+            .map(|r| whole_lines(text, &newlines, r))
+            .collect(),
+    );
     for &(start, end) in &core {
         out.dynamic |= add_words(text.get(start..end), &mut out.rebound);
     }
     around.extend(core);
-    let around = around.into_iter().map(|r| whole_lines(text, r)).collect();
+    let around = around
+        .into_iter()
+        .map(|r| whole_lines(text, &newlines, r))
+        .collect();
     for (start, end) in disjoint(around) {
         out.ranges.push((start as u32, end as u32));
         out.dynamic |= add_words(text.get(start..end), &mut out.words);
@@ -385,18 +397,16 @@ fn starts_clause(code: &str) -> bool {
     matches!(word, "except" | "else" | "elif" | "finally" | "case")
 }
 
-/// A byte range grown to the lines it touches (without the last line break).
-fn whole_lines(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let end = end.min(bytes.len());
-    let start = bytes[..start.min(end)]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = bytes[end..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| end + i);
+/// A byte range grown to the lines it touches (without the last line
+/// break); `newlines`: the offsets of the text's `\n`s, searched rather than
+/// the text (many ranges on one long line would each scan it).
+fn whole_lines(text: &str, newlines: &[usize], (start, end): (usize, usize)) -> (usize, usize) {
+    let end = end.min(text.len());
+    let start = start.min(end);
+    let before = newlines.partition_point(|&n| n < start);
+    let start = before.checked_sub(1).map_or(0, |i| newlines[i] + 1);
+    let after = newlines.partition_point(|&n| n < end);
+    let end = newlines.get(after).copied().unwrap_or(text.len());
     (start, end)
 }
 
@@ -714,6 +724,8 @@ impl<'s> Builder<'s> {
                 }
             }
         }
+        // Sorted by line, for the binary search of `FileFacts::suppressed`.
+        self.facts.suppressions.sort_by_key(|s| s.row);
     }
 
     fn suppression_comment(&mut self, n: Node) {

@@ -397,11 +397,66 @@ impl RustFacts {
     }
 
     pub fn suppressed(&self, row: u32, code: &str) -> bool {
-        self.suppressions.iter().any(|s| {
-            s.row == row
-                && s.codes
-                    .as_ref()
-                    .is_none_or(|codes| codes.iter().any(|c| c == code))
-        })
+        crate::syntax::facts::suppressed(&self.suppressions, row, code)
+    }
+}
+
+impl RustFacts {
+    /// Whether every module and scope id the facts hold names one that
+    /// exists, each module's and scope's parent made before it, every path
+    /// has its first segment and one span per segment, and suppressions come
+    /// sorted — what the
+    /// analysis relies on when it indexes with them or walks up the
+    /// parents. The parser's facts always are; facts decoded from a damaged
+    /// cache entry may not be, and are then parsed again instead of trusted.
+    pub fn is_consistent(&self) -> bool {
+        let modules = self.modules.len();
+        let scopes = self.scopes.len();
+        let module = |id: ModuleId| (id as usize) < modules;
+        let scope = |id: Option<ScopeId>| id.is_none_or(|s| (s as usize) < scopes);
+        let Some(root) = self.modules.first() else {
+            return false;
+        };
+        root.parent.is_none()
+            && self
+                .modules
+                .iter()
+                .enumerate()
+                .skip(1)
+                .all(|(i, m)| m.parent.is_some_and(|p| (p as usize) < i))
+            && self.modules.iter().enumerate().all(|(i, m)| {
+                // An inline module is its parent's child, and nothing else's
+                // (one pointing back up would be a module tree without end).
+                let child = |id: ModuleId| {
+                    self.modules
+                        .get(id as usize)
+                        .is_some_and(|c| c.parent == Some(i as ModuleId))
+                };
+                m.uses.iter().all(|u| scope(u.scope))
+                    && m.items.iter().all(|item| match &item.module {
+                        Some(ModTarget::Inline(id)) => child(*id),
+                        Some(ModTarget::File { .. }) | None => true,
+                    })
+            })
+            && self
+                .scopes
+                .iter()
+                .enumerate()
+                .all(|(i, s)| s.parent.is_none_or(|p| (p as usize) < i) && module(s.module))
+            && self.refs.iter().all(|r| {
+                !r.segs.is_empty()
+                    && r.spans.len() == r.segs.len()
+                    && module(r.module)
+                    && scope(r.scope)
+            })
+            && self
+                .method_calls
+                .iter()
+                .all(|c| module(c.module) && scope(c.scope))
+            && self
+                .calls
+                .iter()
+                .all(|c| module(c.module) && scope(c.scope))
+            && self.suppressions.windows(2).all(|w| w[0].row <= w[1].row)
     }
 }

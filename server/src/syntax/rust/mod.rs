@@ -190,27 +190,56 @@ impl<'s> Builder<'s> {
     }
 
     /// `// grounded: ignore` and `// grounded: ignore[code, ...]` comments.
+    /// The markers are visited in order and what was scanned for one is not
+    /// scanned again for the next (rows, line starts, the next `]` and line
+    /// end): one pass over the text, however many markers a line holds.
     fn suppressions(&mut self) {
+        const MARKER: &str = "grounded: ignore";
         let src = self.src;
-        for (pos, _) in src.match_indices("grounded: ignore") {
-            let line_start = src[..pos].rfind('\n').map(|p| p + 1).unwrap_or(0);
-            let before = &src[line_start..pos];
-            if !before.contains("//") {
+        let bytes = src.as_bytes();
+        let (mut row, mut line_start, mut scanned) = (0u32, 0usize, 0usize);
+        // Whether the line holds `//` before `scanned`.
+        let mut slashes = false;
+        // The first `]` and the first `\n` at or after the last position
+        // asked about (the text's length when there is none).
+        let (mut close, mut newline) = (0usize, 0usize);
+        let next = |from: usize, at: &mut usize, byte: u8| {
+            if *at < from {
+                *at = bytes[from..]
+                    .iter()
+                    .position(|&b| b == byte)
+                    .map_or(bytes.len(), |i| from + i);
+            }
+            *at
+        };
+        for (pos, _) in src.match_indices(MARKER) {
+            for (i, _) in src[scanned..pos].match_indices('\n') {
+                row += 1;
+                line_start = scanned + i + 1;
+                slashes = false;
+            }
+            // From one byte back: a `//` across the previous marker's start.
+            let from = scanned.saturating_sub(1).max(line_start);
+            slashes |= bytes[from..pos].windows(2).any(|w| w == b"//");
+            scanned = pos;
+            if !slashes {
                 continue;
             }
-            let row = src[..pos].matches('\n').count() as u32;
-            let rest = &src[pos + "grounded: ignore".len()..];
-            let codes = rest.strip_prefix('[').and_then(|r| {
-                let end = r.find(']')?;
-                Some(
-                    r[..end]
+            let after = pos + MARKER.len();
+            let codes = (bytes.get(after) == Some(&b'[')).then(|| {
+                let end = next(after, &mut close, b']');
+                (end < next(after, &mut newline, b'\n')).then(|| {
+                    src[after + 1..end]
                         .split(',')
                         .map(|c| c.trim().to_string())
                         .filter(|c| !c.is_empty())
-                        .collect::<Vec<_>>(),
-                )
+                        .collect::<Vec<_>>()
+                })
             });
-            self.facts.suppressions.push(Suppression { row, codes });
+            self.facts.suppressions.push(Suppression {
+                row,
+                codes: codes.flatten(),
+            });
         }
     }
 }
