@@ -101,9 +101,10 @@ fn is_body(kind: &str) -> bool {
 fn damage_cut(text: &str, cut: &[nesting::Statement], facts: &mut FileFacts) {
     facts.nesting_cut = nesting::cut_of(text, cut);
     let d = &mut facts.damaged;
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let lines: Vec<(usize, usize)> = cut
         .iter()
-        .map(|s| whole_lines(text, (s.start, s.end)))
+        .map(|s| whole_lines(text, &newlines, (s.start, s.end)))
         .collect();
     for &(start, end) in &lines {
         let region = text.get(start..end);
