@@ -526,7 +526,54 @@ def mcp_round(ws, env, what):
             raise Failure(f"{what}: MCP `{n}` {a} answered with the outside project's names: {text[:300]}")
 
 
-DRIVERS = {"edits": fuzz_edits, "nesting": fuzz_nesting, "framing": fuzz_framing, "files": fuzz_files}
+# --------------------------------------------------------------------------
+# cache: bit flips in the facts cache never change what a check reports.
+
+
+def fuzz_cache(seconds, seed):
+    rng = random.Random(seed)
+    d = tempfile.mkdtemp(prefix="grounded-fuzz-")
+    ws, cache = os.path.join(d, "ws"), os.path.join(d, "cache")
+    shutil.copytree(os.path.join(ROOT, "fixtures", "demo"), ws)
+    env = dict(os.environ, GROUNDED_CACHE_DIR=cache)
+
+    def check():
+        r = subprocess.run([GROUNDED, "check", ".", "--format", "json"], cwd=ws, capture_output=True,
+                           timeout=300, env=env)
+        if r.returncode not in (0, 1) or b"panicked" in r.stderr:
+            raise Failure(f"cache (seed {seed}): check exited {r.returncode}: {r.stderr.decode()[-400:]}")
+        report = json.loads(r.stdout)
+        report.get("summary", {}).pop("elapsed_ms", None)
+        return json.dumps(report["diagnostics"], sort_keys=True)
+
+    deadline = time.monotonic() + seconds
+    flips = 0
+    try:
+        clean = check()
+        entries = [os.path.join(r, f) for r, _, fs in os.walk(cache) for f in fs if "facts-v" in r]
+        if not entries:
+            raise Failure("cache: the check wrote no facts-cache entries")
+        while time.monotonic() < deadline:
+            path = rng.choice(entries)
+            with open(path, "rb") as f:
+                data = bytearray(f.read())
+            if not data:
+                continue
+            for _ in range(rng.randint(1, 3)):
+                i = rng.randrange(len(data))
+                data[i] ^= 1 << rng.randrange(8)
+            with open(path, "wb") as f:
+                f.write(data)
+            flips += 1
+            if check() != clean:
+                raise Failure(f"cache (seed {seed}): a flipped bit in {os.path.relpath(path, cache)} changed the findings")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    print(f"cache: {flips} damaged entries, the findings unchanged every time (seed {seed})")
+
+
+DRIVERS = {"edits": fuzz_edits, "nesting": fuzz_nesting, "framing": fuzz_framing, "files": fuzz_files,
+           "cache": fuzz_cache}
 
 
 def main():

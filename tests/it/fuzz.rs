@@ -42,3 +42,8 @@ fn malformed_frames_never_stop_the_language_server() {
 fn fifos_devices_and_links_out_of_the_root_never_hang_or_leak() {
     fuzz("files", 8);
 }
+
+#[test]
+fn bit_flips_in_the_facts_cache_never_change_the_findings() {
+    fuzz("cache", 6);
+}
