@@ -13,7 +13,7 @@ mod context;
 pub mod diagnostics;
 pub mod documents;
 mod folders;
-mod framing;
+pub mod framing;
 mod gpu;
 mod indexing;
 pub mod log;
