@@ -67,7 +67,9 @@ def realistic(size):
             # At top level, between statements: after a blank line that a
             # top-level statement follows, 150 lines or more after the last.
             following = lines[i + 1] if i + 1 < len(lines) else ""
-            top = following[:1] not in ("", " ", "\t", "\n", "#", ")", "]", "}")
+            top = following[:1] not in ("", " ", "\t", "\n", "#", ")", "]", "}") and not (
+                following.startswith(("else", "elif", "except", "finally"))
+            )
             if i - last >= 150 and line.strip() == "" and top:
                 out.append(INVENTED[k % len(INVENTED)] + "\n")
                 k += 1

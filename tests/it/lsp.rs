@@ -519,10 +519,11 @@ fn bad_input_is_answered_not_fatal() {
         json!({"textDocument": {"uri": ghost}, "position": {"line": 0, "character": 0}}),
     );
     assert!(h["result"].is_null(), "{h}");
-    // Out-of-range positions are clamped, and a 10 MB document is analyzed.
+    // Out-of-range positions are clamped, and a 10 MB document is analyzed
+    // (under the default `maxDocumentSize`, 10 MiB).
     let uri = uri_of(&dir.path().join("big.py"));
     let mut big = String::from("import json\n");
-    while big.len() < 10 * 1024 * 1024 {
+    while big.len() < 10_000_000 {
         big.push_str("value = json.dumps({'key': [1, 2, 3]})  # padding padding\n");
     }
     c.open(&uri, &big);
@@ -1152,4 +1153,127 @@ fn exit_without_shutdown_is_status_one() {
     let mut c = Client::start(&dir.path().join("cache"));
     c.notify("exit", json!(null));
     assert_eq!(exit_status(&mut c), Some(1));
+}
+
+/// A document over `maxDocumentSize` gets one information diagnostic and no
+/// analysis (a 10 MB document took 3.2 GB and 11.6 s a keystroke); under the
+/// limit again, or with the limit raised, it is checked as usual.
+#[test]
+fn documents_over_the_size_limit_get_a_notice_instead_of_an_analysis() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("pyproject.toml", "")]);
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize_folders(
+        &[dir.path()],
+        &["utf-16"],
+        json!({"debounce": 10, "maxDocumentSize": 2000}),
+    );
+    let uri = uri_of(&dir.path().join("big.py"));
+    let small = "import os\nos.path.joinx('a')\n";
+    let big = format!("{small}{}", "# padding\n".repeat(300));
+    c.open(&uri, &big);
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["severity"], 3, "information: {d:?}");
+    assert_eq!(d[0]["code"], "document-too-large");
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(message.contains("maxDocumentSize"), "{message}");
+    // No quick fix offers to suppress the notice.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d[0]["range"],
+               "context": {"diagnostics": d}}),
+    );
+    assert_eq!(actions["result"], json!([]), "{actions}");
+    // Under the limit: checked.
+    c.change(&uri, 2, json!([{"text": small}]));
+    assert_eq!(codes(&c.diagnostics(&uri, 2)), ["unresolved-symbol"]);
+    // Over it again, then the limit raised: checked too.
+    c.change(&uri, 3, json!([{"text": big}]));
+    assert_eq!(codes(&c.diagnostics(&uri, 3)), ["document-too-large"]);
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"grounded": {"maxDocumentSize": 100000}}}),
+    );
+    assert_eq!(codes(&c.diagnostics(&uri, 3)), ["unresolved-symbol"]);
+    c.shutdown_and_exit();
+}
+
+/// A version superseded while it is analyzed is dropped, not finished: its
+/// diagnostics are never published, the log says it was dropped, and the
+/// newer version's come. (A 100 MB version then a shrink used to be
+/// analyzed to the end first, up to 15 GB.)
+#[test]
+fn a_newer_version_cancels_the_analysis_in_flight() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("pyproject.toml", "")]);
+    let mut c = Client::start_with(&dir.path().join("cache"), &["--log-level", "debug"]);
+    c.initialize_folders(&[dir.path()], &["utf-16"], json!({"debounce": 0}));
+    let uri = uri_of(&dir.path().join("doc.py"));
+    c.open(&uri, "import os\n");
+    c.diagnostics(&uri, 1);
+    // About 6 MB of Python: seconds of parsing and analysis.
+    let large: String = (0..120_000)
+        .map(|i| format!("def f{i}(s):\n    return os.path.join(s.strip(), 'x{i}')\n"))
+        .collect();
+    c.change(&uri, 2, json!([{"text": format!("import os\n{large}")}]));
+    let log_says = |what: &'static str| {
+        move |m: &Value| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(what) && t.contains("doc.py v2"))
+        }
+    };
+    c.wait(log_says("analyzing"));
+    c.change(
+        &uri,
+        3,
+        json!([{"text": "import os\nos.path.joinx('a')\n"}]),
+    );
+    let d = c.diagnostics(&uri, 3);
+    assert_eq!(codes(&d), ["unresolved-symbol"]);
+    c.find_or_wait(log_says("dropped the analysis"));
+    let published_v2 = c
+        .seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 2);
+    assert!(!published_v2, "the superseded version was published");
+    c.shutdown_and_exit();
+}
+
+/// A document with more findings than the server publishes gets the first
+/// 1,000 (in document order) and one information diagnostic with the count.
+#[test]
+fn findings_past_the_limit_are_counted_not_published() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("pyproject.toml", "")]);
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(dir.path(), &["utf-16"]);
+    let uri = uri_of(&dir.path().join("many.py"));
+    c.open(
+        &uri,
+        &format!("import os\n{}", "os.path.joinx(1)\n".repeat(1200)),
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(d.len(), 1001);
+    assert!(d[..1000].iter().all(|x| x["code"] == "unresolved-symbol"));
+    assert_eq!(d[999]["range"]["start"]["line"], 1000);
+    assert_eq!(d[1000]["code"], "too-many-findings");
+    assert_eq!(d[1000]["severity"], 3);
+    let message = d[1000]["message"].as_str().unwrap();
+    assert!(message.starts_with("1200 findings"), "{message}");
+    c.shutdown_and_exit();
 }

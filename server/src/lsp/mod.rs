@@ -21,7 +21,7 @@ mod publish;
 mod settings;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use dashmap::DashMap;
@@ -45,7 +45,14 @@ struct OpenDocument {
     facts: Option<(i32, Arc<FileFacts>)>,
     /// The parse tree of the last analyzed version (reused incrementally).
     tree: Option<(i32, tree_sitter::Tree)>,
+    /// The document's newest version, shared with its analysis in flight,
+    /// which stops as soon as it is no longer the version analyzed
+    /// ([`CLOSED`] once the document is closed).
+    latest: Arc<AtomicI32>,
 }
+
+/// [`OpenDocument::latest`] of a closed document.
+const CLOSED: i32 = i32::MIN;
 
 pub(crate) struct State {
     docs: DashMap<Uri, OpenDocument>,
@@ -401,7 +408,7 @@ impl LanguageServer for Backend {
             Some(p) => self.state.folders.root_for(p),
             None => PathBuf::new(),
         };
-        self.state.docs.insert(
+        let replaced = self.state.docs.insert(
             doc.uri.clone(),
             OpenDocument {
                 doc: Document::new(&doc.text, doc.version),
@@ -409,8 +416,12 @@ impl LanguageServer for Backend {
                 root,
                 facts: None,
                 tree: None,
+                latest: Arc::new(AtomicI32::new(doc.version)),
             },
         );
+        if let Some(old) = replaced {
+            old.latest.store(CLOSED, Ordering::Relaxed);
+        }
         self.state.schedule_edited(&doc.uri);
     }
 
@@ -420,8 +431,12 @@ impl LanguageServer for Backend {
         // Applied before any await: edits land in arrival order.
         let applied = match self.state.docs.get_mut(&uri) {
             Some(mut open) => {
-                open.doc
-                    .apply(params.text_document.version, &params.content_changes, enc)
+                let applied =
+                    open.doc
+                        .apply(params.text_document.version, &params.content_changes, enc);
+                // An analysis of an older version in flight stops.
+                open.latest.store(open.doc.version, Ordering::Relaxed);
+                applied
             }
             None => {
                 log::warn(format!("ignored a change to {}: not open", uri.as_str()));
@@ -443,7 +458,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.state.docs.remove(&uri);
+        if let Some((_, closed)) = self.state.docs.remove(&uri) {
+            closed.latest.store(CLOSED, Ordering::Relaxed);
+        }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
@@ -522,6 +539,10 @@ impl LanguageServer for Backend {
         let Some(path) = path else { return Ok(None) };
         if !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
             // Hover describes Python names only (for now).
+            return Ok(None);
+        }
+        if rope.len_bytes() > self.state.settings().max_document_bytes {
+            // Not analyzed: not parsed for a hover either.
             return Ok(None);
         }
         let session = self

@@ -3,7 +3,8 @@
 //! the document is still at the analyzed version.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,10 @@ use tower_lsp_server::Client;
 
 use super::documents::Encoding;
 use super::{diagnostics, log, State};
+use crate::analysis::{Finding, Severity};
+use crate::session::Session;
 use crate::syntax::facts::FileFacts;
+use crate::syntax::nesting::NestingCut;
 
 /// How long the edits must pause before the other open documents (which
 /// may import the edited one) are re-analyzed. While typing, only the edited
@@ -97,6 +101,86 @@ pub async fn analysis_loop(
     }
 }
 
+/// Documents of at least this many bytes give their analysis's transient
+/// memory back to the system as soon as it ends.
+const RETURN_MEMORY_FROM: usize = 256 << 10;
+
+/// What one analysis produced: the facts and tree (Python), the findings,
+/// and where a statement nested too deeply was left out.
+type Analyzed = (
+    Option<Arc<FileFacts>>,
+    Option<tree_sitter::Tree>,
+    Vec<(Finding, Severity)>,
+    Option<NestingCut>,
+);
+
+/// Analyze `text`, the content of `path`; `None` once `stale` says a newer
+/// version superseded it (asked between the phases, and while parsing).
+fn analyze(
+    session: &Session,
+    path: &Path,
+    text: &str,
+    old_tree: Option<tree_sitter::Tree>,
+    others: &HashMap<PathBuf, Arc<FileFacts>>,
+    is_rust: bool,
+    stale: &dyn Fn() -> bool,
+) -> Option<Analyzed> {
+    if is_rust {
+        // Rust documents are re-parsed whole; their facts are not shared.
+        let facts = Arc::new(crate::syntax::rust::parse(text));
+        let cut = facts.nesting_cut;
+        let findings = session.analyze_rust(path, facts);
+        return (!stale()).then_some((None, None, findings, cut));
+    }
+    let (facts, tree) = crate::syntax::python::parse_cancellable(text, old_tree.as_ref(), stale)?;
+    drop(old_tree);
+    if stale() {
+        return None;
+    }
+    let facts = Arc::new(facts);
+    let cut = facts.nesting_cut;
+    let findings = session.analyze(path, facts.clone(), others);
+    (!stale()).then_some((Some(facts), tree, findings, cut))
+}
+
+/// The diagnostics of `findings` (severities overridden by the settings'),
+/// at most [`diagnostics::MAX_PER_DOCUMENT`] of them and a note for the rest.
+fn to_diagnostics(
+    rope: &ropey::Rope,
+    findings: Vec<(Finding, Severity)>,
+    overrides: &HashMap<crate::analysis::Code, Option<Severity>>,
+    enc: Encoding,
+) -> Vec<Diagnostic> {
+    let shown: Vec<(&Finding, Severity)> = findings
+        .iter()
+        .filter_map(|(f, sev)| {
+            let sev = match overrides.get(&f.code) {
+                Some(o) => (*o)?,
+                None => *sev,
+            };
+            Some((f, sev))
+        })
+        .collect();
+    // The first findings of the document, and a note for the rest.
+    let mut diags: Vec<Diagnostic> = shown
+        .iter()
+        .take(diagnostics::MAX_PER_DOCUMENT)
+        .map(|(f, sev)| diagnostics::to_diagnostic(rope, f, *sev, enc))
+        .collect();
+    if shown.len() > diagnostics::MAX_PER_DOCUMENT {
+        diags.push(diagnostics::more_notice(shown.len()));
+    }
+    diags
+}
+
+/// Log an analysis dropped for a newer version.
+fn dropped(uri: &Uri, version: i32, when: &str) {
+    log::debug(format!(
+        "dropped the analysis of {} v{version}: a newer version superseded it {when}",
+        uri.as_str()
+    ));
+}
+
 /// The last analyzed facts of the open documents served from `root`, but
 /// `except`.
 pub fn open_facts(state: &State, root: &PathBuf, except: &Uri) -> HashMap<PathBuf, Arc<FileFacts>> {
@@ -109,8 +193,34 @@ pub fn open_facts(state: &State, root: &PathBuf, except: &Uri) -> HashMap<PathBu
 }
 
 async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
+    let settings = state.settings();
+    // A document over the size limit gets a notice, not an analysis, and
+    // keeps no tree or facts.
+    let over = state.docs.get_mut(&uri).and_then(|mut open| {
+        let size = open.doc.rope.len_bytes();
+        if size <= settings.max_document_bytes {
+            return None;
+        }
+        let version = open.doc.version;
+        open.tree = None;
+        open.facts = None;
+        open.doc.edits.clear();
+        Some((size, version))
+    });
+    if let Some((size, version)) = over {
+        log::info(format!(
+            "{} v{version} is not analyzed: {size} bytes, over maxDocumentSize ({})",
+            uri.as_str(),
+            settings.max_document_bytes
+        ));
+        let notice = diagnostics::size_notice(size, settings.max_document_bytes);
+        client
+            .publish_diagnostics(uri, vec![notice], Some(version))
+            .await;
+        return;
+    }
     // Snapshot the document; no guard lives across an await.
-    let (rope, version, path, root, old_tree) = match state.docs.get(&uri) {
+    let (rope, version, path, root, old_tree, latest) = match state.docs.get(&uri) {
         Some(open) => {
             // The last tree, brought up to this version by the edits since.
             let old_tree = open.tree.as_ref().and_then(|(tree_version, tree)| {
@@ -129,37 +239,61 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 open.path.clone(),
                 open.root.clone(),
                 old_tree,
+                open.latest.clone(),
             )
         }
         None => return,
     };
     let Some(path) = path else { return };
-    let settings = state.settings();
-    let session = state.folders.session(&root, &settings.session).await;
-    let others = open_facts(state, &root, &uri);
-    let text = rope.to_string();
-    let started = Instant::now();
     let is_rust = path.extension().is_some_and(|e| e == "rs");
     if !is_rust && !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
         return;
     }
+    // A newer version (or the document's closing) supersedes this analysis:
+    // asked before and after each phase, and by tree-sitter as it parses.
+    let stale = move || latest.load(Ordering::Relaxed) != version;
+    let session = state.folders.session(&root, &settings.session).await;
+    if stale() {
+        return dropped(&uri, version, "before it started");
+    }
+    let others = open_facts(state, &root, &uri);
+    let text = rope.to_string();
+    let started = Instant::now();
+    if log::enabled(log::Level::Debug) {
+        log::debug(format!(
+            "analyzing {} v{version} ({} bytes)",
+            uri.as_str(),
+            text.len()
+        ));
+    }
+    let large = text.len() >= RETURN_MEMORY_FROM;
+    let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
+    let overrides = settings.severity.clone();
     let analyzed = tokio::task::spawn_blocking(move || {
-        if is_rust {
-            // Rust documents are re-parsed whole; their facts are not shared.
-            let facts = Arc::new(crate::syntax::rust::parse(&text));
-            let cut = facts.nesting_cut;
-            let findings = session.analyze_rust(&path, facts);
-            return (None, None, findings, cut);
+        let analyzed = analyze(&session, &path, &text, old_tree, &others, is_rust, &stale).map(
+            |(facts, tree, findings, cut)| {
+                let count = findings.len();
+                let mut diags = to_diagnostics(&rope, findings, &overrides, enc);
+                if let Some(cut) = cut {
+                    diags.push(diagnostics::nesting_note(&rope, &cut, enc));
+                }
+                (facts, tree, count, diags)
+            },
+        );
+        if large {
+            drop(text);
+            drop(others);
+            // Give a large document's transient memory (its findings among
+            // it) back to the system now: this pool thread may sleep long
+            // before it allocates again. SAFETY: no preconditions.
+            unsafe { libmimalloc_sys::mi_collect(true) };
         }
-        let (facts, tree) = crate::syntax::python::parse_incremental(&text, old_tree.as_ref());
-        let facts = Arc::new(facts);
-        let cut = facts.nesting_cut;
-        let findings = session.analyze(&path, facts.clone(), &others);
-        (Some(facts), tree, findings, cut)
+        analyzed
     })
     .await;
-    let (facts, tree, findings, cut) = match analyzed {
-        Ok(r) => r,
+    let (facts, tree, count, diags) = match analyzed {
+        Ok(Some(r)) => r,
+        Ok(None) => return dropped(&uri, version, "superseded while it ran"),
         Err(e) => {
             log::error(format!("analysis of {} failed: {e}", uri.as_str()));
             return;
@@ -167,25 +301,10 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     };
     if log::enabled(log::Level::Debug) {
         log::debug(format!(
-            "analyzed {} v{version} in {:.1} ms: {} findings",
+            "analyzed {} v{version} in {:.1} ms: {count} findings",
             uri.as_str(),
             started.elapsed().as_secs_f64() * 1000.0,
-            findings.len()
         ));
-    }
-    let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
-    let mut diags: Vec<Diagnostic> = findings
-        .iter()
-        .filter_map(|(f, sev)| {
-            let sev = match settings.severity.get(&f.code) {
-                Some(o) => (*o)?,
-                None => *sev,
-            };
-            Some(diagnostics::to_diagnostic(&rope, f, sev, enc))
-        })
-        .collect();
-    if let Some(cut) = cut {
-        diags.push(diagnostics::nesting_note(&rope, &cut, enc));
     }
     // Never publish over a newer version.
     let current = match state.docs.get_mut(&uri) {

@@ -3,7 +3,9 @@
 //! key): `python`, `trusted`, `debounce` (ms), `severity` (per code:
 //! error | warning | info | off), `gpu` (see [`GpuSettings`]), `context`
 //! (`{budget}`: the token budget of a `grounded/context` request that gives
-//! none; default [`DEFAULT_BUDGET`]). Keys not
+//! none; default [`DEFAULT_BUDGET`]), `maxDocumentSize` (bytes: a larger open
+//! document gets a notice instead of an analysis; default
+//! [`DEFAULT_MAX_DOCUMENT_BYTES`]). Keys not
 //! given keep their value; unknown keys and values of the wrong type are
 //! logged and ignored.
 
@@ -18,6 +20,9 @@ use crate::analysis::{Code, Severity};
 use crate::context::DEFAULT_BUDGET;
 
 pub const DEFAULT_DEBOUNCE_MS: u64 = 50;
+/// 10 MB: a larger document is not analyzed (its parse tree alone would
+/// take hundreds of megabytes, and each keystroke seconds).
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 const MAX_DEBOUNCE_MS: u64 = 10_000;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +37,8 @@ pub struct Settings {
     pub gpu: GpuSettings,
     /// Token budget of a `grounded/context` request that names none.
     pub context_budget: usize,
+    /// Open documents larger than this many bytes are not analyzed.
+    pub max_document_bytes: usize,
 }
 
 /// `gpu`: `true`/`false`, or `{enabled, interval, replay, speed, threshold,
@@ -77,6 +84,7 @@ impl Default for Settings {
             severity: HashMap::new(),
             gpu: GpuSettings::default(),
             context_budget: DEFAULT_BUDGET,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         }
     }
 }
@@ -95,7 +103,13 @@ impl Settings {
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "python", "trusted", "debounce", "severity", "gpu", "context",
+    "python",
+    "trusted",
+    "debounce",
+    "severity",
+    "gpu",
+    "context",
+    "maxDocumentSize",
 ];
 
 impl Settings {
@@ -104,6 +118,7 @@ impl Settings {
         self.session == other.session
             && self.debounce_ms == other.debounce_ms
             && self.severity == other.severity
+            && self.max_document_bytes == other.max_document_bytes
     }
 
     /// These settings with `update` applied.
@@ -174,6 +189,15 @@ impl Settings {
             Some(Value::Object(gpu)) => next.gpu = next.gpu.updated(gpu),
             Some(Value::Null) | None => {}
             Some(_) => log::warn("setting `gpu` must be true, false or an object"),
+        }
+        match map.get("maxDocumentSize") {
+            Some(v) if v.as_u64().is_some_and(|n| n > 0) => {
+                next.max_document_bytes = v.as_u64().map_or(DEFAULT_MAX_DOCUMENT_BYTES, |n| {
+                    usize::try_from(n).unwrap_or(usize::MAX)
+                })
+            }
+            Some(Value::Null) | None => {}
+            Some(_) => log::warn("setting `maxDocumentSize` must be a positive number of bytes"),
         }
         match map.get("context") {
             Some(Value::Object(context)) => match context.get("budget") {
@@ -274,6 +298,19 @@ mod tests {
                 .session
                 .trusted
         );
+    }
+
+    #[test]
+    fn max_document_size_is_a_positive_number_of_bytes() {
+        let s = Settings::default();
+        assert_eq!(s.max_document_bytes, 10 * 1024 * 1024);
+        let t = s.updated(&json!({"maxDocumentSize": 1000}));
+        assert_eq!(t.max_document_bytes, 1000);
+        assert!(!t.same_analysis(&s), "documents are analyzed again");
+        for bad in [json!(0), json!(-5), json!("big"), json!(1.5)] {
+            let u = t.updated(&json!({ "maxDocumentSize": bad }));
+            assert_eq!(u.max_document_bytes, 1000, "a bad value keeps the old one");
+        }
     }
 
     #[test]

@@ -102,28 +102,32 @@ pub fn too_deep(tree: &Tree, max_depth: usize, is_body: fn(&str) -> bool) -> Vec
     out
 }
 
+/// The blanked text, its tree, and the statements left out.
+pub type Shallow = (String, Tree, Vec<Statement>);
+
 /// When `tree` nests deeper than a builder may walk: the text with the
 /// too-deep statements blanked (see [`blank`]), its tree made by `parse`,
-/// and the ranges left out. Blanking can change how error recovery reads the
-/// rest, so the new tree is measured too; the file is blanked whole as a
-/// last resort.
+/// and the ranges left out (`Ok(None)`: `tree` may be walked as it is).
+/// Blanking can change how error recovery reads the rest, so the new tree
+/// is measured too; the file is blanked whole as a last resort. `Err` when
+/// `parse` gives no tree (it was cancelled): nothing may walk `tree` then.
 pub fn shallow(
     text: &str,
     tree: &Tree,
     is_body: fn(&str) -> bool,
     filler: &str,
     parse: impl Fn(&str) -> Option<Tree>,
-) -> Option<(String, Tree, Vec<Statement>)> {
+) -> Result<Option<Shallow>, ()> {
     let mut cut = too_deep(tree, MAX_DEPTH, is_body);
     if cut.is_empty() {
-        return None;
+        return Ok(None);
     }
     for _ in 0..3 {
         let blanked = blank(text, &cut, filler);
-        let t = parse(&blanked)?;
+        let t = parse(&blanked).ok_or(())?;
         let more = too_deep(&t, MAX_DEPTH, is_body);
         if more.is_empty() {
-            return Some((blanked, t, cut));
+            return Ok(Some((blanked, t, cut)));
         }
         cut.extend(more);
         cut.sort_unstable();
@@ -135,8 +139,8 @@ pub fn shallow(
         body: "",
     }];
     let blanked = blank(text, &cut, "");
-    let t = parse(&blanked)?;
-    Some((blanked, t, cut))
+    let t = parse(&blanked).ok_or(())?;
+    Ok(Some((blanked, t, cut)))
 }
 
 /// `text` with each range replaced by `filler` and then spaces, line breaks

@@ -14,6 +14,8 @@ M.defaults = {
   severity = {},
   -- Milliseconds between an edit and its analysis.
   debounce = nil,
+  -- Bytes: a larger open document is not checked (nil: the server's 10 MB).
+  max_document_size = nil,
   -- false: the server never runs an interpreter (an untrusted project).
   trusted = true,
   gpu = {
@@ -59,6 +61,9 @@ function M.server_settings()
   end
   if o.debounce then
     s.debounce = o.debounce
+  end
+  if o.max_document_size then
+    s.maxDocumentSize = o.max_document_size
   end
   s.gpu = { enabled = o.gpu.enabled, interval = o.gpu.interval, replay = o.gpu.replay, speed = o.gpu.speed }
   s.context = { budget = o.context.budget }

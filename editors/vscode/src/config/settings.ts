@@ -15,6 +15,7 @@ export interface ExtensionSettings {
   severity: Partial<Record<FindingCode, SeverityLevel>>;
   debounce: number;
   contextBudget: number;
+  maxDocumentSize: number;
   gpu: { enabled: boolean; interval: number; replay: string };
 }
 
@@ -44,6 +45,7 @@ export function readSettings(get: SettingReader): ExtensionSettings {
     severity,
     debounce: Math.round(asNumber(get('debounce'), 50, 0, 10_000)),
     contextBudget: Math.round(asNumber(get('context.budget'), 2000, 100, 1_000_000)),
+    maxDocumentSize: Math.round(asNumber(get('maxDocumentSize'), 10_485_760, 1, Number.MAX_SAFE_INTEGER)),
     gpu: {
       enabled: get('gpu.enabled') === true,
       interval: asNumber(get('gpu.interval'), 2, 0.1, 3600),
@@ -67,6 +69,7 @@ export interface Environment {
 export interface ServerSettings {
   trusted: boolean;
   debounce: number;
+  maxDocumentSize: number;
   severity: Partial<Record<FindingCode, SeverityLevel>>;
   python: string;
   gpu: { enabled: boolean; interval: number; replay: string | null };
@@ -91,6 +94,7 @@ export function serverSettings(s: ExtensionSettings, env: Environment): ServerSe
   return {
     trusted: env.trusted,
     debounce: s.debounce,
+    maxDocumentSize: s.maxDocumentSize,
     severity: { ...s.severity },
     // An empty string tells the server to find the environment itself.
     python,

@@ -19,6 +19,7 @@ test('defaults become the server settings, trusted and with no interpreter', () 
   assert.deepEqual(s, {
     trusted: true,
     debounce: 50,
+    maxDocumentSize: 10485760,
     severity: {},
     python: '',
     gpu: { enabled: false, interval: 2, replay: null },

@@ -63,23 +63,45 @@ pub fn parse(text: &str) -> FileFacts {
 /// the edits since applied (`Tree::edit`) — so tree-sitter re-parses only
 /// what changed. Returns the new tree for the next edit.
 pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (FileFacts, Option<Tree>) {
+    // Never cancelled: always parsed.
+    parse_cancellable(text, old, &|| false).unwrap_or_else(|| (Builder::new(text).finish(), None))
+}
+
+/// Like [`parse_incremental`], giving up (`None`) as soon as `cancelled`
+/// says so: tree-sitter asks it as it goes, and it is asked again before
+/// the facts are extracted (the language server drops the analysis of a
+/// version a newer one superseded).
+pub fn parse_cancellable(
+    text: &str,
+    old: Option<&Tree>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<(FileFacts, Option<Tree>)> {
     // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
     let text = &*crate::syntax::line_breaks::for_parser(text);
-    let Some(tree) = parse_tree(text, old) else {
-        return (Builder::new(text).finish(), None);
+    let tree = parse_tree(text, old, cancelled);
+    if cancelled() {
+        return None;
+    }
+    let Some(tree) = tree else {
+        return Some((Builder::new(text).finish(), None));
     };
-    let facts = match nesting::shallow(text, &tree, is_body, "...", |t| parse_tree(t, None)) {
-        None => facts_of(text, &tree),
-        Some((blanked, shallow_tree, cut)) => {
+    let reparse = |t: &str| parse_tree(t, None, cancelled);
+    let facts = match nesting::shallow(text, &tree, is_body, "...", reparse) {
+        Ok(None) => facts_of(text, &tree),
+        Ok(Some((blanked, shallow_tree, cut))) => {
             let mut facts = facts_of(&blanked, &shallow_tree);
             damage_cut(text, &cut, &mut facts);
             facts
         }
+        // Too deep, and the shallow text did not parse (cancelled).
+        Err(()) => return None,
     };
-    (facts, Some(tree))
+    Some((facts, Some(tree)))
 }
 
-fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
+/// Parse with the thread's parser, halting as soon as `cancelled` says so.
+fn parse_tree(text: &str, old: Option<&Tree>, cancelled: &dyn Fn() -> bool) -> Option<Tree> {
+    let bytes = text.as_bytes();
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
@@ -88,7 +110,18 @@ fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
                 .expect("tree-sitter-python grammar is compatible");
             p
         });
-        parser.parse(text, old)
+        let mut progress = |_: &tree_sitter::ParseState| cancelled();
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+        let tree = parser.parse_with_options(
+            &mut |i, _| bytes.get(i..).unwrap_or_default(),
+            old,
+            Some(options),
+        );
+        if tree.is_none() {
+            // A halted parse would otherwise resume on the next text.
+            parser.reset();
+        }
+        tree
     })
 }
 
@@ -831,4 +864,30 @@ fn squash(s: &str) -> String {
 /// Whether a name is a dunder (`__x__`): never reported as a member.
 pub fn dunder(name: &str) -> bool {
     is_dunder(name)
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use super::*;
+
+    /// A cancelled parse gives nothing, and leaves the thread's parser
+    /// ready for the next text (not resuming the halted one).
+    #[test]
+    fn a_cancelled_parse_leaves_the_parser_clean() {
+        let big: String = (0..20_000).map(|i| format!("x{i} = {i}\n")).collect();
+        assert!(parse_cancellable(&big, None, &|| true).is_none());
+        let (facts, tree) = parse_cancellable("import os\nos.path\n", None, &|| false).unwrap();
+        assert_eq!(facts.imports.len(), 1);
+        assert_eq!(facts.syntax_errors, 0);
+        assert_eq!(tree.unwrap().root_node().end_byte(), 18);
+        // Cancelled half way (after some progress): the same.
+        let calls = std::cell::Cell::new(0);
+        let halfway = || {
+            calls.set(calls.get() + 1);
+            calls.get() > 3
+        };
+        assert!(parse_cancellable(&big, None, &halfway).is_none());
+        let (facts, _) = parse_cancellable("import json\n", None, &|| false).unwrap();
+        assert_eq!(&*facts.imports[0].module, "json");
+    }
 }
