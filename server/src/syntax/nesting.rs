@@ -102,32 +102,41 @@ pub fn too_deep(tree: &Tree, max_depth: usize, is_body: fn(&str) -> bool) -> Vec
     out
 }
 
-/// The blanked text, its tree, and the statements left out.
-pub type Shallow = (String, Tree, Vec<Statement>);
+/// What [`shallow`] makes of a tree.
+pub enum Shallow {
+    /// Nothing too deep: the tree may be walked as it is.
+    Walkable,
+    /// The blanked text, its tree, and the statements left out.
+    Cut(String, Tree, Vec<Statement>),
+    /// Too deep, and the blanked text gave no tree (the parse was
+    /// cancelled): nothing may walk the tree.
+    Unparsed,
+}
 
 /// When `tree` nests deeper than a builder may walk: the text with the
 /// too-deep statements blanked (see [`blank`]), its tree made by `parse`,
-/// and the ranges left out (`Ok(None)`: `tree` may be walked as it is).
-/// Blanking can change how error recovery reads the rest, so the new tree
-/// is measured too; the file is blanked whole as a last resort. `Err` when
-/// `parse` gives no tree (it was cancelled): nothing may walk `tree` then.
+/// and the ranges left out. Blanking can change how error recovery reads
+/// the rest, so the new tree is measured too; the file is blanked whole as
+/// a last resort.
 pub fn shallow(
     text: &str,
     tree: &Tree,
     is_body: fn(&str) -> bool,
     filler: &str,
     parse: impl Fn(&str) -> Option<Tree>,
-) -> Result<Option<Shallow>, ()> {
+) -> Shallow {
     let mut cut = too_deep(tree, MAX_DEPTH, is_body);
     if cut.is_empty() {
-        return Ok(None);
+        return Shallow::Walkable;
     }
     for _ in 0..3 {
         let blanked = blank(text, &cut, filler);
-        let t = parse(&blanked).ok_or(())?;
+        let Some(t) = parse(&blanked) else {
+            return Shallow::Unparsed;
+        };
         let more = too_deep(&t, MAX_DEPTH, is_body);
         if more.is_empty() {
-            return Ok(Some((blanked, t, cut)));
+            return Shallow::Cut(blanked, t, cut);
         }
         cut.extend(more);
         cut.sort_unstable();
@@ -139,8 +148,10 @@ pub fn shallow(
         body: "",
     }];
     let blanked = blank(text, &cut, "");
-    let t = parse(&blanked).ok_or(())?;
-    Ok(Some((blanked, t, cut)))
+    match parse(&blanked) {
+        Some(t) => Shallow::Cut(blanked, t, cut),
+        None => Shallow::Unparsed,
+    }
 }
 
 /// `text` with each range replaced by `filler` and then spaces, line breaks

@@ -87,14 +87,14 @@ pub fn parse_cancellable(
     };
     let reparse = |t: &str| parse_tree(t, None, cancelled);
     let facts = match nesting::shallow(text, &tree, is_body, "...", reparse) {
-        Ok(None) => facts_of(text, &tree),
-        Ok(Some((blanked, shallow_tree, cut))) => {
+        nesting::Shallow::Walkable => facts_of(text, &tree),
+        nesting::Shallow::Cut(blanked, shallow_tree, cut) => {
             let mut facts = facts_of(&blanked, &shallow_tree);
             damage_cut(text, &cut, &mut facts);
             facts
         }
         // Too deep, and the shallow text did not parse (cancelled).
-        Err(()) => return None,
+        nesting::Shallow::Unparsed => return None,
     };
     Some((facts, Some(tree)))
 }

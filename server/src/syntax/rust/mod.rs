@@ -47,10 +47,10 @@ pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<T
         return (Builder::new(text).finish(), None);
     };
     let facts = match nesting::shallow(text, &tree, is_body, "", |t| parse_tree(t, None)) {
-        Ok(None) => facts_of(text, &tree),
+        nesting::Shallow::Walkable => facts_of(text, &tree),
         // Too deep, and the shallow text did not parse: nothing is known.
-        Err(()) => Builder::new(text).finish(),
-        Ok(Some((blanked, shallow_tree, cut))) => {
+        nesting::Shallow::Unparsed => Builder::new(text).finish(),
+        nesting::Shallow::Cut(blanked, shallow_tree, cut) => {
             let mut facts = facts_of(&blanked, &shallow_tree);
             facts.nesting_cut = nesting::cut_of(text, &cut);
             // An item left out: the file's modules may hold names its facts
