@@ -74,8 +74,12 @@ impl CargoWorkspace {
             return Some(ws);
         }
         let mut notes = Vec::new();
-        // Cargo (and rustup before it) would block for good reading a FIFO.
+        // Cargo (and rustup before it) would block for good reading a FIFO:
+        // its configuration is looked up from the current directory, the
+        // lock file beside the manifest.
+        let cwd = std::env::current_dir().unwrap_or_default();
         let special = crate::regular_file::special_file_above(&root, CARGO_READS)
+            .or_else(|| crate::regular_file::special_file_above(&cwd, CARGO_READS))
             .or_else(|| crate::regular_file::special_file(&root.join("Cargo.lock")));
         if let Some(what) = &special {
             notes.push(format!("cargo metadata not run: {what}"));
@@ -162,8 +166,8 @@ fn find_manifest(dir: &Path) -> Option<PathBuf> {
     nearest
 }
 
-/// What cargo reads besides the manifests, in the workspace root and the
-/// directories above it (rustup's toolchain file, cargo's configuration).
+/// What cargo reads besides the manifests and the lock file, in a directory
+/// and those above it (rustup's toolchain file, cargo's configuration).
 const CARGO_READS: &[&str] = &[
     "rust-toolchain",
     "rust-toolchain.toml",
