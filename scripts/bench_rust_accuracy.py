@@ -2,7 +2,7 @@
 """Rust accuracy benchmark (issue 18, "Benchmark"): Grounded next to rust-analyzer on a
 held-out labelled set of API uses, each label proved by `cargo check`.
 
-Usage: python3 scripts/bench_rust_accuracy.py [--runs N] [--skip-ra] [--label-only]
+Usage: python3 scripts/bench_rust_accuracy.py [--runs N] [--ra-runs N] [--skip-ra] [--label-only]
 Environment:
   BENCH_NO_BUILD=1  use the existing target/release/grounded (else `cargo build --release`)
 
@@ -19,12 +19,15 @@ What it does:
      another module fails (borrowck runs only on a crate that type-checks) cannot hide.
      Any case whose label disagrees with cargo, or whose module has another error, is
      printed and the bench stops: cargo wins, fix the data.
-  3. Runs `grounded check --format json` (cold: empty cache; then warm) with the
-     user's toolchain, and again with a toolchain that has rust-src (the setup every
+  3. Runs `grounded check --format json` (cold: an empty cache, then warm; --runs
+     times, medians reported) with the user's toolchain, and again with a toolchain that has rust-src (the setup every
      rust-analyzer user has), and `rust-analyzer diagnostics` (installed at bench
      time, pinned, into .tools/rustup-bench: a rustup home of its own, so the
-     machine's toolchains are not changed). Each tool's wall time and peak memory
-     (the process tree's resident memory, sampled every 20 ms) are measured.
+     machine's toolchains are not changed). Each tool's wall time, CPU time (user +
+     system, its children included: the figure to trust on a loaded machine) and peak
+     memory (the process tree's resident memory, sampled every 20 ms) are measured.
+     rust-analyzer has no cache between runs; the cargo target directory it runs build
+     scripts in is the labelling's, already built (in its favour).
   4. Prints recall (invented cases flagged on their line), false positives (valid
      cases with any finding in their module), the per-kind breakdown, and
      Grounded's misses and false positives.
@@ -34,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +66,7 @@ RESOLUTION_CODES = {
     "E0433": "failed to resolve a path",
     "E0531": "cannot find tuple struct or variant",
     "E0532": "expected tuple struct or variant",
+    "E0559": "variant has no field with that name (rust-analyzer's code for rustc's E0609)",
     "E0560": "struct has no field with that name",
     "E0576": "associated item not found in trait (<T as Trait>::item)",
     "E0599": "no method or associated item with that name on the type "
@@ -313,8 +318,22 @@ def tree_rss(root_pid):
     return total
 
 
+class Run:
+    """One measured run: wall seconds, CPU seconds (the process and every descendant it
+    waited for) and peak resident memory in bytes (the process tree, sampled)."""
+
+    def __init__(self, wall, cpu, peak):
+        self.wall, self.cpu, self.peak = wall, cpu, peak
+
+
+def median_run(runs):
+    runs = sorted(runs, key=lambda r: r.wall)
+    mid = runs[len(runs) // 2]
+    return Run(mid.wall, statistics.median(r.cpu for r in runs), max(r.peak for r in runs))
+
+
 def measure(cmd, env=None, cwd=None):
-    """Runs cmd; returns (stdout, stderr, wall seconds, peak tree RSS in bytes)."""
+    """Runs cmd; returns (stdout, stderr, Run)."""
     out = tempfile.TemporaryFile()
     err = tempfile.TemporaryFile()
     t0 = time.monotonic()
@@ -335,10 +354,11 @@ def measure(cmd, env=None, cwd=None):
     done.set()
     sampler.join()
     # The largest single process as the kernel saw it, should sampling have missed it.
-    peak[0] = max(peak[0], usage.ru_maxrss * 1024)
+    peak = max(peak[0], usage.ru_maxrss * 1024)
     out.seek(0)
     err.seek(0)
-    return out.read().decode(errors="replace"), err.read().decode(errors="replace"), wall, peak[0]
+    run = Run(wall, usage.ru_utime + usage.ru_stime, peak)
+    return out.read().decode(errors="replace"), err.read().decode(errors="replace"), run
 
 
 def ra_env():
@@ -363,16 +383,21 @@ def install_ra_toolchain():
     subprocess.run(cmd, env=env, check=True)
 
 
-def grounded_findings(binary, env):
-    """Runs grounded cold then warm; returns (findings {file: [(line, text)]}, cold, warm)."""
-    cache = tempfile.mkdtemp(prefix="grounded-acc-cache-")
-    try:
-        env = dict(env, GROUNDED_CACHE_DIR=cache)
-        cmd = [binary, "check", "--format", "json", "--exit-zero", "src"]
-        out, err, wall, peak = measure(cmd, env=env, cwd=WS)
-        _, _, wall2, peak2 = measure(cmd, env=env, cwd=WS)
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+def grounded_findings(binary, env, runs):
+    """Runs grounded `runs` times cold (an empty cache), each followed by a warm run;
+    returns (findings {file: [(line, text)]} of the last cold run, cold Run, warm Run)."""
+    cmd = [binary, "check", "--format", "json", "--exit-zero", "src"]
+    colds, warms = [], []
+    for i in range(runs):
+        cache = tempfile.mkdtemp(prefix="grounded-acc-cache-")
+        try:
+            run_env = dict(env, GROUNDED_CACHE_DIR=cache)
+            out, err, cold = measure(cmd, env=run_env, cwd=WS)
+            _, _, warm = measure(cmd, env=run_env, cwd=WS)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+        colds.append(cold)
+        warms.append(warm)
     try:
         report = json.loads(out)
     except ValueError:
@@ -382,52 +407,39 @@ def grounded_findings(binary, env):
         path = d["path"]
         path = path[path.index("src/"):] if "src/" in path else path
         found[path].append((d["line"], f"{d['code']}: {d['message']}"))
-    return found, (wall, peak), (wall2, peak2)
+    return found, median_run(colds), median_run(warms)
 
 
-RA_LINE = re.compile(r"^(?P<sev>[a-z]+) (?P<code>[\w-]+)(?:\((?P<name>[\w-]+)\))? \((?P<l1>\d+),(?P<c1>\d+)\)")
+# One diagnostic of `rust-analyzer diagnostics` (1.95), amid its progress output:
+#   at crate rust_accuracy, file /…/src/c002.rs: Error RustcHardError("E0599") from
+#   LineCol { line: 2, col: 12 } to LineCol { line: 2, col: 54 }: no such associated item
+# (lines and columns 0-based; rust-analyzer's own checks carry their name as the code).
+RA_DIAGNOSTIC = re.compile(
+    r"at crate [^,]*, file (?P<file>\S+?): (?P<sev>\w+) (?P<kind>\w+)\(\"(?P<code>[^\"]*)\"[^)]*\) "
+    r"from LineCol \{ line: (?P<line>\d+), col: \d+ \} to LineCol \{[^}]*\}: (?P<msg>[^\r\n]*)"
+)
 
 
 def ra_findings():
-    """rust-analyzer diagnostics on the crate: ({file: [(line, text)]}, other errors, (wall, peak))."""
+    """rust-analyzer diagnostics on the crate: ({file: [(line, text)]} counted as flagged,
+    {file: [(line, text)]} its other errors, Run)."""
     cmd = ["rust-analyzer", "diagnostics", WS]
-    out, err, wall, peak = measure(cmd, env=dict(ra_env(), CARGO_TARGET_DIR=TARGET), cwd=WS)
+    out, err, run = measure(cmd, env=dict(ra_env(), CARGO_TARGET_DIR=TARGET), cwd=WS)
     found = defaultdict(list)
     other = defaultdict(list)
-    current = None
-    for line in (out + "\n" + err).splitlines():
-        m = re.match(r"^processing crate: .*|^at crate .*?, file (?P<file>\S+?):? ", line)
-        if m and m.group("file"):
-            current = m.group("file")
-            rest = line[m.end():]
-        else:
-            rest = line
-        rest = rest.strip()
-        d = parse_ra_diagnostic(rest)
-        if d is None or current is None:
+    for m in RA_DIAGNOSTIC.finditer(out + "\n" + err):
+        if m.group("sev") != "Error":
             continue
-        sev, code, lineno, text = d
-        path = current[current.index("src/"):] if "src/" in current else current
-        if sev.lower() != "error":
-            continue
-        if code in RESOLUTION_CODES or code in RA_NAMED:
-            found[path].append((lineno, text))
+        f = m.group("file")
+        path = f[f.index("src/"):] if "src/" in f else f
+        entry = (int(m.group("line")) + 1, f"{m.group('code')}: {m.group('msg')}")
+        if m.group("code") in RESOLUTION_CODES or m.group("code") in RA_NAMED:
+            found[path].append(entry)
         else:
-            other[path].append((lineno, text))
+            other[path].append(entry)
     if not found and not other:
-        log("rust-analyzer reported nothing; its output ends with:\n" + (out + err)[-2000:])
-    return found, other, (wall, peak)
-
-
-def parse_ra_diagnostic(text):
-    """(severity, code, 1-based line, text) from one line of `rust-analyzer diagnostics`,
-    e.g. `Diagnostic { code: RustcHardError("E0425"), message: "...", range: FileRange
-    { file_id: FileId(12), range: 52..60 }, severity: Error, ... }` (older) or the
-    one-line form `error E0425 (3,12)-(3,20): cannot find ...`."""
-    m = re.match(r"^(?P<sev>error|warning|weak warning|allow|info)\s+(?P<code>[\w-]+)\s+\((?P<l>\d+),\d+\)-\(\d+,\d+\):\s*(?P<msg>.*)$", text, re.I)
-    if m:
-        return m.group("sev"), m.group("code"), int(m.group("l")) + 1, text
-    return None
+        sys.exit("rust-analyzer reported nothing; its output ends with:\n" + (out + err)[-2000:])
+    return found, other, run
 
 
 # ---------------------------------------------------------------- scoring and output
@@ -452,9 +464,9 @@ def summary_row(name, cases, result, cold, warm=None):
     hits = sum(result[c.number][0] == "hit" for c in invented)
     fps = sum(result[c.number][0] == "fp" for c in valid)
     row = f"| {name} | {hits}/{len(invented)} = {100 * hits / len(invented):.1f}% | {fps}/{len(valid)} | "
-    row += f"{cold[0]:.2f} s | {cold[1] / 1e6:.0f} MB |"
+    row += f"{cold.wall:.2f} s | {cold.cpu:.2f} s | {cold.peak / 1e6:.0f} MB |"
     if warm:
-        row += f" {warm[0]:.2f} s, {warm[1] / 1e6:.0f} MB |"
+        row += f" {warm.wall:.2f} s, {warm.peak / 1e6:.0f} MB |"
     else:
         row += " |"
     return row
@@ -464,6 +476,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-ra", action="store_true", help="leave rust-analyzer (and the rust-src run) out")
     ap.add_argument("--label-only", action="store_true", help="only generate and label with cargo check")
+    ap.add_argument("--runs", type=int, default=3, help="grounded runs, cold and warm (medians reported)")
+    ap.add_argument("--ra-runs", type=int, default=1, help="rust-analyzer runs (median reported)")
     args = ap.parse_args()
 
     cases = parse_cases(os.path.join(DATA, "cases.txt"))
@@ -483,24 +497,29 @@ def main():
 
     tools = []
     log("grounded check (the machine's toolchain)")
-    g_found, g_cold, g_warm = grounded_findings(binary, dict(os.environ))
+    g_found, g_cold, g_warm = grounded_findings(binary, dict(os.environ), args.runs)
     tools.append(("grounded", score(cases, lines, g_found), g_cold, g_warm))
     if not args.skip_ra:
         install_ra_toolchain()
         log(f"grounded check (toolchain {RA_TOOLCHAIN} with rust-src)")
-        s_found, s_cold, s_warm = grounded_findings(binary, ra_env())
+        s_found, s_cold, s_warm = grounded_findings(binary, ra_env(), args.runs)
         tools.append(("grounded, rust-src installed", score(cases, lines, s_found), s_cold, s_warm))
         log("rust-analyzer diagnostics")
         ra_version = subprocess.run(["rust-analyzer", "--version"], env=ra_env(), capture_output=True, text=True).stdout.strip()
-        r_found, r_other, r_time = ra_findings()
-        tools.append((f"rust-analyzer ({ra_version})", score(cases, lines, r_found), r_time, None))
+        ra_runs = [ra_findings() for _ in range(max(1, args.ra_runs))]
+        r_found, r_other, _ = ra_runs[-1]
+        r_time = median_run([r for _, _, r in ra_runs])
+        tools.append(("rust-analyzer", score(cases, lines, r_found), r_time, None))
 
     print(f"\nRust accuracy: {len(cases)} cases ({n_valid} valid, {len(cases) - n_valid} invented), "
           f"labelled by cargo check; grounded at {commit}")
-    print("\n| tool | recall | false positives | wall (cold) | peak memory | warm |")
-    print("|---|---|---|---|---|---|")
+    print("\n| tool | recall | false positives | wall (cold) | CPU | peak memory | warm: wall, memory |")
+    print("|---|---|---|---|---|---|---|")
     for name, result, cold, warm in tools:
         print(summary_row(name, cases, result, cold, warm))
+    if not args.skip_ra:
+        print(f"\n{ra_version}; grounded's cold wall is {g_cold.wall / r_time.wall:.3f}x "
+              f"rust-analyzer's (CPU {g_cold.cpu / r_time.cpu:.3f}x)")
 
     kinds = []
     for c in cases:
@@ -538,6 +557,10 @@ def main():
         print(f"\nrust-analyzer: {len(missed_by_ra)} misses and false positives")
         for c in missed_by_ra:
             print(f"  {ra_result[c.number][0]}: cases.txt:{c.source_line} [{c.kind}] {c.code.strip()}")
+        noisy = [c for c in cases if c.label == "valid" and r_other.get(c.path)]
+        print(f"rust-analyzer: {len(noisy)} valid cases with other errors (not counted as flagged)")
+        for c in noisy:
+            print(f"  cases.txt:{c.source_line} [{c.kind}] {c.code.strip()}: {r_other[c.path]}")
 
 
 if __name__ == "__main__":
