@@ -86,7 +86,11 @@ fn data_dir() -> std::path::PathBuf {
 fn the_set_parses_with_enough_cases_of_both_labels_in_every_kind() {
     let text = std::fs::read_to_string(data_dir().join("cases.txt")).unwrap();
     let cases = parse(&text).unwrap_or_else(|e| panic!("cases.txt: {e}"));
-    assert!(cases.len() >= 150, "{} cases, at least 150 wanted", cases.len());
+    assert!(
+        cases.len() >= 150,
+        "{} cases, at least 150 wanted",
+        cases.len()
+    );
 
     let mut per_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut seen = BTreeSet::new();
@@ -154,7 +158,10 @@ fn the_bench_crate_pins_its_dependencies() {
         .next()
         .unwrap();
     let mut count = 0;
-    for line in deps.lines().filter(|l| l.contains('=') && !l.starts_with('#')) {
+    for line in deps
+        .lines()
+        .filter(|l| l.contains('=') && !l.starts_with('#'))
+    {
         let name = line.split('=').next().unwrap().trim();
         let version = line
             .split("version = \"")
