@@ -493,9 +493,13 @@ def main():
         log("building grounded (release)")
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = os.path.join(ROOT, "target", "release", "grounded")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    # The binary is built from server/: its last commit names the version measured.
+    commit = subprocess.run(
+        ["git", "log", "-1", "--format=%h %cs", "--", "server"], cwd=ROOT, capture_output=True, text=True,
+    ).stdout.strip()
 
     tools = []
+    load = os.getloadavg()[0]  # the machine's load when measuring starts: walls scale with it
     log("grounded check (the machine's toolchain)")
     g_found, g_cold, g_warm = grounded_findings(binary, dict(os.environ), args.runs)
     tools.append(("grounded", score(cases, lines, g_found), g_cold, g_warm))
@@ -512,7 +516,8 @@ def main():
         tools.append(("rust-analyzer", score(cases, lines, r_found), r_time, None))
 
     print(f"\nRust accuracy: {len(cases)} cases ({n_valid} valid, {len(cases) - n_valid} invented), "
-          f"labelled by cargo check; grounded at {commit}")
+          f"labelled by cargo check; grounded built from server/ at {commit}; "
+          f"load average {load:.1f} on {os.cpu_count()} CPUs")
     print("\n| tool | recall | false positives | wall (cold) | CPU | peak memory | warm: wall, memory |")
     print("|---|---|---|---|---|---|---|")
     for name, result, cold, warm in tools:
@@ -541,11 +546,13 @@ def main():
 
     by_number = {c.number: c for c in cases}
     for name, result, *_ in tools[:2] if len(tools) > 1 else tools:
-        misses = [by_number[n] for n, (r, _) in sorted(result.items()) if r == "miss"]
+        misses = [(by_number[n], fs) for n, (r, fs) in sorted(result.items()) if r == "miss"]
         fps = [(by_number[n], fs) for n, (r, fs) in sorted(result.items()) if r == "fp"]
         print(f"\n{name}: {len(misses)} misses")
-        for c in misses:
+        for c, fs in misses:
             print(f"  cases.txt:{c.source_line} [{c.kind}] {c.code.strip()}")
+            for line, text in fs:  # a finding elsewhere in the case's module
+                print(f"      line {line} (not the case's line): {text}")
         print(f"{name}: {len(fps)} false positives")
         for c, fs in fps:
             print(f"  cases.txt:{c.source_line} [{c.kind}] {c.code.strip()}")
