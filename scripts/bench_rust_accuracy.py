@@ -3,6 +3,7 @@
 held-out labelled set of API uses, each label proved by `cargo check`.
 
 Usage: python3 scripts/bench_rust_accuracy.py [--runs N] [--ra-runs N] [--skip-ra] [--label-only]
+                                             [--json FILE]
 Environment:
   BENCH_NO_BUILD=1  use the existing target/release/grounded (else `cargo build --release`)
 
@@ -478,6 +479,7 @@ def main():
     ap.add_argument("--label-only", action="store_true", help="only generate and label with cargo check")
     ap.add_argument("--runs", type=int, default=3, help="grounded runs, cold and warm (medians reported)")
     ap.add_argument("--ra-runs", type=int, default=1, help="rust-analyzer runs (median reported)")
+    ap.add_argument("--json", metavar="FILE", help="also write every case's outcome per tool, and the figures, as JSON")
     args = ap.parse_args()
 
     cases = parse_cases(os.path.join(DATA, "cases.txt"))
@@ -525,6 +527,27 @@ def main():
     if not args.skip_ra:
         print(f"\n{ra_version}; grounded's cold wall is {g_cold.wall / r_time.wall:.3f}x "
               f"rust-analyzer's (CPU {g_cold.cpu / r_time.cpu:.3f}x)")
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({
+                "server_commit": commit,
+                "load_average": load,
+                "tools": [
+                    {
+                        "name": name,
+                        "cold": vars(cold),
+                        "warm": vars(warm) if warm else None,
+                        "cases": [
+                            {"line": c.source_line, "kind": c.kind, "label": c.label, "code": c.code.strip(),
+                             "outcome": result[c.number][0],
+                             "findings": [{"line": l, "text": t} for l, t in result[c.number][1]]}
+                            for c in cases
+                        ],
+                    }
+                    for name, result, cold, warm in tools
+                ],
+            }, f, indent=1)
 
     kinds = []
     for c in cases:
