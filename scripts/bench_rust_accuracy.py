@@ -3,7 +3,7 @@
 held-out labelled set of API uses, each label proved by `cargo check`.
 
 Usage: python3 scripts/bench_rust_accuracy.py [--runs N] [--ra-runs N] [--skip-ra] [--label-only]
-                                             [--json FILE]
+                                             [--grounded PATH] [--json FILE]
 Environment:
   BENCH_NO_BUILD=1  use the existing target/release/grounded (else `cargo build --release`)
 
@@ -479,6 +479,7 @@ def main():
     ap.add_argument("--label-only", action="store_true", help="only generate and label with cargo check")
     ap.add_argument("--runs", type=int, default=3, help="grounded runs, cold and warm (medians reported)")
     ap.add_argument("--ra-runs", type=int, default=1, help="rust-analyzer runs (median reported)")
+    ap.add_argument("--grounded", metavar="PATH", help="measure this grounded binary (no build)")
     ap.add_argument("--json", metavar="FILE", help="also write every case's outcome per tool, and the figures, as JSON")
     args = ap.parse_args()
 
@@ -491,10 +492,13 @@ def main():
     if args.label_only:
         return
 
-    if not os.environ.get("BENCH_NO_BUILD"):
-        log("building grounded (release)")
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "grounded")
+    if args.grounded:
+        binary = os.path.abspath(args.grounded)
+    else:
+        if not os.environ.get("BENCH_NO_BUILD"):
+            log("building grounded (release)")
+            subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, "target", "release", "grounded")
     # The binary is built from server/: its last commit names the version measured.
     commit = subprocess.run(
         ["git", "log", "-1", "--format=%h %cs", "--", "server"], cwd=ROOT, capture_output=True, text=True,
