@@ -503,6 +503,8 @@ def main():
     commit = subprocess.run(
         ["git", "log", "-1", "--format=%h %cs", "--", "server"], cwd=ROOT, capture_output=True, text=True,
     ).stdout.strip()
+    if args.grounded:
+        commit = f"? ({binary})"
 
     tools = []
     load = os.getloadavg()[0]  # the machine's load when measuring starts: walls scale with it
