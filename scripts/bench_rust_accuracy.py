@@ -21,8 +21,9 @@ What it does:
      Any case whose label disagrees with cargo, or whose module has another error, is
      printed and the bench stops: cargo wins, fix the data.
   3. Runs `grounded check --format json` (cold: an empty cache, then warm; --runs
-     times, medians reported) with the user's toolchain, and again with a toolchain that has rust-src (the setup every
-     rust-analyzer user has), and `rust-analyzer diagnostics` (installed at bench
+     times, medians reported) with the user's toolchain, and again with a toolchain
+     that has rust-src (the setup every rust-analyzer user has), and
+     `rust-analyzer diagnostics` (installed at bench
      time, pinned, into .tools/rustup-bench: a rustup home of its own, so the
      machine's toolchains are not changed). Each tool's wall time, CPU time (user +
      system, its children included: the figure to trust on a loaded machine) and peak
