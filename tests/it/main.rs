@@ -21,4 +21,5 @@ mod mcp;
 mod named_files;
 mod readme;
 mod real_crates;
+mod rust_accuracy_data;
 mod trust;
