@@ -488,7 +488,8 @@ KEYWORDS = {"async", "def", "class", "fn", "pub", "struct", "enum", "trait", "ty
 
 
 def parse_listed(text, lang):
-    """The (container path, name) pairs the context text lists as real API.
+    """The (container path, name, container is a module) triples the context
+    text lists as real API.
 
     Only the "Available APIs" section counts. `### M (…)` opens module M; an
     item line `- <keywords> NAME…` (the text before ` — `, keywords such as
@@ -501,7 +502,10 @@ def parse_listed(text, lang):
     section = None
     module = None
     stack = []  # (indent, path) of item lines
+    also = None  # the container of the `also:` list being read
     for raw in text.splitlines():
+        if raw.startswith("#"):
+            also = None
         if raw.startswith("## "):
             section = raw[3:].strip()
             module = None
@@ -514,21 +518,30 @@ def parse_listed(text, lang):
             stack = []
             continue
         if module is None or not raw.strip():
+            also = None
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         body = raw.strip()
-        if body.startswith("- "):
+        bullet = body.startswith("- ")
+        if bullet:
             body = body[2:]
+        elif also is not None:
+            # A wrapped `also:` list goes on without a bullet.
+            for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*!?", body):
+                listed.add((also[0], name.rstrip("!"), also[1]))
+            continue
+        also = None
         if body.startswith("…") or body.startswith("Members not shown"):
             continue
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        container = stack[-1][1] if stack else module
+        container, is_module = (stack[-1][1], False) if stack else (module, True)
         sep = "::" if lang == "rust" else "."
         m = re.match(r"(?i)also\b[^:]*:\s*(.*)", body)
         if m:
             for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*!?", m.group(1)):
-                listed.add((container, name.rstrip("!")))
+                listed.add((container, name.rstrip("!"), is_module))
+            also = (container, is_module)
             continue
         head = body.split(" — ", 1)[0]
         tokens = head.split()
@@ -540,7 +553,7 @@ def parse_listed(text, lang):
         if not m:
             continue
         name = m.group(0)
-        listed.add((container, name))
+        listed.add((container, name, is_module))
         stack.append((indent, container + sep + name))
     return listed
 
@@ -558,7 +571,7 @@ def containers(path, lang):
     return out, name
 
 
-def same_container(listed, meant, lang):
+def same_container(listed, is_module, meant, lang):
     """Whether a listed container stands for the meant one: the same path;
     a module inside it (`serde_json::de` for `serde_json`, `json.decoder` for
     `json`: where a re-exported name is defined); or a type of the same name
@@ -568,7 +581,7 @@ def same_container(listed, meant, lang):
     sep = "::" if lang == "rust" else "."
     if lang == "rust":
         listed, meant = (re.sub(r"^(core|alloc)::", "std::", p) for p in (listed, meant))
-    if listed == meant or listed.startswith(meant + sep):
+    if listed == meant or (is_module and listed.startswith(meant + sep)):
         return True
     l_parts, m_parts = listed.split(sep), meant.split(sep)
     if len(m_parts) < 2 or l_parts[-1] != m_parts[-1]:
@@ -579,12 +592,13 @@ def same_container(listed, meant, lang):
 
 def is_listed(meant, listed, text, lang):
     by_name = {}
-    for c, n in listed:
-        by_name.setdefault(n, []).append(c)
+    for c, n, is_module in listed:
+        by_name.setdefault(n, []).append((c, is_module))
     api = text.split("## Available APIs", 1)[-1].split("\n## ", 1)[0]
     for m in meant:
         conts, name = containers(m, lang)
-        if any(same_container(c, want, lang) for c in by_name.get(name, ()) for want in conts):
+        if any(same_container(c, is_mod, want, lang)
+               for c, is_mod in by_name.get(name, ()) for want in conts):
             return True
         # The path written out whole anywhere in the API section.
         if re.search(r"(?<![\w.:])" + re.escape(m) + r"(?![\w])", api):
@@ -616,7 +630,7 @@ def baseline_shown(listing, budget, ranked_by=None):
             break
         chars += cost
         current = mod
-        shown.add((mod, n))
+        shown.add((mod, n, True))
     return shown
 
 
@@ -852,6 +866,11 @@ def measure(lang, cases, contents, probe, listing, fix, budgets, verbose):
     return rows, (f1, f3, flagged_twins), (listed_pre, listed_post)
 
 
+def pairs(listed):
+    """(container, name) of listed triples."""
+    return {(c, n) for c, n, _ in listed}
+
+
 def pct(x):
     return f"{100 * x:5.1f}%"
 
@@ -874,11 +893,11 @@ def report(lang, cases, rows, fixres, times, listed, flagged, missing, budgets):
           f"{flagged_twins}/{n} twins" +
           (f" (of those: fix@1 {pct(f1 / flagged_twins)}, fix@3 {pct(f3 / flagged_twins)})" if flagged_twins else ""))
     sep = "::" if lang == "Rust" else "."
-    pre_set = listed[0]
+    pre_set = pairs(listed[0])
 
     def count(pairs):
         return f"{len(pairs)} ({sum(1 for p in pairs if p in pre_set)} in pre-generation contexts)"
-    print(f"listed names (of {len(listed[0] | listed[1])} distinct) the checker flags: {count(flagged)}" +
+    print(f"listed names (of {len(pairs(listed[0] | listed[1]))} distinct) the checker flags: {count(flagged)}" +
           (f"  e.g. {', '.join(c + sep + x for c, x in flagged[:8])}" if flagged else ""))
     if missing is not None:
         print(f"listed module members missing at run time: {count(missing)}" +
@@ -918,7 +937,7 @@ def run_python(binary, budgets, validate_only, verbose, cache):
     probe.times.clear()
     rows, fixres, listed = measure("python", cases, contents, probe, listing, fix, budgets, verbose)
     mcp.close()
-    flagged, missing = python_listed_problems(binary, py, listed[0] | listed[1], cache)
+    flagged, missing = python_listed_problems(binary, py, pairs(listed[0] | listed[1]), cache)
     report("Python", cases, rows, fixres, probe.times, listed, flagged, missing, budgets)
     if verbose and (flagged or missing):
         print("  flagged: " + ", ".join(f"{c}.{n}" for c, n in flagged))
@@ -947,7 +966,7 @@ def run_rust(binary, budgets, validate_only, verbose, cache):
     listing = rust_listing(mcp, cases)
     rows, fixres, listed = measure("rust", cases, contents, probe, listing, fix, budgets, verbose)
     mcp.close()
-    flagged = rust_listed_problems(binary, listed[0] | listed[1], cache)
+    flagged = rust_listed_problems(binary, pairs(listed[0] | listed[1]), cache)
     report("Rust", cases, rows, fixres, probe.times, listed, flagged, None, budgets)
     if verbose and flagged:
         print("  flagged: " + ", ".join(f"{c}::{n}" for c, n in flagged))
