@@ -22,7 +22,11 @@ fn cases(lang: &str, imports: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(&path).unwrap();
     let mut ids = BTreeSet::new();
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let case: Value = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), n + 1));
         for key in ["id", "task", "twin", "invented"] {
@@ -33,10 +37,16 @@ fn cases(lang: &str, imports: &str) -> Vec<Value> {
             );
         }
         for key in [imports, "meant"] {
-            let list = case[key].as_array().unwrap_or_else(|| panic!("{lang} line {}: no {key}", n + 1));
+            let list = case[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("{lang} line {}: no {key}", n + 1));
             assert!(!list.is_empty() && list.iter().all(|v| v.is_string()));
         }
-        assert!(ids.insert(case["id"].as_str().unwrap().to_string()), "id twice: {}", case["id"]);
+        assert!(
+            ids.insert(case["id"].as_str().unwrap().to_string()),
+            "id twice: {}",
+            case["id"]
+        );
         out.push(case);
     }
     out
@@ -55,7 +65,9 @@ fn python_set_has_200_cases_over_many_modules() {
     let cases = cases("python", "imports");
     assert!(cases.len() >= 200, "{} Python cases", cases.len());
     let modules = first_segments(&cases, ".");
-    for wanted in ["os", "json", "str", "list", "dict", "requests", "numpy", "yaml"] {
+    for wanted in [
+        "os", "json", "str", "list", "dict", "requests", "numpy", "yaml",
+    ] {
         assert!(modules.contains(wanted), "no case for {wanted}");
     }
     assert!(modules.len() >= 40, "{} top-level modules", modules.len());
@@ -77,8 +89,23 @@ fn rust_set_has_50_cases_over_eight_crates() {
 fn is_primitive(name: &str) -> bool {
     matches!(
         name,
-        "str" | "char" | "bool" | "f32" | "f64" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize"
-            | "u8" | "u16" | "u32" | "u64" | "u128" | "usize"
+        "str"
+            | "char"
+            | "bool"
+            | "f32"
+            | "f64"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
     )
 }
 
@@ -125,5 +152,8 @@ fn bench_refuses_a_task_that_names_its_api() {
         .expect("python3");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("bad-01") && stderr.contains("names the API"), "{stderr}");
+    assert!(
+        stderr.contains("bad-01") && stderr.contains("names the API"),
+        "{stderr}"
+    );
 }
