@@ -33,7 +33,10 @@ file and checked by `grounded check`; for Python also looked up at run time),
 and `api_context` round-trip times.
 
 Usage: python3 scripts/bench_context_hits.py [--no-build] [--lang python|rust|both]
-       [--budgets 500,1000,2000] [--binary PATH] [--validate-only] [--verbose]
+       [--budgets 500,1000,2000] [--binary PATH] [--validate-only] [--check-data] [--verbose]
+  --check-data     the data's shape and task rules only (no venv, cargo or network)
+  --validate-only  also the existence of every meant API and absence of every invented one
+  --verbose        name the cases each figure misses
 Needs python3 (the venv .tools/ctxbench-venv is made from
 scripts/requirements/context-bench.txt, --no-deps) and, for Rust, cargo (the
 crate .bench/ctx-rust is generated with the dependencies pinned in
@@ -180,10 +183,12 @@ ORACLE = r'''
 import builtins, importlib, json, sys
 
 def resolve(path):
-    """(True, obj) when the dotted path exists, else (False, how far it got)."""
+    """(depth, obj): how many segments of the dotted path exist (all of them
+    when it exists) and the object the last of those names. A builtin name
+    first (`str.strip`), else the longest importable prefix, then getattr."""
     parts = path.split(".")
     obj, i = None, 0
-    if parts[0] in vars(builtins) and parts[0] not in ("__import__",):
+    if parts[0] in vars(builtins):
         obj, i = getattr(builtins, parts[0]), 1
     else:
         for j in range(len(parts), 0, -1):
@@ -194,27 +199,13 @@ def resolve(path):
             except Exception:
                 continue
         if obj is None:
-            return False, 0
+            return 0, None
     for k in range(i, len(parts)):
         try:
             obj = getattr(obj, parts[k])
         except AttributeError:
-            return False, k
-    return True, len(parts)
-
-def resolve_obj(path):
-    parts = path.split(".")
-    if parts[0] in vars(builtins):
-        obj, i = getattr(builtins, parts[0]), 1
-    else:
-        for j in range(len(parts), 0, -1):
-            try:
-                obj = importlib.import_module(".".join(parts[:j])); i = j; break
-            except Exception:
-                continue
-    for k in range(i, len(parts)):
-        obj = getattr(obj, parts[k])
-    return obj
+            return k, obj
+    return len(parts), obj
 
 def imported_modules(imports):
     """The modules an import block names: `import a.b` -> a.b, `from a import
@@ -245,12 +236,15 @@ def listing(mod):
 req = json.load(sys.stdin)
 out = {}
 if "exists" in req:
-    out["exists"] = {p: resolve(p)[0] for p in req["exists"]}
-    out["parent"] = {p: resolve(p)[1] >= len(p.split(".")) - 1 for p in req["exists"]}
+    depth = {p: resolve(p)[0] for p in req["exists"]}
+    out["exists"] = {p: d == len(p.split(".")) for p, d in depth.items()}
+    out["parent"] = {p: d >= len(p.split(".")) - 1 for p, d in depth.items()}
 if "ismodule" in req:
     import types
-    out["ismodule"] = {p: resolve(p)[0] and isinstance(resolve_obj(p), types.ModuleType)
-                       for p in req["ismodule"]}
+    out["ismodule"] = {}
+    for p in req["ismodule"]:
+        d, obj = resolve(p)
+        out["ismodule"][p] = d == len(p.split(".")) and isinstance(obj, types.ModuleType)
 if "imports" in req:
     out["modules"] = {}
     out["dir"] = {}
