@@ -68,9 +68,10 @@ PY_BUILTIN_TYPES = {"str", "list", "dict", "set", "frozenset", "bytes", "bytearr
                     "float", "tuple", "complex", "object"}
 
 
-def estimate_tokens(text):
-    """Grounded's own estimate (server/src/context/mod.rs): ceil(chars / 4)."""
-    return (len(text) + 3) // 4
+def estimate_tokens(chars):
+    """Grounded's own estimate for a text of `chars` characters
+    (server/src/context/mod.rs): ceil(chars / 4)."""
+    return (chars + 3) // 4
 
 
 def die(msg):
@@ -625,7 +626,7 @@ def baseline_shown(listing, budget, ranked_by=None):
     shown, chars, current = set(), 0, None
     for mod, n in pairs:
         cost = (len(f"### {mod}\n") + len(n) + 1) if mod != current else len(n) + 2
-        if estimate_tokens("x" * (chars + cost)) > budget:
+        if estimate_tokens(chars + cost) > budget:
             break
         chars += cost
         current = mod
