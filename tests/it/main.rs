@@ -9,6 +9,7 @@ mod ci_formats;
 mod ci_gate;
 mod cli;
 mod context;
+mod context_bench_data;
 mod deep_nesting;
 mod fixtures;
 mod fuzz;
