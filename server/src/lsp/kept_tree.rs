@@ -10,6 +10,8 @@
 //! (90–100 bytes per source byte). A large document that dense keeps no
 //! tree: its next analysis parses it whole, which costs a few hundred
 //! milliseconds per megabyte, instead of holding the tree all the while.
+//! (Dense code of 10 MB thus meets the memory target, not the keystroke
+//! one: the trade is deliberate.)
 
 use tree_sitter::{InputEdit, Tree};
 
@@ -20,8 +22,9 @@ use crate::syntax::nesting;
 const ALWAYS_KEEP_BELOW: usize = 256 << 10;
 
 /// Visible nodes per source byte up to which a large document keeps its
-/// tree: about 30 bytes of tree per source byte (stdlib code has 0.18).
-const MAX_NODES_PER_BYTE: f64 = 0.25;
+/// tree: about 37 bytes of tree per source byte. The stdlib's modules have
+/// 0.23 (median) and 0.32 (90th percentile); its test modules go to 0.40.
+const MAX_NODES_PER_BYTE: f64 = 0.3;
 
 pub struct KeptTree {
     /// The version the tree was parsed from.
@@ -89,9 +92,15 @@ mod tests {
         assert!(data.len() >= ALWAYS_KEEP_BELOW);
         assert!(KeptTree::keep(1, python(&data), true, data.len()).is_none());
         // Ordinary code of the same size keeps it.
-        let code =
-            "def area(width, height):\n    \"\"\"The area.\"\"\"\n    return width * height\n\n"
-                .repeat(4_000);
+        let code = concat!(
+            "def read_config(path, defaults=None):\n",
+            "    \"\"\"Read the configuration file at `path`, falling back on `defaults`.\"\"\"\n",
+            "    # An unreadable file counts as an empty one.\n",
+            "    with open(path, encoding=\"utf-8\") as handle:\n",
+            "        text = handle.read()\n",
+            "    return parse_config(text) or defaults\n\n\n",
+        )
+        .repeat(1_500);
         assert!(code.len() >= ALWAYS_KEEP_BELOW);
         assert!(KeptTree::keep(1, python(&code), true, code.len()).is_some());
         // So does a small dense one.

@@ -8,6 +8,7 @@
 //! served by its own session ([`folders`]); all analysis lives in
 //! [`crate::session`].
 
+mod analysis_thread;
 mod catch_panic;
 mod context;
 pub mod diagnostics;

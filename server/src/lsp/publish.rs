@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
+use super::analysis_thread;
 use super::documents::Encoding;
 use super::kept_tree::{self, KeptTree};
 use super::{diagnostics, log, State};
@@ -167,7 +168,7 @@ fn analyze(
 /// replaced or did not keep) back to the system now: the pool thread that
 /// analyzed it may sleep long before it allocates again. The trees are
 /// tree-sitter's, allocated by the C library's malloc, the rest mimalloc's.
-fn return_memory() {
+pub(super) fn return_memory() {
     // SAFETY: no preconditions.
     unsafe { libmimalloc_sys::mi_collect(true) };
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -294,7 +295,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     let large = text.len() >= RETURN_MEMORY_FROM;
     let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
     let overrides = settings.severity.clone();
-    let analyzed = tokio::task::spawn_blocking(move || {
+    let analyzed = analysis_thread::run(move || {
         let len = text.len();
         let analyzed =
             analyze(&session, &path, &text, old_tree, &others, is_rust, &stale).map(|a| {
@@ -334,12 +335,17 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     // Never publish over a newer version.
     let current = match state.docs.get_mut(&uri) {
         Some(mut open) if open.doc.version == version => {
-            open.facts = facts.map(|f| (version, f));
-            open.tree = tree;
+            let facts = std::mem::replace(&mut open.facts, facts.map(|f| (version, f)));
+            let tree = std::mem::replace(&mut open.tree, tree);
             open.doc.edits.retain(|(v, _)| *v > version);
+            // What the new version replaced is freed where it was made.
+            analysis_thread::discard((facts, tree), large);
             true
         }
-        _ => false,
+        _ => {
+            analysis_thread::discard((facts, tree), large);
+            false
+        }
     };
     if current {
         client.publish_diagnostics(uri, diags, Some(version)).await;

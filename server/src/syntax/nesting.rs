@@ -15,8 +15,6 @@
 //! note ([`NestingCut`]). The threads that build and analyse facts get
 //! stacks sized for this bound (see `crate::stack`).
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
@@ -66,19 +64,26 @@ pub struct Previous<'t> {
 }
 
 impl Previous<'_> {
-    /// The ids of the root's children known to nest no deeper than the
-    /// bound: all of them when the previous tree was walkable. A node id is
-    /// its subtree's address, and the previous tree is alive while the new
-    /// one is measured, so a child of the new tree with one of these ids is
-    /// that very subtree, reused by the incremental parse.
-    fn shallow_children(&self) -> HashSet<usize> {
-        if !self.walkable {
-            return HashSet::new();
-        }
-        let root = self.tree.root_node();
-        let mut cursor = root.walk();
-        root.children(&mut cursor).map(|c| c.id()).collect()
+    /// The byte ranges of `new` (parsed from this tree) whose structure
+    /// may differ from the previous tree's, in order; `None` when the
+    /// previous tree vouches for nothing (it was not walkable). A top-level
+    /// statement of `new` outside them has the structure it had there, so
+    /// its depth, which was within the bound.
+    fn changed(&self, new: &Tree) -> Option<Vec<(usize, usize)>> {
+        self.walkable.then(|| {
+            self.tree
+                .changed_ranges(new)
+                .map(|r| (r.start_byte, r.end_byte))
+                .collect()
+        })
     }
+}
+
+/// Whether `[start, end)` meets one of the ordered `ranges` (touching
+/// counts).
+fn meets(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let first = ranges.partition_point(|&(_, e)| e < start);
+    ranges.get(first).is_some_and(|&(s, _)| s <= end)
 }
 
 /// The statements that hold a node deeper than `max_depth`, in source
@@ -86,18 +91,19 @@ impl Previous<'_> {
 /// module, a block); the walk never descends into one it has cut, so its
 /// cost is linear in the size of the tree.
 pub fn too_deep(tree: &Tree, max_depth: usize, is_body: fn(&str) -> bool) -> Vec<Statement> {
-    too_deep_except(tree, max_depth, is_body, &HashSet::new())
+    too_deep_within(tree, max_depth, is_body, None)
 }
 
-/// [`too_deep`], not descending into the root's children whose ids are in
-/// `known`: after a keystroke, only the top-level statements the
-/// incremental parse made anew are walked.
-fn too_deep_except(
+/// [`too_deep`], descending only into the root's children that meet
+/// `changed` (when given): after a keystroke, only the top-level statements
+/// whose structure it changed are walked.
+fn too_deep_within(
     tree: &Tree,
     max_depth: usize,
     is_body: fn(&str) -> bool,
-    known: &HashSet<usize>,
+    changed: Option<&[(usize, usize)]>,
 ) -> Vec<Statement> {
+    let unchanged = |n: Node| changed.is_some_and(|c| !meets(c, n.start_byte(), n.end_byte()));
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     // The nodes from the root down to the cursor.
@@ -123,9 +129,7 @@ fn too_deep_except(
                 // No statement holds it (no body kind on the path): the file.
                 break;
             }
-        } else if !(path.len() == 2 && known.contains(&cursor.node().id()))
-            && cursor.goto_first_child()
-        {
+        } else if !(path.len() == 2 && unchanged(cursor.node())) && cursor.goto_first_child() {
             path.push(cursor.node());
             continue;
         }
@@ -168,8 +172,8 @@ pub fn shallow(
     filler: &str,
     parse: impl Fn(&str) -> Option<Tree>,
 ) -> Shallow {
-    let known = previous.map(|p| p.shallow_children()).unwrap_or_default();
-    let mut cut = too_deep_except(tree, MAX_DEPTH, is_body, &known);
+    let changed = previous.and_then(|p| p.changed(tree));
+    let mut cut = too_deep_within(tree, MAX_DEPTH, is_body, changed.as_deref());
     if cut.is_empty() {
         return Shallow::Walkable;
     }
@@ -323,6 +327,18 @@ mod tests {
     }
 
     #[test]
+    fn ranges_met_touching_counts() {
+        let ranges = [(5, 10), (20, 20), (30, 40)];
+        assert!(meets(&ranges, 0, 5));
+        assert!(meets(&ranges, 7, 8));
+        assert!(!meets(&ranges, 11, 19));
+        assert!(meets(&ranges, 12, 20));
+        assert!(meets(&ranges, 40, 50));
+        assert!(!meets(&ranges, 41, 50));
+        assert!(!meets(&[], 0, 100));
+    }
+
+    #[test]
     fn after_an_edit_only_the_new_statements_are_measured() {
         let deep = format!("{}1{}", "(".repeat(3000), ")".repeat(3000));
         let text = "a = 1\nb = 2\nc = 3\n".to_string();
@@ -340,17 +356,13 @@ mod tests {
             panic!("the new deep statement was not measured");
         };
         assert_eq!(&new[cut[0].start..cut[0].end], format!("x = {deep}"));
-        // The reused statements are not walked: a known deep one is skipped,
-        // which shows the walk trusts the previous measure.
-        let known = previous.shallow_children();
-        let reused = {
-            let root = t.root_node();
-            let mut c = root.walk();
-            root.children(&mut c)
-                .filter(|n| known.contains(&n.id()))
-                .count()
-        };
-        assert!(reused >= 2, "a = 1 and c = 3 are reused subtrees");
+        // The statements the edit left alone are not walked: the changed
+        // ranges hold the new one only.
+        let changed = previous.changed(&t).unwrap();
+        assert!(meets(&changed, 6, 10));
+        assert!(!meets(&changed, 0, 5), "{changed:?}");
+        let last = new.len() - "c = 3\n".len();
+        assert!(!meets(&changed, last, new.len() - 1), "{changed:?}");
         // A statement edited into a deep one is new, so measured.
         let (deeper, old) = edited(&text, &tree, 4, &deep);
         let t = reparse(&deeper, &old);
@@ -369,6 +381,6 @@ mod tests {
             tree: &old,
             walkable: false,
         };
-        assert!(not.shallow_children().is_empty());
+        assert!(not.changed(&t).is_none());
     }
 }
