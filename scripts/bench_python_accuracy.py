@@ -46,6 +46,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import python_accuracy_oracle as oracle  # stdlib only: its reading rules, for --validate
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "python_accuracy" / "cases.txt"
 ORACLE = ROOT / "scripts" / "python_accuracy_oracle.py"
@@ -170,6 +172,12 @@ def validate(cases):
         last = tree.body[-1] if tree.body else None
         if last is None or last.lineno != c.use_line or last.end_lineno != c.use_line:
             problems.append(f"line {c.data_line}: the use line is not a statement of its own")
+            continue
+        if not isinstance(last, (ast.Import, ast.ImportFrom)):
+            try:
+                oracle.chains(last)
+            except oracle.Verdict as v:
+                problems.append(f"line {c.data_line}: the oracle cannot read it: {v.detail}")
     seen = {}
     for c in cases:
         key = (tuple(c.prelude), c.use)
@@ -387,12 +395,13 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--validate", action="store_true")
+    ap.add_argument("--data", type=Path, default=DATA, help=argparse.SUPPRESS)  # the tests' own files
     args = ap.parse_args()
 
     try:
-        cases = parse_cases(DATA.read_text(encoding="utf-8"))
+        cases = parse_cases(args.data.read_text(encoding="utf-8"))
     except ValueError as e:
-        print(f"{DATA.relative_to(ROOT)}: {e}", file=sys.stderr)
+        print(f"{args.data}: {e}", file=sys.stderr)
         return 2
     problems = validate(cases)
     intents = collections.Counter(c.intent for c in cases)
@@ -401,7 +410,7 @@ def main():
         f"in {len(KINDS)} kinds, {len({c.group for c in cases})} groups"
     )
     if problems:
-        print(f"{DATA.relative_to(ROOT)}: {summary}; problems:", file=sys.stderr)
+        print(f"{args.data}: {summary}; problems:", file=sys.stderr)
         for p in problems:
             print(f"  {p}", file=sys.stderr)
         return 2

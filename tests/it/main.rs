@@ -19,6 +19,7 @@ mod line_breaks;
 mod lsp;
 mod mcp;
 mod named_files;
+mod python_accuracy;
 mod readme;
 mod real_crates;
 mod trust;
