@@ -173,11 +173,10 @@ def validate(cases):
         if last is None or last.lineno != c.use_line or last.end_lineno != c.use_line:
             problems.append(f"line {c.data_line}: the use line is not a statement of its own")
             continue
-        if not isinstance(last, (ast.Import, ast.ImportFrom)):
-            try:
-                oracle.chains(last)
-            except oracle.Verdict as v:
-                problems.append(f"line {c.data_line}: the oracle cannot read it: {v.detail}")
+        try:
+            oracle.plan(c.use)
+        except oracle.Unreadable as e:
+            problems.append(f"line {c.data_line}: the oracle cannot read it: {e}")
     seen = {}
     for c in cases:
         key = (tuple(c.prelude), c.use)
@@ -270,9 +269,10 @@ def run_oracle_processes(python, ws, cases, jobs):
     env["MPLCONFIGDIR"] = str(TOOLS / "python-accuracy-mplconfig")
 
     def one(c):
+        mode, items = oracle.plan(c.use)
         try:
             p = subprocess.run(
-                [str(python), "-I", "-B", str(ORACLE), str(ws / c.file_name)],
+                [str(python), "-I", "-B", str(ORACLE), str(ws / c.file_name), mode] + items,
                 cwd=ws,
                 env=env,
                 capture_output=True,
@@ -281,11 +281,11 @@ def run_oracle_processes(python, ws, cases, jobs):
             )
         except subprocess.TimeoutExpired:
             return {"verdict": "undecided", "detail": "the oracle timed out"}
-        lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
-        if p.returncode != 0 or not lines:
+        said = dict(line.split(" ", 1) for line in p.stdout.splitlines() if line.startswith(("VERDICT ", "DETAIL ")))
+        if p.returncode != 0 or "VERDICT" not in said:
             tail = (p.stderr.strip().splitlines() or ["no output"])[-1]
             return {"verdict": "undecided", "detail": f"the oracle failed: {tail}"}
-        return json.loads(lines[-1])
+        return {"verdict": said["VERDICT"], "detail": said.get("DETAIL", "")}
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(one, cases))
@@ -529,6 +529,16 @@ def report(cases, labels, undecided, disagree, tools, oracle_wall):
     for c in fps:
         codes = ", ".join(found[c.file_name][c.use_line])
         print(f"  {c.kind:16} {c.group}: {c.use}  ({codes}){by_others(c)}")
+    for name in others:
+        other_fps = [c for c in decided if labels[c.index] == "valid" and scored[name][0][c.index]]
+        print(f"{name}'s false positives ({len(other_fps)}):")
+        for c in other_fps:
+            codes = ", ".join(tools[name][0][c.file_name][c.use_line])
+            print(f"  {c.kind:16} {c.group}: {c.use}  ({codes})")
+    nobody = [c for c in decided if labels[c.index] == "invented" and not any(scored[n][0][c.index] for n in names)]
+    print(f"invented uses no tool flags ({len(nobody)}):")
+    for c in nobody:
+        print(f"  {c.kind:16} {c.group}: {c.use}")
 
 
 if __name__ == "__main__":

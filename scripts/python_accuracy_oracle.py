@@ -1,36 +1,86 @@
-"""The oracle of the Python accuracy bench: run by the bench venv's own
-interpreter (`python -I -B scripts/python_accuracy_oracle.py CASE.py`), one
-child process per case, so that no case sees another's imports.
+"""The oracle of the Python accuracy bench: does each name a use line
+looks up exist, as the running interpreter of the bench venv says?
 
-A case file is its setup lines followed by one use line (the last line).
-The oracle runs the setup, then asks the running interpreter whether each
-name the use line looks up exists, without running the use line itself (an
-invented method is never called):
+Two halves:
 
-- `import a.b.c` / `from a.b import c, d`: the modules are imported and each
-  imported name is read as `from` reads it (the attribute, else the
-  submodule `a.b.c`);
-- any other line: every dotted chain `x.y.z` in it (and every bare name) is
-  read with `getattr`, one step at a time, from the setup's namespace or
-  the builtins.
+- `plan(use_line)` (run by the bench script, any Python 3) reads the use
+  line and says what to look up: the modules of `import a.b.c`, the module
+  and names of `from a.b import c, d`, or, for any other line, every dotted
+  chain `x.y.z` in it (and every bare name).
+- `main()` is the child: `python -I -B python_accuracy_oracle.py CASE.py
+  MODE ITEM...`, run by the bench venv's interpreter, one process per case
+  so that no case sees another's imports. It runs the case's setup (every
+  line but the last) and then looks the names up, without running the use
+  line (an invented method is never called): imports with `__import__`,
+  reads with `getattr`, one step at a time. The child imports nothing but
+  `sys` before the lookups: the oracle's own imports would otherwise make
+  submodules such as `collections.abc` attributes of their package, which
+  a real run of the case does not have.
 
-It prints one JSON object: `{"verdict": "exists" | "missing" | "undecided",
-"detail": "..."}`. `undecided` is for what this reading cannot settle: the
-setup failed, an import failed inside the imported module (a dependency,
-not the name), a property raised, an attribute is read off a computed value
-(`f().x`: the case needs a setup line), or the line has local names
-(lambda, comprehension).
+The child prints `VERDICT exists|missing|undecided` and `DETAIL text`.
+`undecided` is for what this reading cannot settle: the setup failed, an
+import failed inside the imported module (a dependency, not the name), a
+property raised when read.
 """
 
-import ast
-import builtins
-import importlib
-import inspect
-import json
-import os
 import sys
-import types
-import warnings
+
+
+class Unreadable(Exception):
+    """A use line the oracle cannot read (the data file must change)."""
+
+
+def plan(use):
+    """(mode, items) for a use line: ("import", [module...]),
+    ("from", [module, name...]) or ("read", ["a.b.c", ...]).
+    Raises Unreadable when the line reads an attribute off a computed value
+    (`f().x`: the value needs a setup line of its own) or binds local names."""
+    import ast
+
+    try:
+        tree = ast.parse(use)
+    except SyntaxError as e:
+        raise Unreadable(f"the use line does not parse: {e.msg}") from None
+    if len(tree.body) != 1:
+        raise Unreadable("the use line is not one statement")
+    stmt = tree.body[0]
+    if isinstance(stmt, ast.Import):
+        return "import", [a.name for a in stmt.names]
+    if isinstance(stmt, ast.ImportFrom):
+        if stmt.level:
+            raise Unreadable("a relative import")
+        if any(a.name == "*" for a in stmt.names):
+            raise Unreadable("a star import")
+        return "from", [stmt.module] + [a.name for a in stmt.names]
+    parents = {}
+    for parent in ast.walk(stmt):
+        for child in ast.iter_child_nodes(parent):
+            parents[child] = parent
+    found = []
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr)):
+            raise Unreadable("the use line binds local names")
+        if not isinstance(node, (ast.Attribute, ast.Name)):
+            continue
+        if not isinstance(node.ctx, ast.Load):
+            if isinstance(node, ast.Attribute):
+                raise Unreadable("the use line assigns an attribute")
+            continue
+        if isinstance(parents.get(node), ast.Attribute):
+            continue  # part of a longer chain
+        parts = []
+        cur = node
+        while isinstance(cur, ast.Attribute):
+            parts.append(cur.attr)
+            cur = cur.value
+        if not isinstance(cur, ast.Name):
+            raise Unreadable("an attribute read off a computed value: give the value its own setup line")
+        parts.append(cur.id)
+        found.append((node.lineno, node.col_offset, ".".join(reversed(parts))))
+    return "read", [chain for _, _, chain in sorted(found)]
+
+
+# ---------------------------------------------------------------- the child
 
 
 class Verdict(Exception):
@@ -38,14 +88,6 @@ class Verdict(Exception):
         super().__init__(detail)
         self.verdict = verdict
         self.detail = detail
-
-
-def missing(detail):
-    return Verdict("missing", detail)
-
-
-def undecided(detail):
-    return Verdict("undecided", detail)
 
 
 def describe(exc):
@@ -57,15 +99,44 @@ def import_module(name):
     """Imports `name`; a module on the path `name` names that is not found
     is a missing name, any other failure is not this reading's to judge."""
     try:
-        return importlib.import_module(name)
+        __import__(name)
+        return sys.modules[name]
     except ModuleNotFoundError as e:
         parts = name.split(".")
-        prefixes = {".".join(parts[: i + 1]) for i in range(len(parts))}
-        if e.name in prefixes:
-            raise missing(describe(e)) from None
-        raise undecided(f"importing {name}: {describe(e)}") from None
+        if e.name in {".".join(parts[: i + 1]) for i in range(len(parts))}:
+            raise Verdict("missing", describe(e)) from None
+        raise Verdict("undecided", f"importing {name}: {describe(e)}") from None
     except Exception as e:  # noqa: BLE001 - anything the module raises
-        raise undecided(f"importing {name}: {describe(e)}") from None
+        raise Verdict("undecided", f"importing {name}: {describe(e)}") from None
+
+
+def defined_statically(obj, attr):
+    """Whether `attr` is in the instance's or its classes' dicts (what
+    inspect.getattr_static finds; importing inspect here would import
+    submodules such as collections.abc into their packages)."""
+    try:
+        own = object.__getattribute__(obj, "__dict__")
+    except AttributeError:
+        own = {}
+    if isinstance(own, dict) and attr in own:
+        return True
+    classes = list(type.__getattribute__(type(obj), "__mro__"))
+    if isinstance(obj, type):
+        classes += list(type.__getattribute__(obj, "__mro__"))
+    return any(attr in type.__getattribute__(k, "__dict__") for k in classes)
+
+
+def lookup_failed(where, attr, exc, obj):
+    """The verdict on `getattr(obj, attr)` raising `exc`."""
+    if isinstance(exc, AttributeError):
+        if not defined_statically(obj, attr):
+            return Verdict("missing", f"{where}.{attr}: {describe(exc)}")
+        return Verdict("undecided", f"{where}.{attr} is defined but raised {describe(exc)} when read")
+    if isinstance(exc, ImportError) and not isinstance(exc, ModuleNotFoundError):
+        # A library saying "this name is gone" from its __getattr__
+        # (pydantic's moved names): the name is not there to use.
+        return Verdict("missing", f"{where}.{attr}: {describe(exc)}")
+    return Verdict("undecided", f"reading {where}.{attr}: {describe(exc)}")
 
 
 def from_import(module_name, name):
@@ -75,134 +146,73 @@ def from_import(module_name, name):
     try:
         getattr(module, name)
         return
-    except AttributeError:
-        pass
-    except ImportError as e:
-        # A library saying "this name is gone" from its __getattr__
-        # (pydantic's moved names): the name is not importable.
-        if not isinstance(e, ModuleNotFoundError):
-            raise missing(describe(e)) from None
-        raise undecided(f"reading {module_name}.{name}: {describe(e)}") from None
     except Exception as e:  # noqa: BLE001
-        raise undecided(f"reading {module_name}.{name}: {describe(e)}") from None
+        verdict = lookup_failed(module_name, name, e, module)
+        if verdict.verdict != "missing" or not isinstance(e, AttributeError):
+            raise verdict from None
     if hasattr(module, "__path__"):
         import_module(f"{module_name}.{name}")
         return
-    raise missing(f"module {module_name} has no attribute {name}")
-
-
-def dotted(node):
-    """`a.b.c` as ["a", "b", "c"]; None when the chain starts at anything
-    but a name (a call, a subscript, a literal)."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return parts[::-1]
-    return None
-
-
-def chains(stmt):
-    """The maximal dotted chains a statement reads, in source order."""
-    parents = {}
-    for parent in ast.walk(stmt):
-        for child in ast.iter_child_nodes(parent):
-            parents[child] = parent
-    found = []
-    for node in ast.walk(stmt):
-        if isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr)):
-            raise undecided("the use line binds local names")
-        if isinstance(node, (ast.Attribute, ast.Name)):
-            if not isinstance(node.ctx, ast.Load):
-                if isinstance(node, ast.Attribute):
-                    raise undecided("the use line assigns an attribute")
-                continue
-            if isinstance(parents.get(node), ast.Attribute):
-                continue  # part of a longer chain
-            chain = dotted(node)
-            if chain is None:
-                raise undecided("an attribute read off a computed value: give the value its own setup line")
-            found.append((node.lineno, node.col_offset, chain))
-    return [c for _, _, c in sorted(found)]
+    raise Verdict("missing", f"module {module_name} has no attribute {name}")
 
 
 def read_chain(namespace, chain):
-    root = chain[0]
+    parts = chain.split(".")
+    root = parts[0]
+    builtins = namespace["__builtins__"]
+    builtins = builtins if isinstance(builtins, dict) else vars(builtins)
     if root in namespace:
         obj = namespace[root]
-    elif hasattr(builtins, root):
-        obj = getattr(builtins, root)
+    elif root in builtins:
+        obj = builtins[root]
     else:
-        raise missing(f"name {root} is not defined")
-    for i, attr in enumerate(chain[1:], start=1):
-        where = ".".join(chain[:i])
+        raise Verdict("missing", f"name {root} is not defined")
+    for i, attr in enumerate(parts[1:], start=1):
         try:
             obj = getattr(obj, attr)
-        except AttributeError as e:
-            try:
-                inspect.getattr_static(obj, attr)
-            except AttributeError:
-                raise missing(f"{where}.{attr}: {describe(e)}") from None
-            raise undecided(f"{where}.{attr} is defined but raised {describe(e)} when read") from None
-        except ImportError as e:
-            if not isinstance(e, ModuleNotFoundError):
-                raise missing(f"{where}.{attr}: {describe(e)}") from None
-            raise undecided(f"reading {where}.{attr}: {describe(e)}") from None
         except Exception as e:  # noqa: BLE001
-            raise undecided(f"reading {where}.{attr}: {describe(e)}") from None
+            raise lookup_failed(".".join(parts[:i]), attr, e, obj) from None
 
 
-def judge(path):
+def judge(path, mode, items):
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    use = lines[-1]
     prelude = "\n".join(lines[:-1]) + "\n"
-    module = types.ModuleType("case_under_test")
+    # The case runs as a module of its own, as it would as a file.
+    module = type(sys)("case_under_test")
     module.__file__ = path
     sys.modules[module.__name__] = module
     namespace = module.__dict__
+    namespace["__builtins__"] = __builtins__
     try:
         exec(compile(prelude, path, "exec"), namespace)  # noqa: S102 - the case's own setup
     except BaseException as e:  # noqa: BLE001
-        raise undecided(f"the setup raised {describe(e)}") from None
-    try:
-        tree = ast.parse(use)
-    except SyntaxError as e:
-        raise undecided(f"the use line does not parse: {e}") from None
-    if len(tree.body) != 1:
-        raise undecided("the use line is not one statement")
-    stmt = tree.body[0]
-    if isinstance(stmt, ast.Import):
-        for alias in stmt.names:
-            import_module(alias.name)
-        return "import " + ", ".join(a.name for a in stmt.names)
-    if isinstance(stmt, ast.ImportFrom):
-        if stmt.level:
-            raise undecided("a relative import")
-        for alias in stmt.names:
-            if alias.name == "*":
-                import_module(stmt.module)
-            else:
-                from_import(stmt.module, alias.name)
-        return f"from {stmt.module} import " + ", ".join(a.name for a in stmt.names)
-    read = chains(stmt)
-    for chain in read:
+        raise Verdict("undecided", f"the setup raised {describe(e)}") from None
+    if mode == "import":
+        for name in items:
+            import_module(name)
+        return "import " + ", ".join(items)
+    if mode == "from":
+        for name in items[1:]:
+            from_import(items[0], name)
+        return f"from {items[0]} import " + ", ".join(items[1:])
+    for chain in items:
         read_chain(namespace, chain)
-    return "read " + ", ".join(".".join(c) for c in read)
+    return "read " + ", ".join(items)
 
 
 def main():
-    warnings.simplefilter("ignore")
+    path, mode, items = sys.argv[1], sys.argv[2], sys.argv[3:]
     try:
-        detail = judge(sys.argv[1])
-        result = {"verdict": "exists", "detail": detail}
+        verdict, detail = "exists", judge(path, mode, items)
     except Verdict as v:
-        result = {"verdict": v.verdict, "detail": v.detail}
-    sys.stdout.write("\n" + json.dumps(result) + "\n")
+        verdict, detail = v.verdict, v.detail
+    detail = " ".join(detail.split())
+    sys.stdout.write(f"\nVERDICT {verdict}\nDETAIL {detail}\n")
     sys.stdout.flush()
     # No interpreter teardown: the libraries' exit hooks are not the case.
+    import os
+
     os._exit(0)
 
 
