@@ -259,8 +259,9 @@ def run_oracle(python, ws, cases, jobs):
         log(f"oracle: {len(todo)} cases to label ({len(cases) - len(todo)} known), {jobs} at a time")
         for c, verdict in zip(todo, run_oracle_processes(python, ws, todo, jobs)):
             cache[oracle_key(c)] = verdict
-        ORACLE_CACHE.write_text(json.dumps(cache, indent=0, sort_keys=True))
-    return [cache[oracle_key(c)] for c in cases]
+        keep = {oracle_key(c) for c in cases}  # verdicts of older cases or pins go
+        ORACLE_CACHE.write_text(json.dumps({k: v for k, v in cache.items() if k in keep}, indent=0, sort_keys=True))
+    return [cache[oracle_key(c)] for c in cases], len(todo)
 
 
 def run_oracle_processes(python, ws, cases, jobs):
@@ -432,7 +433,7 @@ def main():
     try:
         write_workspace(cases, ws)
         start = time.monotonic()
-        verdicts = run_oracle(python, ws, cases, args.jobs)
+        verdicts, fresh = run_oracle(python, ws, cases, args.jobs)
         oracle_wall = time.monotonic() - start
         labels = {}
         undecided = []
@@ -459,7 +460,7 @@ def main():
             name = f"mypy {version[1]}" if len(version) > 1 else "mypy"
             tools[name] = run_mypy(mypy_python, python, ws, cases) + (MYPY_CODES,)
 
-        report(cases, labels, undecided, disagree, tools, oracle_wall)
+        report(cases, labels, undecided, disagree, tools, oracle_wall, fresh)
     finally:
         if args.keep:
             print(f"workspace kept: {ws}")
@@ -468,12 +469,13 @@ def main():
     return 0
 
 
-def report(cases, labels, undecided, disagree, tools, oracle_wall):
+def report(cases, labels, undecided, disagree, tools, oracle_wall, fresh):
     decided = [c for c in cases if c.index in labels]
     n_inv = sum(1 for c in decided if labels[c.index] == "invented")
     print(
         f"Python accuracy: {len(cases)} cases in {DATA.relative_to(ROOT)}; the oracle labelled "
-        f"{len(decided)} ({n_inv} invented, {len(decided) - n_inv} valid) in {oracle_wall:.1f} s, "
+        f"{len(decided)} ({n_inv} invented, {len(decided) - n_inv} valid; {fresh} run now in "
+        f"{oracle_wall:.1f} s, the rest from its cache), "
         f"left out {len(undecided)} it could not decide; {len(disagree)} labels differ from the data file's intent"
     )
     for c, detail in undecided:
