@@ -16,6 +16,7 @@ mod folders;
 pub mod framing;
 mod gpu;
 mod indexing;
+mod kept_tree;
 pub mod log;
 mod publish;
 mod settings;
@@ -44,7 +45,7 @@ struct OpenDocument {
     /// The facts of the last analyzed version, for other documents' analyses.
     facts: Option<(i32, Arc<FileFacts>)>,
     /// The parse tree of the last analyzed version (reused incrementally).
-    tree: Option<(i32, tree_sitter::Tree)>,
+    tree: Option<kept_tree::KeptTree>,
     /// The document's newest version, shared with its analysis in flight,
     /// which stops as soon as it is no longer the version analyzed
     /// ([`CLOSED`] once the document is closed).

@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use super::documents::Encoding;
+use super::kept_tree::{self, KeptTree};
 use super::{diagnostics, log, State};
 use crate::analysis::{Finding, Severity};
 use crate::session::Session;
@@ -105,42 +106,75 @@ pub async fn analysis_loop(
 /// memory back to the system as soon as it ends.
 const RETURN_MEMORY_FROM: usize = 256 << 10;
 
-/// What one analysis produced: the facts and tree (Python), the findings,
-/// and where a statement nested too deeply was left out.
-type Analyzed = (
-    Option<Arc<FileFacts>>,
-    Option<tree_sitter::Tree>,
-    Vec<(Finding, Severity)>,
-    Option<NestingCut>,
-);
+/// What one analysis produced: the facts (Python's, shared with the other
+/// documents' analyses), the tree and whether it can be walked whole, the
+/// findings, and where a statement nested too deeply was left out.
+struct Analyzed {
+    facts: Option<Arc<FileFacts>>,
+    tree: Option<(tree_sitter::Tree, bool)>,
+    findings: Vec<(Finding, Severity)>,
+    cut: Option<NestingCut>,
+}
 
-/// Analyze `text`, the content of `path`; `None` once `stale` says a newer
-/// version superseded it (asked between the phases, and while parsing).
+/// Analyze `text`, the content of `path`, re-parsing `old` (the previous
+/// tree, edited to `text`); `None` once `stale` says a newer version
+/// superseded it (asked between the phases, and while parsing).
 fn analyze(
     session: &Session,
     path: &Path,
     text: &str,
-    old_tree: Option<tree_sitter::Tree>,
+    old: Option<(tree_sitter::Tree, bool)>,
     others: &HashMap<PathBuf, Arc<FileFacts>>,
     is_rust: bool,
     stale: &dyn Fn() -> bool,
 ) -> Option<Analyzed> {
+    let previous = kept_tree::previous(&old);
     if is_rust {
-        // Rust documents are re-parsed whole; their facts are not shared.
-        let facts = Arc::new(crate::syntax::rust::parse(text));
+        // Rust documents' facts are not shared with other analyses.
+        let (facts, tree) = crate::syntax::rust::parse_cancellable(text, previous, stale)?;
+        drop(old);
+        if stale() {
+            return None;
+        }
         let cut = facts.nesting_cut;
-        let findings = session.analyze_rust(path, facts);
-        return (!stale()).then_some((None, None, findings, cut));
+        let findings = session.analyze_rust(path, Arc::new(facts));
+        let tree = tree.map(|t| (t, cut.is_none()));
+        return (!stale()).then_some(Analyzed {
+            facts: None,
+            tree,
+            findings,
+            cut,
+        });
     }
-    let (facts, tree) = crate::syntax::python::parse_cancellable(text, old_tree.as_ref(), stale)?;
-    drop(old_tree);
+    let (facts, tree) = crate::syntax::python::parse_cancellable(text, previous, stale)?;
+    drop(old);
     if stale() {
         return None;
     }
     let facts = Arc::new(facts);
     let cut = facts.nesting_cut;
     let findings = session.analyze(path, facts.clone(), others);
-    (!stale()).then_some((Some(facts), tree, findings, cut))
+    let tree = tree.map(|t| (t, cut.is_none()));
+    (!stale()).then_some(Analyzed {
+        facts: Some(facts),
+        tree,
+        findings,
+        cut,
+    })
+}
+
+/// Give a large document's transient memory (its findings, the tree it
+/// replaced or did not keep) back to the system now: the pool thread that
+/// analyzed it may sleep long before it allocates again. The trees are
+/// tree-sitter's, allocated by the C library's malloc, the rest mimalloc's.
+fn return_memory() {
+    // SAFETY: no preconditions.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The diagnostics of `findings` (severities overridden by the settings'),
@@ -223,16 +257,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     let (rope, version, path, root, old_tree, latest) = match state.docs.get(&uri) {
         Some(open) => {
             // The last tree, brought up to this version by the edits since.
-            let old_tree = open.tree.as_ref().and_then(|(tree_version, tree)| {
-                let mut tree = tree.clone();
-                for (v, edit) in &open.doc.edits {
-                    if v <= tree_version {
-                        continue;
-                    }
-                    tree.edit(edit.as_ref()?);
-                }
-                Some(tree)
-            });
+            let old_tree = open.tree.as_ref().and_then(|t| t.edited(&open.doc.edits));
             (
                 open.doc.rope.clone(),
                 open.doc.version,
@@ -270,23 +295,23 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     let enc = *state.encoding.get().unwrap_or(&Encoding::Utf16);
     let overrides = settings.severity.clone();
     let analyzed = tokio::task::spawn_blocking(move || {
-        let analyzed = analyze(&session, &path, &text, old_tree, &others, is_rust, &stale).map(
-            |(facts, tree, findings, cut)| {
-                let count = findings.len();
-                let mut diags = to_diagnostics(&rope, findings, &overrides, enc);
-                if let Some(cut) = cut {
+        let len = text.len();
+        let analyzed =
+            analyze(&session, &path, &text, old_tree, &others, is_rust, &stale).map(|a| {
+                let count = a.findings.len();
+                let mut diags = to_diagnostics(&rope, a.findings, &overrides, enc);
+                if let Some(cut) = a.cut {
                     diags.push(diagnostics::nesting_note(&rope, &cut, enc));
                 }
-                (facts, tree, count, diags)
-            },
-        );
+                let tree = a
+                    .tree
+                    .and_then(|(tree, walkable)| KeptTree::keep(version, tree, walkable, len));
+                (a.facts, tree, count, diags)
+            });
         if large {
             drop(text);
             drop(others);
-            // Give a large document's transient memory (its findings among
-            // it) back to the system now: this pool thread may sleep long
-            // before it allocates again. SAFETY: no preconditions.
-            unsafe { libmimalloc_sys::mi_collect(true) };
+            return_memory();
         }
         analyzed
     })
@@ -310,7 +335,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
     let current = match state.docs.get_mut(&uri) {
         Some(mut open) if open.doc.version == version => {
             open.facts = facts.map(|f| (version, f));
-            open.tree = tree.map(|t| (version, t));
+            open.tree = tree;
             open.doc.edits.retain(|(v, _)| *v > version);
             true
         }

@@ -15,6 +15,8 @@
 //! note ([`NestingCut`]). The threads that build and analyse facts get
 //! stacks sized for this bound (see `crate::stack`).
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
@@ -54,11 +56,48 @@ pub struct Statement {
     pub body: &'static str,
 }
 
+/// The previous tree of a document, edited to the new text, that an
+/// incremental parse reuses; `walkable` when [`shallow`] found nothing too
+/// deep in it.
+#[derive(Clone, Copy)]
+pub struct Previous<'t> {
+    pub tree: &'t Tree,
+    pub walkable: bool,
+}
+
+impl Previous<'_> {
+    /// The ids of the root's children known to nest no deeper than the
+    /// bound: all of them when the previous tree was walkable. A node id is
+    /// its subtree's address, and the previous tree is alive while the new
+    /// one is measured, so a child of the new tree with one of these ids is
+    /// that very subtree, reused by the incremental parse.
+    fn shallow_children(&self) -> HashSet<usize> {
+        if !self.walkable {
+            return HashSet::new();
+        }
+        let root = self.tree.root_node();
+        let mut cursor = root.walk();
+        root.children(&mut cursor).map(|c| c.id()).collect()
+    }
+}
+
 /// The statements that hold a node deeper than `max_depth`, in source
 /// order. A statement is a node whose parent's kind `is_body` accepts (a
 /// module, a block); the walk never descends into one it has cut, so its
 /// cost is linear in the size of the tree.
 pub fn too_deep(tree: &Tree, max_depth: usize, is_body: fn(&str) -> bool) -> Vec<Statement> {
+    too_deep_except(tree, max_depth, is_body, &HashSet::new())
+}
+
+/// [`too_deep`], not descending into the root's children whose ids are in
+/// `known`: after a keystroke, only the top-level statements the
+/// incremental parse made anew are walked.
+fn too_deep_except(
+    tree: &Tree,
+    max_depth: usize,
+    is_body: fn(&str) -> bool,
+    known: &HashSet<usize>,
+) -> Vec<Statement> {
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     // The nodes from the root down to the cursor.
@@ -84,7 +123,9 @@ pub fn too_deep(tree: &Tree, max_depth: usize, is_body: fn(&str) -> bool) -> Vec
                 // No statement holds it (no body kind on the path): the file.
                 break;
             }
-        } else if cursor.goto_first_child() {
+        } else if !(path.len() == 2 && known.contains(&cursor.node().id()))
+            && cursor.goto_first_child()
+        {
             path.push(cursor.node());
             continue;
         }
@@ -117,15 +158,18 @@ pub enum Shallow {
 /// too-deep statements blanked (see [`blank`]), its tree made by `parse`,
 /// and the ranges left out. Blanking can change how error recovery reads
 /// the rest, so the new tree is measured too; the file is blanked whole as
-/// a last resort.
+/// a last resort. `previous`, the tree `tree` was parsed from, spares the
+/// walk of what it shares with it.
 pub fn shallow(
     text: &str,
     tree: &Tree,
+    previous: Option<Previous>,
     is_body: fn(&str) -> bool,
     filler: &str,
     parse: impl Fn(&str) -> Option<Tree>,
 ) -> Shallow {
-    let mut cut = too_deep(tree, MAX_DEPTH, is_body);
+    let known = previous.map(|p| p.shallow_children()).unwrap_or_default();
+    let mut cut = too_deep_except(tree, MAX_DEPTH, is_body, &known);
     if cut.is_empty() {
         return Shallow::Walkable;
     }
@@ -250,5 +294,81 @@ mod tests {
         };
         let blanked = blank(text, &[whole], "...");
         assert_eq!(blanked, "...  \n  \r\n  \ny = 3\n");
+    }
+
+    /// `text[..at]` + `insert` + `text[at..]`, the previous tree edited to it.
+    fn edited(text: &str, tree: &Tree, at: usize, insert: &str) -> (String, Tree) {
+        let new = format!("{}{insert}{}", &text[..at], &text[at..]);
+        let point = |t: &str, b: usize| {
+            let row = t[..b].matches('\n').count();
+            tree_sitter::Point::new(row, b - t[..b].rfind('\n').map_or(0, |i| i + 1))
+        };
+        let mut old = tree.clone();
+        old.edit(&tree_sitter::InputEdit {
+            start_byte: at,
+            old_end_byte: at,
+            new_end_byte: at + insert.len(),
+            start_position: point(text, at),
+            old_end_position: point(text, at),
+            new_end_position: point(&new, at + insert.len()),
+        });
+        (new, old)
+    }
+
+    fn reparse(text: &str, old: &Tree) -> Tree {
+        let mut p = tree_sitter::Parser::new();
+        p.set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        p.parse(text, Some(old)).unwrap()
+    }
+
+    #[test]
+    fn after_an_edit_only_the_new_statements_are_measured() {
+        let deep = format!("{}1{}", "(".repeat(3000), ")".repeat(3000));
+        let text = "a = 1\nb = 2\nc = 3\n".to_string();
+        let tree = python(&text);
+        // A deep statement typed between two reused ones is found.
+        let (new, old) = edited(&text, &tree, 6, &format!("x = {deep}\n"));
+        let t = reparse(&new, &old);
+        let previous = Previous {
+            tree: &old,
+            walkable: true,
+        };
+        let Shallow::Cut(_, _, cut) = shallow(&new, &t, Some(previous), is_python_body, "", |s| {
+            Some(python(s))
+        }) else {
+            panic!("the new deep statement was not measured");
+        };
+        assert_eq!(&new[cut[0].start..cut[0].end], format!("x = {deep}"));
+        // The reused statements are not walked: a known deep one is skipped,
+        // which shows the walk trusts the previous measure.
+        let known = previous.shallow_children();
+        let reused = {
+            let root = t.root_node();
+            let mut c = root.walk();
+            root.children(&mut c)
+                .filter(|n| known.contains(&n.id()))
+                .count()
+        };
+        assert!(reused >= 2, "a = 1 and c = 3 are reused subtrees");
+        // A statement edited into a deep one is new, so measured.
+        let (deeper, old) = edited(&text, &tree, 4, &deep);
+        let t = reparse(&deeper, &old);
+        let previous = Previous {
+            tree: &old,
+            walkable: true,
+        };
+        assert!(matches!(
+            shallow(&deeper, &t, Some(previous), is_python_body, "", |s| Some(
+                python(s)
+            )),
+            Shallow::Cut(..)
+        ));
+        // A previous tree that had a cut vouches for nothing.
+        let not = Previous {
+            tree: &old,
+            walkable: false,
+        };
+        assert!(not.shallow_children().is_empty());
     }
 }

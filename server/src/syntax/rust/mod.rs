@@ -40,16 +40,34 @@ pub fn parse(text: &str) -> RustFacts {
 
 /// Like [`parse`], reusing `old` (the previous tree with the edits since
 /// applied). Returns the new tree for the next edit.
-pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<Tree>) {
+pub fn parse_incremental(text: &str, old: Option<nesting::Previous>) -> (RustFacts, Option<Tree>) {
+    // Never cancelled: always parsed.
+    parse_cancellable(text, old, &|| false).unwrap_or_else(|| (Builder::new(text).finish(), None))
+}
+
+/// Like [`parse_incremental`], giving up (`None`) as soon as `cancelled`
+/// says so, as tree-sitter parses and before the facts are extracted. The
+/// new tree can be walked whole (for the next [`nesting::Previous`]) when
+/// the facts have no `nesting_cut`.
+pub fn parse_cancellable(
+    text: &str,
+    old: Option<nesting::Previous>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<(RustFacts, Option<Tree>)> {
     // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
     let text = &*crate::syntax::line_breaks::for_parser(text);
-    let Some(tree) = parse_tree(text, old) else {
-        return (Builder::new(text).finish(), None);
+    let tree = parse_tree(text, old.map(|p| p.tree), cancelled);
+    if cancelled() {
+        return None;
+    }
+    let Some(tree) = tree else {
+        return Some((Builder::new(text).finish(), None));
     };
-    let facts = match nesting::shallow(text, &tree, is_body, "", |t| parse_tree(t, None)) {
+    let reparse = |t: &str| parse_tree(t, None, cancelled);
+    let facts = match nesting::shallow(text, &tree, old, is_body, "", reparse) {
         nesting::Shallow::Walkable => facts_of(text, &tree),
-        // Too deep, and the shallow text did not parse: nothing is known.
-        nesting::Shallow::Unparsed => Builder::new(text).finish(),
+        // Too deep, and the shallow text did not parse (cancelled).
+        nesting::Shallow::Unparsed => return None,
         nesting::Shallow::Cut(blanked, shallow_tree, cut) => {
             let mut facts = facts_of(&blanked, &shallow_tree);
             facts.nesting_cut = nesting::cut_of(text, &cut);
@@ -64,10 +82,12 @@ pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<T
             facts
         }
     };
-    (facts, Some(tree))
+    Some((facts, Some(tree)))
 }
 
-fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
+/// Parse with the thread's parser, halting as soon as `cancelled` says so.
+fn parse_tree(text: &str, old: Option<&Tree>, cancelled: &dyn Fn() -> bool) -> Option<Tree> {
+    let bytes = text.as_bytes();
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
@@ -76,7 +96,18 @@ fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
                 .expect("tree-sitter-rust grammar is compatible");
             p
         });
-        parser.parse(text, old)
+        let mut progress = |_: &tree_sitter::ParseState| cancelled();
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+        let tree = parser.parse_with_options(
+            &mut |i, _| bytes.get(i..).unwrap_or_default(),
+            old,
+            Some(options),
+        );
+        if tree.is_none() {
+            // A halted parse would otherwise resume on the next text.
+            parser.reset();
+        }
+        tree
     })
 }
 
