@@ -20,6 +20,7 @@ mod line_breaks;
 mod lsp;
 mod mcp;
 mod named_files;
+mod python_accuracy_data;
 mod readme;
 mod real_crates;
 mod rust_accuracy_data;
