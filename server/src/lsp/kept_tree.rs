@@ -1,7 +1,6 @@
 //! The parse tree an open document keeps between analyses, so that a
 //! keystroke re-parses only what it changed (tree-sitter's incremental
-//! parse) and re-measures only the top-level statements it made anew
-//! ([`nesting::Previous`]).
+//! parse).
 //!
 //! A tree costs about 120 bytes per node. Ordinary code has one node every
 //! five or six bytes (about 20 bytes of tree per source byte); dense code —
@@ -15,36 +14,31 @@
 
 use tree_sitter::{InputEdit, Tree};
 
-use crate::syntax::nesting;
-
 /// Below this size a document always keeps its tree (its memory is small
 /// whatever its density).
 const ALWAYS_KEEP_BELOW: usize = 256 << 10;
 
 /// Visible nodes per source byte up to which a large document keeps its
-/// tree: about 37 bytes of tree per source byte. The stdlib's modules have
-/// 0.23 (median) and 0.32 (90th percentile); its test modules go to 0.40.
-const MAX_NODES_PER_BYTE: f64 = 0.3;
+/// tree: about 50 bytes of tree per source byte for code. The stdlib's
+/// modules have 0.23 (median), 0.32 (90th percentile) and 0.40 (99th, its
+/// test modules); a finding on every line has 0.77, a table of numbers
+/// 0.48 (and twice the bytes per visible node: long lists are balanced
+/// trees of hidden nodes).
+const MAX_NODES_PER_BYTE: f64 = 0.4;
 
 pub struct KeptTree {
     /// The version the tree was parsed from.
     pub version: i32,
     pub tree: Tree,
-    /// Whether nothing in it nests too deeply to be walked.
-    pub walkable: bool,
 }
 
 impl KeptTree {
     /// The tree of the analysis of `version` (`len` bytes of text), when it
     /// is worth keeping.
-    pub fn keep(version: i32, tree: Tree, walkable: bool, len: usize) -> Option<KeptTree> {
+    pub fn keep(version: i32, tree: Tree, len: usize) -> Option<KeptTree> {
         let nodes = tree.root_node().descendant_count() as f64;
         let dense = len >= ALWAYS_KEEP_BELOW && nodes > MAX_NODES_PER_BYTE * len as f64;
-        (!dense).then_some(KeptTree {
-            version,
-            tree,
-            walkable,
-        })
+        (!dense).then_some(KeptTree { version, tree })
     }
 
     /// A copy brought up to the document's text by the edits made since
@@ -52,7 +46,7 @@ impl KeptTree {
     pub fn edited<'e>(
         &self,
         edits: impl IntoIterator<Item = &'e (i32, Option<InputEdit>)>,
-    ) -> Option<(Tree, bool)> {
+    ) -> Option<Tree> {
         let mut tree = self.tree.clone();
         for (v, edit) in edits {
             if *v <= self.version {
@@ -60,16 +54,8 @@ impl KeptTree {
             }
             tree.edit(edit.as_ref()?);
         }
-        Some((tree, self.walkable))
+        Some(tree)
     }
-}
-
-/// The previous tree for a parse, from [`KeptTree::edited`]'s result.
-pub fn previous(old: &Option<(Tree, bool)>) -> Option<nesting::Previous<'_>> {
-    old.as_ref().map(|(tree, walkable)| nesting::Previous {
-        tree,
-        walkable: *walkable,
-    })
 }
 
 #[cfg(test)]
@@ -87,10 +73,10 @@ mod tests {
     fn a_large_dense_document_keeps_no_tree() {
         let data = format!(
             "DATA = [\n{}]\n",
-            "    1, 22, 333, 1, 22, 333,\n".repeat(12_000)
+            "    1, 2, 3, 4, 5, 6, 7, 8,\n".repeat(12_000)
         );
         assert!(data.len() >= ALWAYS_KEEP_BELOW);
-        assert!(KeptTree::keep(1, python(&data), true, data.len()).is_none());
+        assert!(KeptTree::keep(1, python(&data), data.len()).is_none());
         // Ordinary code of the same size keeps it.
         let code = concat!(
             "def read_config(path, defaults=None):\n",
@@ -102,9 +88,9 @@ mod tests {
         )
         .repeat(1_500);
         assert!(code.len() >= ALWAYS_KEEP_BELOW);
-        assert!(KeptTree::keep(1, python(&code), true, code.len()).is_some());
+        assert!(KeptTree::keep(1, python(&code), code.len()).is_some());
         // So does a small dense one.
         let small = "DATA = [1, 2, 3, 4, 5, 6, 7, 8]\n";
-        assert!(KeptTree::keep(1, python(small), true, small.len()).is_some());
+        assert!(KeptTree::keep(1, python(small), small.len()).is_some());
     }
 }

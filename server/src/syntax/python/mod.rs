@@ -62,7 +62,7 @@ pub fn parse(text: &str) -> FileFacts {
 /// Like [`parse`], reusing `old` — the previous tree of this document with
 /// the edits since applied (`Tree::edit`) — so tree-sitter re-parses only
 /// what changed. Returns the new tree for the next edit.
-pub fn parse_incremental(text: &str, old: Option<nesting::Previous>) -> (FileFacts, Option<Tree>) {
+pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (FileFacts, Option<Tree>) {
     // Never cancelled: always parsed.
     parse_cancellable(text, old, &|| false).unwrap_or_else(|| (Builder::new(text).finish(), None))
 }
@@ -70,16 +70,15 @@ pub fn parse_incremental(text: &str, old: Option<nesting::Previous>) -> (FileFac
 /// Like [`parse_incremental`], giving up (`None`) as soon as `cancelled`
 /// says so: tree-sitter asks it as it goes, and it is asked again before
 /// the facts are extracted (the language server drops the analysis of a
-/// version a newer one superseded). The new tree can be walked whole (for
-/// the next [`nesting::Previous`]) when the facts have no `nesting_cut`.
+/// version a newer one superseded).
 pub fn parse_cancellable(
     text: &str,
-    old: Option<nesting::Previous>,
+    old: Option<&Tree>,
     cancelled: &dyn Fn() -> bool,
 ) -> Option<(FileFacts, Option<Tree>)> {
     // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
     let text = &*crate::syntax::line_breaks::for_parser(text);
-    let tree = parse_tree(text, old.map(|p| p.tree), cancelled);
+    let tree = parse_tree(text, old, cancelled);
     if cancelled() {
         return None;
     }
@@ -87,7 +86,7 @@ pub fn parse_cancellable(
         return Some((Builder::new(text).finish(), None));
     };
     let reparse = |t: &str| parse_tree(t, None, cancelled);
-    let facts = match nesting::shallow(text, &tree, old, is_body, "...", reparse) {
+    let facts = match nesting::shallow(text, &tree, is_body, "...", reparse) {
         nesting::Shallow::Walkable => facts_of(text, &tree),
         nesting::Shallow::Cut(blanked, shallow_tree, cut) => {
             let mut facts = facts_of(&blanked, &shallow_tree);

@@ -40,23 +40,21 @@ pub fn parse(text: &str) -> RustFacts {
 
 /// Like [`parse`], reusing `old` (the previous tree with the edits since
 /// applied). Returns the new tree for the next edit.
-pub fn parse_incremental(text: &str, old: Option<nesting::Previous>) -> (RustFacts, Option<Tree>) {
+pub fn parse_incremental(text: &str, old: Option<&Tree>) -> (RustFacts, Option<Tree>) {
     // Never cancelled: always parsed.
     parse_cancellable(text, old, &|| false).unwrap_or_else(|| (Builder::new(text).finish(), None))
 }
 
 /// Like [`parse_incremental`], giving up (`None`) as soon as `cancelled`
-/// says so, as tree-sitter parses and before the facts are extracted. The
-/// new tree can be walked whole (for the next [`nesting::Previous`]) when
-/// the facts have no `nesting_cut`.
+/// says so, as tree-sitter parses and before the facts are extracted.
 pub fn parse_cancellable(
     text: &str,
-    old: Option<nesting::Previous>,
+    old: Option<&Tree>,
     cancelled: &dyn Fn() -> bool,
 ) -> Option<(RustFacts, Option<Tree>)> {
     // Lone `\r` line breaks as `\n`, which the grammar knows (same offsets).
     let text = &*crate::syntax::line_breaks::for_parser(text);
-    let tree = parse_tree(text, old.map(|p| p.tree), cancelled);
+    let tree = parse_tree(text, old, cancelled);
     if cancelled() {
         return None;
     }
@@ -64,7 +62,7 @@ pub fn parse_cancellable(
         return Some((Builder::new(text).finish(), None));
     };
     let reparse = |t: &str| parse_tree(t, None, cancelled);
-    let facts = match nesting::shallow(text, &tree, old, is_body, "", reparse) {
+    let facts = match nesting::shallow(text, &tree, is_body, "", reparse) {
         nesting::Shallow::Walkable => facts_of(text, &tree),
         // Too deep, and the shallow text did not parse (cancelled).
         nesting::Shallow::Unparsed => return None,
