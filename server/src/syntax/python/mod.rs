@@ -46,7 +46,9 @@ mod conditions;
 mod control_flow;
 mod definitions;
 mod expressions;
+mod getattr_body;
 mod imports;
+mod literals;
 mod statements;
 
 thread_local! {
@@ -517,6 +519,8 @@ struct Builder<'s> {
     declarations: HashMap<(ScopeId, Box<str>), ScopeId>,
     /// The conditions of the `and`/`or` expressions met, by node id.
     conditions: RefCell<HashMap<usize, Condition>>,
+    /// The `for NAME in <literal list>:` loops being walked, innermost last.
+    literal_loops: Vec<(Box<str>, Vec<Box<str>>)>,
 }
 
 fn span(n: Node) -> Span {
@@ -563,6 +567,7 @@ impl<'s> Builder<'s> {
                 guards: vec![Vec::new()],
                 all: None,
                 dynamic: DynamicModule::default(),
+                literal_collections: BTreeMap::new(),
                 sys_modules_aliases: Vec::new(),
                 suppressions: Vec::new(),
                 foreign_attr_stores: BTreeSet::new(),
@@ -585,6 +590,7 @@ impl<'s> Builder<'s> {
             hasattr_pairs: HashSet::new(),
             declarations: HashMap::new(),
             conditions: RefCell::new(HashMap::new()),
+            literal_loops: Vec::new(),
         }
     }
 

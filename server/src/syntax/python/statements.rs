@@ -33,7 +33,13 @@ impl<'s> Builder<'s> {
                 if let Some(left) = field!(n, "left") {
                     self.bind_target(left, None);
                 }
+                let looped = self.literal_loop(n);
+                let pushed = looped.is_some();
+                self.literal_loops.extend(looped);
                 self.children_blocks(n, &["body", "alternative"]);
+                if pushed {
+                    self.literal_loops.pop();
+                }
             }
             "while_statement" => {
                 if let Some(c) = field!(n, "condition") {
@@ -195,6 +201,9 @@ impl<'s> Builder<'s> {
         if kind(left) == "subscript" {
             self.sys_modules_assignment(left, value.as_ref());
         }
+        if let Some(r) = right.filter(|r| kind(r) != "assignment") {
+            self.note_literal_collection(left, r);
+        }
         match (annotation, value) {
             (Some(annotation), value) if kind(left) == "identifier" => {
                 let name = self.text(left);
@@ -317,7 +326,7 @@ impl<'s> Builder<'s> {
                     let e = self.walk_expr(v);
                     if let Expr::Call { func } = &e {
                         if func.dotted().as_deref() == Some("globals") {
-                            self.facts.dynamic.globals_write = true;
+                            self.globals_store(field!(target, "subscript"));
                         }
                     }
                 }
