@@ -541,22 +541,21 @@ fn removed_finding(
 fn replacements(ev: &Evaluator, m: &Arc<Module>, prefix: &str, attr: &str, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for quoted in eval::quoted_names(text) {
-        let parts: Vec<&str> = quoted.split('.').collect();
-        let resolved = [&parts[..], &parts[1..]].into_iter().find_map(|path| {
-            if path.is_empty() || path == [attr] {
-                return None;
+        let mut path: Vec<&str> = quoted.split('.').collect();
+        // `np.inf`: the message's alias of the module itself, or a name the
+        // module lacks, is dropped (`np.lib.add_newdoc` → `lib.add_newdoc`).
+        if path.len() > 1 {
+            let alias = match ev.module_member(m, path[0]) {
+                Lookup::Missing(_) => true,
+                Lookup::Found(Ty::Module(same)) => same.name == m.name,
+                _ => false,
+            };
+            if alias {
+                path.remove(0);
             }
-            let mut t = Ty::Module(m.clone());
-            for (i, p) in path.iter().enumerate() {
-                t = match ev.member(&t, p) {
-                    Lookup::Found(next) if i + 1 == path.len() || !next.is_unknown() => next,
-                    _ => return None,
-                };
-            }
-            Some(path.join("."))
-        });
-        if let Some(path) = resolved {
-            let s = format!("{prefix}.{path}");
+        }
+        if path != [attr] && path_exists(ev, m, &path) {
+            let s = format!("{prefix}.{}", path.join("."));
             if !out.contains(&s) {
                 out.push(s);
             }
@@ -566,6 +565,18 @@ fn replacements(ev: &Evaluator, m: &Arc<Module>, prefix: &str, attr: &str, text:
         }
     }
     out
+}
+
+/// Whether `a.b.c` is certainly there, member by member, from module `m`.
+fn path_exists(ev: &Evaluator, m: &Arc<Module>, path: &[&str]) -> bool {
+    let mut t = Ty::Module(m.clone());
+    for (i, p) in path.iter().enumerate() {
+        t = match ev.member(&t, p) {
+            Lookup::Found(next) if i + 1 == path.len() || !next.is_unknown() => next,
+            _ => return false,
+        };
+    }
+    !path.is_empty()
 }
 
 fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {

@@ -213,7 +213,10 @@ impl<'a> Evaluator<'a> {
         // the same rules as any module.
         if let Some(runtime) = self.index.runtime_module_of(m) {
             return match self.module_member(&runtime, name) {
-                Lookup::Found(t @ Ty::Module(_)) => Lookup::Found(t),
+                // Modules and functions as they are (a `__getattr__`
+                // factory is followed into the runtime); other values are
+                // typed by the stub or not at all.
+                Lookup::Found(t @ (Ty::Module(_) | Ty::Function(_))) => Lookup::Found(t),
                 Lookup::Found(_) => Lookup::Found(Ty::Unknown),
                 Lookup::Unknown => Lookup::Unknown,
                 Lookup::Missing(_) => Lookup::Missing(Container::Module(m.clone())),
