@@ -325,7 +325,13 @@ impl<'s> Builder<'s> {
                 if let Some(v) = field!(target, "value") {
                     let e = self.walk_expr(v);
                     if let Expr::Call { func } = &e {
-                        if func.dotted().as_deref() == Some("globals") {
+                        // `vars()` and `locals()` are `globals()` at module level.
+                        let namespace = match func.dotted().as_deref() {
+                            Some("globals") => true,
+                            Some("vars" | "locals") => self.scope == MODULE_SCOPE,
+                            _ => false,
+                        };
+                        if namespace {
                             self.globals_store(field!(target, "subscript"));
                         }
                     }
