@@ -515,7 +515,10 @@ fn removed_finding(
     let symbol = format!("{prefix}.{attr}");
     let said = match &message {
         Some(text) if !text.trim().is_empty() => {
-            format!(": \"{}\"", text.split_whitespace().collect::<Vec<_>>().join(" "))
+            format!(
+                ": \"{}\"",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
         }
         _ => String::new(),
     };
@@ -538,7 +541,13 @@ fn removed_finding(
 /// The names a removal message quotes that exist in the module (`Use
 /// \`np.inf\` instead.` → `np.inf`), as the code would write them: the
 /// message's own alias for the module (`np`) is dropped.
-fn replacements(ev: &Evaluator, m: &Arc<Module>, prefix: &str, attr: &str, text: &str) -> Vec<String> {
+fn replacements(
+    ev: &Evaluator,
+    m: &Arc<Module>,
+    prefix: &str,
+    attr: &str,
+    text: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     for quoted in eval::quoted_names(text) {
         let mut path: Vec<&str> = quoted.split('.').collect();

@@ -407,10 +407,19 @@ impl Index {
         let mut parts = m.name.split('.');
         let top = parts.next()?;
         let stubs_dir = format!("{top}-stubs");
-        if !stub.components().any(|c| c.as_os_str() == stubs_dir.as_str()) {
+        if !stub
+            .components()
+            .any(|c| c.as_os_str() == stubs_dir.as_str())
+        {
             return None;
         }
-        let mut located = match self.env.as_ref()?.editable_mappings.iter().find(|(n, _)| n == top) {
+        let mut located = match self
+            .env
+            .as_ref()?
+            .editable_mappings
+            .iter()
+            .find(|(n, _)| n == top)
+        {
             Some((_, path)) => self.locate_path(path)?,
             None => self.finder.find_in(&self.env_dirs, top, &[])?,
         };

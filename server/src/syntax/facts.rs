@@ -345,7 +345,9 @@ pub enum NameCollection {
 pub enum MessagePiece {
     Text(Box<str>),
     /// `{name}` (`repr`: `{name!r}`).
-    Name { repr: bool },
+    Name {
+        repr: bool,
+    },
     /// `{COLLECTION[name]}`: the value of a literal dict.
     Lookup(NameCollection),
 }

@@ -149,7 +149,11 @@ impl<'a> Evaluator<'a> {
         let ClassRef::Source { module, id } = c else {
             return missing;
         };
-        let Some(class) = module.facts.as_ref().and_then(|f| f.classes.get(*id as usize)) else {
+        let Some(class) = module
+            .facts
+            .as_ref()
+            .and_then(|f| f.classes.get(*id as usize))
+        else {
             return missing;
         };
         if class.parent_scope != MODULE_SCOPE {

@@ -107,11 +107,7 @@ impl Walk<'_, '_> {
                 Some(t) => {
                     let f = t.complement();
                     let a = self.steps(then, (may.intersect(&t), must.intersect(&t)), certain);
-                    let b = self.steps(
-                        otherwise,
-                        (may.intersect(&f), must.intersect(&f)),
-                        certain,
-                    );
+                    let b = self.steps(otherwise, (may.intersect(&f), must.intersect(&f)), certain);
                     // Each name takes one branch: what leaves either is the union.
                     match (a, b) {
                         (Some(a), Some(b)) => Some((a.0.union(&b.0), a.1.union(&b.1))),
@@ -173,7 +169,13 @@ impl Walk<'_, '_> {
     /// A `raise` reached by finitely many names (a path of their own) removes
     /// those certain to get there; one reached by all but a few is the
     /// module's "no such attribute".
-    fn raise(&mut self, may: &Names, must: &Names, message: Option<&[MessagePiece]>, certain: bool) {
+    fn raise(
+        &mut self,
+        may: &Names,
+        must: &Names,
+        message: Option<&[MessagePiece]>,
+        certain: bool,
+    ) {
         let (Names::Only(_), Names::Only(names), true) = (may, must, certain) else {
             return;
         };
@@ -216,9 +218,11 @@ impl Walk<'_, '_> {
                 MessagePiece::Text(t) => out.push_str(t),
                 MessagePiece::Name { repr: false } => out.push_str(name),
                 MessagePiece::Name { repr: true } => out.push_str(&format!("'{name}'")),
-                MessagePiece::Lookup(c) => {
-                    out.push_str(&self.ev.collection_value(&self.ctx, self.scope, c, name, 0)?)
-                }
+                MessagePiece::Lookup(c) => out.push_str(
+                    &self
+                        .ev
+                        .collection_value(&self.ctx, self.scope, c, name, 0)?,
+                ),
             }
         }
         Some(out)
@@ -407,7 +411,9 @@ pub fn quoted_names(message: &str) -> Vec<&str> {
             let quoted = i % 2 == 1 && i + 1 < parts.len();
             let dotted = !inside.is_empty()
                 && inside.split('.').all(|p| {
-                    p.chars().next().is_some_and(|c| c == '_' || c.is_alphabetic())
+                    p.chars()
+                        .next()
+                        .is_some_and(|c| c == '_' || c.is_alphabetic())
                         && p.chars().all(|c| c == '_' || c.is_alphanumeric())
                 });
             if quoted && dotted && !out.contains(inside) {

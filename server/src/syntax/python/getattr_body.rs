@@ -280,8 +280,8 @@ impl<'s> Builder<'s> {
                     .filter(|c| kind(c) != "comment")
                     .collect();
                 match (kind(func), args.as_slice()) {
-                    ("attribute", []) if field!(func, "attribute")
-                        .is_some_and(|a| self.text(a) == "keys") =>
+                    ("attribute", [])
+                        if field!(func, "attribute").is_some_and(|a| self.text(a) == "keys") =>
                     {
                         self.name_collection(field!(func, "object")?, param)
                     }

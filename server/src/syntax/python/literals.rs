@@ -5,6 +5,26 @@
 
 use super::*;
 
+/// Methods that change a list, set or dict in place.
+const MUTATING_METHODS: &[&str] = &[
+    "update",
+    "setdefault",
+    "add",
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+    "__setitem__",
+    "__delitem__",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+];
+
 impl<'s> Builder<'s> {
     /// `NAME = <collection of literals>` at module level: remembered for
     /// the `__getattr__` tests and messages that name it.
@@ -15,6 +35,27 @@ impl<'s> Builder<'s> {
         if let Some(c) = self.literal_collection(value) {
             let name = self.text(left);
             self.facts.literal_collections.insert(name.into(), c);
+        }
+    }
+
+    /// `NAME.update(…)`, `NAME.add(…)`, …: a collection changed after it
+    /// was written is not the literal it was (see `finish`).
+    pub(super) fn note_collection_call(&mut self, func: &Expr) {
+        if let Expr::Attr { base, attr, .. } = func {
+            if let Expr::Name { name, .. } = base.as_ref() {
+                if MUTATING_METHODS.contains(&&**attr) {
+                    self.mutated_collections.insert(name.clone());
+                }
+            }
+        }
+    }
+
+    /// `NAME[key] = …`, `del NAME[key]`.
+    pub(super) fn note_collection_store(&mut self, subscript: Node) {
+        if let Some(v) = field!(subscript, "value") {
+            if kind(v) == "identifier" {
+                self.mutated_collections.insert(self.text(v).into());
+            }
         }
     }
 
@@ -77,7 +118,10 @@ impl<'s> Builder<'s> {
                 match args.as_slice() {
                     [one]
                         if kind(func) == "identifier"
-                            && matches!(self.text(func), "set" | "frozenset" | "tuple" | "list") =>
+                            && matches!(
+                                self.text(func),
+                                "set" | "frozenset" | "tuple" | "list"
+                            ) =>
                     {
                         let mut c = self.literal_collection(*one)?;
                         c.dict = false;
@@ -182,7 +226,11 @@ impl<'s> Builder<'s> {
             .map(|row| {
                 let k = item(key, row)?;
                 let v = value.and_then(|v| item(v, row));
-                Some(if dict { vec![Some(k), v] } else { vec![Some(k)] })
+                Some(if dict {
+                    vec![Some(k), v]
+                } else {
+                    vec![Some(k)]
+                })
             })
             .collect::<Option<Vec<_>>>()?;
         Some(LiteralCollection { dict, rows })

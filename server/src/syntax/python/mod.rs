@@ -521,6 +521,8 @@ struct Builder<'s> {
     conditions: RefCell<HashMap<usize, Condition>>,
     /// The `for NAME in <literal list>:` loops being walked, innermost last.
     literal_loops: Vec<(Box<str>, Vec<Box<str>>)>,
+    /// Names of collections changed in place somewhere in the file.
+    mutated_collections: BTreeSet<Box<str>>,
 }
 
 fn span(n: Node) -> Span {
@@ -591,6 +593,7 @@ impl<'s> Builder<'s> {
             declarations: HashMap::new(),
             conditions: RefCell::new(HashMap::new()),
             literal_loops: Vec::new(),
+            mutated_collections: BTreeSet::new(),
         }
     }
 
@@ -696,6 +699,10 @@ impl<'s> Builder<'s> {
                     in_try_name: p.in_try_name,
                 });
             }
+        }
+        // A collection changed in place is not the literal it was written as.
+        for name in std::mem::take(&mut self.mutated_collections) {
+            self.facts.literal_collections.remove(&name);
         }
         // Drop the global/nonlocal sentinels.
         for scope in &mut self.facts.scopes {

@@ -140,6 +140,10 @@ impl<'s> Builder<'s> {
                     self.walk_expr(obj);
                 }
             }
+            "subscript" => {
+                self.note_collection_store(c);
+                self.walk_expr(c);
+            }
             _ => {
                 self.walk_expr(c);
             }
@@ -322,6 +326,7 @@ impl<'s> Builder<'s> {
             }
             "attribute" => self.attribute_store(target, value),
             "subscript" => {
+                self.note_collection_store(target);
                 if let Some(v) = field!(target, "value") {
                     let e = self.walk_expr(v);
                     if let Expr::Call { func } = &e {
