@@ -265,8 +265,8 @@ impl<'s> Builder<'s> {
             let always_raises = !f.is_generator && f.return_exprs.is_empty() && {
                 let last = named_children(body)
                     .into_iter()
-                    .filter(|c| kind(c) != "comment")
-                    .last();
+                    .rev()
+                    .find(|c| kind(c) != "comment");
                 last.is_some_and(|s| kind(s) == "raise_statement")
             };
             let steps = getattr_param.and_then(|p| self.getattr_body(body, &p));
