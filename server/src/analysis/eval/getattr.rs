@@ -176,10 +176,13 @@ impl Walk<'_, '_> {
         message: Option<&[MessagePiece]>,
         certain: bool,
     ) {
-        let (Names::Only(_), Names::Only(names), true) = (may, must, certain) else {
+        let (Names::Only(_), true) = (may, certain) else {
             return;
         };
-        for name in names {
+        let Names::Only(names) = must.intersect(may) else {
+            return;
+        };
+        for name in &names {
             let text = message.and_then(|m| self.message(m, name));
             self.reading.removed.entry(name.clone()).or_insert(text);
         }
