@@ -2,6 +2,10 @@
 # Real-code test (issue 2, "Tests"): check the source trees of a few real,
 # working packages. Every finding there is a false positive, unless it is
 # listed, with a reason, in the allow file (see tests/real_packages_allowed.txt).
+# Then check files of uses of real packages (tests/real_packages/): valid uses
+# must give nothing, and each near-miss hallucination marked `# expect: CODE`
+# exactly that finding (numpy with its stubs and runtime, click, attrs,
+# requests with types-requests).
 #
 # Usage: scripts/real-packages.sh [--allow FILE] [--no-build]
 #   --allow FILE   findings listed in FILE are reported as "(allowed)" and not counted
@@ -31,7 +35,7 @@ fi
 # Pinned versions, with every dependency: bump them in the requirements file
 # (the marker below rebuilds the venv when it changes).
 REQS="$ROOT/scripts/requirements/real-packages.txt"
-PACKAGES=(requests click flask rich pydantic)
+PACKAGES=(requests click flask rich pydantic attrs)
 
 VENV="$ROOT/.tools/realpkgs-venv"
 MARKER="$VENV/.grounded-pins"
@@ -96,6 +100,32 @@ for pkg in "${PACKAGES[@]}"; do
         esac
     done
 done
+
+# Uses of the installed packages, as an assistant would write them.
+USES=("$ROOT"/tests/real_packages/*.py)
+rc=0
+"$BIN" check --format json --python "$PY" "${USES[@]}" > "$TMP/uses.json" 2> "$TMP/uses.err" || rc=$?
+if [[ "$rc" -gt 1 ]]; then
+    echo "uses: grounded check failed (exit $rc):"
+    sed 's/^/  /' "$TMP/uses.err"
+    total_unexplained=$((total_unexplained + 1))
+    total_findings=$((total_findings + 1))
+else
+    python3 "$ROOT/scripts/real_packages_uses.py" "$TMP/uses.json" "${USES[@]}" > "$TMP/uses.txt" || {
+        echo "real-packages: could not compare the uses (see above)" >&2
+        exit 2
+    }
+    grep -v '^@@ ' "$TMP/uses.txt"
+    for kv in $(grep '^@@ ' "$TMP/uses.txt"); do
+        case "$kv" in
+            files=*) total_files=$((total_files + ${kv#files=})) ;;
+            unexplained=*)
+                total_unexplained=$((total_unexplained + ${kv#unexplained=}))
+                total_findings=$((total_findings + ${kv#unexplained=}))
+                ;;
+        esac
+    done
+fi
 
 allowed=$((total_findings - total_unexplained))
 echo "real-packages: $total_unexplained findings in $total_files files${ALLOW:+ ($allowed more allowed by $ALLOW)}"

@@ -63,6 +63,19 @@ dynamically (`globals()[...] = ...`, star imports that cannot be resolved) are o
             example: "flatten(rows)    # no def, import or assignment of `flatten`",
             fix: "Import or define the name, or fix its spelling.",
         },
+        Code::RemovedApi => CodeDoc {
+            code,
+            summary: "A module member the library removed: looking it up raises.",
+            meaning: "The module answers missing names with a module-level `__getattr__` \
+(PEP 562), and that function raises AttributeError for this name on a path of its own \
+(`if name in __expired_attributes__: raise AttributeError(...)`): the library removed it and \
+says so. The message quotes the library's own text when it is made of literals (including a \
+lookup in a literal dict of messages). Modules whose `__getattr__` cannot be read as tests on \
+its parameter are open and never reported against.",
+            example: "np.Inf    # NumPy 2.0: use np.inf",
+            fix: "Use the replacement the library's message names (offered as the quick fix when \
+it exists in the module), or pin the library version the code was written for.",
+        },
     }
 }
 
@@ -73,6 +86,7 @@ fn rust_meaning(code: Code) -> &'static str {
         Code::UnresolvedSymbol => "An item that a closed module or crate does not have: `serde_json::from_string`, `use std::collections::HashMapp`, `helpers::jsonn!`.",
         Code::UnknownMember => "An associated function or method the type does not have (`Vec::with_len`; `v.push_all(x)` on a `Vec`), when the receiver's type is certain and no inherent impl, implemented trait or trait in scope provides it.",
         Code::UndefinedName => "A function called by a bare name that no item, import or local binding provides.",
+        Code::RemovedApi => "Not reported for Rust: a removed item is simply missing (unresolved-symbol, unknown-member).",
     }
 }
 

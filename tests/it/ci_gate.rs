@@ -322,6 +322,7 @@ fn explain_prints_what_a_code_means() {
         "unresolved-symbol",
         "unknown-member",
         "undefined-name",
+        "removed-api",
     ] {
         assert!(stdout(&o).contains(code), "{}", stdout(&o));
     }
@@ -330,7 +331,7 @@ fn explain_prints_what_a_code_means() {
     assert_usage_error(
         &o,
         "unknown finding code `unknown-membr` (known: unresolved-module, unresolved-symbol, \
-         unknown-member, undefined-name)",
+         unknown-member, undefined-name, removed-api)",
     );
     assert_eq!(stdout(&o), "");
 }

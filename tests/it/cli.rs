@@ -758,3 +758,60 @@ fn special_files_are_never_opened() {
     );
     assert!(err.contains("Rust standard library unknown"), "{err}");
 }
+
+/// A name a module `__getattr__` raises for on its own path is a removed
+/// API: the library's own message is quoted, and the replacement it names
+/// is the suggestion (the fix in SARIF, the quick fix in editors).
+#[test]
+fn removed_api_quotes_the_library_and_offers_its_replacement() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pyproject.toml", b"[project]\nname = \"ws\"\n");
+    write(
+        dir.path(),
+        "oldlib/_expired.py",
+        b"EXPIRED = {\"Inf\": \"Use `np.inf` instead.\"}\n",
+    );
+    write(
+        dir.path(),
+        "oldlib/__init__.py",
+        b"from ._expired import EXPIRED\n\ninf = float('inf')\n\n\ndef __getattr__(attr):\n    import warnings\n\n    if attr in EXPIRED:\n        raise AttributeError(f\"`np.{attr}` was removed in the 2.0 release. {EXPIRED[attr]}\")\n    raise AttributeError(attr)\n",
+    );
+    write(dir.path(), "app.py", b"import oldlib\nprint(oldlib.Inf)\n");
+    let o = grounded(dir.path(), &["check"], &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.starts_with("app.py:2:14: error[removed-api] `oldlib.Inf` was removed: module `oldlib` raises AttributeError for it ("),
+        "{out}"
+    );
+    assert!(
+        out.contains(": \"`np.Inf` was removed in the 2.0 release. Use `np.inf` instead.\" (did you mean `oldlib.inf`?)"),
+        "{out}"
+    );
+    let o = grounded(dir.path(), &["check", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "removed-api");
+    assert_eq!(d["symbol"], "oldlib.Inf");
+    assert_eq!(d["suggestions"], serde_json::json!(["oldlib.inf"]));
+    let o = grounded(dir.path(), &["check", "--format", "sarif"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let run = &v["runs"][0];
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "removed-api");
+    let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "removed-api");
+    let fix = &result["fixes"][0];
+    assert_eq!(fix["description"]["text"], "Replace with `inf`");
+    assert_eq!(
+        fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        "inf"
+    );
+    let o = grounded(dir.path(), &["explain", "removed-api"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("removed-api: "), "{}", stdout(&o));
+}

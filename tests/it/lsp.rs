@@ -1277,3 +1277,45 @@ fn findings_past_the_limit_are_counted_not_published() {
     assert!(message.starts_with("1200 findings"), "{message}");
     c.shutdown_and_exit();
 }
+
+/// A removed API (a name the library's `__getattr__` raises for) gets its
+/// own code, the library's message, and its replacement as the quick fix.
+#[test]
+fn removed_apis_offer_the_librarys_replacement_as_the_quick_fix() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    write_tree(
+        &ws,
+        &[
+            ("pyproject.toml", "[project]\nname = \"ws\"\n"),
+            (
+                "oldlib/__init__.py",
+                "inf = float('inf')\n\n\ndef __getattr__(name):\n    if name == 'Inf':\n        raise AttributeError('`oldlib.Inf` was removed. Use `oldlib.inf` instead.')\n    raise AttributeError(name)\n",
+            ),
+        ],
+    );
+    let mut c = Client::start(&dir.path().join("cache"));
+    c.initialize(&ws, &["utf-16"]);
+    let uri = uri_of(&ws.join("app.py"));
+    c.open(&uri, "import oldlib\nprint(oldlib.Inf)\n");
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&d), ["removed-api"], "{d:?}");
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"`oldlib.Inf` was removed. Use `oldlib.inf` instead.\""),
+        "{message}"
+    );
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": [d[0]]}}),
+    );
+    let actions = actions["result"].as_array().unwrap().clone();
+    assert_eq!(actions[0]["title"], "Replace with `inf`", "{actions:?}");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[0]["edit"]["changes"][&uri][0]["newText"], "inf");
+    c.shutdown_and_exit();
+}

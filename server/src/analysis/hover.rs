@@ -248,6 +248,7 @@ mod tests {
             submodules: Default::default(),
             configured_open: false,
             package_known: true,
+            runtime_companion: false,
         });
         let byte = src.find(needle)? as u32 + 1;
         describe_at(&index, module, byte)

@@ -25,14 +25,16 @@ pub enum Code {
     UnresolvedSymbol,
     UnknownMember,
     UndefinedName,
+    RemovedApi,
 }
 
 impl Code {
-    pub const ALL: [Code; 4] = [
+    pub const ALL: [Code; 5] = [
         Code::UnresolvedModule,
         Code::UnresolvedSymbol,
         Code::UnknownMember,
         Code::UndefinedName,
+        Code::RemovedApi,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +43,7 @@ impl Code {
             Code::UnresolvedSymbol => "unresolved-symbol",
             Code::UnknownMember => "unknown-member",
             Code::UndefinedName => "undefined-name",
+            Code::RemovedApi => "removed-api",
         }
     }
 
@@ -106,7 +109,9 @@ pub fn check_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> V
     // member one of them names may be assigned there (`Path.read = …`).
     out.retain(|f| {
         let member = match f.code {
-            Code::UnresolvedSymbol | Code::UnknownMember => f.symbol.rsplit('.').next(),
+            Code::UnresolvedSymbol | Code::UnknownMember | Code::RemovedApi => {
+                f.symbol.rsplit('.').next()
+            }
             Code::UnresolvedModule | Code::UndefinedName => None,
         };
         !facts.suppressed(f.span.start_row, f.code.as_str())
@@ -177,6 +182,10 @@ fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Fin
                 Lookup::Missing(_) => {
                     let full = format!("{abs}.{name}");
                     if ev.resolve_module(&full).is_some() {
+                        continue;
+                    }
+                    if let Some(f) = removed_finding(ev, &module, &abs, name, *span) {
+                        out.push(f);
                         continue;
                     }
                     let candidates = ev.module_member_names(&module);
@@ -433,6 +442,9 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
     match c {
         Container::Module(m) => {
             let prefix = written.unwrap_or_else(|| m.name.clone());
+            if let Some(f) = removed_finding(ev, m, &prefix, attr, span) {
+                return f;
+            }
             let key = format!("module\0{}\0{:?}", m.name, m.file);
             let suggestions = ev.suggestions_for(key, attr, || {
                 let names = ev.module_member_names(m);
@@ -487,6 +499,93 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
             }
         }
     }
+}
+
+/// A name a module's `__getattr__` raises for on a path of its own: a
+/// removed API, said with the library's own message when it is literal,
+/// and the replacement that message names (when it exists) as the fix.
+fn removed_finding(
+    ev: &Evaluator,
+    m: &Arc<Module>,
+    prefix: &str,
+    attr: &str,
+    span: Span,
+) -> Option<Finding> {
+    let (message, location) = ev.module_removal(m, attr)?;
+    let symbol = format!("{prefix}.{attr}");
+    let said = match &message {
+        Some(text) if !text.trim().is_empty() => {
+            format!(
+                ": \"{}\"",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        }
+        _ => String::new(),
+    };
+    let suggestions = message
+        .as_deref()
+        .map(|text| replacements(ev, m, prefix, attr, text))
+        .unwrap_or_default();
+    Some(Finding {
+        code: Code::RemovedApi,
+        message: format!(
+            "`{symbol}` was removed: module `{}` raises AttributeError for it ({location}){said}",
+            m.name
+        ),
+        symbol,
+        suggestions,
+        span,
+    })
+}
+
+/// The names a removal message quotes that exist in the module (`Use
+/// \`np.inf\` instead.` → `np.inf`), as the code would write them: the
+/// message's own alias for the module (`np`) is dropped.
+fn replacements(
+    ev: &Evaluator,
+    m: &Arc<Module>,
+    prefix: &str,
+    attr: &str,
+    text: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for quoted in eval::quoted_names(text) {
+        let mut path: Vec<&str> = quoted.split('.').collect();
+        // `np.inf`: the message's alias of the module itself, or a name the
+        // module lacks, is dropped (`np.lib.add_newdoc` → `lib.add_newdoc`).
+        if path.len() > 1 {
+            let alias = match ev.module_member(m, path[0]) {
+                Lookup::Missing(_) => true,
+                Lookup::Found(Ty::Module(same)) => same.name == m.name,
+                _ => false,
+            };
+            if alias {
+                path.remove(0);
+            }
+        }
+        if path != [attr] && path_exists(ev, m, &path) {
+            let s = format!("{prefix}.{}", path.join("."));
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether `a.b.c` is certainly there, member by member, from module `m`.
+fn path_exists(ev: &Evaluator, m: &Arc<Module>, path: &[&str]) -> bool {
+    let mut t = Ty::Module(m.clone());
+    for (i, p) in path.iter().enumerate() {
+        t = match ev.member(&t, p) {
+            Lookup::Found(next) if i + 1 == path.len() || !next.is_unknown() => next,
+            _ => return false,
+        };
+    }
+    !path.is_empty()
 }
 
 fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Finding>) {

@@ -22,8 +22,9 @@ use crate::syntax::facts::FileFacts;
 use crate::syntax::rust::facts::RustFacts;
 
 /// Bump when `FileFacts`, `RustFacts`, a front end changes what it extracts,
-/// or the entry's layout changes (6: the trailing checksum; 7: nesting cuts).
-const SCHEMA: u32 = 7;
+/// or the entry's layout changes (6: the trailing checksum; 7: nesting cuts;
+/// 8: `__getattr__` bodies, literal collections, `globals()` names).
+const SCHEMA: u32 = 8;
 
 /// Length of the checksum that ends every entry.
 const CHECKSUM_LEN: usize = 32;
@@ -362,6 +363,7 @@ else:\n    make = Box\n\nprint(os.path.joinx('a'), json.dumps(1), undefined_thin
                     submodules: Default::default(),
                     configured_open: false,
                     package_known: true,
+                    runtime_companion: false,
                 });
                 let shared = crate::analysis::eval::SharedCache::default();
                 crate::analysis::check_file(&index, &shared, module);

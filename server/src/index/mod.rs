@@ -52,6 +52,9 @@ pub struct Module {
     /// under a name Grounded cannot see (run directly, `from . import x`
     /// fails), so its relative imports are not checked (`docs/open-patterns.md`).
     pub package_known: bool,
+    /// The runtime `.py` read beside a stub (`Index::runtime_module_of`):
+    /// same name, what really runs.
+    pub runtime_companion: bool,
 }
 
 impl Module {
@@ -112,6 +115,8 @@ pub struct Index {
     memory: Option<Arc<FactsMemory>>,
     finder: Arc<ModuleFinder>,
     modules: DashMap<String, Arc<OnceLock<Option<Arc<Module>>>>>,
+    /// Stub file → the runtime module beside it (`runtime_module_of`).
+    runtime_modules: DashMap<PathBuf, Option<Arc<Module>>>,
 }
 
 impl Index {
@@ -147,6 +152,7 @@ impl Index {
             memory: options.memory,
             finder: options.finder.unwrap_or_default(),
             modules: DashMap::new(),
+            runtime_modules: DashMap::new(),
         }
     }
 
@@ -188,7 +194,15 @@ impl Index {
                 if parent.package_dirs.is_empty() {
                     return None;
                 }
-                let loc = self.finder.find_in(&parent.package_dirs, last, &[])?;
+                let loc = self
+                    .finder
+                    .find_in(&parent.package_dirs, last, &[])
+                    .or_else(|| {
+                        // A stub package may leave out submodules the
+                        // runtime package has: they exist.
+                        let runtime = self.runtime_module_of(&parent)?;
+                        self.finder.find_in(&runtime.package_dirs, last, &[])
+                    })?;
                 (loc, parent.origin)
             }
             None => self.locate_top(name)?,
@@ -274,6 +288,7 @@ impl Index {
             configured_open,
             // Found by its name: its package is where it was found.
             package_known: true,
+            runtime_companion: false,
         }
     }
 
@@ -324,6 +339,7 @@ impl Index {
             submodules: Default::default(),
             configured_open: false,
             package_known,
+            runtime_companion: false,
         })
     }
 
@@ -346,17 +362,84 @@ impl Index {
             .is_some_and(|m| m.package_dirs.iter().any(|d| d == dir))
     }
 
-    /// For a module found as a `.pyi` stub, the facts of the `.py` beside it.
-    pub fn runtime_source_of(&self, m: &Module) -> Option<Arc<FileFacts>> {
+    /// For a module found as a `.pyi` stub, the module the runtime `.py`
+    /// defines: the `.py` beside the stub, or for a stub package
+    /// (`pkg-stubs/a/b.pyi`) the same module of the runtime package
+    /// (`pkg/a/b.py`). Built once per stub file.
+    pub fn runtime_module_of(&self, m: &Module) -> Option<Arc<Module>> {
         let stub = m.file.as_ref()?;
-        if stub.extension().is_none_or(|e| e != "pyi") {
+        if m.kind != FileKind::Stub || stub.extension().is_none_or(|e| e != "pyi") {
             return None;
         }
-        let source = stub.with_extension("py");
-        if !source.is_file() {
+        if let Some(done) = self.runtime_modules.get(stub) {
+            return done.clone();
+        }
+        let built = self.runtime_file_of(m, stub).map(|file| {
+            let is_init = file.file_stem().is_some_and(|s| s == "__init__");
+            let package_dirs: Vec<PathBuf> = match (is_init, file.parent()) {
+                (true, Some(dir)) => vec![dir.to_path_buf()],
+                _ => Vec::new(),
+            };
+            let submodules = self.finder.submodules(&package_dirs).into_iter().collect();
+            Arc::new(Module {
+                name: m.name.clone(),
+                facts: self.facts_for(&file),
+                file: Some(file),
+                kind: FileKind::Source,
+                origin: m.origin,
+                package_dirs,
+                submodules,
+                configured_open: m.configured_open,
+                package_known: m.package_known,
+                runtime_companion: true,
+            })
+        });
+        self.runtime_modules.insert(stub.clone(), built.clone());
+        built
+    }
+
+    fn runtime_file_of(&self, m: &Module, stub: &Path) -> Option<PathBuf> {
+        let beside = stub.with_extension("py");
+        if self.is_regular_file(&beside) {
+            return Some(beside);
+        }
+        // `pkg-stubs/…`: find `pkg` without stubs, then each part below it.
+        let mut parts = m.name.split('.');
+        let top = parts.next()?;
+        let stubs_dir = format!("{top}-stubs");
+        if !stub
+            .components()
+            .any(|c| c.as_os_str() == stubs_dir.as_str())
+        {
             return None;
         }
-        self.facts_for(&source)
+        let mut located = match self
+            .env
+            .as_ref()?
+            .editable_mappings
+            .iter()
+            .find(|(n, _)| n == top)
+        {
+            Some((_, path)) => self.locate_path(path)?,
+            None => self.finder.find_in(&self.env_dirs, top, &[])?,
+        };
+        for part in parts {
+            located = self.finder.find_in(&located.package_dirs, part, &[])?;
+        }
+        let file = located.file?;
+        match located.kind {
+            FileKind::Source => Some(file),
+            FileKind::Stub => {
+                let py = file.with_extension("py");
+                self.is_regular_file(&py).then_some(py)
+            }
+            FileKind::Compiled | FileKind::Namespace => None,
+        }
+    }
+
+    /// A regular file (links followed), as the finder sees modules.
+    fn is_regular_file(&self, path: &Path) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.is_file())
     }
 
     /// The parsed workspace files (the files being checked).

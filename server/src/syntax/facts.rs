@@ -217,9 +217,13 @@ pub struct FunctionFacts {
     pub is_async: bool,
     pub is_generator: bool,
     pub doc: Option<String>,
-    /// For a module-level `__getattr__`: the literal names it answers, when its
-    /// body provably raises AttributeError for every other name.
-    pub getattr_literals: Option<Vec<String>>,
+    /// For a `__getattr__(name)` outside a class: its body read as tests on
+    /// the parameter (`None` when it cannot be read so: the parameter is
+    /// rebound, the body has syntax errors).
+    pub getattr_body: Option<Vec<GetattrStep>>,
+    /// Every call raises: the body ends in `raise` and never returns (not a
+    /// generator). A `__getattr__` calling it closes that path.
+    pub always_raises: bool,
 }
 
 impl FunctionFacts {
@@ -285,6 +289,102 @@ impl FunctionFacts {
             out.push_str(r);
         }
         out
+    }
+}
+
+/// One step of a `__getattr__(name)` body, read as what happens to each
+/// name looked up (`analysis::eval::getattr` follows the paths).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum GetattrStep {
+    /// `if test: then else: otherwise` (an `elif` chain nests in `otherwise`).
+    If {
+        test: NameTest,
+        then: Vec<GetattrStep>,
+        otherwise: Vec<GetattrStep>,
+    },
+    /// Any one of the branches may run, for any name: a test not on the
+    /// parameter, a loop body (or none), a `try` body or one of its handlers.
+    Either(Vec<Vec<GetattrStep>>),
+    /// `return …`: the names reaching it are members.
+    Return,
+    /// `raise …`: the names reaching it are not members; the message is the
+    /// first argument of the exception when it is made of literals, the
+    /// parameter and literal-dict lookups.
+    Raise { message: Option<Vec<MessagePiece>> },
+    /// A call statement of a plain name: raises when that function always does.
+    Call(Box<str>),
+    /// `globals()[name] = …`: the names reaching it become members, and the
+    /// path goes on.
+    StoreGlobal,
+}
+
+/// A test on the `__getattr__` parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NameTest {
+    /// `name == "x"`, `name in (...)`, `name in COLLECTION`.
+    In(NameCollection),
+    Not(Box<NameTest>),
+    And(Vec<NameTest>),
+    Or(Vec<NameTest>),
+    Unknown,
+}
+
+/// The strings a test compares the parameter with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NameCollection {
+    Literal(Vec<Box<str>>),
+    /// A name the function reads: a module-level literal collection of its
+    /// module, or one imported from a sibling module.
+    Named(Box<str>),
+    /// `A | B`, `A + B`.
+    Union(Vec<NameCollection>),
+}
+
+/// A piece of an exception message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum MessagePiece {
+    Text(Box<str>),
+    /// `{name}` (`repr`: `{name!r}`).
+    Name {
+        repr: bool,
+    },
+    /// `{COLLECTION[name]}`: the value of a literal dict.
+    Lookup(NameCollection),
+}
+
+/// A module-level collection of string literals (`X = ("a", "b")`, a dict
+/// with string keys, a comprehension over literals): its rows, each the
+/// strings of one element (a dict's key and value, a tuple's items; `None`
+/// where an item is not a string literal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiteralCollection {
+    pub dict: bool,
+    pub rows: Vec<Vec<Option<Box<str>>>>,
+}
+
+impl LiteralCollection {
+    /// The strings `x in collection` is true for; `None` when an element is
+    /// not a string (a tuple, a non-literal).
+    pub fn keys(&self) -> Option<Vec<&str>> {
+        self.rows
+            .iter()
+            .map(|r| match r.as_slice() {
+                [Some(k)] => Some(&**k),
+                [Some(k), ..] if self.dict => Some(&**k),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A dict's value for `key`, when it is a string literal.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        if !self.dict {
+            return None;
+        }
+        self.rows.iter().find_map(|r| match r.as_slice() {
+            [Some(k), Some(v)] if &**k == key => Some(&**v),
+            _ => None,
+        })
     }
 }
 
@@ -450,6 +550,8 @@ pub struct FileFacts {
     /// `__all__`, when it is a literal list (possibly extended with literals).
     pub all: Option<Vec<String>>,
     pub dynamic: DynamicModule,
+    /// Module-level names bound to collections of string literals.
+    pub literal_collections: BTreeMap<Box<str>, LiteralCollection>,
     /// `sys.modules["a.b"] = expr`: module aliases registered by this module.
     pub sys_modules_aliases: Vec<(String, Expr)>,
     pub suppressions: Vec<Suppression>,

@@ -4,7 +4,13 @@
 
 import * as path from 'node:path';
 
-export const FINDING_CODES = ['unresolved-module', 'unresolved-symbol', 'unknown-member', 'undefined-name'] as const;
+export const FINDING_CODES = [
+  'unresolved-module',
+  'unresolved-symbol',
+  'unknown-member',
+  'undefined-name',
+  'removed-api',
+] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 export type SeverityLevel = 'error' | 'warning' | 'info' | 'off';
 const LEVELS: readonly string[] = ['error', 'warning', 'info', 'off'];

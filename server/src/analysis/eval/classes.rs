@@ -128,9 +128,50 @@ impl<'a> Evaluator<'a> {
         if !self.enter() {
             return Lookup::Unknown;
         }
-        let result = self.class_member_inner(c, name, on_instance);
+        let mut result = self.class_member_inner(c, name, on_instance);
+        if let Lookup::Missing(_) = result {
+            result = self.runtime_class_member(c, name, on_instance, result);
+        }
         self.leave();
         result
+    }
+
+    /// A class a stub defines at module level exists at run time as the
+    /// class of that name in the runtime module beside the stub: a member
+    /// either has exists (stubs leave out private and legacy members).
+    fn runtime_class_member(
+        &self,
+        c: &ClassRef,
+        name: &str,
+        on_instance: bool,
+        missing: Lookup,
+    ) -> Lookup {
+        let ClassRef::Source { module, id } = c else {
+            return missing;
+        };
+        let Some(class) = module
+            .facts
+            .as_ref()
+            .and_then(|f| f.classes.get(*id as usize))
+        else {
+            return missing;
+        };
+        if class.parent_scope != MODULE_SCOPE {
+            return missing;
+        }
+        let Some(runtime) = self.index.runtime_module_of(module) else {
+            return missing;
+        };
+        let runtime_class = match self.module_member(&runtime, &class.name) {
+            Lookup::Found(Ty::Class(rc)) => rc,
+            Lookup::Found(_) | Lookup::Unknown => return Lookup::Unknown,
+            Lookup::Missing(_) => return missing,
+        };
+        match self.class_member(&runtime_class, name, on_instance) {
+            Lookup::Found(_) => Lookup::Found(Ty::Unknown),
+            Lookup::Unknown => Lookup::Unknown,
+            Lookup::Missing(_) => missing,
+        }
     }
 
     pub(super) fn class_member_inner(&self, c: &ClassRef, name: &str, on_instance: bool) -> Lookup {

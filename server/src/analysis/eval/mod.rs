@@ -19,8 +19,11 @@ use crate::syntax::python::dunder;
 
 mod calls;
 mod classes;
+mod getattr;
 mod guards;
 mod modules;
+
+pub use getattr::{quoted_names, GetattrReading};
 
 const MAX_DEPTH: u32 = 24;
 
@@ -82,6 +85,8 @@ pub struct SharedCache {
     /// Lookups on library modules (stdlib, site-packages), which a
     /// long-running session keeps across analyses until files change.
     library: Option<Arc<MemberCache>>,
+    /// Module `__getattr__` readings, by module name and file.
+    getattr: DashMap<String, Arc<GetattrReading>>,
 }
 
 /// (module, member) → lookup.
@@ -92,6 +97,7 @@ impl SharedCache {
         SharedCache {
             module_members: MemberCache::default(),
             library: Some(library),
+            getattr: DashMap::new(),
         }
     }
 }

@@ -71,7 +71,13 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn module_member(&self, m: &Arc<Module>, name: &str) -> Lookup {
-        let key = (m.name.clone(), name.to_string());
+        // The runtime `.py` beside a stub has the stub's name: its own key.
+        let module_key = if m.runtime_companion {
+            format!("{}\0runtime", m.name)
+        } else {
+            m.name.clone()
+        };
+        let key = (module_key, name.to_string());
         let cache = match &self.shared.library {
             Some(library) if m.origin != crate::index::Origin::Workspace => library.as_ref(),
             _ => &self.shared.module_members,
@@ -193,37 +199,41 @@ impl<'a> Evaluator<'a> {
         if dunder(name) || MODULE_IMPLICIT.contains(&name) {
             return Lookup::Found(Ty::Unknown);
         }
-        // Module-level __getattr__.
-        if let Some(bindings) = facts.module_bindings("__getattr__") {
-            let literal_names = bindings.iter().find_map(|b| match b.kind {
-                BindingKind::Function(f) => facts.functions[f as usize].getattr_literals.clone(),
-                _ => None,
-            });
-            match literal_names {
-                Some(names) if bindings.len() == 1 => {
-                    if names.iter().any(|n| n == name) {
-                        return Lookup::Found(Ty::Unknown);
-                    }
-                }
-                _ => return Lookup::Unknown,
+        // Module-level __getattr__, read path by path.
+        if let Some(reading) = self.module_getattr(m) {
+            if reading.open {
+                return Lookup::Unknown;
+            }
+            if reading.members.contains(name) {
+                return Lookup::Found(Ty::Unknown);
             }
         }
         // A stub describes what is typed; the `.py` beside it is what runs.
-        // A name the stub leaves out (private helpers, incomplete stubs) but
-        // the runtime module defines exists.
-        if m.kind == FileKind::Stub {
-            if let Some(runtime) = self.index.runtime_source_of(m) {
-                let scope = runtime.scope(MODULE_SCOPE);
-                if scope.bindings.contains_key(name)
-                    || !scope.star_imports.is_empty()
-                    || runtime.module_bindings("__getattr__").is_some()
-                    || runtime.dynamic.globals_write
-                {
-                    return Lookup::Found(Ty::Unknown);
-                }
-            }
+        // A name exists when either has it: the runtime module is read with
+        // the same rules as any module.
+        if let Some(runtime) = self.index.runtime_module_of(m) {
+            return match self.module_member(&runtime, name) {
+                // Modules and functions as they are (a `__getattr__`
+                // factory is followed into the runtime); other values are
+                // typed by the stub or not at all.
+                Lookup::Found(t @ (Ty::Module(_) | Ty::Function(_))) => Lookup::Found(t),
+                Lookup::Found(_) => Lookup::Found(Ty::Unknown),
+                Lookup::Unknown => Lookup::Unknown,
+                Lookup::Missing(_) => Lookup::Missing(Container::Module(m.clone())),
+            };
         }
         Lookup::Missing(Container::Module(m.clone()))
+    }
+
+    /// For a name missing from a module: the `__getattr__` raise that
+    /// removed it (of the stub's runtime module too) — its message, when
+    /// made of literals, and the file of that `__getattr__`.
+    pub fn module_removal(&self, m: &Arc<Module>, name: &str) -> Option<(Option<String>, String)> {
+        let removed = |m: &Arc<Module>| {
+            let message = self.module_getattr(m)?.removed.get(name).cloned()?;
+            Some((message, m.location()))
+        };
+        removed(m).or_else(|| removed(&self.index.runtime_module_of(m)?))
     }
 
     pub(super) fn dump_member_type(&self, module: &str, name: &str, member: &DumpMember) -> Ty {

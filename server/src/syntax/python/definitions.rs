@@ -1,5 +1,5 @@
 //! `class` and `def`: scopes, parameters and their roles, decorators,
-//! signatures, docstrings, and what a module `__getattr__` provides.
+//! signatures, docstrings, and the `__getattr__` bodies read as tests.
 
 use super::*;
 
@@ -161,7 +161,8 @@ impl<'s> Builder<'s> {
             is_async,
             is_generator: false,
             doc,
-            getattr_literals: None,
+            getattr_body: None,
+            always_raises: false,
         });
         self.bind(name, BindingKind::Function(func_id), name_node);
 
@@ -246,90 +247,34 @@ impl<'s> Builder<'s> {
         self.facts.functions[func_id as usize].params = params;
         if let Some(body) = field!(n, "body") {
             self.block(body);
-            if name == "__getattr__" && class.is_none() && parent_scope == MODULE_SCOPE {
-                let literals = self.getattr_literals(body);
-                self.facts.functions[func_id as usize].getattr_literals = literals;
-            }
+            let f = &self.facts.functions[func_id as usize];
+            // A `__getattr__` outside a class (at module level, or nested
+            // in a factory that returns it) read as tests on its parameter,
+            // unless the body binds the parameter again.
+            let getattr_param = (name == "__getattr__" && class.is_none())
+                .then(|| f.params.first())
+                .flatten()
+                .filter(|p| p.prefix.is_empty())
+                .map(|p| p.name.clone())
+                .filter(|p| {
+                    self.facts.scopes[scope as usize]
+                        .bindings
+                        .get(p)
+                        .is_some_and(|b| b.len() == 1)
+                });
+            let always_raises = !f.is_generator && f.return_exprs.is_empty() && {
+                let last = named_children(body)
+                    .into_iter()
+                    .rev()
+                    .find(|c| kind(c) != "comment");
+                last.is_some_and(|s| kind(s) == "raise_statement")
+            };
+            let steps = getattr_param.and_then(|p| self.getattr_body(body, &p));
+            let f = &mut self.facts.functions[func_id as usize];
+            f.getattr_body = steps;
+            f.always_raises = always_raises;
         }
         self.scope = saved;
-    }
-
-    /// A module `__getattr__(name)` whose body is a series of
-    /// `if name == "x"` / `if name in ("x", "y")` blocks followed by
-    /// `raise AttributeError(...)` provides exactly those names.
-    pub(super) fn getattr_literals(&self, body: Node) -> Option<Vec<String>> {
-        let stmts: Vec<Node> = named_children(body)
-            .into_iter()
-            .filter(|c| kind(c) != "comment")
-            .collect();
-        let (last, rest) = stmts.split_last()?;
-        if kind(last) != "raise_statement" || !self.text(*last).contains("AttributeError") {
-            return None;
-        }
-        let mut names = Vec::new();
-        for s in rest {
-            match kind(s) {
-                "expression_statement" if self.docstring_like(*s) => continue,
-                "if_statement" => {
-                    if field!(s, "alternative").is_some() {
-                        return None;
-                    }
-                    let cond = field!(s, "condition")?;
-                    names.extend(self.name_comparison_literals(cond)?);
-                }
-                _ => return None,
-            }
-        }
-        Some(names)
-    }
-
-    pub(super) fn docstring_like(&self, s: Node) -> bool {
-        s.named_child(0).is_some_and(|c| kind(c) == "string")
-    }
-
-    pub(super) fn name_comparison_literals(&self, cond: Node) -> Option<Vec<String>> {
-        match kind(cond) {
-            "comparison_operator" => {
-                let parts = named_children(cond);
-                if parts.len() != 2 {
-                    return None;
-                }
-                let op = {
-                    let mut cursor = cond.walk();
-                    let ops: Vec<String> = cond
-                        .children(&mut cursor)
-                        .filter(|c| !c.is_named())
-                        .map(|c| self.text(c).to_string())
-                        .collect();
-                    ops.join(" ")
-                };
-                let literal_side = if kind(parts[0]) == "identifier" {
-                    parts[1]
-                } else {
-                    parts[0]
-                };
-                match op.as_str() {
-                    "==" => Some(vec![self.string_literal(literal_side)?]),
-                    "in" => {
-                        let items = named_children(literal_side);
-                        if !matches!(kind(literal_side), "tuple" | "list" | "set") {
-                            return None;
-                        }
-                        items.into_iter().map(|i| self.string_literal(i)).collect()
-                    }
-                    _ => None,
-                }
-            }
-            "boolean_operator" => {
-                let l = field!(cond, "left")?;
-                let r = field!(cond, "right")?;
-                let mut out = self.name_comparison_literals(l)?;
-                out.extend(self.name_comparison_literals(r)?);
-                Some(out)
-            }
-            "parenthesized_expression" => self.name_comparison_literals(cond.named_child(0)?),
-            _ => None,
-        }
     }
 
     pub(super) fn string_literal(&self, n: Node) -> Option<String> {

@@ -371,6 +371,7 @@ impl<'s> Builder<'s> {
                 }
             }
         }
+        self.note_collection_call(func);
         // `globals()["x"] = …` is handled at the assignment; `globals().update`:
         if let Expr::Attr { base, attr, .. } = func {
             if matches!(&**attr, "update" | "setdefault" | "__setitem__") {

@@ -46,7 +46,9 @@ mod conditions;
 mod control_flow;
 mod definitions;
 mod expressions;
+mod getattr_body;
 mod imports;
+mod literals;
 mod statements;
 
 thread_local! {
@@ -517,6 +519,10 @@ struct Builder<'s> {
     declarations: HashMap<(ScopeId, Box<str>), ScopeId>,
     /// The conditions of the `and`/`or` expressions met, by node id.
     conditions: RefCell<HashMap<usize, Condition>>,
+    /// The `for NAME in <literal list>:` loops being walked, innermost last.
+    literal_loops: Vec<(Box<str>, Vec<Box<str>>)>,
+    /// Names of collections changed in place somewhere in the file.
+    mutated_collections: BTreeSet<Box<str>>,
 }
 
 fn span(n: Node) -> Span {
@@ -563,6 +569,7 @@ impl<'s> Builder<'s> {
                 guards: vec![Vec::new()],
                 all: None,
                 dynamic: DynamicModule::default(),
+                literal_collections: BTreeMap::new(),
                 sys_modules_aliases: Vec::new(),
                 suppressions: Vec::new(),
                 foreign_attr_stores: BTreeSet::new(),
@@ -585,6 +592,8 @@ impl<'s> Builder<'s> {
             hasattr_pairs: HashSet::new(),
             declarations: HashMap::new(),
             conditions: RefCell::new(HashMap::new()),
+            literal_loops: Vec::new(),
+            mutated_collections: BTreeSet::new(),
         }
     }
 
@@ -690,6 +699,10 @@ impl<'s> Builder<'s> {
                     in_try_name: p.in_try_name,
                 });
             }
+        }
+        // A collection changed in place is not the literal it was written as.
+        for name in std::mem::take(&mut self.mutated_collections) {
+            self.facts.literal_collections.remove(&name);
         }
         // Drop the global/nonlocal sentinels.
         for scope in &mut self.facts.scopes {

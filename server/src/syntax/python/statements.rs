@@ -33,7 +33,13 @@ impl<'s> Builder<'s> {
                 if let Some(left) = field!(n, "left") {
                     self.bind_target(left, None);
                 }
+                let looped = self.literal_loop(n);
+                let pushed = looped.is_some();
+                self.literal_loops.extend(looped);
                 self.children_blocks(n, &["body", "alternative"]);
+                if pushed {
+                    self.literal_loops.pop();
+                }
             }
             "while_statement" => {
                 if let Some(c) = field!(n, "condition") {
@@ -134,6 +140,10 @@ impl<'s> Builder<'s> {
                     self.walk_expr(obj);
                 }
             }
+            "subscript" => {
+                self.note_collection_store(c);
+                self.walk_expr(c);
+            }
             _ => {
                 self.walk_expr(c);
             }
@@ -194,6 +204,9 @@ impl<'s> Builder<'s> {
         }
         if kind(left) == "subscript" {
             self.sys_modules_assignment(left, value.as_ref());
+        }
+        if let Some(r) = right.filter(|r| kind(r) != "assignment") {
+            self.note_literal_collection(left, r);
         }
         match (annotation, value) {
             (Some(annotation), value) if kind(left) == "identifier" => {
@@ -313,11 +326,18 @@ impl<'s> Builder<'s> {
             }
             "attribute" => self.attribute_store(target, value),
             "subscript" => {
+                self.note_collection_store(target);
                 if let Some(v) = field!(target, "value") {
                     let e = self.walk_expr(v);
                     if let Expr::Call { func } = &e {
-                        if func.dotted().as_deref() == Some("globals") {
-                            self.facts.dynamic.globals_write = true;
+                        // `vars()` and `locals()` are `globals()` at module level.
+                        let namespace = match func.dotted().as_deref() {
+                            Some("globals") => true,
+                            Some("vars" | "locals") => self.scope == MODULE_SCOPE,
+                            _ => false,
+                        };
+                        if namespace {
+                            self.globals_store(field!(target, "subscript"));
                         }
                     }
                 }
