@@ -23,7 +23,7 @@ use crate::syntax::rust::facts::RustFacts;
 
 /// Bump when `FileFacts`, `RustFacts`, a front end changes what it extracts,
 /// or the entry's layout changes (6: the trailing checksum; 7: nesting cuts).
-const SCHEMA: u32 = 7;
+const SCHEMA: u32 = 8;
 
 /// Length of the checksum that ends every entry.
 const CHECKSUM_LEN: usize = 32;

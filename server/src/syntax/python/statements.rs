@@ -195,6 +195,17 @@ impl<'s> Builder<'s> {
         if kind(left) == "subscript" {
             self.sys_modules_assignment(left, value.as_ref());
         }
+        if kind(left) == "identifier" && self.text(left) == "__slots__" {
+            if let (Some(class), Some(right)) = (self.enclosing_class(), right) {
+                self.slots(class, right);
+            }
+        }
+        if let (true, Some(right)) = (kind(left) == "identifier", right) {
+            let target = self.text(left);
+            if target == "extra" || target.ends_with("config") {
+                self.class_configuration(target, right);
+            }
+        }
         match (annotation, value) {
             (Some(annotation), value) if kind(left) == "identifier" => {
                 let name = self.text(left);
@@ -208,6 +219,37 @@ impl<'s> Builder<'s> {
                 };
                 self.bind_target(left, value);
             }
+        }
+    }
+
+    /// `__slots__ = ("a", "b")` in a class body: each slot is a member of
+    /// the instances, whoever sets it (`object.__setattr__`, a helper). Slots
+    /// not written as literals make the members unknown.
+    fn slots(&mut self, class: ClassId, right: Node) {
+        let names = match kind(right) {
+            "string" => self.string_literal(right).map(|s| vec![s]),
+            "dictionary" => named_children(right)
+                .into_iter()
+                .filter(|c| kind(c) != "comment")
+                .map(|pair| {
+                    let key = (kind(pair) == "pair").then(|| field!(pair, "key")).flatten()?;
+                    self.string_literal(key)
+                })
+                .collect(),
+            _ => self.string_list(right),
+        };
+        let class = &mut self.facts.classes[class as usize];
+        match names {
+            Some(names) => {
+                for name in names {
+                    class
+                        .self_attrs
+                        .entry(name.as_str().into())
+                        .or_default()
+                        .push(Expr::Unknown);
+                }
+            }
+            None => class.dynamic = true,
         }
     }
 
@@ -230,6 +272,9 @@ impl<'s> Builder<'s> {
 
     pub(super) fn augmented(&mut self, n: Node) {
         let left = field!(n, "left");
+        if left.is_some_and(|l| self.text(l).ends_with("meta_path")) {
+            self.facts.dynamic.meta_path_finder = true;
+        }
         if let Some(r) = field!(n, "right") {
             let is_all = self.scope == MODULE_SCOPE
                 && left.is_some_and(|l| kind(l) == "identifier" && self.text(l) == "__all__");
@@ -262,7 +307,7 @@ impl<'s> Builder<'s> {
 
     pub(super) fn string_list(&self, n: Node) -> Option<Vec<String>> {
         match kind(n) {
-            "list" | "tuple" => named_children(n)
+            "list" | "tuple" | "expression_list" => named_children(n)
                 .into_iter()
                 .filter(|c| kind(c) != "comment")
                 .map(|c| self.string_literal(c))
@@ -315,7 +360,7 @@ impl<'s> Builder<'s> {
             "subscript" => {
                 if let Some(v) = field!(target, "value") {
                     let e = self.walk_expr(v);
-                    if let Expr::Call { func } = &e {
+                    if let Expr::Call { func, .. } = &e {
                         if func.dotted().as_deref() == Some("globals") {
                             self.facts.dynamic.globals_write = true;
                         }
@@ -387,7 +432,7 @@ impl<'s> Builder<'s> {
                 ..
             } => Some(*c),
             // `self = super().__new__(cls)` in `__new__`: the instance being built.
-            BindingKind::Assign(Expr::Call { func }) if is_new_call(func) => {
+            BindingKind::Assign(Expr::Call { func, .. }) if is_new_call(func) => {
                 let f = self.facts.enclosing_function(scope_id)?;
                 self.facts.functions[f as usize].class
             }
