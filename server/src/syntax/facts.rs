@@ -311,6 +311,9 @@ pub struct ClassFacts {
     /// `extra="allow"` in its keywords, a configuration call or dict in its
     /// body, or a nested `Config`), or configured in a way not read here.
     pub allows_extra: bool,
+    /// Built by a call (`namedtuple("P", "a b")`), not a `class` statement:
+    /// a class only where the callee is a class factory.
+    pub from_call: bool,
     pub doc: Option<String>,
 }
 

@@ -178,6 +178,10 @@ impl<'a> Evaluator<'a> {
             let mut all: Subclasses<'a> = HashMap::new();
             for (path, facts) in self.index.workspace_files() {
                 for (id, c) in facts.classes.iter().enumerate() {
+                    // A call's class is one only where its callee builds one.
+                    if c.from_call {
+                        continue;
+                    }
                     let mut names: Vec<String> = c
                         .bases
                         .iter()
@@ -295,13 +299,23 @@ impl<'a> Evaluator<'a> {
         // `try: from _abc import … except ImportError: from _py_abc import …`:
         // the fallback only runs when the primary path fails.
         // When every primary import fails here (`try: import fastx as j`
-        // with no fastx installed), the fallback is what runs.
+        // with no fastx installed) and the fallback imports another
+        // implementation (`import json as j`), the fallback is what runs.
+        // A stand-in (`Model = object`) says nothing of the real thing.
         let primary: Vec<&Binding>;
         let bindings =
             if bindings.iter().any(|b| b.in_fallback) && bindings.iter().any(|b| !b.in_fallback) {
                 let (fallback, main): (Vec<&Binding>, Vec<&Binding>) =
                     bindings.iter().copied().partition(|b| b.in_fallback);
-                primary = if main.iter().all(|b| self.import_fails(ctx, b)) {
+                let imports = |b: &&Binding| {
+                    matches!(
+                        b.kind,
+                        BindingKind::Import { .. } | BindingKind::ImportFrom { .. }
+                    )
+                };
+                primary = if fallback.iter().all(imports)
+                    && main.iter().all(|b| self.import_fails(ctx, b))
+                {
                     fallback
                 } else {
                     main

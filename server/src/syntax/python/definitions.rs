@@ -76,6 +76,7 @@ impl<'s> Builder<'s> {
             self_attrs: BTreeMap::new(),
             dynamic: false,
             allows_extra,
+            from_call: false,
             doc,
         });
         self.bind(name, BindingKind::Class(class_id), name_node);

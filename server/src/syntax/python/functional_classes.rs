@@ -65,6 +65,7 @@ impl<'s> Builder<'s> {
             self_attrs: BTreeMap::new(),
             dynamic: false,
             allows_extra: false,
+            from_call: true,
             doc: None,
         });
         for member in members {

@@ -223,33 +223,45 @@ impl<'s> Builder<'s> {
     }
 
     /// `__slots__ = ("a", "b")` in a class body: each slot is a member of
-    /// the instances, whoever sets it (`object.__setattr__`, a helper). Slots
-    /// not written as literals make the members unknown.
+    /// the instances, whoever sets it (`object.__setattr__`, a helper). The
+    /// parts not written as literals (`date.__slots__ + ("x",)`) add
+    /// nothing: their names are set by `self.x = …`, or by name, which
+    /// makes the class dynamic.
     fn slots(&mut self, class: ClassId, right: Node) {
-        let names = match kind(right) {
-            "string" => self.string_literal(right).map(|s| vec![s]),
-            "dictionary" => named_children(right)
-                .into_iter()
-                .filter(|c| kind(c) != "comment")
-                .map(|pair| {
-                    let key = (kind(pair) == "pair").then(|| field!(pair, "key")).flatten()?;
-                    self.string_literal(key)
-                })
-                .collect(),
-            _ => self.string_list(right),
-        };
+        let mut names = Vec::new();
+        self.slot_names(right, &mut names);
         let class = &mut self.facts.classes[class as usize];
-        match names {
-            Some(names) => {
-                for name in names {
-                    class
-                        .self_attrs
-                        .entry(name.as_str().into())
-                        .or_default()
-                        .push(Expr::Unknown);
+        for name in names {
+            class
+                .self_attrs
+                .entry(name.as_str().into())
+                .or_default()
+                .push(Expr::Unknown);
+        }
+    }
+
+    fn slot_names(&self, n: Node, out: &mut Vec<String>) {
+        match kind(n) {
+            "string" => out.extend(self.string_literal(n)),
+            "list" | "tuple" | "expression_list" | "set" => {
+                for c in named_children(n) {
+                    out.extend(self.string_literal(c));
                 }
             }
-            None => class.dynamic = true,
+            "dictionary" => {
+                for pair in named_children(n) {
+                    if let Some(key) = (kind(pair) == "pair").then(|| field!(pair, "key")).flatten()
+                    {
+                        out.extend(self.string_literal(key));
+                    }
+                }
+            }
+            "binary_operator" | "parenthesized_expression" => {
+                for c in named_children(n) {
+                    self.slot_names(c, out);
+                }
+            }
+            _ => {}
         }
     }
 
