@@ -40,9 +40,11 @@ impl<'a> Evaluator<'a> {
         };
         match self.eval(&ctx, meta) {
             Ty::Class(m) => {
-                m.facts()
-                    .is_some_and(|f| f.decorators.iter().any(|d| d.rsplit('.').next() == Some("dataclass_transform")))
-                    && self.mro(&m).iter().all(|(_, open)| !open)
+                m.facts().is_some_and(|f| {
+                    f.decorators
+                        .iter()
+                        .any(|d| d.rsplit('.').next() == Some("dataclass_transform"))
+                }) && self.mro(&m).iter().all(|(_, open)| !open)
             }
             _ => false,
         }
@@ -325,7 +327,13 @@ impl<'a> Evaluator<'a> {
                 if overloaded {
                     let last = &bindings[bindings.len() - 1..];
                     return self.class_binding_type(
-                        ctx, receiver, defining, last, on_instance, is_enum, false,
+                        ctx,
+                        receiver,
+                        defining,
+                        last,
+                        on_instance,
+                        is_enum,
+                        false,
                     );
                 }
                 let is_property = funcs

@@ -303,27 +303,27 @@ impl<'a> Evaluator<'a> {
         // implementation (`import json as j`), the fallback is what runs.
         // A stand-in (`Model = object`) says nothing of the real thing.
         let primary: Vec<&Binding>;
-        let bindings =
-            if bindings.iter().any(|b| b.in_fallback) && bindings.iter().any(|b| !b.in_fallback) {
-                let (fallback, main): (Vec<&Binding>, Vec<&Binding>) =
-                    bindings.iter().copied().partition(|b| b.in_fallback);
-                let imports = |b: &&Binding| {
-                    matches!(
-                        b.kind,
-                        BindingKind::Import { .. } | BindingKind::ImportFrom { .. }
-                    )
-                };
-                primary = if fallback.iter().all(imports)
-                    && main.iter().all(|b| self.import_fails(ctx, b))
-                {
+        let bindings = if bindings.iter().any(|b| b.in_fallback)
+            && bindings.iter().any(|b| !b.in_fallback)
+        {
+            let (fallback, main): (Vec<&Binding>, Vec<&Binding>) =
+                bindings.iter().copied().partition(|b| b.in_fallback);
+            let imports = |b: &&Binding| {
+                matches!(
+                    b.kind,
+                    BindingKind::Import { .. } | BindingKind::ImportFrom { .. }
+                )
+            };
+            primary =
+                if fallback.iter().all(imports) && main.iter().all(|b| self.import_fails(ctx, b)) {
                     fallback
                 } else {
                     main
                 };
-                primary.as_slice()
-            } else {
-                bindings
-            };
+            primary.as_slice()
+        } else {
+            bindings
+        };
         match bindings {
             [] => Ty::Unknown,
             [one] => self.eval_binding(ctx, scope, name, one),

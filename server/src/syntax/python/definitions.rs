@@ -123,7 +123,10 @@ impl<'s> Builder<'s> {
         }
         match kind(value) {
             "call" => {
-                for a in field!(value, "arguments").map(named_children).unwrap_or_default() {
+                for a in field!(value, "arguments")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
                     match kind(a) {
                         "keyword_argument" => {
                             let key = field!(a, "name").map(|k| self.text(k));
@@ -141,7 +144,8 @@ impl<'s> Builder<'s> {
                     match kind(pair) {
                         "pair" => {
                             let key = field!(pair, "key").and_then(|k| self.string_literal(k));
-                            if let (Some("extra"), Some(v)) = (key.as_deref(), field!(pair, "value"))
+                            if let (Some("extra"), Some(v)) =
+                                (key.as_deref(), field!(pair, "value"))
                             {
                                 allows |= self.extra_allowed(v);
                             }
@@ -453,9 +457,7 @@ impl<'s> Builder<'s> {
                 let mut value = Expr::Unknown;
                 for c in named_children(inner) {
                     match kind(c) {
-                        "identifier" if matches!(value, Expr::Unknown) => {
-                            value = self.walk_expr(c)
-                        }
+                        "identifier" if matches!(value, Expr::Unknown) => value = self.walk_expr(c),
                         "comment" => {}
                         _ => {
                             self.walk_expr(c);

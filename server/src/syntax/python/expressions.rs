@@ -356,10 +356,11 @@ impl<'s> Builder<'s> {
                         self.facts.dynamic.globals_write = true;
                     }
                 }
-                if ["append", "insert", "extend"]
-                    .iter()
-                    .any(|m| callee.strip_suffix(m).is_some_and(|c| c.ends_with("meta_path.")))
-                {
+                if ["append", "insert", "extend"].iter().any(|m| {
+                    callee
+                        .strip_suffix(m)
+                        .is_some_and(|c| c.ends_with("meta_path."))
+                }) {
                     self.facts.dynamic.meta_path_finder = true;
                 }
                 if callee == "globals.update" || callee == "globals.setdefault" {

@@ -69,7 +69,12 @@ impl<'s> Builder<'s> {
             doc: None,
         });
         for member in members {
-            self.bind_in(scope, &member, BindingKind::Assign(Expr::Unknown), name_node);
+            self.bind_in(
+                scope,
+                &member,
+                BindingKind::Assign(Expr::Unknown),
+                name_node,
+            );
         }
         Some(class_id)
     }
@@ -98,7 +103,9 @@ impl<'s> Builder<'s> {
                 .into_iter()
                 .filter(|c| kind(c) != "comment")
                 .map(|pair| {
-                    let key = (kind(pair) == "pair").then(|| field!(pair, "key")).flatten()?;
+                    let key = (kind(pair) == "pair")
+                        .then(|| field!(pair, "key"))
+                        .flatten()?;
                     self.string_literal(key)
                 })
                 .collect::<Option<_>>()?,

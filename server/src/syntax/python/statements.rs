@@ -250,7 +250,9 @@ impl<'s> Builder<'s> {
             }
             "dictionary" => {
                 for pair in named_children(n) {
-                    if let Some(key) = (kind(pair) == "pair").then(|| field!(pair, "key")).flatten()
+                    if let Some(key) = (kind(pair) == "pair")
+                        .then(|| field!(pair, "key"))
+                        .flatten()
                     {
                         out.extend(self.string_literal(key));
                     }
