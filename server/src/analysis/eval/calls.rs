@@ -37,15 +37,17 @@ impl<'a> Evaluator<'a> {
     /// [`Self::annotation_type`], and through subscripts and type aliases
     /// (`-> _Array1D[np.int_]` with `_Array1D: TypeAlias = ndarray[…]` is an
     /// `ndarray`): what a function returns is that class, whatever its
-    /// parameters.
+    /// parameters. A generic interface (`-> Sequence[float]`,
+    /// `-> AbstractContextManager[IO]`) says nothing: the object is some
+    /// implementation of it, with members of its own.
     pub(super) fn declared_return(&self, ctx: &Ctx, e: &Expr) -> Ty {
         let direct = self.annotation_type(ctx, e);
         if !direct.is_unknown() {
             return direct;
         }
         match self.type_expr_class(ctx, e) {
-            Some(c) => declared_instance(c),
-            None => Ty::Unknown,
+            Some(c) if !self.is_abstract(&c) => declared_instance(c),
+            _ => Ty::Unknown,
         }
     }
 

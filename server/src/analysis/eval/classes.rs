@@ -146,6 +146,30 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether a class is an interface whose instances are always some
+    /// subclass: an ABC (`abc.ABC` or a metaclass named `ABCMeta` in its
+    /// MRO, as every `collections.abc` class) or a `Protocol`.
+    pub(super) fn is_abstract(&self, c: &ClassRef) -> bool {
+        self.mro(c).iter().any(|(k, _)| {
+            k.is("abc", "ABC")
+                || k.facts().is_some_and(|f| {
+                    let last = |e: &Expr| {
+                        let e = match e {
+                            Expr::Subscript { value } => value.as_ref(),
+                            other => other,
+                        };
+                        e.dotted()
+                            .is_some_and(|d| matches!(d.rsplit('.').next(), Some("Protocol")))
+                    };
+                    f.bases.iter().any(last)
+                        || f.metaclass
+                            .as_ref()
+                            .and_then(Expr::dotted)
+                            .is_some_and(|d| d.rsplit('.').next() == Some("ABCMeta"))
+                })
+        })
+    }
+
     pub(super) fn has_namedtuple_base(&self, c: &ClassRef) -> bool {
         c.facts().is_some_and(|f| {
             f.bases.iter().any(|b| {
