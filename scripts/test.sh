@@ -30,6 +30,9 @@ echo "== real packages: their own sources must check clean"
 # would compile the crate again (dev-dependencies unify features differently).
 bash scripts/real-packages.sh --no-build --allow tests/real_packages_allowed.txt
 
+echo "== real usage: valid uses of pydantic, jinja2, matplotlib, numpy, six give nothing, near misses each one"
+bash scripts/real-usage.sh --no-build
+
 echo "== demo: the known hallucinated calls are reported"
 set +e
 ./target/release/grounded check fixtures/demo --format json > target/demo.json

@@ -206,9 +206,33 @@ fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Fin
                         span: *span,
                     });
                 }
+                Lookup::Found(_)
+                    if !stub_file
+                        && !imp.in_type_checking
+                        && ev.only_for_type_checkers(&module, name) =>
+                {
+                    let full = format!("{abs}.{name}");
+                    out.push(type_checking_only_finding(&module, name, full, *span));
+                }
                 Lookup::Found(_) | Lookup::Unknown => {}
             }
         }
+    }
+}
+
+/// A name a run-time module binds only under `if TYPE_CHECKING:`, used
+/// where the code runs.
+fn type_checking_only_finding(m: &Module, name: &str, symbol: String, span: Span) -> Finding {
+    Finding {
+        code: Code::UnresolvedSymbol,
+        message: format!(
+            "`{symbol}` does not exist at run time: module `{}` ({}) binds `{name}` only under `if TYPE_CHECKING:`",
+            m.name,
+            m.location()
+        ),
+        symbol,
+        suggestions: Vec::new(),
+        span,
     }
 }
 
@@ -235,6 +259,11 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
     for i in 1..=parts.len() {
         match ev.resolve_module(&parts[..i].join(".")) {
             Some(m) => {
+                // An import hook the module installs may serve any module
+                // under its name (`six` → `six.moves`).
+                if m.facts.as_ref().is_some_and(|f| f.dynamic.meta_path_finder) {
+                    return None;
+                }
                 parent = Some(m);
                 missing_at = i;
             }
@@ -300,7 +329,8 @@ fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<
         }
         let mut finding = None;
         let typeshed_view = stub_file || under_type_checking(facts, r.guard);
-        check_chain(ev, ctx, &r.expr, typeshed_view, &mut finding);
+        let runtime = !typeshed_view && !r.in_annotation;
+        check_chain(ev, ctx, &r.expr, typeshed_view, runtime, &mut finding);
         if let Some(f) = finding {
             out.push(f);
         }
@@ -312,7 +342,7 @@ fn chain_root(e: &Expr) -> Option<&str> {
     match e {
         Expr::Name { name, .. } => Some(name),
         Expr::Attr { base, .. } => chain_root(base),
-        Expr::Call { func } => chain_root(func),
+        Expr::Call { func, .. } => chain_root(func),
         Expr::Subscript { value } => chain_root(value),
         Expr::Literal(_) | Expr::Unknown => None,
     }
@@ -321,11 +351,14 @@ fn chain_root(e: &Expr) -> Option<&str> {
 /// Evaluate a chain from the inside out, reporting its first missing member.
 /// `typeshed_view`: the code is read by type checkers only (a stub, or under
 /// `TYPE_CHECKING`), so stdlib names come from typeshed, which may have more.
+/// `runtime`: the code runs (not a stub, not under `TYPE_CHECKING`, not an
+/// annotation), so names that exist for type checkers only are missing.
 fn check_chain(
     ev: &Evaluator,
     ctx: &Ctx,
     e: &Expr,
     typeshed_view: bool,
+    runtime: bool,
     finding: &mut Option<Finding>,
 ) -> Ty {
     match e {
@@ -335,12 +368,24 @@ fn check_chain(
             span,
             guarded,
         } => {
-            let b = check_chain(ev, ctx, base, typeshed_view, finding);
+            let b = check_chain(ev, ctx, base, typeshed_view, runtime, finding);
             if finding.is_some() {
                 return Ty::Unknown;
             }
             match ev.member(&b, attr) {
-                Lookup::Found(t) => t,
+                Lookup::Found(t) => {
+                    if let (true, false, Ty::Module(m)) = (runtime, *guarded, &b) {
+                        if ev.only_for_type_checkers(m, attr) {
+                            let symbol = match base.dotted() {
+                                Some(prefix) => format!("{prefix}.{attr}"),
+                                None => format!("{}.{attr}", m.name),
+                            };
+                            *finding = Some(type_checking_only_finding(m, attr, symbol, *span));
+                            return Ty::Unknown;
+                        }
+                    }
+                    t
+                }
                 Lookup::Unknown => Ty::Unknown,
                 Lookup::Missing(container) => {
                     if *guarded || dunder(attr) {
@@ -366,12 +411,12 @@ fn check_chain(
                 }
             }
         }
-        Expr::Call { func } => {
-            let f = check_chain(ev, ctx, func, typeshed_view, finding);
-            ev.call(&f)
+        Expr::Call { func, builds } => {
+            let f = check_chain(ev, ctx, func, typeshed_view, runtime, finding);
+            ev.call_building(ctx, &f, *builds)
         }
         Expr::Subscript { value } => {
-            check_chain(ev, ctx, value, typeshed_view, finding);
+            check_chain(ev, ctx, value, typeshed_view, runtime, finding);
             Ty::Unknown
         }
         other => ev.eval(ctx, other),
@@ -468,7 +513,7 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
         Container::Class(class) => {
             // Name the class as the code reaches it when the chain is a plain path.
             let prefix = match base {
-                Expr::Call { func } => func.dotted(),
+                Expr::Call { func, .. } => func.dotted(),
                 Expr::Name { .. } | Expr::Attr { .. } => None,
                 _ => None,
             }
@@ -649,6 +694,7 @@ fn check_names(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Findi
         if free.in_try_name
             || bound_somewhere.contains(name)
             || builtins.contains(name)
+            || platform_members::other_platform_member("builtins", name)
             || implicit_module_name(name)
             || !ev.guard_active(ctx, free.guard)
         {

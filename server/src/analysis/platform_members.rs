@@ -5,6 +5,8 @@
 //! `sys.stdlib_module_names` (msvcrt, winreg, …) are handled the same way.
 
 const OTHER_PLATFORM_MEMBERS: &[(&str, &[&str])] = &[
+    // Builtins too: a bare `WindowsError` is no undefined name elsewhere.
+    ("builtins", &["WindowsError"]),
     (
         "os",
         &[

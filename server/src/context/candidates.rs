@@ -182,7 +182,7 @@ fn chain(e: &Expr) -> Option<(&str, ScopeId, Vec<String>)> {
             segs.push(attr.to_string());
             Some((n, s, segs))
         }
-        Expr::Call { func } => chain(func),
+        Expr::Call { func, .. } => chain(func),
         _ => None,
     }
 }

@@ -23,8 +23,9 @@ use crate::syntax::rust::facts::RustFacts;
 
 /// Bump when `FileFacts`, `RustFacts`, a front end changes what it extracts,
 /// or the entry's layout changes (6: the trailing checksum; 7: nesting cuts;
-/// 8: `__getattr__` bodies, literal collections, `globals()` names).
-const SCHEMA: u32 = 8;
+/// 8: `__getattr__` bodies, literal collections, `globals()` names; 9: functional
+/// classes, `__slots__`, extra-attribute configuration, `TYPE_CHECKING`-only names).
+const SCHEMA: u32 = 9;
 
 /// Length of the checksum that ends every entry.
 const CHECKSUM_LEN: usize = 32;

@@ -442,6 +442,20 @@ impl Index {
         std::fs::metadata(path).is_ok_and(|m| m.is_file())
     }
 
+    /// For a module found as a `.pyi` stub, whether a compiled extension
+    /// of the same module sits beside it.
+    pub fn compiled_beside(&self, m: &Module) -> bool {
+        let Some(stub) = m.file.as_ref() else {
+            return false;
+        };
+        let (Some(dir), Some(stem)) = (stub.parent(), stub.file_stem().and_then(|s| s.to_str()))
+        else {
+            return false;
+        };
+        stub.extension().is_some_and(|e| e == "pyi")
+            && self.finder.compiled_file(dir, stem).is_some()
+    }
+
     /// The parsed workspace files (the files being checked).
     pub fn workspace_files(&self) -> impl Iterator<Item = (&PathBuf, &Arc<FileFacts>)> {
         self.preparsed.iter()

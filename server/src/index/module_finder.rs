@@ -199,7 +199,9 @@ impl ModuleFinder {
         None
     }
 
-    fn compiled_file(&self, dir: &Path, part: &str) -> Option<PathBuf> {
+    /// The compiled extension of module `part` in `dir` (`part.so`,
+    /// `part.cpython-311-x86_64-linux-gnu.so`, `part.pyd`…).
+    pub fn compiled_file(&self, dir: &Path, part: &str) -> Option<PathBuf> {
         let listing = self.listing(dir);
         let prefix = format!("{part}.");
         listing

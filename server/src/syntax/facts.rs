@@ -49,6 +49,11 @@ pub enum Expr {
     },
     Call {
         func: Box<Expr>,
+        /// A call with a literal class name and member list
+        /// (`namedtuple("P", "a b")`, `Enum("Color", "RED GREEN")`): the
+        /// class it builds when the callee is such a factory, kept in
+        /// [`FileFacts::classes`] (its bases: the callee).
+        builds: Option<ClassId>,
     },
     Subscript {
         value: Box<Expr>,
@@ -97,7 +102,7 @@ impl Expr {
         match self {
             Expr::Name { name, .. } => Some(name.to_string()),
             Expr::Attr { base, attr, .. } => Some(format!("{}.{}", base.dotted()?, attr)),
-            Expr::Call { func } => func.dotted(),
+            Expr::Call { func, .. } => func.dotted(),
             _ => None,
         }
     }
@@ -402,6 +407,13 @@ pub struct ClassFacts {
     pub self_attrs: BTreeMap<Box<str>, Vec<Expr>>,
     /// `setattr(self, …)`, `self.__dict__`, `vars(self)` writes: members appear dynamically.
     pub dynamic: bool,
+    /// The class is configured to accept extra attributes (pydantic-style
+    /// `extra="allow"` in its keywords, a configuration call or dict in its
+    /// body, or a nested `Config`), or configured in a way not read here.
+    pub allows_extra: bool,
+    /// Built by a call (`namedtuple("P", "a b")`), not a `class` statement:
+    /// a class only where the callee is a class factory.
+    pub from_call: bool,
     pub doc: Option<String>,
 }
 
@@ -428,6 +440,8 @@ pub struct AttrRef {
     pub guard: GuardId,
     /// Inside `try:` whose handlers catch AttributeError.
     pub in_try_attr: bool,
+    /// Part of an annotation: read by type checkers, not necessarily run.
+    pub in_annotation: bool,
 }
 
 /// A name read where no enclosing scope binds it syntactically.
@@ -465,6 +479,40 @@ pub enum Condition {
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Unknown,
+}
+
+impl Condition {
+    /// The condition's value when only `TYPE_CHECKING` is known (true):
+    /// `Some` when that decides it.
+    pub fn when_type_checking(&self) -> Option<bool> {
+        match self {
+            Condition::TypeChecking => Some(true),
+            Condition::Not(inner) => inner.when_type_checking().map(|v| !v),
+            Condition::And(parts) => {
+                let mut all = Some(true);
+                for p in parts {
+                    match p.when_type_checking() {
+                        Some(false) => return Some(false),
+                        None => all = None,
+                        Some(true) => {}
+                    }
+                }
+                all
+            }
+            Condition::Or(parts) => {
+                let mut any = Some(false);
+                for p in parts {
+                    match p.when_type_checking() {
+                        Some(true) => return Some(true),
+                        None => any = None,
+                        Some(false) => {}
+                    }
+                }
+                any
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -507,6 +555,10 @@ pub struct DynamicModule {
     pub globals_write: bool,
     pub setattr_self: bool,
     pub sys_modules_self: bool,
+    /// `sys.meta_path.append(finder)` (and `insert`, `extend`, `+=`): the
+    /// module installs an import hook, which may serve modules under its
+    /// name that no file holds (`six.moves`).
+    pub meta_path_finder: bool,
 }
 
 /// The statements around syntax errors, which nothing is concluded from:
@@ -606,6 +658,27 @@ impl FileFacts {
             .bindings
             .get(name)
             .map(|v| v.as_slice())
+    }
+
+    /// Whether type checkers skip the code under this guard: one of its
+    /// conditions is false when `TYPE_CHECKING` is true (`if not
+    /// TYPE_CHECKING:`, the `else` of `if TYPE_CHECKING:`).
+    pub fn hidden_from_type_checkers(&self, guard: GuardId) -> bool {
+        self.guards.get(guard as usize).is_some_and(|conds| {
+            conds
+                .iter()
+                .any(|(c, truth)| c.when_type_checking() == Some(!*truth))
+        })
+    }
+
+    /// Whether the code under this guard runs only for type checkers (`if
+    /// TYPE_CHECKING:`).
+    pub fn only_for_type_checkers(&self, guard: GuardId) -> bool {
+        self.guards.get(guard as usize).is_some_and(|conds| {
+            conds
+                .iter()
+                .any(|(c, truth)| *c == Condition::TypeChecking && *truth)
+        })
     }
 
     /// Whether a line carries a suppression for `code`.
@@ -732,7 +805,12 @@ impl Ids {
             e = match e {
                 Expr::Name { scope, .. } => return self.scope(*scope),
                 Expr::Attr { base, .. } => base,
-                Expr::Call { func } => func,
+                Expr::Call { func, builds } => {
+                    if builds.is_some_and(|c| !self.class(c)) {
+                        return false;
+                    }
+                    func
+                }
                 Expr::Subscript { value } => value,
                 Expr::Literal(_) | Expr::Unknown => return true,
             }

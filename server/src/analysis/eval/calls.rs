@@ -28,20 +28,205 @@ impl<'a> Evaluator<'a> {
             }
         }
         match self.eval(ctx, e) {
-            Ty::Class(c) => {
-                // `Any`, `object` and friends say nothing.
-                let q = c.qualified_name();
-                if matches!(
-                    q.as_str(),
-                    "builtins.object" | "typing.Any" | "builtins.type" | "typing_extensions.Any"
-                ) {
-                    Ty::Unknown
-                } else {
-                    Ty::Instance(c)
-                }
-            }
+            Ty::Class(c) => declared_instance(c),
             _ => Ty::Unknown,
         }
+    }
+
+    /// The instance type a return annotation declares: as
+    /// [`Self::annotation_type`], and through subscripts and type aliases
+    /// (`-> _Array1D[np.int_]` with `_Array1D: TypeAlias = ndarray[…]` is an
+    /// `ndarray`): what a function returns is that class, whatever its
+    /// parameters. A generic interface (`-> Sequence[float]`,
+    /// `-> AbstractContextManager[IO]`) says nothing: the object is some
+    /// implementation of it, with members of its own.
+    pub(super) fn declared_return(&self, ctx: &Ctx, e: &Expr) -> Ty {
+        let direct = self.annotation_type(ctx, e);
+        if !direct.is_unknown() {
+            return direct;
+        }
+        match self.type_expr_class(ctx, e) {
+            Some(c) if !self.is_abstract(&c) => declared_instance(c),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The class a type expression names, through subscripts
+    /// (`ndarray[Any, T]`) and aliases (`X: TypeAlias = C[int]`, `X = C[int]`).
+    fn type_expr_class(&self, ctx: &Ctx, e: &Expr) -> Option<ClassRef> {
+        if !self.enter() {
+            return None;
+        }
+        let found = match e {
+            Expr::Subscript { value } => self
+                .type_expr_class(ctx, value)
+                // `Annotated[X, …]` declares X (Annotated is a class on some
+                // versions).
+                .filter(|c| c.name() != "Annotated"),
+            Expr::Name { name, scope, .. } => {
+                let facts = ctx.facts();
+                match facts.binding_scope(*scope, name) {
+                    Some(s) => {
+                        let bindings = &facts.scope(s).bindings[&**name];
+                        match self.alias_target(ctx, bindings) {
+                            Some((actx, target)) => self.type_expr_class(&actx, &target),
+                            None => self.class_of(ctx, e),
+                        }
+                    }
+                    None => self.class_of(ctx, e),
+                }
+            }
+            Expr::Attr { base, attr, .. } => match self.eval(ctx, base) {
+                Ty::Module(m) => match self.module_alias_target(&m, attr) {
+                    Some((actx, target)) => self.type_expr_class(&actx, &target),
+                    None => self.class_of(ctx, e),
+                },
+                _ => self.class_of(ctx, e),
+            },
+            _ => None,
+        };
+        self.leave();
+        found
+    }
+
+    fn class_of(&self, ctx: &Ctx, e: &Expr) -> Option<ClassRef> {
+        match self.eval(ctx, e) {
+            Ty::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// When a name's only binding (where it runs here) makes it a type
+    /// alias, the aliased expression and the file it is in; an import is
+    /// followed to the module it names.
+    fn alias_target(&self, ctx: &Ctx, bindings: &[Binding]) -> Option<(Ctx, Expr)> {
+        let active: Vec<&Binding> = bindings
+            .iter()
+            .filter(|b| self.guard_active(ctx, b.guard))
+            .collect();
+        let [only] = active.as_slice() else {
+            return None;
+        };
+        match &only.kind {
+            BindingKind::Annotated {
+                annotation,
+                value: Some(v),
+            } if annotation
+                .dotted()
+                .is_some_and(|d| d.rsplit('.').next() == Some("TypeAlias")) =>
+            {
+                Some((ctx.clone(), v.clone()))
+            }
+            BindingKind::Assign(v @ Expr::Subscript { .. }) => Some((ctx.clone(), v.clone())),
+            BindingKind::ImportFrom {
+                level,
+                module,
+                name,
+            } => {
+                let abs = self.absolute_module(ctx, *level, module)?;
+                let m = self.resolve_module(&abs)?;
+                self.module_alias_target(&m, name)
+            }
+            _ => None,
+        }
+    }
+
+    fn module_alias_target(&self, m: &Arc<Module>, name: &str) -> Option<(Ctx, Expr)> {
+        let facts = m.facts.clone()?;
+        let bindings = facts.module_bindings(name)?;
+        if !self.enter() {
+            return None;
+        }
+        let ctx = Ctx { module: m.clone() };
+        let found = self.alias_target(&ctx, bindings);
+        self.leave();
+        found
+    }
+
+    /// The `@overload` signatures a function belongs to (those of its name in
+    /// the scope it is defined in, where they run here): a stub's overloads,
+    /// or a module's before its implementation.
+    fn overloads(&self, f: &FuncRef) -> Vec<FuncId> {
+        let (Some(file), Some(def)) = (f.module.facts.as_ref(), f.facts()) else {
+            return Vec::new();
+        };
+        let ctx = Ctx {
+            module: f.module.clone(),
+        };
+        let Some(bindings) = file.scope(def.parent_scope).bindings.get(&def.name) else {
+            return Vec::new();
+        };
+        bindings
+            .iter()
+            .filter(|b| self.guard_active(&ctx, b.guard))
+            .filter_map(|b| match b.kind {
+                BindingKind::Function(id)
+                    if file.functions[id as usize].has_decorator("overload") =>
+                {
+                    Some(id)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What an overloaded function returns: the class every overload
+    /// declares (`np.arange` → `ndarray` in all nine), else unknown.
+    fn overloaded_return(&self, f: &FuncRef, group: &[FuncId]) -> Ty {
+        let ctx = Ctx {
+            module: f.module.clone(),
+        };
+        let mut result: Option<Ty> = None;
+        for id in group {
+            let Some(ann) = f
+                .module
+                .facts
+                .as_ref()
+                .and_then(|file| file.functions[*id as usize].returns.as_ref())
+            else {
+                return Ty::Unknown;
+            };
+            let t = self.declared_return(&ctx, ann);
+            match &result {
+                _ if t.is_unknown() => return Ty::Unknown,
+                Some(prev) if !prev.same(&t) => return Ty::Unknown,
+                _ => result = Some(t),
+            }
+        }
+        result.unwrap_or(Ty::Unknown)
+    }
+
+    /// A call whose literal arguments describe a class (`builds`): that
+    /// class when the callee is a class factory, else a plain call.
+    pub fn call_building(&self, ctx: &Ctx, f: &Ty, builds: Option<ClassId>) -> Ty {
+        match builds {
+            Some(id) if self.builds_class(f) => Ty::Class(ClassRef::Source {
+                module: ctx.module.clone(),
+                id,
+            }),
+            _ => self.call(f),
+        }
+    }
+
+    /// Whether calling `f` with a name and a member list builds a class:
+    /// `collections.namedtuple`, `typing.NamedTuple`, an Enum class.
+    fn builds_class(&self, f: &Ty) -> bool {
+        match f {
+            Ty::Function(func) => self.is_namedtuple_factory(func),
+            Ty::Class(c) => self.mro(c).iter().any(|(k, _)| k.is("enum", "Enum")),
+            _ => false,
+        }
+    }
+
+    /// `collections.namedtuple` / `typing.NamedTuple` (a function since 3.9).
+    pub(super) fn is_namedtuple_factory(&self, f: &FuncRef) -> bool {
+        let module = crate::analysis::known_returns::public_module(&f.module.name);
+        f.facts()
+            .is_some_and(|d| matches!(&*d.name, "namedtuple" | "NamedTuple"))
+            && matches!(
+                module.as_str(),
+                "collections" | "typing" | "typing_extensions"
+            )
     }
 
     pub fn call(&self, f: &Ty) -> Ty {
@@ -52,6 +237,13 @@ impl<'a> Evaluator<'a> {
                     q.as_str(),
                     "builtins.type" | "builtins.super" | "builtins.object"
                 ) {
+                    return Ty::Unknown;
+                }
+                // `Enum("Color", names)`: the functional API builds a class
+                // (the stdlib's Enum classes have no members to look up).
+                if matches!(c, ClassRef::Source { module, .. } if module.name == "enum")
+                    && self.mro(c).iter().any(|(k, _)| k.is("enum", "Enum"))
+                {
                     return Ty::Unknown;
                 }
                 if let Some(facts) = c.facts() {
@@ -75,7 +267,8 @@ impl<'a> Evaluator<'a> {
         if !facts.decorators_transparent() || facts.is_async || facts.is_generator {
             return Ty::Unknown;
         }
-        if facts.has_decorator("overload") {
+        let group = self.overloads(f);
+        if facts.has_decorator("overload") && group.is_empty() {
             return Ty::Unknown;
         }
         if !self.enter() {
@@ -116,8 +309,10 @@ impl<'a> Evaluator<'a> {
                 id: c,
             });
             self.known_type(known, receiver, own)
+        } else if !group.is_empty() {
+            self.overloaded_return(f, &group)
         } else if let Some(ann) = &facts.returns {
-            self.annotation_type(&ctx, ann)
+            self.declared_return(&ctx, ann)
         } else if facts.returns_text.is_some() || facts.return_exprs.is_empty() {
             Ty::Unknown
         } else {
@@ -168,5 +363,19 @@ impl<'a> Evaluator<'a> {
             Lookup::Found(Ty::Class(c)) => Ty::Instance(c),
             _ => Ty::Unknown,
         }
+    }
+}
+
+/// An instance of the class an annotation names; `Any`, `object` and `type`
+/// say nothing.
+fn declared_instance(c: ClassRef) -> Ty {
+    let q = c.qualified_name();
+    if matches!(
+        q.as_str(),
+        "builtins.object" | "typing.Any" | "builtins.type" | "typing_extensions.Any"
+    ) {
+        Ty::Unknown
+    } else {
+        Ty::Instance(c)
     }
 }

@@ -24,7 +24,30 @@ impl<'a> Evaluator<'a> {
         };
         let dotted = meta.dotted().unwrap_or_default();
         let last = dotted.rsplit('.').next().unwrap_or("");
-        KNOWN_METACLASSES.contains(&last)
+        if KNOWN_METACLASSES.contains(&last) {
+            return true;
+        }
+        // A metaclass marked `@dataclass_transform` (PEP 681) builds
+        // dataclass-like classes: their members are the ones declared in
+        // their bodies, as type checkers read them — when the metaclass
+        // itself is closed (a `__getattr__` it hides from type checkers
+        // does not open it).
+        let ClassRef::Source { module, .. } = c else {
+            return false;
+        };
+        let ctx = Ctx {
+            module: module.clone(),
+        };
+        match self.eval(&ctx, meta) {
+            Ty::Class(m) => {
+                m.facts().is_some_and(|f| {
+                    f.decorators
+                        .iter()
+                        .any(|d| d.rsplit('.').next() == Some("dataclass_transform"))
+                }) && self.mro(&m).iter().all(|(_, open)| !open)
+            }
+            _ => false,
+        }
     }
 
     /// The classes of the MRO (depth-first, left to right, each once), with a
@@ -57,11 +80,12 @@ impl<'a> Evaluator<'a> {
                 // A file with syntax errors may have lost members anywhere in
                 // the class (a method read outside it, a `self.x = …` garbled).
                 let mut open = class.dynamic
+                    || class.allows_extra
                     || facts.is_damaged()
-                    || scope.bindings.contains_key("__getattr__")
+                    || seen_by_type_checkers(facts, scope, "__getattr__")
                     // ctypes structures: fields come from `_fields_`.
                     || scope.bindings.contains_key("_fields_")
-                    || scope.bindings.contains_key("__getattribute__")
+                    || seen_by_type_checkers(facts, scope, "__getattribute__")
                     || scope.dynamic_names
                     || !self.metaclass_known(c)
                     || !class.decorators.iter().all(|d| {
@@ -100,6 +124,13 @@ impl<'a> Evaluator<'a> {
                     }
                     match self.eval(&ctx, base_expr) {
                         Ty::Class(b) => self.collect_mro(&b, out, depth + 1),
+                        // The class `namedtuple("P", "a b")` builds.
+                        Ty::Function(f) if self.is_namedtuple_factory(&f) => {
+                            match self.builtin("tuple") {
+                                Ty::Class(t) => self.collect_mro(&t, out, depth + 1),
+                                _ => open = true,
+                            }
+                        }
                         _ => open = true,
                     }
                 }
@@ -115,11 +146,36 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether a class is an interface whose instances are always some
+    /// subclass: an ABC (`abc.ABC` or a metaclass named `ABCMeta` in its
+    /// MRO, as every `collections.abc` class) or a `Protocol`.
+    pub(super) fn is_abstract(&self, c: &ClassRef) -> bool {
+        self.mro(c).iter().any(|(k, _)| {
+            k.is("abc", "ABC")
+                || k.facts().is_some_and(|f| {
+                    let last = |e: &Expr| {
+                        let e = match e {
+                            Expr::Subscript { value } => value.as_ref(),
+                            other => other,
+                        };
+                        e.dotted()
+                            .is_some_and(|d| matches!(d.rsplit('.').next(), Some("Protocol")))
+                    };
+                    f.bases.iter().any(last)
+                        || f.metaclass
+                            .as_ref()
+                            .and_then(Expr::dotted)
+                            .is_some_and(|d| d.rsplit('.').next() == Some("ABCMeta"))
+                })
+        })
+    }
+
     pub(super) fn has_namedtuple_base(&self, c: &ClassRef) -> bool {
         c.facts().is_some_and(|f| {
             f.bases.iter().any(|b| {
-                b.dotted()
-                    .is_some_and(|d| d.rsplit('.').next() == Some("NamedTuple"))
+                b.dotted().is_some_and(|d| {
+                    matches!(d.rsplit('.').next(), Some("NamedTuple" | "namedtuple"))
+                })
             })
         })
     }
@@ -328,6 +384,23 @@ impl<'a> Evaluator<'a> {
                 .collect();
             if funcs.len() == bindings.len() && !also_self_attr {
                 let facts = ctx.facts();
+                // Overloads (and their implementation): the method the last
+                // binding defines, whose return type reads the overloads.
+                let overloaded = funcs
+                    .iter()
+                    .any(|f| facts.functions[*f as usize].has_decorator("overload"));
+                if overloaded {
+                    let last = &bindings[bindings.len() - 1..];
+                    return self.class_binding_type(
+                        ctx,
+                        receiver,
+                        defining,
+                        last,
+                        on_instance,
+                        is_enum,
+                        false,
+                    );
+                }
                 let is_property = funcs
                     .iter()
                     .any(|f| facts.functions[*f as usize].has_decorator("property"));
@@ -424,4 +497,15 @@ impl<'a> Evaluator<'a> {
         }
         out
     }
+}
+
+/// Whether a class body defines `name` where type checkers see it: a
+/// `__getattr__` under `if not TYPE_CHECKING:` only serves what the library
+/// hides from them (pydantic's private attributes), so it does not open the
+/// class.
+fn seen_by_type_checkers(facts: &FileFacts, scope: &Scope, name: &str) -> bool {
+    scope
+        .bindings
+        .get(name)
+        .is_some_and(|bs| bs.iter().any(|b| !facts.hidden_from_type_checkers(b.guard)))
 }

@@ -288,7 +288,7 @@ impl<'a> Evaluator<'a> {
             return None;
         };
         let ctx = Ctx { module: m.clone() };
-        if let BindingKind::Assign(Expr::Call { func }) = &binding.kind {
+        if let BindingKind::Assign(Expr::Call { func, .. }) = &binding.kind {
             let Ty::Function(factory) = self.eval(&ctx, func) else {
                 return None;
             };

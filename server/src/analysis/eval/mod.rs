@@ -184,6 +184,10 @@ impl<'a> Evaluator<'a> {
             let mut all: Subclasses<'a> = HashMap::new();
             for (path, facts) in self.index.workspace_files() {
                 for (id, c) in facts.classes.iter().enumerate() {
+                    // A call's class is one only where its callee builds one.
+                    if c.from_call {
+                        continue;
+                    }
                     let mut names: Vec<String> = c
                         .bases
                         .iter()
@@ -300,18 +304,32 @@ impl<'a> Evaluator<'a> {
     ) -> Ty {
         // `try: from _abc import … except ImportError: from _py_abc import …`:
         // the fallback only runs when the primary path fails.
+        // When every primary import fails here (`try: import fastx as j`
+        // with no fastx installed) and the fallback imports another
+        // implementation (`import json as j`), the fallback is what runs.
+        // A stand-in (`Model = object`) says nothing of the real thing.
         let primary: Vec<&Binding>;
-        let bindings =
-            if bindings.iter().any(|b| b.in_fallback) && bindings.iter().any(|b| !b.in_fallback) {
-                primary = bindings
-                    .iter()
-                    .copied()
-                    .filter(|b| !b.in_fallback)
-                    .collect();
-                primary.as_slice()
-            } else {
-                bindings
+        let bindings = if bindings.iter().any(|b| b.in_fallback)
+            && bindings.iter().any(|b| !b.in_fallback)
+        {
+            let (fallback, main): (Vec<&Binding>, Vec<&Binding>) =
+                bindings.iter().copied().partition(|b| b.in_fallback);
+            let imports = |b: &&Binding| {
+                matches!(
+                    b.kind,
+                    BindingKind::Import { .. } | BindingKind::ImportFrom { .. }
+                )
             };
+            primary =
+                if fallback.iter().all(imports) && main.iter().all(|b| self.import_fails(ctx, b)) {
+                    fallback
+                } else {
+                    main
+                };
+            primary.as_slice()
+        } else {
+            bindings
+        };
         match bindings {
             [] => Ty::Unknown,
             [one] => self.eval_binding(ctx, scope, name, one),
@@ -337,6 +355,34 @@ impl<'a> Evaluator<'a> {
                 }
                 first
             }
+        }
+    }
+
+    /// Whether `b` is an import inside `try:` that cannot succeed in this
+    /// environment: its module is not installed, or lacks the name.
+    fn import_fails(&self, ctx: &Ctx, b: &Binding) -> bool {
+        if !b.in_try_import || !self.index.has_env() {
+            return false;
+        }
+        match &b.kind {
+            BindingKind::Import { module } => self.resolve_module(module).is_none(),
+            BindingKind::ImportFrom {
+                level,
+                module,
+                name,
+            } => {
+                let Some(abs) = self.absolute_module(ctx, *level, module) else {
+                    return false;
+                };
+                match self.resolve_module(&abs) {
+                    None => true,
+                    Some(m) => {
+                        matches!(self.module_member(&m, name), Lookup::Missing(_))
+                            && self.resolve_module(&format!("{abs}.{name}")).is_none()
+                    }
+                }
+            }
+            _ => false,
         }
     }
 
@@ -394,7 +440,7 @@ impl<'a> Evaluator<'a> {
                 }
                 if t.is_unknown() {
                     // `x: Final = Cls()` and friends: fall back to the value.
-                    if matches!(annotation, Expr::Unknown) {
+                    if matches!(annotation, Expr::Unknown | Expr::Subscript { .. }) {
                         return Ty::Unknown;
                     }
                     return value
@@ -473,9 +519,9 @@ impl<'a> Evaluator<'a> {
                     _ => Ty::Unknown,
                 }
             }
-            Expr::Call { func } => {
+            Expr::Call { func, builds } => {
                 let f = self.eval(ctx, func);
-                self.call(&f)
+                self.call_building(ctx, &f, *builds)
             }
             Expr::Literal(l) => match l.class_name() {
                 Some(cls) => match self.builtin(cls) {

@@ -62,10 +62,17 @@ impl<'a> Evaluator<'a> {
             FileKind::Namespace => false,
             FileKind::Source | FileKind::Stub => {
                 let Some(f) = &m.facts else { return true };
+                // An empty stub beside a compiled extension says nothing
+                // of it (a placeholder, not "no members").
+                let empty_stub = m.kind == FileKind::Stub
+                    && f.scope(MODULE_SCOPE).bindings.is_empty()
+                    && f.scope(MODULE_SCOPE).star_imports.is_empty()
+                    && self.index.compiled_beside(m);
                 f.dynamic.globals_write
                     || f.dynamic.setattr_self
                     || f.dynamic.sys_modules_self
                     || f.is_damaged()
+                    || empty_stub
             }
         }
     }
@@ -234,6 +241,36 @@ impl<'a> Evaluator<'a> {
             Some((message, m.location()))
         };
         removed(m).or_else(|| removed(&self.index.runtime_module_of(m)?))
+    }
+
+    /// Whether `name` is bound in a run-time module (`.py`) only under `if
+    /// TYPE_CHECKING:` (`matplotlib.pyplot.datetime`): type checkers see it,
+    /// but it does not exist when the code runs. Nothing else may provide
+    /// it: no other binding, no run-time star import, no module
+    /// `__getattr__`, no submodule of that name, no dynamic namespace.
+    pub fn only_for_type_checkers(&self, m: &Arc<Module>, name: &str) -> bool {
+        if m.kind != FileKind::Source
+            || self.index.dump_of(&m.name).is_some()
+            || m.submodules.contains(name)
+            || self.module_open(m)
+        {
+            return false;
+        }
+        let Some(facts) = &m.facts else {
+            return false;
+        };
+        let Some(bindings) = facts.module_bindings(name) else {
+            return false;
+        };
+        let module_scope = facts.scope(MODULE_SCOPE);
+        bindings
+            .iter()
+            .all(|b| facts.only_for_type_checkers(b.guard))
+            && facts.module_bindings("__getattr__").is_none()
+            && module_scope
+                .star_imports
+                .iter()
+                .all(|s| facts.only_for_type_checkers(s.guard))
     }
 
     pub(super) fn dump_member_type(&self, module: &str, name: &str, member: &DumpMember) -> Ty {

@@ -11,7 +11,7 @@ impl<'s> Builder<'s> {
                 if let Some(e) = c.named_child(0) {
                     let expr = self.walk_expr(e);
                     let dotted = match &expr {
-                        Expr::Call { func } => func.dotted(),
+                        Expr::Call { func, .. } => func.dotted(),
                         other => other.dotted(),
                     };
                     decorators.push(dotted.unwrap_or_else(|| "<dynamic>".to_string()));
@@ -36,6 +36,7 @@ impl<'s> Builder<'s> {
         let name = self.text(name_node);
         let mut bases = Vec::new();
         let mut metaclass = None;
+        let mut allows_extra = false;
         if let Some(args) = field!(n, "superclasses") {
             for a in named_children(args) {
                 match kind(a) {
@@ -45,6 +46,9 @@ impl<'s> Builder<'s> {
                             let e = self.walk_expr(v);
                             if key == Some("metaclass") {
                                 metaclass = Some(e);
+                            }
+                            if key == Some("extra") {
+                                allows_extra |= self.extra_allowed(v);
                             }
                         }
                     }
@@ -71,6 +75,8 @@ impl<'s> Builder<'s> {
             decorators: decorators.to_vec(),
             self_attrs: BTreeMap::new(),
             dynamic: false,
+            allows_extra,
+            from_call: false,
             doc,
         });
         self.bind(name, BindingKind::Class(class_id), name_node);
@@ -83,6 +89,77 @@ impl<'s> Builder<'s> {
             self.block(body);
         }
         self.scope = saved;
+    }
+
+    /// Whether an `extra=` setting may let instances take any attribute:
+    /// anything but a literal `"ignore"` / `"forbid"` (or `Extra.ignore`…).
+    pub(super) fn extra_allowed(&self, value: Node) -> bool {
+        let word = match kind(value) {
+            "string" => self.string_literal(value),
+            "attribute" => field!(value, "attribute").map(|a| self.text(a).to_string()),
+            _ => None,
+        };
+        !matches!(word.as_deref(), Some("ignore" | "forbid"))
+    }
+
+    /// A class-body assignment that configures the class: `model_config =
+    /// ConfigDict(extra="allow")`, `model_config = {"extra": "allow"}`, or
+    /// `extra = "allow"` in a nested `class Config:`. A configuration not
+    /// written out here (`model_config = BASE`) may allow anything.
+    pub(super) fn class_configuration(&mut self, target: &str, value: Node) {
+        let Some(class) = self.enclosing_class() else {
+            return;
+        };
+        let mut allows = false;
+        if target == "extra" {
+            // `class Config: extra = …` configures the class around it.
+            let outer = self.facts.classes[class as usize].parent_scope;
+            if let ScopeKind::Class(owner) = self.facts.scopes[outer as usize].kind {
+                if self.extra_allowed(value) {
+                    self.facts.classes[owner as usize].allows_extra = true;
+                }
+            }
+            return;
+        }
+        match kind(value) {
+            "call" => {
+                for a in field!(value, "arguments")
+                    .map(named_children)
+                    .unwrap_or_default()
+                {
+                    match kind(a) {
+                        "keyword_argument" => {
+                            let key = field!(a, "name").map(|k| self.text(k));
+                            if let (Some("extra"), Some(v)) = (key, field!(a, "value")) {
+                                allows |= self.extra_allowed(v);
+                            }
+                        }
+                        "dictionary_splat" => allows = true,
+                        _ => {}
+                    }
+                }
+            }
+            "dictionary" => {
+                for pair in named_children(value) {
+                    match kind(pair) {
+                        "pair" => {
+                            let key = field!(pair, "key").and_then(|k| self.string_literal(k));
+                            if let (Some("extra"), Some(v)) =
+                                (key.as_deref(), field!(pair, "value"))
+                            {
+                                allows |= self.extra_allowed(v);
+                            }
+                        }
+                        "dictionary_splat" => allows = true,
+                        _ => {}
+                    }
+                }
+            }
+            _ => allows = target == "model_config",
+        }
+        if allows {
+            self.facts.classes[class as usize].allows_extra = true;
+        }
     }
 
     pub(super) fn bind_type_params(&mut self, tp: Node) {
@@ -295,6 +372,13 @@ impl<'s> Builder<'s> {
     /// An annotation: a name/attribute chain or a quoted dotted name becomes an
     /// expression; anything else (subscripts, unions) is walked and `Unknown`.
     pub(super) fn annotation_expr(&mut self, type_node: Node) -> Expr {
+        self.annotation += 1;
+        let e = self.annotation_expr_inner(type_node);
+        self.annotation -= 1;
+        e
+    }
+
+    fn annotation_expr_inner(&mut self, type_node: Node) -> Expr {
         let Some(inner) = type_node.named_child(0) else {
             return Expr::Unknown;
         };
@@ -307,6 +391,28 @@ impl<'s> Builder<'s> {
         match kind(inner) {
             "identifier" | "attribute" => self.walk_expr(inner),
             "none" => Expr::Literal(Literal::None),
+            // `np.ndarray[Any, T]`, `list[int]`: kept as a subscript of the
+            // class, which only return types read through (a parameter
+            // `list[X]` stays uncertain).
+            "subscript" => match self.walk_expr(inner) {
+                e @ Expr::Subscript { .. } => e,
+                _ => Expr::Unknown,
+            },
+            "generic_type" => {
+                let mut value = Expr::Unknown;
+                for c in named_children(inner) {
+                    match kind(c) {
+                        "identifier" if matches!(value, Expr::Unknown) => value = self.walk_expr(c),
+                        "comment" => {}
+                        _ => {
+                            self.walk_expr(c);
+                        }
+                    }
+                }
+                Expr::Subscript {
+                    value: Box::new(value),
+                }
+            }
             _ => {
                 self.walk_expr(inner);
                 Expr::Unknown

@@ -28,6 +28,7 @@ impl<'s> Builder<'s> {
                 expr: e,
                 guard: self.current_guard,
                 in_try_attr: self.try_attr > 0,
+                in_annotation: self.annotation > 0,
             });
         }
     }
@@ -75,11 +76,14 @@ impl<'s> Builder<'s> {
             "call" => {
                 let func_node = field!(n, "function");
                 let func = func_node.map(|f| self.build(f)).unwrap_or(Expr::Unknown);
+                let mut builds = None;
                 if let Some(args) = field!(n, "arguments") {
                     self.call_arguments(&func, args);
+                    builds = self.functional_class(&func, args);
                 }
                 Expr::Call {
                     func: Box::new(func),
+                    builds,
                 }
             }
             "subscript" => {
@@ -352,6 +356,13 @@ impl<'s> Builder<'s> {
                         self.facts.dynamic.globals_write = true;
                     }
                 }
+                if ["append", "insert", "extend"].iter().any(|m| {
+                    callee
+                        .strip_suffix(m)
+                        .is_some_and(|c| c.ends_with("meta_path."))
+                }) {
+                    self.facts.dynamic.meta_path_finder = true;
+                }
                 if callee == "globals.update" || callee == "globals.setdefault" {
                     self.facts.dynamic.globals_write = true;
                 }
@@ -375,7 +386,7 @@ impl<'s> Builder<'s> {
         // `globals()["x"] = …` is handled at the assignment; `globals().update`:
         if let Expr::Attr { base, attr, .. } = func {
             if matches!(&**attr, "update" | "setdefault" | "__setitem__") {
-                if let Expr::Call { func: inner } = base.as_ref() {
+                if let Expr::Call { func: inner, .. } = base.as_ref() {
                     if inner.dotted().as_deref() == Some("globals") {
                         self.facts.dynamic.globals_write = true;
                     }

@@ -46,6 +46,7 @@ mod conditions;
 mod control_flow;
 mod definitions;
 mod expressions;
+mod functional_classes;
 mod getattr_body;
 mod imports;
 mod literals;
@@ -512,6 +513,8 @@ struct Builder<'s> {
     try_attr: u32,
     try_name: u32,
     type_checking: u32,
+    /// Depth of annotations being walked.
+    annotation: u32,
     pending_names: Vec<PendingName>,
     /// (dotted base text, attribute) pairs seen in hasattr/getattr calls.
     hasattr_pairs: HashSet<(String, String)>,
@@ -588,6 +591,7 @@ impl<'s> Builder<'s> {
             try_attr: 0,
             try_name: 0,
             type_checking: 0,
+            annotation: 0,
             pending_names: Vec::new(),
             hasattr_pairs: HashSet::new(),
             declarations: HashMap::new(),
@@ -829,7 +833,7 @@ fn is_new_call(func: &Expr) -> bool {
 fn contains_attr(e: &Expr) -> bool {
     match e {
         Expr::Attr { .. } => true,
-        Expr::Call { func } => contains_attr(func),
+        Expr::Call { func, .. } => contains_attr(func),
         Expr::Subscript { value } => contains_attr(value),
         _ => false,
     }
@@ -850,7 +854,7 @@ fn mark_guarded(e: &mut Expr, pairs: &HashSet<(String, String)>) {
             }
             mark_guarded(base, pairs);
         }
-        Expr::Call { func } => mark_guarded(func, pairs),
+        Expr::Call { func, .. } => mark_guarded(func, pairs),
         Expr::Subscript { value } => mark_guarded(value, pairs),
         _ => {}
     }

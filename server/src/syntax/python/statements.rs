@@ -208,6 +208,17 @@ impl<'s> Builder<'s> {
         if let Some(r) = right.filter(|r| kind(r) != "assignment") {
             self.note_literal_collection(left, r);
         }
+        if kind(left) == "identifier" && self.text(left) == "__slots__" {
+            if let (Some(class), Some(right)) = (self.enclosing_class(), right) {
+                self.slots(class, right);
+            }
+        }
+        if let (true, Some(right)) = (kind(left) == "identifier", right) {
+            let target = self.text(left);
+            if target == "extra" || target.ends_with("config") {
+                self.class_configuration(target, right);
+            }
+        }
         match (annotation, value) {
             (Some(annotation), value) if kind(left) == "identifier" => {
                 let name = self.text(left);
@@ -221,6 +232,51 @@ impl<'s> Builder<'s> {
                 };
                 self.bind_target(left, value);
             }
+        }
+    }
+
+    /// `__slots__ = ("a", "b")` in a class body: each slot is a member of
+    /// the instances, whoever sets it (`object.__setattr__`, a helper). The
+    /// parts not written as literals (`date.__slots__ + ("x",)`) add
+    /// nothing: their names are set by `self.x = …`, or by name, which
+    /// makes the class dynamic.
+    fn slots(&mut self, class: ClassId, right: Node) {
+        let mut names = Vec::new();
+        self.slot_names(right, &mut names);
+        let class = &mut self.facts.classes[class as usize];
+        for name in names {
+            class
+                .self_attrs
+                .entry(name.as_str().into())
+                .or_default()
+                .push(Expr::Unknown);
+        }
+    }
+
+    fn slot_names(&self, n: Node, out: &mut Vec<String>) {
+        match kind(n) {
+            "string" => out.extend(self.string_literal(n)),
+            "list" | "tuple" | "expression_list" | "set" => {
+                for c in named_children(n) {
+                    out.extend(self.string_literal(c));
+                }
+            }
+            "dictionary" => {
+                for pair in named_children(n) {
+                    if let Some(key) = (kind(pair) == "pair")
+                        .then(|| field!(pair, "key"))
+                        .flatten()
+                    {
+                        out.extend(self.string_literal(key));
+                    }
+                }
+            }
+            "binary_operator" | "parenthesized_expression" => {
+                for c in named_children(n) {
+                    self.slot_names(c, out);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -243,6 +299,9 @@ impl<'s> Builder<'s> {
 
     pub(super) fn augmented(&mut self, n: Node) {
         let left = field!(n, "left");
+        if left.is_some_and(|l| self.text(l).ends_with("meta_path")) {
+            self.facts.dynamic.meta_path_finder = true;
+        }
         if let Some(r) = field!(n, "right") {
             let is_all = self.scope == MODULE_SCOPE
                 && left.is_some_and(|l| kind(l) == "identifier" && self.text(l) == "__all__");
@@ -275,7 +334,7 @@ impl<'s> Builder<'s> {
 
     pub(super) fn string_list(&self, n: Node) -> Option<Vec<String>> {
         match kind(n) {
-            "list" | "tuple" => named_children(n)
+            "list" | "tuple" | "expression_list" => named_children(n)
                 .into_iter()
                 .filter(|c| kind(c) != "comment")
                 .map(|c| self.string_literal(c))
@@ -329,7 +388,7 @@ impl<'s> Builder<'s> {
                 self.note_collection_store(target);
                 if let Some(v) = field!(target, "value") {
                     let e = self.walk_expr(v);
-                    if let Expr::Call { func } = &e {
+                    if let Expr::Call { func, .. } = &e {
                         // `vars()` and `locals()` are `globals()` at module level.
                         let namespace = match func.dotted().as_deref() {
                             Some("globals") => true,
@@ -407,7 +466,7 @@ impl<'s> Builder<'s> {
                 ..
             } => Some(*c),
             // `self = super().__new__(cls)` in `__new__`: the instance being built.
-            BindingKind::Assign(Expr::Call { func }) if is_new_call(func) => {
+            BindingKind::Assign(Expr::Call { func, .. }) if is_new_call(func) => {
                 let f = self.facts.enclosing_function(scope_id)?;
                 self.facts.functions[f as usize].class
             }
