@@ -3,7 +3,9 @@
 
 mod methods;
 pub mod prelude;
+pub mod receivers;
 pub mod resolve;
+pub mod type_text;
 
 use std::path::Path;
 use std::sync::Arc;

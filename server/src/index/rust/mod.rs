@@ -5,6 +5,7 @@
 
 mod std_adapter;
 pub mod std_api;
+pub mod std_layered;
 pub mod std_src;
 pub mod toolchain;
 
@@ -64,6 +65,13 @@ pub struct CrateImpls {
     /// Type name → associated fns without `self` that return `Self` (or
     /// the type by name): constructors.
     pub ctors: HashMap<String, BTreeSet<String>>,
+    /// `Type::fn` → each impl's fn of that name (inherent and trait impls):
+    /// its signature and the module it is written in, for the types of
+    /// what calls return.
+    pub fns: HashMap<String, Vec<ImplFn>>,
+    /// Type name → the `Deref::Target` its `Deref` impls name, as written,
+    /// with the module of the impl.
+    pub deref_targets: HashMap<String, Vec<ImplFn>>,
     /// `#[macro_export]` macros (they live at the crate root).
     pub exported_macros: BTreeSet<String>,
     /// Some module of the crate may generate inherent impls (a macro that
@@ -71,6 +79,21 @@ pub struct CrateImpls {
     pub open: bool,
     /// Types with an inherent impl whose items are partly generated.
     pub open_types: BTreeSet<String>,
+}
+
+/// A fn of an impl block.
+#[derive(Debug, Clone)]
+pub struct ImplFn {
+    pub signature: Option<String>,
+    /// The module the impl is written in (where its names resolve).
+    pub module: Arc<ModNode>,
+    /// From an `impl Trait for X` (else inherent).
+    pub from_trait: bool,
+    /// The impl's generic parameters.
+    pub generics: Vec<String>,
+    /// The impl's self type as written (`Regex`, `bytes::Regex`): types of
+    /// one name in several modules are told apart by resolving it.
+    pub self_path: Vec<String>,
 }
 
 pub struct RustIndex {
@@ -384,6 +407,49 @@ impl RustIndex {
                     let entry = out.members.entry(ty.clone()).or_default();
                     for item in &imp.items {
                         entry.insert(item.name.clone());
+                    }
+                    for item in &imp.items {
+                        if matches!(item.kind, MemberKind::Fn { .. }) {
+                            out.fns
+                                .entry(format!("{ty}::{}", item.name))
+                                .or_default()
+                                .push(ImplFn {
+                                    signature: item.signature.clone(),
+                                    module: node.clone(),
+                                    from_trait: imp.trait_path.is_some(),
+                                    generics: imp.generics.clone(),
+                                    self_path: imp
+                                        .self_ty
+                                        .as_ref()
+                                        .map(|t| t.path.clone())
+                                        .unwrap_or_default(),
+                                });
+                        }
+                    }
+                    let is_deref = imp
+                        .trait_path
+                        .as_ref()
+                        .and_then(|t| t.last())
+                        .is_some_and(|t| t == "Deref");
+                    if is_deref {
+                        for item in &imp.items {
+                            if item.name == "Target" {
+                                out.deref_targets
+                                    .entry(ty.clone())
+                                    .or_default()
+                                    .push(ImplFn {
+                                        signature: item.signature.clone(),
+                                        module: node.clone(),
+                                        from_trait: true,
+                                        generics: imp.generics.clone(),
+                                        self_path: imp
+                                            .self_ty
+                                            .as_ref()
+                                            .map(|t| t.path.clone())
+                                            .unwrap_or_default(),
+                                    });
+                            }
+                        }
                     }
                     if imp.trait_path.is_none() {
                         for item in &imp.items {

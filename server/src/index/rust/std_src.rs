@@ -214,6 +214,15 @@ impl StdApi for StdSource {
         if !item.kind.is_type() || item.kind == RItemKind::TypeAlias {
             return None;
         }
+        // A trait's items are those its body declares: what std's macros
+        // generate elsewhere (impls) adds none, so the prelude traits keep
+        // their methods however open the rest of core is.
+        if item.kind == RItemKind::Trait && item.attr_macros.is_empty() {
+            if item.members.iter().any(|m| m.name == "*") {
+                return None;
+            }
+            return Some(item.members.iter().map(|m| m.name.clone()).collect());
+        }
         self.resolver()
             .crate_type_members(&n, item)
             .map(|m| m.into_iter().collect())

@@ -91,6 +91,9 @@ impl<'s> Builder<'s> {
                         (None, Some(v)) => match self.receiver(v) {
                             Receiver::Constructed(p, c) => Some(VarType::Constructed(p, c)),
                             Receiver::Literal(t) => Some(VarType::Literal(t)),
+                            r @ (Receiver::Method(..) | Receiver::Try(_)) => {
+                                Some(VarType::Expr(r))
+                            }
                             _ => None,
                         },
                         (None, None) => None,
@@ -372,6 +375,22 @@ impl<'s> Builder<'s> {
                 } else {
                     f
                 };
+                if f.kind() == "field_expression" {
+                    let (Some(value), Some(field)) = (rfield!(f, "value"), rfield!(f, "field"))
+                    else {
+                        return Receiver::Other;
+                    };
+                    if field.kind() != "field_identifier" {
+                        return Receiver::Other;
+                    }
+                    return match self.receiver(value) {
+                        Receiver::Other => Receiver::Other,
+                        inner => Receiver::Method(Box::new(inner), self.text(field).to_string()),
+                    };
+                }
+                if f.kind() == "identifier" {
+                    return Receiver::Constructed(Vec::new(), self.text(f).to_string());
+                }
                 if f.kind() != "scoped_identifier" {
                     return Receiver::Other;
                 }
@@ -387,8 +406,42 @@ impl<'s> Builder<'s> {
                 Some(inner) => self.receiver(inner),
                 None => Receiver::Other,
             },
+            "try_expression" => match named_children(v).into_iter().next() {
+                Some(inner) => match self.receiver(inner) {
+                    Receiver::Other => Receiver::Other,
+                    r => Receiver::Try(Box::new(r)),
+                },
+                None => Receiver::Other,
+            },
+            "range_expression" => self.range_type(v),
             _ => Receiver::Other,
         }
+    }
+
+    /// A range literal's type: `a..b` is `core::ops::Range`, `a..=b`
+    /// `RangeInclusive`, `a..` `RangeFrom`, `..b` `RangeTo`, `..=b`
+    /// `RangeToInclusive`, `..` `RangeFull`.
+    fn range_type(&self, v: Node) -> Receiver {
+        let mut cursor = v.walk();
+        let children: Vec<Node> = v.children(&mut cursor).collect();
+        let Some(op_at) = children.iter().position(|c| !c.is_named()) else {
+            return Receiver::Other;
+        };
+        let op = self.text(children[op_at]);
+        let start = op_at > 0;
+        let end = op_at + 1 < children.len();
+        let name = match (start, op, end) {
+            (true, "..", true) => "Range",
+            (true, "..=", true) => "RangeInclusive",
+            (true, "..", false) => "RangeFrom",
+            (false, "..", true) => "RangeTo",
+            (false, "..=", true) => "RangeToInclusive",
+            (false, "..", false) => "RangeFull",
+            _ => return Receiver::Other,
+        };
+        Receiver::Literal(TypeRef {
+            path: ["core", "ops", name].map(String::from).to_vec(),
+        })
     }
 
     pub(super) fn path_ref(
