@@ -173,6 +173,17 @@ impl<'a> Resolver<'a> {
             if item.name != name || (public_only && !item.public) {
                 continue;
             }
+            // Two declarations under `cfg` (`#[cfg(doc)] pub mod unix {}`
+            // beside the real one): which one is compiled is not known.
+            let twin = || {
+                m.items
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != i && o.name == name && o.kind == item.kind)
+            };
+            if item.cfg && twin() {
+                return Look::Found(Res::Unknown);
+            }
             return Look::Found(match item.kind {
                 RItemKind::Mod => match self.index.child(node, name) {
                     Child::Found(c) => Res::Module(c),

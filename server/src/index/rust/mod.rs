@@ -112,6 +112,9 @@ pub struct RustIndex {
     frozen: Option<Arc<FrozenCrates>>,
     /// Per crate: whether its sources are frozen (set with `frozen`).
     frozen_ids: Vec<bool>,
+    /// The standard library's own sources: read through
+    /// [`std_src::newer_syntax_blanked`] (syntax newer than the parser's).
+    std_sources: bool,
 }
 
 /// The module trees and impl tables of the crates a registry or a git
@@ -151,6 +154,21 @@ impl RustIndex {
             impls: DashMap::new(),
             frozen: None,
             frozen_ids: Vec::new(),
+            std_sources: false,
+        }
+    }
+
+    /// An index of std's own sources (see [`RustIndex::std_sources`]).
+    pub fn for_std_sources(mut self) -> RustIndex {
+        self.std_sources = true;
+        self
+    }
+
+    fn load_facts(&self, path: &Path) -> Option<Arc<RustFacts>> {
+        if self.std_sources {
+            load_rust_facts_with(path, &self.cache, std_src::newer_syntax_blanked)
+        } else {
+            load_rust_facts(path, &self.cache)
         }
     }
 
@@ -199,7 +217,7 @@ impl RustIndex {
                 match (stamp, remembered) {
                     (Some(s), Some(hit)) if hit.0 == s => Some(hit.1),
                     _ => {
-                        let fresh = load_rust_facts(path, &self.cache);
+                        let fresh = self.load_facts(path);
                         if let (Some(s), Some(f)) = (stamp, &fresh) {
                             memory.insert(path.to_path_buf(), (s, f.clone()));
                         }
@@ -207,7 +225,7 @@ impl RustIndex {
                     }
                 }
             }
-            None => load_rust_facts(path, &self.cache),
+            None => self.load_facts(path),
         };
         self.files.insert(path.to_path_buf(), loaded.clone());
         loaded
@@ -525,6 +543,16 @@ fn path_attr_of(item: &RItem) -> Option<&str> {
 
 /// Read and parse a Rust file, through the on-disk cache.
 pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>> {
+    load_rust_facts_with(path, cache, |t| t.to_string())
+}
+
+/// As [`load_rust_facts`], with the text made parseable by `prepare` first
+/// (which keeps every byte offset).
+fn load_rust_facts_with(
+    path: &Path,
+    cache: &FactsCache,
+    prepare: fn(&str) -> String,
+) -> Option<Arc<RustFacts>> {
     let meta = std::fs::metadata(path).ok()?;
     let stamp = Stamp::of(&meta);
     if let Some(stamp) = stamp {
@@ -533,7 +561,7 @@ pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>
         }
     }
     let bytes = crate::regular_file::read(path).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
+    let text = prepare(&String::from_utf8_lossy(&bytes));
     let facts = crate::syntax::rust::parse(&text);
     if let Some(stamp) = stamp {
         cache.store_any(path, stamp, &facts);
