@@ -155,9 +155,10 @@ pub fn load_std(cache_dir: Option<&Path>, trusted: bool) -> Result<Arc<dyn StdAp
     };
     let index = crate::index::rust_std::StdIndex::load_from_sysroot(&sysroot, cache_dir);
     match (index, source) {
-        (Ok(index), Some(source)) => Ok(Arc::new(
-            crate::index::rust::std_layered::StdLayered { index, source },
-        )),
+        (Ok(index), Some(source)) => Ok(Arc::new(crate::index::rust::std_layered::StdLayered {
+            index,
+            source,
+        })),
         (Ok(index), None) => Ok(index),
         (Err(_), Some(source)) => Ok(source),
         (Err(e), None) => Err(e),

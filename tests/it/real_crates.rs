@@ -142,7 +142,12 @@ fn real_crates_findings(std: StdSource) -> Option<BTreeMap<(String, u64), Vec<St
 }
 
 /// The files of `tests/real_crates/` checked as modules of one crate.
-const FILES: [&str; 4] = ["valid.rs", "hallucinated.rs", "receivers_valid.rs", "receivers_hallucinated.rs"];
+const FILES: [&str; 4] = [
+    "valid.rs",
+    "hallucinated.rs",
+    "receivers_valid.rs",
+    "receivers_hallucinated.rs",
+];
 
 /// Grounded's own sources (a real crate with real dependencies: tokio,
 /// tower-lsp-server, tree-sitter, serde, dashmap…) compile, so every finding

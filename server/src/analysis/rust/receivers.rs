@@ -210,7 +210,12 @@ impl Typer<'_, '_> {
                     generics: type_text::generic_params(sig),
                     ..Env::default()
                 };
-                self.in_crate(&type_text::parse(type_text::return_text(sig)?), &n, &env, depth)
+                self.in_crate(
+                    &type_text::parse(type_text::return_text(sig)?),
+                    &n,
+                    &env,
+                    depth,
+                )
             }
             Outcome::Res(Res::Std(p, StdKind::Fn)) => self.std_call(&p, None, depth),
             _ => None,
@@ -314,11 +319,7 @@ impl Typer<'_, '_> {
             .filter(|f| !self.impl_of_other_type(f, &ty.res))
             .collect();
         let inherent: Vec<_> = fns.iter().copied().filter(|f| !f.from_trait).collect();
-        let chosen: Vec<_> = if inherent.is_empty() {
-            fns
-        } else {
-            inherent
-        };
+        let chosen: Vec<_> = if inherent.is_empty() { fns } else { inherent };
         let mut out: Option<RTy> = None;
         for f in chosen {
             let sig = f.signature.as_deref()?;
@@ -364,7 +365,10 @@ impl Typer<'_, '_> {
                 if !std.kinds_of(&p).contains(&StdKind::Type) {
                     return None;
                 }
-                let args = args.iter().map(|a| self.in_std(a, env, depth + 1)).collect();
+                let args = args
+                    .iter()
+                    .map(|a| self.in_std(a, env, depth + 1))
+                    .collect();
                 self.expand(
                     RTy {
                         res: Res::Std(p, StdKind::Type),
@@ -410,7 +414,10 @@ impl Typer<'_, '_> {
                     let kind = n.module().items[*i].kind;
                     if !matches!(
                         kind,
-                        RItemKind::Struct | RItemKind::Enum | RItemKind::Union | RItemKind::TypeAlias
+                        RItemKind::Struct
+                            | RItemKind::Enum
+                            | RItemKind::Union
+                            | RItemKind::TypeAlias
                     ) {
                         return None;
                     }
@@ -436,9 +443,7 @@ impl Typer<'_, '_> {
                     args: Vec::new(),
                     dyn_trait: true,
                 }),
-                Outcome::Res(Res::Item(n, i))
-                    if n.module().items[i].kind == RItemKind::Trait =>
-                {
+                Outcome::Res(Res::Item(n, i)) if n.module().items[i].kind == RItemKind::Trait => {
                     Some(RTy {
                         res: Res::Item(n, i),
                         args: Vec::new(),
@@ -459,7 +464,10 @@ impl Typer<'_, '_> {
         };
         let item = &n.module().items[*i];
         let impls = self.r.index.crate_impls(n.key.0);
-        let derefs = impls.traits.get(&item.name).is_some_and(|t| t.contains("Deref"));
+        let derefs = impls
+            .traits
+            .get(&item.name)
+            .is_some_and(|t| t.contains("Deref"));
         if !derefs {
             return Some(None);
         }

@@ -23,6 +23,10 @@ pub enum Ty {
 /// Error> where …`): the text after the `->` that follows the parameter
 /// list, cut before `where`. None when the fn returns `()`.
 pub fn return_text(signature: &str) -> Option<&str> {
+    // An `async fn` returns a future, whatever it writes.
+    if signature.starts_with("async ") {
+        return None;
+    }
     let bytes = signature.as_bytes();
     // The parameter list: the first `(` outside `<…>`.
     let mut angle = 0i32;
@@ -63,11 +67,14 @@ pub fn return_text(signature: &str) -> Option<&str> {
 /// The generic parameter names declared right after a fn's or alias's
 /// name: `fn get<Q: ?Sized, 'a>(…)` → `Q`; `type Result<T, E = Error>` → `T`, `E`.
 pub fn generic_params(signature: &str) -> Vec<String> {
-    let head_end = [top_level_char(signature, '('), top_level_char(signature, '=')]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(signature.len());
+    let head_end = [
+        top_level_char(signature, '('),
+        top_level_char(signature, '='),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(signature.len());
     let head = &signature[..head_end];
     let Some(open) = head.find('<') else {
         return Vec::new();
@@ -416,6 +423,7 @@ mod tests {
             Some("Self")
         );
         assert_eq!(return_text("fn push(&mut self, v: T)"), None);
+        assert_eq!(return_text("async fn fetch(&self) -> Response"), None);
         assert_eq!(
             return_text("fn f(g: impl Fn() -> u8) -> &'a Path"),
             Some("&'a Path")
@@ -431,7 +439,10 @@ mod tests {
                 vec![path(&["Regex"], vec![]), path(&["Error"], vec![])]
             )
         );
-        assert_eq!(parse("&'a mut std::path::Path"), path(&["std", "path", "Path"], vec![]));
+        assert_eq!(
+            parse("&'a mut std::path::Path"),
+            path(&["std", "path", "Path"], vec![])
+        );
         assert_eq!(parse("&[u8]"), Ty::Slice);
         assert_eq!(parse("[u8; 4]"), Ty::Array);
         assert_eq!(
@@ -451,17 +462,18 @@ mod tests {
         assert_eq!(parse("*const u8"), Ty::Unknown);
         assert_eq!(parse("Box<dyn Fn(u8) -> u8>"), Ty::Unknown);
         assert_eq!(parse("<T as Trait>::Output"), Ty::Unknown);
-        assert_eq!(
-            parse("Self::Item"),
-            path(&["Self", "Item"], vec![])
-        );
+        assert_eq!(parse("Self::Item"), path(&["Self", "Item"], vec![]));
     }
 
     #[test]
     fn generics_and_aliases() {
-        assert_eq!(generic_params("fn get<'a, Q: ?Sized, const N: usize>(x: Q)"), ["Q", "N"]);
+        assert_eq!(
+            generic_params("fn get<'a, Q: ?Sized, const N: usize>(x: Q)"),
+            ["Q", "N"]
+        );
         assert_eq!(generic_params("fn now() -> Instant"), Vec::<String>::new());
-        let (params, ty) = alias_parts("type Result<T, E = Error> = std::result::Result<T, E>").unwrap();
+        let (params, ty) =
+            alias_parts("type Result<T, E = Error> = std::result::Result<T, E>").unwrap();
         assert_eq!(params, ["T", "E"]);
         assert_eq!(
             ty,

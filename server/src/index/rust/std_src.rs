@@ -452,17 +452,20 @@ mod tests {
             "pub const trait AsRef<T: [const] Sized> {\n    fn as_ref(&self) -> &T;\n}\nimpl<T> const AsRef<T> for T { fn as_ref(&self) -> &T { self } }\n",
         );
         write(dir.path(), &format!("{lib}/alloc/src/lib.rs"), "");
-        write(dir.path(), &format!("{lib}/std/src/lib.rs"), "pub use core::iter;\n");
+        write(
+            dir.path(),
+            &format!("{lib}/std/src/lib.rs"),
+            "pub use core::iter;\n",
+        );
         let source = load_from_sysroot(dir.path(), FactsCache::disabled()).expect("rust-src found");
-        let iter = source.members("core::iter::Iterator").expect("closed trait");
+        let iter = source
+            .members("core::iter::Iterator")
+            .expect("closed trait");
         for m in ["next", "map", "Item"] {
             assert!(iter.contains(&m.to_string()), "{m} in {iter:?}");
         }
         assert_eq!(source.kinds_of("core::convert::AsRef"), [StdKind::Trait]);
-        assert_eq!(
-            source.members("core::convert::AsRef").unwrap(),
-            ["as_ref"]
-        );
+        assert_eq!(source.members("core::convert::AsRef").unwrap(), ["as_ref"]);
         assert_eq!(
             newer_syntax_blanked("pub const trait A: [const] B {} impl<T> const A for T {}"),
             "pub       trait A:         B {} impl<T>       A for T {}"

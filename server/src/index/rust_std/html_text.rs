@@ -57,7 +57,9 @@ pub(crate) fn qualify_links(html: &str) -> String {
             let text = &rest[open_end + 1..close];
             let ok = path.contains("::")
                 && path.rsplit("::").next() == Some(text)
-                && path.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':');
+                && path
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == ':');
             ok.then(|| (path.to_string(), close + "</a>".len()))
         })();
         match replaced {

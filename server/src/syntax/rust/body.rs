@@ -91,9 +91,7 @@ impl<'s> Builder<'s> {
                         (None, Some(v)) => match self.receiver(v) {
                             Receiver::Constructed(p, c) => Some(VarType::Constructed(p, c)),
                             Receiver::Literal(t) => Some(VarType::Literal(t)),
-                            r @ (Receiver::Method(..) | Receiver::Try(_)) => {
-                                Some(VarType::Expr(r))
-                            }
+                            r @ (Receiver::Method(..) | Receiver::Try(_)) => Some(VarType::Expr(r)),
                             _ => None,
                         },
                         (None, None) => None,

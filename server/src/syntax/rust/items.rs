@@ -530,7 +530,13 @@ impl<'s> Builder<'s> {
             .map(|c| c.start_byte())
             .unwrap_or(n.start_byte());
         let text = self.src.get(start..end).unwrap_or("");
-        format!("fn {}", squash(text.trim_end_matches(';').trim()))
+        // An `async fn` returns a future of what it says it returns.
+        let is_async = named_children(n).into_iter().any(|c| {
+            c.kind() == "function_modifiers"
+                && self.text(c).split_whitespace().any(|w| w == "async")
+        });
+        let keyword = if is_async { "async fn" } else { "fn" };
+        format!("{keyword} {}", squash(text.trim_end_matches(';').trim()))
     }
 
     fn variants(&mut self, body: Node) -> Vec<RMember> {
