@@ -450,14 +450,28 @@ impl<'s> Builder<'s> {
         scope: Option<ScopeId>,
     ) {
         match self.segments(n) {
-            Some((segs, spans, absolute)) => self.facts.refs.push(PathRef {
-                segs,
-                spans,
-                absolute,
-                kind,
-                module,
-                scope,
-            }),
+            Some((segs, spans, absolute)) => {
+                self.facts.refs.push(PathRef {
+                    segs,
+                    spans,
+                    absolute,
+                    kind,
+                    module,
+                    scope,
+                });
+                // The paths inside a turbofish (`Vec::<serde_json::Value>::new`).
+                let mut cur = Some(n);
+                while let Some(c) = cur {
+                    if c.kind() == "generic_type" {
+                        if let Some(args) = rfield!(c, "type_arguments") {
+                            self.type_refs(args, module, scope);
+                        }
+                        cur = rfield!(c, "type");
+                    } else {
+                        cur = rfield!(c, "path");
+                    }
+                }
+            }
             None => {
                 // `Vec::<u8>::new`, `<T as Trait>::f`: walk the generic part.
                 for c in named_children(n) {
