@@ -174,12 +174,15 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             // Two declarations under `cfg` (`#[cfg(doc)] pub mod unix {}`
-            // beside the real one): which one is compiled is not known.
+            // beside the real one): which one is compiled is not known. (A
+            // `mod x;` declared twice, `pub` or not by feature, is one file.)
+            let same_file = |o: &RItem| {
+                matches!(o.module, Some(ModTarget::File { .. })) && o.module == item.module
+            };
             let twin = || {
-                m.items
-                    .iter()
-                    .enumerate()
-                    .any(|(j, o)| j != i && o.name == name && o.kind == item.kind)
+                m.items.iter().enumerate().any(|(j, o)| {
+                    j != i && o.name == name && o.kind == item.kind && !same_file(o)
+                })
             };
             if item.cfg && twin() {
                 return Look::Found(Res::Unknown);

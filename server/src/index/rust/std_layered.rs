@@ -10,8 +10,9 @@
 //! std; ~12 s cold). So a check gives the same findings, at the same speed,
 //! with rust-src as without it (`GROUNDED_RUST_STD=index` hides rust-src to
 //! compare). The sources only add: a path the index does not know is asked
-//! of them (an item rustdoc hides, `#[doc(hidden)]`, still exists), and a
-//! fn's signature is read from them first (as written, with its `where`).
+//! of them (an item rustdoc hides, `#[doc(hidden)]`, still exists), and so
+//! is a signature rustdoc's pages do not show (an API context reads the
+//! same with rust-src as without it).
 
 use std::sync::Arc;
 
@@ -56,9 +57,7 @@ impl StdApi for StdLayered {
     }
 
     fn signature(&self, path: &str) -> Option<String> {
-        self.source
-            .signature(path)
-            .or_else(|| StdApi::signature(&*self.index, path))
+        StdApi::signature(&*self.index, path).or_else(|| self.source.signature(path))
     }
 
     fn doc(&self, path: &str) -> Option<String> {
