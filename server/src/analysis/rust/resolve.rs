@@ -180,9 +180,10 @@ impl<'a> Resolver<'a> {
                 matches!(o.module, Some(ModTarget::File { .. })) && o.module == item.module
             };
             let twin = || {
-                m.items.iter().enumerate().any(|(j, o)| {
-                    j != i && o.name == name && o.kind == item.kind && !same_file(o)
-                })
+                m.items
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != i && o.name == name && o.kind == item.kind && !same_file(o))
             };
             if item.cfg && twin() {
                 return Look::Found(Res::Unknown);
