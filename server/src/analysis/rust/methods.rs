@@ -196,3 +196,73 @@ fn has_supertraits(head: Option<&str>) -> bool {
     let generics_free = if head.contains('<') { after_name } else { head };
     generics_free.contains(':')
 }
+
+/// When a named field certainly does not exist on `access`'s receiver: the
+/// type (for the message) and the fields it has.
+pub fn missing_field(
+    r: &Resolver,
+    node: &Arc<ModNode>,
+    access: &MethodCall,
+) -> Option<(String, Vec<String>)> {
+    let typer = Typer { r };
+    let ty = typer.receiver(node, &access.receiver, access.scope, 0)?;
+    let names = fields(&typer, &ty, 0)?;
+    if names.iter().any(|f| f == &access.method) {
+        return None;
+    }
+    let short = match &ty.res {
+        Res::Std(p, _) => p.rsplit("::").next().unwrap_or(p).to_string(),
+        Res::Item(n, i) => n.module().items[*i].name.clone(),
+        _ => return None,
+    };
+    Some((short, names))
+}
+
+/// Names a field access on `ty` may reach (its fields and those of what it
+/// dereferences to; for std types every member, a superset); None when not
+/// all can be known.
+fn fields(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
+    const MAX_DEREFS: u32 = 4;
+    if depth > MAX_DEREFS || ty.dyn_trait {
+        return None;
+    }
+    let r = typer.r;
+    match &ty.res {
+        Res::Std(p, _) => {
+            let std = r.index.std.as_ref()?;
+            if prelude::derefs_to_unknown(p) {
+                return None;
+            }
+            let mut names = std.members(p)?;
+            if let Some(target) = prelude::deref_target(p) {
+                names.extend(std.members(target)?);
+            } else if std
+                .implemented_traits(p)
+                .iter()
+                .any(|t| t.ends_with("::Deref"))
+            {
+                return None;
+            }
+            Some(names)
+        }
+        Res::Item(n, i) => {
+            let item = &n.module().items[*i];
+            if !matches!(item.kind, RItemKind::Struct | RItemKind::Union) {
+                return None;
+            }
+            // Attribute macros and proc-macro derives may add fields.
+            r.crate_type_members(n, item)?;
+            let mut names: Vec<String> = item
+                .members
+                .iter()
+                .filter(|m| m.kind == MemberKind::Field)
+                .map(|m| m.name.clone())
+                .collect();
+            if let Some(target) = typer.deref_target(ty, depth)? {
+                names.extend(fields(typer, &target, depth + 1)?);
+            }
+            Some(names)
+        }
+        _ => None,
+    }
+}

@@ -255,6 +255,21 @@ impl<'s> Builder<'s> {
             "macro_invocation" => self.macro_invocation(n, module, scope),
             "field_expression" => {
                 if let Some(v) = rfield!(n, "value") {
+                    // (`x.0` is a tuple field: not recorded.)
+                    if let Some(field) =
+                        rfield!(n, "field").filter(|f| f.kind() == "field_identifier")
+                    {
+                        let receiver = self.receiver(v);
+                        if receiver != Receiver::Other {
+                            self.facts.field_accesses.push(MethodCall {
+                                receiver,
+                                method: self.text(field).to_string(),
+                                span: span(field),
+                                module,
+                                scope,
+                            });
+                        }
+                    }
                     self.expr(v, module, scope);
                 }
             }

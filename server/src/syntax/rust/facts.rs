@@ -61,6 +61,9 @@ pub struct RustFacts {
     pub scopes: Vec<LocalScope>,
     pub refs: Vec<PathRef>,
     pub method_calls: Vec<MethodCall>,
+    /// Named field reads and writes (`r.start`), as calls without a call:
+    /// `method` is the field's name.
+    pub field_accesses: Vec<MethodCall>,
     pub calls: Vec<BareCall>,
     pub suppressions: Vec<Suppression>,
     pub syntax_errors: u32,
@@ -462,6 +465,7 @@ impl RustFacts {
             && self
                 .method_calls
                 .iter()
+                .chain(&self.field_accesses)
                 .all(|c| module(c.module) && scope(c.scope))
             && self
                 .calls
