@@ -15,6 +15,15 @@ if [[ "${CI:-}" == "true" ]]; then
   export CARGO_INCREMENTAL=0
 fi
 
+# rust-src, which every rust-analyzer user has: the real-crates test checks
+# that std known from its sources gives the same findings as the search
+# index alone (GROUNDED_RUST_STD=index).
+if command -v rustup >/dev/null 2>&1 \
+  && [[ ! -f "$(rustc --print sysroot)/lib/rustlib/src/rust/library/core/src/lib.rs" ]]; then
+  echo "== installing rust-src (rustup)"
+  rustup component add rust-src
+fi
+
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --release --locked --all-targets -q -- -D warnings

@@ -132,11 +132,13 @@ pub fn check(
 /// anything ([`toolchain`](crate::index::rust::toolchain): rustc would obey
 /// the workspace's `rust-toolchain.toml`).
 ///
-/// rust-src (the library's sources) is preferred when installed; otherwise
-/// the toolchain's rustdoc search index. `GROUNDED_RUST_STD=index` forces
-/// the search index.
+/// Both sources of std are read when installed: the rustdoc search index
+/// (rust-docs) answers what exists, rust-src adds what the index leaves out
+/// ([`StdLayered`](crate::index::rust::std_layered::StdLayered)); either
+/// alone serves alone. `GROUNDED_RUST_STD=index` hides rust-src (the index
+/// alone, as a toolchain without rust-src has it).
 pub fn load_std(cache_dir: Option<&Path>, trusted: bool) -> Result<Arc<dyn StdApi>, String> {
-    let forced_index = std::env::var("GROUNDED_RUST_STD").is_ok_and(|v| v == "index");
+    let hide_src = std::env::var("GROUNDED_RUST_STD").is_ok_and(|v| v == "index");
     let sysroot = if trusted {
         sysroot().ok_or("no Rust toolchain (`rustc --print sysroot` failed)")?
     } else {
@@ -146,15 +148,21 @@ pub fn load_std(cache_dir: Option<&Path>, trusted: bool) -> Result<Arc<dyn StdAp
             )
         })?
     };
-    if !forced_index {
-        if let Some(src) =
-            crate::index::rust::std_src::load_from_sysroot(&sysroot, FactsCache::new(cache_dir))
-        {
-            return Ok(src);
-        }
+    let source = if hide_src {
+        None
+    } else {
+        crate::index::rust::std_src::load_from_sysroot(&sysroot, FactsCache::new(cache_dir))
+    };
+    let index = crate::index::rust_std::StdIndex::load_from_sysroot(&sysroot, cache_dir);
+    match (index, source) {
+        (Ok(index), Some(source)) => Ok(Arc::new(crate::index::rust::std_layered::StdLayered {
+            index,
+            source,
+        })),
+        (Ok(index), None) => Ok(index),
+        (Err(_), Some(source)) => Ok(source),
+        (Err(e), None) => Err(e),
     }
-    let index = crate::index::rust_std::StdIndex::load_from_sysroot(&sysroot, cache_dir)?;
-    Ok(index)
 }
 
 fn sysroot() -> Option<PathBuf> {

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::prelude;
+use super::receivers::{RTy, Typer};
 use super::resolve::{Outcome, Res, Resolver};
 use crate::index::rust::{ModNode, StdKind};
 use crate::syntax::rust::facts::*;
@@ -92,77 +93,8 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
 
 /// The type a receiver certainly has, resolved.
 pub fn receiver_type(r: &Resolver, node: &Arc<ModNode>, call: &MethodCall) -> Option<Res> {
-    let facts = &node.facts;
-    match &call.receiver {
-        Receiver::Var(name) if name == "self" => {
-            let ty = facts.self_type(call.scope)?;
-            type_res(r, node, &ty.path, call.scope)
-        }
-        Receiver::Var(name) => match facts.var_type(call.scope, name)? {
-            VarType::Declared(t) | VarType::Literal(t) => type_res(r, node, &t.path, call.scope),
-            VarType::Constructed(path, ctor) => constructed(r, node, path, ctor, call.scope),
-        },
-        Receiver::Literal(t) => type_res(r, node, &t.path, call.scope),
-        Receiver::Constructed(path, ctor) => constructed(r, node, path, ctor, call.scope),
-        Receiver::SelfField(field) => {
-            let ty = facts.self_type(call.scope)?;
-            let Res::Item(n, i) = type_res(r, node, &ty.path, call.scope)? else {
-                return None;
-            };
-            let item = &n.module().items[i];
-            let member = item.members.iter().find(|m| &m.name == field)?;
-            let fty = member.ty.as_ref()?;
-            // The field's type is written in the struct's own module.
-            type_res(r, &n, &fty.path, None)
-        }
-        Receiver::Other => None,
-    }
-}
-
-fn type_res(
-    r: &Resolver,
-    node: &Arc<ModNode>,
-    path: &[String],
-    scope: Option<ScopeId>,
-) -> Option<Res> {
-    if path.first().is_some_and(|f| f == "Self") && path.len() == 1 {
-        let ty = node.facts.self_type(scope)?;
-        if ty.path.first().is_some_and(|f| f == "Self") {
-            return None;
-        }
-        return type_res(r, node, &ty.path.clone(), None);
-    }
-    if path.len() == 1 && (path[0] == "slice" || path[0] == "array") {
-        return Some(Res::Std(path[0].clone(), StdKind::Type));
-    }
-    match r.resolve(node, path, false, scope, 0) {
-        Outcome::Res(res @ Res::Std(_, StdKind::Type)) => Some(res),
-        Outcome::Res(res @ Res::Item(..)) => Some(res),
-        _ => None,
-    }
-}
-
-fn constructed(
-    r: &Resolver,
-    node: &Arc<ModNode>,
-    path: &[String],
-    ctor: &str,
-    scope: Option<ScopeId>,
-) -> Option<Res> {
-    let ty = type_res(r, node, path, scope)?;
-    match &ty {
-        Res::Std(p, _) if prelude::returns_self(p, ctor) => Some(ty),
-        Res::Item(n, _) => {
-            let impls = r.index.crate_impls(n.key.0);
-            let name = path.last()?;
-            impls
-                .ctors
-                .get(name)
-                .is_some_and(|c| c.contains(ctor))
-                .then_some(ty)
-        }
-        _ => None,
-    }
+    let ty = Typer { r }.receiver(node, &call.receiver, call.scope, 0)?;
+    (!ty.dyn_trait).then_some(ty.res)
 }
 
 /// When `call`'s method certainly does not exist: the receiver's type (for
@@ -177,50 +109,159 @@ pub fn missing_method(
     {
         return None;
     }
-    let ty = receiver_type(r, node, call)?;
-    match ty {
-        Res::Std(p, _) => {
+    let typer = Typer { r };
+    let ty = typer.receiver(node, &call.receiver, call.scope, 0)?;
+    let members = callable(&typer, &ty, 0)?;
+    if members.iter().any(|m| m == &call.method) {
+        return None;
+    }
+    let short = match &ty.res {
+        Res::Std(p, _) => p.rsplit("::").next().unwrap_or(p).to_string(),
+        Res::Item(n, i) => n.module().items[*i].name.clone(),
+        _ => return None,
+    };
+    Some((short, members))
+}
+
+/// Every method name callable on a value of type `ty` (its own, its traits',
+/// what it dereferences to); None when they cannot all be known.
+fn callable(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
+    const MAX_DEREFS: u32 = 4;
+    if depth > MAX_DEREFS {
+        return None;
+    }
+    let r = typer.r;
+    match &ty.res {
+        Res::Std(p, kind) => {
             let std = r.index.std.as_ref()?;
-            if prelude::derefs_to_unknown(&p) {
+            if ty.dyn_trait {
+                // `dyn Trait`: the trait's methods, its supertraits' too —
+                // unknown here, so only a trait without any is checked.
+                if *kind != StdKind::Trait || has_supertraits(std.signature(p).as_deref()) {
+                    return None;
+                }
+                return std.members(p);
+            }
+            if prelude::derefs_to_unknown(p) {
                 return None;
             }
-            let mut members = std.members(&p)?;
-            if let Some(target) = prelude::deref_target(&p) {
+            let mut members = std.members(p)?;
+            if let Some(target) = prelude::deref_target(p) {
                 members.extend(std.members(target)?);
             } else if std
-                .implemented_traits(&p)
+                .implemented_traits(p)
                 .iter()
                 .any(|t| t.ends_with("::Deref"))
             {
                 return None;
             }
-            if members.iter().any(|m| m == &call.method) {
-                return None;
-            }
-            let short = p.rsplit("::").next().unwrap_or(&p).to_string();
-            Some((short, members))
+            Some(members)
         }
         Res::Item(n, i) => {
-            let item = &n.module().items[i];
+            let item = &n.module().items[*i];
+            if ty.dyn_trait {
+                if item.kind != RItemKind::Trait || has_supertraits(item.signature.as_deref()) {
+                    return None;
+                }
+                let mut out = r.crate_type_members(n, item)?;
+                // (`impl dyn Trait { … }` adds inherent methods.)
+                out.extend(item.members.iter().map(|m| m.name.clone()));
+                return Some(out.into_iter().collect());
+            }
             if !matches!(
                 item.kind,
                 RItemKind::Struct | RItemKind::Enum | RItemKind::Union
             ) {
                 return None;
             }
-            let impls = r.index.crate_impls(n.key.0);
-            if impls
-                .traits
-                .get(&item.name)
-                .is_some_and(|t| t.contains("Deref"))
+            let mut members: Vec<String> = r.crate_type_members(n, item)?.into_iter().collect();
+            match typer.deref_target(ty, depth)? {
+                None => {}
+                Some(target) => members.extend(callable(typer, &target, depth + 1)?),
+            }
+            Some(members)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a trait's declaration head (`trait Error: Debug + Display`)
+/// names supertraits; unknown (no head) counts as having them.
+fn has_supertraits(head: Option<&str>) -> bool {
+    let Some(head) = head else {
+        return true;
+    };
+    let head = head.split(" where ").next().unwrap_or(head);
+    let after_name = head.split_once('>').map_or(head, |(_, rest)| rest);
+    let generics_free = if head.contains('<') { after_name } else { head };
+    generics_free.contains(':')
+}
+
+/// When a named field certainly does not exist on `access`'s receiver: the
+/// type (for the message) and the fields it has.
+pub fn missing_field(
+    r: &Resolver,
+    node: &Arc<ModNode>,
+    access: &MethodCall,
+) -> Option<(String, Vec<String>)> {
+    let typer = Typer { r };
+    let ty = typer.receiver(node, &access.receiver, access.scope, 0)?;
+    let names = fields(&typer, &ty, 0)?;
+    if names.iter().any(|f| f == &access.method) {
+        return None;
+    }
+    let short = match &ty.res {
+        Res::Std(p, _) => p.rsplit("::").next().unwrap_or(p).to_string(),
+        Res::Item(n, i) => n.module().items[*i].name.clone(),
+        _ => return None,
+    };
+    Some((short, names))
+}
+
+/// Names a field access on `ty` may reach (its fields and those of what it
+/// dereferences to; for std types every member, a superset); None when not
+/// all can be known.
+fn fields(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
+    const MAX_DEREFS: u32 = 4;
+    if depth > MAX_DEREFS || ty.dyn_trait {
+        return None;
+    }
+    let r = typer.r;
+    match &ty.res {
+        Res::Std(p, _) => {
+            let std = r.index.std.as_ref()?;
+            if prelude::derefs_to_unknown(p) {
+                return None;
+            }
+            let mut names = std.members(p)?;
+            if let Some(target) = prelude::deref_target(p) {
+                names.extend(std.members(target)?);
+            } else if std
+                .implemented_traits(p)
+                .iter()
+                .any(|t| t.ends_with("::Deref"))
             {
                 return None;
             }
-            let members = r.crate_type_members(&n, item)?;
-            if members.contains(&call.method) {
+            Some(names)
+        }
+        Res::Item(n, i) => {
+            let item = &n.module().items[*i];
+            if !matches!(item.kind, RItemKind::Struct | RItemKind::Union) {
                 return None;
             }
-            Some((item.name.clone(), members.into_iter().collect()))
+            // Attribute macros and proc-macro derives may add fields.
+            r.crate_type_members(n, item)?;
+            let mut names: Vec<String> = item
+                .members
+                .iter()
+                .filter(|m| m.kind == MemberKind::Field)
+                .map(|m| m.name.clone())
+                .collect();
+            if let Some(target) = typer.deref_target(ty, depth)? {
+                names.extend(fields(typer, &target, depth + 1)?);
+            }
+            Some(names)
         }
         _ => None,
     }

@@ -3,7 +3,9 @@
 
 mod methods;
 pub mod prelude;
+pub mod receivers;
 pub mod resolve;
+pub mod type_text;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -207,6 +209,27 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
                         .collect(),
                 );
             }
+        }
+    }
+    // Named fields on receivers whose type is certain.
+    for access in &facts.field_accesses {
+        let Some(node) = nodes.get(access.module as usize) else {
+            continue;
+        };
+        if let Some((ty, candidates)) = methods::missing_field(&resolver, node, access) {
+            report(
+                Code::UnknownMember,
+                access.span,
+                format!(
+                    "no field `{}` on `{ty}`: the type has no field, and dereferences to nothing that has one",
+                    access.method
+                ),
+                format!("{ty}::{}", access.method),
+                suggest::suggest(&access.method, candidates.iter().map(String::as_str), 3)
+                    .into_iter()
+                    .map(|s| format!("{ty}::{s}"))
+                    .collect(),
+            );
         }
     }
     out.sort_by_key(|f| (f.span.start_byte, f.code));

@@ -173,6 +173,21 @@ impl<'a> Resolver<'a> {
             if item.name != name || (public_only && !item.public) {
                 continue;
             }
+            // Two declarations under `cfg` (`#[cfg(doc)] pub mod unix {}`
+            // beside the real one): which one is compiled is not known. (A
+            // `mod x;` declared twice, `pub` or not by feature, is one file.)
+            let same_file = |o: &RItem| {
+                matches!(o.module, Some(ModTarget::File { .. })) && o.module == item.module
+            };
+            let twin = || {
+                m.items
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != i && o.name == name && o.kind == item.kind && !same_file(o))
+            };
+            if item.cfg && twin() {
+                return Look::Found(Res::Unknown);
+            }
             return Look::Found(match item.kind {
                 RItemKind::Mod => match self.index.child(node, name) {
                     Child::Found(c) => Res::Module(c),

@@ -5,6 +5,7 @@
 
 mod std_adapter;
 pub mod std_api;
+pub mod std_layered;
 pub mod std_src;
 pub mod toolchain;
 
@@ -64,6 +65,13 @@ pub struct CrateImpls {
     /// Type name → associated fns without `self` that return `Self` (or
     /// the type by name): constructors.
     pub ctors: HashMap<String, BTreeSet<String>>,
+    /// `Type::fn` → each impl's fn of that name (inherent and trait impls):
+    /// its signature and the module it is written in, for the types of
+    /// what calls return.
+    pub fns: HashMap<String, Vec<ImplFn>>,
+    /// Type name → the `Deref::Target` its `Deref` impls name, as written,
+    /// with the module of the impl.
+    pub deref_targets: HashMap<String, Vec<ImplFn>>,
     /// `#[macro_export]` macros (they live at the crate root).
     pub exported_macros: BTreeSet<String>,
     /// Some module of the crate may generate inherent impls (a macro that
@@ -71,6 +79,21 @@ pub struct CrateImpls {
     pub open: bool,
     /// Types with an inherent impl whose items are partly generated.
     pub open_types: BTreeSet<String>,
+}
+
+/// A fn of an impl block.
+#[derive(Debug, Clone)]
+pub struct ImplFn {
+    pub signature: Option<String>,
+    /// The module the impl is written in (where its names resolve).
+    pub module: Arc<ModNode>,
+    /// From an `impl Trait for X` (else inherent).
+    pub from_trait: bool,
+    /// The impl's generic parameters.
+    pub generics: Vec<String>,
+    /// The impl's self type as written (`Regex`, `bytes::Regex`): types of
+    /// one name in several modules are told apart by resolving it.
+    pub self_path: Vec<String>,
 }
 
 pub struct RustIndex {
@@ -89,6 +112,9 @@ pub struct RustIndex {
     frozen: Option<Arc<FrozenCrates>>,
     /// Per crate: whether its sources are frozen (set with `frozen`).
     frozen_ids: Vec<bool>,
+    /// The standard library's own sources: read through
+    /// [`std_src::newer_syntax_blanked`] (syntax newer than the parser's).
+    std_sources: bool,
 }
 
 /// The module trees and impl tables of the crates a registry or a git
@@ -128,6 +154,21 @@ impl RustIndex {
             impls: DashMap::new(),
             frozen: None,
             frozen_ids: Vec::new(),
+            std_sources: false,
+        }
+    }
+
+    /// An index of std's own sources (see [`RustIndex::std_sources`]).
+    pub fn for_std_sources(mut self) -> RustIndex {
+        self.std_sources = true;
+        self
+    }
+
+    fn load_facts(&self, path: &Path) -> Option<Arc<RustFacts>> {
+        if self.std_sources {
+            load_rust_facts_with(path, &self.cache, std_src::newer_syntax_blanked)
+        } else {
+            load_rust_facts(path, &self.cache)
         }
     }
 
@@ -176,7 +217,7 @@ impl RustIndex {
                 match (stamp, remembered) {
                     (Some(s), Some(hit)) if hit.0 == s => Some(hit.1),
                     _ => {
-                        let fresh = load_rust_facts(path, &self.cache);
+                        let fresh = self.load_facts(path);
                         if let (Some(s), Some(f)) = (stamp, &fresh) {
                             memory.insert(path.to_path_buf(), (s, f.clone()));
                         }
@@ -184,7 +225,7 @@ impl RustIndex {
                     }
                 }
             }
-            None => load_rust_facts(path, &self.cache),
+            None => self.load_facts(path),
         };
         self.files.insert(path.to_path_buf(), loaded.clone());
         loaded
@@ -385,6 +426,49 @@ impl RustIndex {
                     for item in &imp.items {
                         entry.insert(item.name.clone());
                     }
+                    for item in &imp.items {
+                        if matches!(item.kind, MemberKind::Fn { .. }) {
+                            out.fns
+                                .entry(format!("{ty}::{}", item.name))
+                                .or_default()
+                                .push(ImplFn {
+                                    signature: item.signature.clone(),
+                                    module: node.clone(),
+                                    from_trait: imp.trait_path.is_some(),
+                                    generics: imp.generics.clone(),
+                                    self_path: imp
+                                        .self_ty
+                                        .as_ref()
+                                        .map(|t| t.path.clone())
+                                        .unwrap_or_default(),
+                                });
+                        }
+                    }
+                    let is_deref = imp
+                        .trait_path
+                        .as_ref()
+                        .and_then(|t| t.last())
+                        .is_some_and(|t| t == "Deref");
+                    if is_deref {
+                        for item in &imp.items {
+                            if item.name == "Target" {
+                                out.deref_targets
+                                    .entry(ty.clone())
+                                    .or_default()
+                                    .push(ImplFn {
+                                        signature: item.signature.clone(),
+                                        module: node.clone(),
+                                        from_trait: true,
+                                        generics: imp.generics.clone(),
+                                        self_path: imp
+                                            .self_ty
+                                            .as_ref()
+                                            .map(|t| t.path.clone())
+                                            .unwrap_or_default(),
+                                    });
+                            }
+                        }
+                    }
                     if imp.trait_path.is_none() {
                         for item in &imp.items {
                             let returns_self = item.ty.as_ref().is_some_and(|t| {
@@ -459,6 +543,16 @@ fn path_attr_of(item: &RItem) -> Option<&str> {
 
 /// Read and parse a Rust file, through the on-disk cache.
 pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>> {
+    load_rust_facts_with(path, cache, |t| t.to_string())
+}
+
+/// As [`load_rust_facts`], with the text made parseable by `prepare` first
+/// (which keeps every byte offset).
+fn load_rust_facts_with(
+    path: &Path,
+    cache: &FactsCache,
+    prepare: fn(&str) -> String,
+) -> Option<Arc<RustFacts>> {
     let meta = std::fs::metadata(path).ok()?;
     let stamp = Stamp::of(&meta);
     if let Some(stamp) = stamp {
@@ -467,7 +561,7 @@ pub fn load_rust_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>
         }
     }
     let bytes = crate::regular_file::read(path).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
+    let text = prepare(&String::from_utf8_lossy(&bytes));
     let facts = crate::syntax::rust::parse(&text);
     if let Some(stamp) = stamp {
         cache.store_any(path, stamp, &facts);

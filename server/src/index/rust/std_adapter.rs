@@ -78,6 +78,14 @@ impl StdApi for StdIndex {
         StdIndex::doc(self, path)
     }
 
+    fn qualified_signatures(&self, path: &str) -> Vec<String> {
+        StdIndex::qualified_signatures(self, path)
+    }
+
+    fn type_alias(&self, path: &str) -> Option<String> {
+        StdIndex::qualified_decl(self, path).filter(|d| d.starts_with("type "))
+    }
+
     fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {
         let members = StdIndex::members(self, path)?;
         // One entry per name: the inherent item before a trait's.

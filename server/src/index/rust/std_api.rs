@@ -56,6 +56,21 @@ pub trait StdApi: Send + Sync {
     fn doc(&self, _path: &str) -> Option<String> {
         None
     }
+    /// The signatures of the fn or associated fn at `path`
+    /// (`std::time::Instant::now`, `std::fs::read_to_string`) with every name
+    /// the source can tell written as its full path (`fn now() ->
+    /// std::time::Instant`): the inherent item's alone when there is one, else
+    /// one per trait impl that provides it (`String::from`). Empty when not
+    /// known.
+    fn qualified_signatures(&self, _path: &str) -> Vec<String> {
+        Vec::new()
+    }
+    /// The declaration of the type alias at `path`, names qualified as in
+    /// [`StdApi::qualified_signatures`]: `type Result<T> =
+    /// core::result::Result<T, std::io::Error>`.
+    fn type_alias(&self, _path: &str) -> Option<String> {
+        None
+    }
     /// The members of a type or trait with their kinds and signatures, as
     /// far as the source knows them; None when `path` is not one.
     fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {

@@ -64,7 +64,7 @@ impl StdSource {
             notes: Vec::new(),
         };
         StdSource {
-            index: RustIndex::new(ws, None, Default::default(), cache),
+            index: RustIndex::new(ws, None, Default::default(), cache).for_std_sources(),
             impl_items: OnceLock::new(),
         }
     }
@@ -214,6 +214,15 @@ impl StdApi for StdSource {
         if !item.kind.is_type() || item.kind == RItemKind::TypeAlias {
             return None;
         }
+        // A trait's items are those its body declares: what std's macros
+        // generate elsewhere (impls) adds none, so the prelude traits keep
+        // their methods however open the rest of core is.
+        if item.kind == RItemKind::Trait && item.attr_macros.is_empty() {
+            if item.members.iter().any(|m| m.name == "*") {
+                return None;
+            }
+            return Some(item.members.iter().map(|m| m.name.clone()).collect());
+        }
         self.resolver()
             .crate_type_members(&n, item)
             .map(|m| m.into_iter().collect())
@@ -269,6 +278,26 @@ impl StdApi for StdSource {
         }
         out.into_iter().collect()
     }
+}
+
+/// std's sources with the syntax newer than tree-sitter-rust's grammar
+/// blanked to spaces (offsets kept): `const trait`, `impl const Trait`,
+/// `[const]`/`~const` bounds. Left as written, they are syntax errors that
+/// lose the traits of `core::convert` and `core::cmp`.
+pub fn newer_syntax_blanked(text: &str) -> String {
+    const REWRITES: [(&str, &str); 5] = [
+        ("const trait ", "      trait "),
+        ("impl const ", "impl       "),
+        ("> const ", ">       "),
+        ("[const] ", "        "),
+        ("~const ", "       "),
+    ];
+    let mut out = text.to_string();
+    for (from, to) in REWRITES {
+        debug_assert_eq!(from.len(), to.len());
+        out = out.replace(from, to);
+    }
+    out
 }
 
 /// Whether a name is found in a module (for tests and callers that only
@@ -398,5 +427,48 @@ mod tests {
         let children = source.children("std::collections").unwrap();
         assert_eq!(children, ["HashMap"]);
         assert!(library_dir(&dir.path().join("nowhere")).is_none());
+    }
+
+    /// A trait keeps its methods however open the rest of core is (an
+    /// item-level macro, syntax newer than the parser's), so the prelude
+    /// traits keep theirs with rust-src.
+    #[test]
+    fn traits_keep_their_methods_in_an_open_core() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = "lib/rustlib/src/rust/library";
+        write(
+            dir.path(),
+            &format!("{lib}/core/src/lib.rs"),
+            "pub mod iter;\npub mod convert;\nint_impl! { u8 }\n",
+        );
+        write(
+            dir.path(),
+            &format!("{lib}/core/src/iter.rs"),
+            "some_macro!();\npub trait Iterator {\n    type Item;\n    fn next(&mut self) -> Option<Self::Item>;\n    fn map<B>(self) -> B { loop {} }\n}\n",
+        );
+        write(
+            dir.path(),
+            &format!("{lib}/core/src/convert.rs"),
+            "pub const trait AsRef<T: [const] Sized> {\n    fn as_ref(&self) -> &T;\n}\nimpl<T> const AsRef<T> for T { fn as_ref(&self) -> &T { self } }\n",
+        );
+        write(dir.path(), &format!("{lib}/alloc/src/lib.rs"), "");
+        write(
+            dir.path(),
+            &format!("{lib}/std/src/lib.rs"),
+            "pub use core::iter;\n",
+        );
+        let source = load_from_sysroot(dir.path(), FactsCache::disabled()).expect("rust-src found");
+        let iter = source
+            .members("core::iter::Iterator")
+            .expect("closed trait");
+        for m in ["next", "map", "Item"] {
+            assert!(iter.contains(&m.to_string()), "{m} in {iter:?}");
+        }
+        assert_eq!(source.kinds_of("core::convert::AsRef"), [StdKind::Trait]);
+        assert_eq!(source.members("core::convert::AsRef").unwrap(), ["as_ref"]);
+        assert_eq!(
+            newer_syntax_blanked("pub const trait A: [const] B {} impl<T> const A for T {}"),
+            "pub       trait A:         B {} impl<T>       A for T {}"
+        );
     }
 }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::html_text::{first_doc_line, html_text, signature_text};
+use super::html_text::{first_doc_line, html_text, qualify_links, signature_text};
 use super::StdItemKind;
 
 /// What one page says of its item and its members.
@@ -26,6 +26,9 @@ use super::StdItemKind;
 pub struct PageInfo {
     /// The item's declaration as one line, without `pub` and attributes.
     pub decl: Option<String>,
+    /// The same with every name the page links written as its full path
+    /// (`-> core::result::Result<std::string::String, std::io::Error>`).
+    pub decl_qualified: Option<String>,
     /// The first sentence of the item's docs.
     pub doc: Option<String>,
     members: HashMap<String, Vec<PageMember>>,
@@ -35,6 +38,8 @@ pub struct PageInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageMember {
     pub signature: Option<String>,
+    /// The signature with every name the page links written as its full path.
+    pub qualified: Option<String>,
     pub doc: Option<String>,
     /// For a fn: whether it takes `self` (a method) or not (an associated fn).
     pub has_self: Option<bool>,
@@ -57,6 +62,13 @@ impl PageInfo {
                     .find(|e| e.impl_trait.as_deref() == Some(short))
             }
         }
+    }
+}
+
+impl PageInfo {
+    /// Every entry the page shows for `name` (one per impl that has it).
+    pub fn entries(&self, name: &str) -> &[PageMember] {
+        self.members.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
@@ -177,18 +189,23 @@ fn file_prefix(kind: StdItemKind) -> Option<&'static str> {
 /// Module pages have no declaration: their docs follow the heading.
 pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
     const DECL: &str = "<pre class=\"rust item-decl\"><code>";
-    let (decl, after) = match html.find(DECL) {
+    let (decl, decl_qualified, after) = match html.find(DECL) {
         Some(at) => {
             let body = &html[at + DECL.len()..];
             let end = body.find("</code></pre>")?;
-            (signature_text(&body[..end]), at + DECL.len() + end)
+            (
+                signature_text(&body[..end]),
+                signature_text(&qualify_links(&body[..end])),
+                at + DECL.len() + end,
+            )
         }
         // A module page: no declaration, the docs follow the main heading.
-        None => (None, html.find("</h1>")?),
+        None => (None, None, html.find("</h1>")?),
     };
     let doc = docblock_after(html, after).and_then(first_doc_line);
     Some(PageInfo {
         decl,
+        decl_qualified,
         doc,
         members: members(html),
     })
@@ -257,10 +274,12 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     })
                     .map_or(pos, |e| pos + e);
                 let signature = signature_text(header);
+                let qualified = signature_text(&qualify_links(header));
                 let has_self = signature.as_deref().and_then(takes_self);
                 let doc = docblock_after(html, end).and_then(first_doc_line);
                 out.entry(name.to_string()).or_default().push(PageMember {
                     signature,
+                    qualified,
                     doc,
                     has_self,
                     impl_trait: impl_trait.clone(),

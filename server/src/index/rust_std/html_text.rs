@@ -37,6 +37,46 @@ pub(crate) fn html_text(html: &str) -> String {
     squash(&unescape(&raw))
 }
 
+/// `html` with each link whose `title` names an item (`<a class="struct" href="…"
+/// title="struct std::time::Instant">Instant</a>`) replaced by that item's full path
+/// (`std::time::Instant`): what a name in a signature stands for, without guessing from the
+/// module it is shown in. Links whose text is not the title's last name are kept as they are.
+pub(crate) fn qualify_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<a ") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let replaced = (|| {
+            let open_end = rest.find('>')?;
+            let open = &rest[..open_end];
+            let title_at = open.find("title=\"")? + "title=\"".len();
+            let title = &open[title_at..title_at + open[title_at..].find('"')?];
+            let (_, path) = title.split_once(' ')?;
+            let close = rest[open_end..].find("</a>")? + open_end;
+            let text = &rest[open_end + 1..close];
+            let ok = path.contains("::")
+                && path.rsplit("::").next() == Some(text)
+                && path
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == ':');
+            ok.then(|| (path.to_string(), close + "</a>".len()))
+        })();
+        match replaced {
+            Some((path, end)) => {
+                out.push_str(&path);
+                rest = &rest[end..];
+            }
+            None => {
+                out.push_str("<a ");
+                rest = &rest[3..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `html` without each element that starts with `open` and ends at the next `close`.
 fn without_elements(html: &str, open: &str, close: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -218,6 +258,20 @@ mod tests {
         );
         assert_eq!(unescape("&#99999999999;&"), "&#99999999999;&");
         assert_eq!(html_text("a < b <i"), "a < b <i");
+    }
+
+    #[test]
+    fn linked_names_qualified() {
+        let html = "pub fn <a href=\"#method.now\" class=\"fn\">now</a>() -&gt; <a class=\"struct\" href=\"struct.Instant.html\" title=\"struct std::time::Instant\">Instant</a>";
+        assert_eq!(
+            signature_text(&qualify_links(html)).as_deref(),
+            Some("fn now() -> std::time::Instant")
+        );
+        let html = "fn f() -&gt; <a class=\"enum\" title=\"enum core::option::Option\">Option</a>&lt;&amp;<a class=\"primitive\" href=\"x\">str</a>&gt;";
+        assert_eq!(
+            signature_text(&qualify_links(html)).as_deref(),
+            Some("fn f() -> core::option::Option<&str>")
+        );
     }
 
     #[test]

@@ -220,6 +220,42 @@ impl StdIndex {
         }
     }
 
+    /// The item's declaration as [`StdIndex::signature`] has it, but whole (a type alias's
+    /// target included) and with every name the page links written as its full path.
+    pub fn qualified_decl(&self, path: &str) -> Option<String> {
+        let kinds: Vec<StdItemKind> = self
+            .kinds_of(path)
+            .into_iter()
+            .filter(|k| !matches!(k, StdItemKind::Module | StdItemKind::Macro))
+            .collect();
+        self.page_of(path, &kinds)?.decl_qualified.clone()
+    }
+
+    /// The signatures of the fn or associated fn at `path`, names qualified (see
+    /// [`crate::index::rust::StdApi::qualified_signatures`]): a free fn's from its own page, an
+    /// associated fn's from its type's page — the inherent item's when the page shows one,
+    /// else that of every trait impl that has it.
+    pub fn qualified_signatures(&self, path: &str) -> Vec<String> {
+        let kinds = self.kinds_of(path);
+        if kinds.contains(&StdItemKind::Fn) {
+            return self.qualified_decl(path).into_iter().collect();
+        }
+        let Some((parent, name)) = path.rsplit_once("::") else {
+            return Vec::new();
+        };
+        let pages = self.type_pages(parent);
+        for page in &pages {
+            if let Some(m) = page.member(name, None) {
+                return m.qualified.clone().into_iter().collect();
+            }
+        }
+        pages
+            .iter()
+            .flat_map(|p| p.entries(name))
+            .filter_map(|m| m.qualified.clone())
+            .collect()
+    }
+
     /// The first sentence of the item's docs, from its page.
     pub fn doc(&self, path: &str) -> Option<String> {
         let mut kinds = self.kinds_of(path);

@@ -91,6 +91,7 @@ impl<'s> Builder<'s> {
                         (None, Some(v)) => match self.receiver(v) {
                             Receiver::Constructed(p, c) => Some(VarType::Constructed(p, c)),
                             Receiver::Literal(t) => Some(VarType::Literal(t)),
+                            r @ (Receiver::Method(..) | Receiver::Try(_)) => Some(VarType::Expr(r)),
                             _ => None,
                         },
                         (None, None) => None,
@@ -254,6 +255,21 @@ impl<'s> Builder<'s> {
             "macro_invocation" => self.macro_invocation(n, module, scope),
             "field_expression" => {
                 if let Some(v) = rfield!(n, "value") {
+                    // (`x.0` is a tuple field: not recorded.)
+                    if let Some(field) =
+                        rfield!(n, "field").filter(|f| f.kind() == "field_identifier")
+                    {
+                        let receiver = self.receiver(v);
+                        if receiver != Receiver::Other {
+                            self.facts.field_accesses.push(MethodCall {
+                                receiver,
+                                method: self.text(field).to_string(),
+                                span: span(field),
+                                module,
+                                scope,
+                            });
+                        }
+                    }
                     self.expr(v, module, scope);
                 }
             }
@@ -372,6 +388,22 @@ impl<'s> Builder<'s> {
                 } else {
                     f
                 };
+                if f.kind() == "field_expression" {
+                    let (Some(value), Some(field)) = (rfield!(f, "value"), rfield!(f, "field"))
+                    else {
+                        return Receiver::Other;
+                    };
+                    if field.kind() != "field_identifier" {
+                        return Receiver::Other;
+                    }
+                    return match self.receiver(value) {
+                        Receiver::Other => Receiver::Other,
+                        inner => Receiver::Method(Box::new(inner), self.text(field).to_string()),
+                    };
+                }
+                if f.kind() == "identifier" {
+                    return Receiver::Constructed(Vec::new(), self.text(f).to_string());
+                }
                 if f.kind() != "scoped_identifier" {
                     return Receiver::Other;
                 }
@@ -387,8 +419,42 @@ impl<'s> Builder<'s> {
                 Some(inner) => self.receiver(inner),
                 None => Receiver::Other,
             },
+            "try_expression" => match named_children(v).into_iter().next() {
+                Some(inner) => match self.receiver(inner) {
+                    Receiver::Other => Receiver::Other,
+                    r => Receiver::Try(Box::new(r)),
+                },
+                None => Receiver::Other,
+            },
+            "range_expression" => self.range_type(v),
             _ => Receiver::Other,
         }
+    }
+
+    /// A range literal's type: `a..b` is `core::ops::Range`, `a..=b`
+    /// `RangeInclusive`, `a..` `RangeFrom`, `..b` `RangeTo`, `..=b`
+    /// `RangeToInclusive`, `..` `RangeFull`.
+    fn range_type(&self, v: Node) -> Receiver {
+        let mut cursor = v.walk();
+        let children: Vec<Node> = v.children(&mut cursor).collect();
+        let Some(op_at) = children.iter().position(|c| !c.is_named()) else {
+            return Receiver::Other;
+        };
+        let op = self.text(children[op_at]);
+        let start = op_at > 0;
+        let end = op_at + 1 < children.len();
+        let name = match (start, op, end) {
+            (true, "..", true) => "Range",
+            (true, "..=", true) => "RangeInclusive",
+            (true, "..", false) => "RangeFrom",
+            (false, "..", true) => "RangeTo",
+            (false, "..=", true) => "RangeToInclusive",
+            (false, "..", false) => "RangeFull",
+            _ => return Receiver::Other,
+        };
+        Receiver::Literal(TypeRef {
+            path: ["core", "ops", name].map(String::from).to_vec(),
+        })
     }
 
     pub(super) fn path_ref(
@@ -399,14 +465,28 @@ impl<'s> Builder<'s> {
         scope: Option<ScopeId>,
     ) {
         match self.segments(n) {
-            Some((segs, spans, absolute)) => self.facts.refs.push(PathRef {
-                segs,
-                spans,
-                absolute,
-                kind,
-                module,
-                scope,
-            }),
+            Some((segs, spans, absolute)) => {
+                self.facts.refs.push(PathRef {
+                    segs,
+                    spans,
+                    absolute,
+                    kind,
+                    module,
+                    scope,
+                });
+                // The paths inside a turbofish (`Vec::<serde_json::Value>::new`).
+                let mut cur = Some(n);
+                while let Some(c) = cur {
+                    if c.kind() == "generic_type" {
+                        if let Some(args) = rfield!(c, "type_arguments") {
+                            self.type_refs(args, module, scope);
+                        }
+                        cur = rfield!(c, "type");
+                    } else {
+                        cur = rfield!(c, "path");
+                    }
+                }
+            }
             None => {
                 // `Vec::<u8>::new`, `<T as Trait>::f`: walk the generic part.
                 for c in named_children(n) {

@@ -61,6 +61,9 @@ pub struct RustFacts {
     pub scopes: Vec<LocalScope>,
     pub refs: Vec<PathRef>,
     pub method_calls: Vec<MethodCall>,
+    /// Named field reads and writes (`r.start`), as calls without a call:
+    /// `method` is the field's name.
+    pub field_accesses: Vec<MethodCall>,
     pub calls: Vec<BareCall>,
     pub suppressions: Vec<Suppression>,
     pub syntax_errors: u32,
@@ -256,6 +259,8 @@ pub struct RImpl {
     pub trait_path: Option<Vec<String>>,
     /// `impl<T> Trait for T`: the self type is a generic parameter.
     pub blanket: bool,
+    /// The impl's generic parameters (`impl<T, E> X<T, E>` → `T`, `E`).
+    pub generics: Vec<String>,
     pub items: Vec<RMember>,
     pub attr_macros: Vec<String>,
     pub span: Span,
@@ -285,6 +290,9 @@ pub enum VarType {
     Constructed(Vec<String>, String),
     /// A literal: `let s = "x"` (str), `let n = 1u8`.
     Literal(TypeRef),
+    /// Another expression whose type may be followed: a method call, a
+    /// call of a function, `?` (`let re = Regex::new(p).unwrap()`).
+    Expr(Receiver),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,8 +325,13 @@ pub enum Receiver {
     SelfField(String),
     /// A literal of this type.
     Literal(TypeRef),
-    /// `Type::ctor(...)`.
+    /// `Type::ctor(...)`, `module::func(...)`; a bare `func(...)` has an
+    /// empty path.
     Constructed(Vec<String>, String),
+    /// `receiver.method(...)`.
+    Method(Box<Receiver>, String),
+    /// `receiver?`.
+    Try(Box<Receiver>),
     /// Anything else: not analyzed.
     Other,
 }
@@ -452,6 +465,7 @@ impl RustFacts {
             && self
                 .method_calls
                 .iter()
+                .chain(&self.field_accesses)
                 .all(|c| module(c.module) && scope(c.scope))
             && self
                 .calls

@@ -441,6 +441,11 @@ impl<'s> Builder<'s> {
                 }
             }
             RItemKind::Trait => {
+                // Its head (`trait Error: Debug + Display`): whether it has supertraits.
+                let start = name_node.map_or(n.start_byte(), |c| c.start_byte());
+                let end = rfield!(n, "body").map_or(n.end_byte(), |b| b.start_byte());
+                let head = self.src.get(start..end).unwrap_or("");
+                item.signature = Some(format!("trait {}", squash(head.trim())));
                 let trait_scope = self.new_scope(scope, module);
                 self.generics(n, Some(trait_scope));
                 if let Some(t) = self.facts.scopes.get_mut(trait_scope as usize) {
@@ -454,6 +459,14 @@ impl<'s> Builder<'s> {
             }
             RItemKind::TypeAlias => {
                 item.aliased = rfield!(n, "type").and_then(|t| self.type_ref(t));
+                // `type Result<T> = std::result::Result<T, Error>`, for
+                // receiver types that go through the alias.
+                let start = name_node.map_or(n.start_byte(), |c| c.start_byte());
+                let text = self.src.get(start..n.end_byte()).unwrap_or("");
+                item.signature = Some(format!(
+                    "type {}",
+                    squash(text.trim_end_matches(';').trim())
+                ));
                 if let Some(t) = rfield!(n, "type") {
                     self.type_refs(t, module, scope);
                 }
@@ -517,7 +530,13 @@ impl<'s> Builder<'s> {
             .map(|c| c.start_byte())
             .unwrap_or(n.start_byte());
         let text = self.src.get(start..end).unwrap_or("");
-        format!("fn {}", squash(text.trim_end_matches(';').trim()))
+        // An `async fn` returns a future of what it says it returns.
+        let is_async = named_children(n).into_iter().any(|c| {
+            c.kind() == "function_modifiers"
+                && self.text(c).split_whitespace().any(|w| w == "async")
+        });
+        let keyword = if is_async { "async fn" } else { "fn" };
+        format!("{keyword} {}", squash(text.trim_end_matches(';').trim()))
     }
 
     fn variants(&mut self, body: Node) -> Vec<RMember> {
@@ -637,11 +656,15 @@ impl<'s> Builder<'s> {
                 }
                 "associated_type" | "type_item" => {
                     if let Some(name) = rfield!(c, "name") {
+                        // `type Target = Inner;` in an impl: what it names.
+                        let signature = rfield!(c, "type").map(|t| {
+                            format!("type {} = {}", self.text(name), squash(self.text(t)))
+                        });
                         out.push(RMember {
                             name: self.text(name).to_string(),
                             kind: MemberKind::Type,
                             ty: None,
-                            signature: None,
+                            signature,
                             doc,
                         });
                     }
@@ -709,6 +732,7 @@ impl<'s> Builder<'s> {
                 self_ty,
                 trait_path,
                 blanket,
+                generics,
                 items,
                 attr_macros: attrs.macros,
                 span: span(n),

@@ -9,8 +9,9 @@ use crate::syntax::facts::Span;
 
 impl<'s> Builder<'s> {
     /// The segments of a path node (`a::b::c`, `crate::x`, `::a`), with their
-    /// spans; None when a segment is not a plain name (a generic or
-    /// bracketed type: `<T as Trait>::x`, `Vec::<u8>::new`).
+    /// spans; None when a segment is not a plain name (a bracketed type:
+    /// `<T as Trait>::x`). Turbofish arguments are dropped (`Vec::<u8>::new`
+    /// is `Vec::new`).
     pub(super) fn segments(&self, n: Node) -> Option<(Vec<String>, Vec<Span>, bool)> {
         let mut segs = Vec::new();
         let mut spans = Vec::new();
@@ -31,6 +32,8 @@ impl<'s> Builder<'s> {
                         }
                     }
                 }
+                // `HashMap::<K, V>::new`: the turbofish is not a segment.
+                "generic_type" => cur = rfield!(cur, "type")?,
                 "identifier" | "type_identifier" | "crate" | "self" | "super"
                 | "primitive_type" | "field_identifier" => {
                     segs.push(self.text(cur).to_string());

@@ -114,9 +114,9 @@ fn references_calls_and_locals() {
     ] {
         assert!(refs.contains(&r.to_string()), "{r} in {refs:?}");
     }
+    // The turbofish is no segment.
     assert!(
-        refs.iter()
-            .any(|r| r.starts_with("std::collections::HashMapp")),
+        refs.contains(&"std::collections::HashMapp::new".to_string()),
         "{refs:?}"
     );
     let calls: Vec<&str> = f.calls.iter().map(|c| c.name.as_str()).collect();
@@ -344,4 +344,38 @@ fn docs_on_odd_input_do_not_panic() {
     }
     let f = parse("/// [unclosed\nstruct S;");
     assert_eq!(f.modules[0].items[0].doc.as_deref(), Some("[unclosed"));
+}
+
+/// Receivers made of calls: method chains, `?`, bare calls, range literals;
+/// a variable bound to one keeps the expression.
+#[test]
+fn receivers_through_calls() {
+    let f = parse(
+        "fn g() -> Result<(), E> {\n    let re = Regex::new(\"a\").unwrap();\n    re.test(1);\n    Regex::new(\"a\")?.find_all(1);\n    load().name();\n    (0..3).windows(2);\n    (1..=2).a();\n    (1..).b();\n    (..4).c();\n    x.y.z();\n    Ok(())\n}\n",
+    );
+    let m = |name: &str| f.method_calls.iter().find(|m| m.method == name).unwrap();
+    let new = || Receiver::Constructed(vec!["Regex".into()], "new".into());
+    assert_eq!(m("test").receiver, Receiver::Var("re".into()));
+    assert_eq!(
+        f.var_type(m("test").scope, "re"),
+        Some(&VarType::Expr(Receiver::Method(
+            Box::new(new()),
+            "unwrap".into()
+        )))
+    );
+    assert_eq!(m("find_all").receiver, Receiver::Try(Box::new(new())));
+    assert_eq!(
+        m("name").receiver,
+        Receiver::Constructed(Vec::new(), "load".into())
+    );
+    let range = |name: &str| {
+        Receiver::Literal(TypeRef {
+            path: ["core", "ops", name].map(String::from).to_vec(),
+        })
+    };
+    assert_eq!(m("windows").receiver, range("Range"));
+    assert_eq!(m("a").receiver, range("RangeInclusive"));
+    assert_eq!(m("b").receiver, range("RangeFrom"));
+    assert_eq!(m("c").receiver, range("RangeTo"));
+    assert_eq!(m("z").receiver, Receiver::Other);
 }
