@@ -4,6 +4,7 @@
 pub mod eval;
 pub mod hover;
 pub(crate) mod known_returns;
+pub mod named;
 pub mod platform_members;
 pub mod rust;
 pub mod suggest;
@@ -266,7 +267,14 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
         }
         None => {
             let names = ev.index.top_level_names();
-            suggest::suggest(parts[0], names.iter().map(String::as_str), 3)
+            let mut near = suggest::suggest(parts[0], names.iter().map(String::as_str), 3);
+            // `import fastjsonx`: the packages whose names it holds.
+            for s in suggest::suggest_packages(parts[0], names.iter().map(String::as_str), 3) {
+                if near.len() < 3 && !near.contains(&s) {
+                    near.push(s);
+                }
+            }
+            near
         }
     };
     Some(Finding {
@@ -291,7 +299,7 @@ fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<
         }
         let mut finding = None;
         let typeshed_view = stub_file || under_type_checking(facts, r.guard);
-        check_chain(ev, ctx, &r.expr, typeshed_view, &mut finding);
+        check_chain(ev, ctx, &r.expr, typeshed_view, false, &mut finding);
         if let Some(f) = finding {
             out.push(f);
         }
@@ -312,11 +320,13 @@ fn chain_root(e: &Expr) -> Option<&str> {
 /// Evaluate a chain from the inside out, reporting its first missing member.
 /// `typeshed_view`: the code is read by type checkers only (a stub, or under
 /// `TYPE_CHECKING`), so stdlib names come from typeshed, which may have more.
+/// `called`: `e` is the function of a call (its suggestions are callables).
 fn check_chain(
     ev: &Evaluator,
     ctx: &Ctx,
     e: &Expr,
     typeshed_view: bool,
+    called: bool,
     finding: &mut Option<Finding>,
 ) -> Ty {
     match e {
@@ -326,7 +336,7 @@ fn check_chain(
             span,
             guarded,
         } => {
-            let b = check_chain(ev, ctx, base, typeshed_view, finding);
+            let b = check_chain(ev, ctx, base, typeshed_view, false, finding);
             if finding.is_some() {
                 return Ty::Unknown;
             }
@@ -352,17 +362,17 @@ fn check_chain(
                     if typeshed_view && stdlib_container(&container) {
                         return Ty::Unknown;
                     }
-                    *finding = Some(member_finding(ev, base, attr, *span, &container));
+                    *finding = Some(member_finding(ev, base, attr, *span, &container, called));
                     Ty::Unknown
                 }
             }
         }
         Expr::Call { func } => {
-            let f = check_chain(ev, ctx, func, typeshed_view, finding);
+            let f = check_chain(ev, ctx, func, typeshed_view, true, finding);
             ev.call(&f)
         }
         Expr::Subscript { value } => {
-            check_chain(ev, ctx, value, typeshed_view, finding);
+            check_chain(ev, ctx, value, typeshed_view, false, finding);
             Ty::Unknown
         }
         other => ev.eval(ctx, other),
@@ -428,15 +438,22 @@ fn defined_in_subclass(ev: &Evaluator, class: &types::ClassRef, attr: &str) -> b
     false
 }
 
-fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Container) -> Finding {
+fn member_finding(
+    ev: &Evaluator,
+    base: &Expr,
+    attr: &str,
+    span: Span,
+    c: &Container,
+    called: bool,
+) -> Finding {
     let written = base.dotted();
     match c {
         Container::Module(m) => {
             let prefix = written.unwrap_or_else(|| m.name.clone());
-            let key = format!("module\0{}\0{:?}", m.name, m.file);
+            let key = format!("module\0{}\0{:?}\0{called}", m.name, m.file);
             let suggestions = ev.suggestions_for(key, attr, || {
-                let names = ev.module_member_names(m);
-                suggest::suggest(attr, names.iter().map(String::as_str), 3)
+                let names = named::members(ev, &Ty::Module(m.clone()));
+                suggest::suggest_members(attr, &names, called, 3)
             });
             Finding {
                 code: Code::UnresolvedSymbol,
@@ -463,13 +480,15 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
             .unwrap_or_else(|| class.qualified_name());
             let key = match class {
                 types::ClassRef::Source { module, id } => {
-                    format!("class\0{}\0{:?}\0{id}", module.name, module.file)
+                    format!("class\0{}\0{:?}\0{id}\0{called}", module.name, module.file)
                 }
-                types::ClassRef::Dump { module, name } => format!("dump\0{module}\0{name}"),
+                types::ClassRef::Dump { module, name } => {
+                    format!("dump\0{module}\0{name}\0{called}")
+                }
             };
             let suggestions = ev.suggestions_for(key, attr, || {
-                let names = ev.class_member_names(class);
-                suggest::suggest(attr, names.iter().map(String::as_str), 3)
+                let names = named::members(ev, &Ty::Instance(class.clone()));
+                suggest::suggest_members(attr, &names, called, 3)
             });
             Finding {
                 code: Code::UnknownMember,

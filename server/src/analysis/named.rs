@@ -1,0 +1,53 @@
+//! The real names of a container as suggestions weigh them: each with its
+//! kind (callable, class, value) and first doc line.
+
+use super::eval::Evaluator;
+use super::hover;
+use super::suggest::{NameKind, Named};
+use super::types::{Lookup, Ty};
+use crate::index::python_env::DumpMember;
+use crate::syntax::facts::Span;
+
+/// The members of a module or class (`container`), named with their kinds
+/// and doc lines.
+pub fn members(ev: &Evaluator, container: &Ty) -> Vec<Named> {
+    let names: Vec<String> = match container {
+        Ty::Module(m) => ev.module_member_names(m).into_iter().collect(),
+        Ty::Class(c) | Ty::Instance(c) => ev.class_member_names(c).into_iter().collect(),
+        _ => return Vec::new(),
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            let ty = match ev.member(container, &name) {
+                Lookup::Found(t) => Some(t),
+                _ => None,
+            };
+            let (kind, doc) = match &ty {
+                Some(t) => (
+                    kind_of(ev, container, &name, t),
+                    hover::describe_member(ev, t, container, &name, Span::default()).doc,
+                ),
+                None => (NameKind::Unknown, None),
+            };
+            Named { name, kind, doc }
+        })
+        .collect()
+}
+
+fn kind_of(ev: &Evaluator, container: &Ty, name: &str, ty: &Ty) -> NameKind {
+    match ty {
+        Ty::Function(_) | Ty::BoundMethod(..) | Ty::Known { .. } => NameKind::Callable,
+        Ty::Class(_) => NameKind::Class,
+        Ty::Instance(_) | Ty::Module(_) => NameKind::Value,
+        Ty::Unknown => match container {
+            Ty::Module(m) => match ev.index.dump_of(&m.name).and_then(|d| d.members.get(name)) {
+                Some(DumpMember::Function) => NameKind::Callable,
+                Some(DumpMember::Class { .. }) => NameKind::Class,
+                Some(DumpMember::Variable { .. } | DumpMember::Module { .. }) => NameKind::Value,
+                None => NameKind::Unknown,
+            },
+            _ => NameKind::Unknown,
+        },
+    }
+}
