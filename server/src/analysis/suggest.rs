@@ -172,7 +172,16 @@ pub fn suggest_members(name: &str, candidates: &[Named], called: bool, limit: us
                     .filter(|w| wanted.contains(*w))
                     .count();
                 let hits = 2 * in_name + doc_hits(c);
-                (hits > 0).then_some((hits as f64, c.name.as_str()))
+                if hits == 0 {
+                    return None;
+                }
+                // The kind the use wants, then the nearer spelling, break ties.
+                let kind = match (capital, c.kind) {
+                    (true, NameKind::Class) | (false, NameKind::Callable) => 0.5,
+                    _ => 0.0,
+                };
+                let spelled = score(&lname, &ntokens, &c.name).min(1.0) * 0.1;
+                Some((hits as f64 + kind + spelled, c.name.as_str()))
             })
             .collect();
     }

@@ -251,7 +251,11 @@ fn chain_start(
 /// those of other platforms, nor those bound only under `TYPE_CHECKING` or
 /// only as loop variables.
 pub fn public_members(ev: &Evaluator, m: &Arc<Module>) -> Vec<String> {
-    let public_sub = m.submodules.iter().filter(|s| !s.starts_with('_')).cloned();
+    let public_sub = m
+        .submodules
+        .iter()
+        .filter(|s| !s.starts_with('_') && submodule_bound(ev, m, s))
+        .cloned();
     // `__all__` first (what the module means to export), then what else it
     // defines or re-exports: `__all__` may be extended at run time
     // (`os.__all__.extend(…)` from `posix`), and the checker accepts it all.
@@ -272,7 +276,7 @@ pub fn public_members(ev: &Evaluator, m: &Arc<Module>) -> Vec<String> {
                 .filter(|n| !n.starts_with('_'))
                 .filter(|n| {
                     if m.submodules.contains(n) {
-                        return true;
+                        return submodule_bound(ev, m, n);
                     }
                     let Some(bindings) = m.facts.as_ref().and_then(|f| f.module_bindings(n)) else {
                         // Only in the interpreter's namespace (`os` from
@@ -348,6 +352,28 @@ fn confirmed_at(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> bool
                 .absolute_module(&ctx, star.level, &star.module)
                 .and_then(|n| ev.resolve_module(&n))
                 .is_some_and(|t| confirmed_at(ev, &t, name, depth + 1))
+    })
+}
+
+/// Whether submodule `sub` of package `m` is an attribute of it once `m` is
+/// imported: the interpreter's namespace has it, or the package binds or
+/// imports it (`from . import sub`, `from .sub import x`, `import m.sub`).
+/// A submodule file nothing imports (`asyncio.windows_events`) is not.
+fn submodule_bound(ev: &Evaluator, m: &Arc<Module>, sub: &str) -> bool {
+    if let Some(dump) = ev.index.dump_of(&m.name) {
+        return dump.members.contains_key(sub);
+    }
+    let Some(facts) = m.facts.as_ref() else {
+        return false;
+    };
+    if facts.module_bindings(sub).is_some() {
+        return true;
+    }
+    let full = format!("{}.{sub}", m.name);
+    facts.imports.iter().any(|i| match i.level {
+        0 => i.module.as_ref() == full || i.module.starts_with(&format!("{full}.")),
+        1 => i.module.split('.').next() == Some(sub),
+        _ => false,
     })
 }
 
