@@ -142,7 +142,9 @@ pub fn build(
     // the task or the code around the cursor.
     for i in 0..n {
         let c = &plan.cands[i];
-        let wanted = c.relevance != Relevance::Other || plan.headings[c.heading].this_file;
+        let heading = &plan.headings[c.heading];
+        let wanted =
+            c.relevance != Relevance::Other || heading.this_file || heading.classes_listed;
         if !wanted && interest.is_empty() {
             continue;
         }
@@ -287,6 +289,14 @@ fn fill(
         if budget.saturating_sub(spent) < 8 || misfits >= MAX_MISFITS {
             break;
         }
+        // A named member whose whole line would say nothing more stays named.
+        if chosen.names[i]
+            && plan
+                .describe(i)
+                .is_some_and(|d| d.signature.is_none() && d.doc.is_none())
+        {
+            continue;
+        }
         let Some(cost) = shell.cost(plan, chosen, i) else {
             continue;
         };
@@ -332,12 +342,19 @@ fn name_all(
             continue;
         }
         let holder = match plan.cands[i].parent {
-            Some(p) if !chosen.members[p] => continue,
             Some(p) => Holder::Class(p),
             None => Holder::Module(plan.cands[i].heading),
         };
         if !plan.exists(i) {
             continue;
+        }
+        // A class's member names come with the class's own line.
+        let mut class_cost = 0;
+        if let Some(p) = plan.cands[i].parent.filter(|&p| !chosen.members[p]) {
+            let Some(c) = shell.cost(plan, chosen, p) else {
+                continue;
+            };
+            class_cost = c;
         }
         let mut line = chosen
             .lines
@@ -346,10 +363,17 @@ fn name_all(
             .unwrap_or_else(|| render::AlsoLine::new(matches!(holder, Holder::Class(_))));
         let (_, mut cost) = line.push(&plan.cands[i].name);
         let h = plan.cands[i].heading;
-        if !chosen.headings[h] {
+        if class_cost > 0 {
+            // (its heading counted with it)
+            cost += class_cost;
+        } else if !chosen.headings[h] {
             cost += shell.heading_cost(plan, h);
         }
         if spent + cost <= budget {
+            if let Some(p) = plan.cands[i].parent.filter(|&p| !chosen.members[p]) {
+                chosen.members[p] = true;
+                chosen.log.push(Choice::Member { i: p, parent: None });
+            }
             chosen.names[i] = true;
             chosen.headings[h] = true;
             chosen.lines.insert(holder, line);

@@ -33,6 +33,8 @@ pub struct Heading {
     pub this_file: bool,
     /// Names can appear in it at run time.
     pub open: bool,
+    /// Its classes list their members whatever their rank (the builtin types).
+    pub classes_listed: bool,
 }
 
 impl Heading {
@@ -44,6 +46,7 @@ impl Heading {
             module: Some(module.clone()),
             this_file,
             open: !this_file && module_is_open(ev, module),
+            classes_listed: false,
         }
     }
 }
@@ -323,31 +326,34 @@ pub fn confirmed(ev: &Evaluator, m: &Arc<Module>, name: &str) -> bool {
 }
 
 fn confirmed_at(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> bool {
-    let ty = match ev.module_member(m, name) {
-        Lookup::Found(t) => t,
-        _ => return false,
-    };
-    if !ty.is_unknown()
-        || m.submodules.contains(name)
-        || ev.index.dump_of(&m.name).is_some_and(|d| d.members.contains_key(name))
-    {
-        return true;
+    if !matches!(ev.module_member(m, name), Lookup::Found(_)) {
+        return false;
+    }
+    // The interpreter's own namespace is the truth where it was read.
+    if let Some(dump) = ev.index.dump_of(&m.name) {
+        return dump.members.contains_key(name);
+    }
+    if m.submodules.contains(name) {
+        return submodule_bound(ev, m, name);
     }
     let Some(facts) = m.facts.as_ref() else {
         return false;
     };
     let ctx = Ctx { module: m.clone() };
+    let runs = |guard: GuardId| {
+        ev.guard_active(&ctx, guard) && !type_checking_only(Some(facts.as_ref()), guard)
+    };
     if let Some(bindings) = facts.module_bindings(name) {
-        if bindings.iter().any(|b| ev.guard_active(&ctx, b.guard)) {
-            return true;
-        }
+        return bindings
+            .iter()
+            .any(|b| !matches!(b.kind, BindingKind::Other) && runs(b.guard));
     }
     if depth >= 4 {
         return false;
     }
-    // Through a star import: confirmed where it comes from.
+    // Through a star import that runs: confirmed where it comes from.
     facts.scope(MODULE_SCOPE).star_imports.iter().any(|star| {
-        ev.guard_active(&ctx, star.guard)
+        runs(star.guard)
             && ev
                 .absolute_module(&ctx, star.level, &star.module)
                 .and_then(|n| ev.resolve_module(&n))
@@ -386,7 +392,8 @@ fn reexported(b: &Binding, name: &str, top: &str, stub: bool) -> bool {
         // a plain `import sys`).
         BindingKind::Import { module } => {
             module.as_ref() != name
-                && (module.split('.').next() == Some(top) || name.chars().count() >= 4)
+                && module.as_ref() != top
+                && (module.starts_with(&format!("{top}.")) || name.chars().count() >= 4)
         }
         BindingKind::ImportFrom {
             level,
@@ -403,14 +410,16 @@ fn reexported(b: &Binding, name: &str, top: &str, stub: bool) -> bool {
     }
 }
 
-/// Whether code under `guard` runs for type checkers only.
+/// Whether code under `guard` runs for type checkers only, or only when
+/// the module is run as a script (`if __name__ == "__main__":`): what it
+/// binds is no attribute of the imported module.
 fn type_checking_only(facts: Option<&FileFacts>, guard: GuardId) -> bool {
     facts
         .and_then(|f| f.guards.get(guard as usize))
         .is_some_and(|conds| {
-            conds
-                .iter()
-                .any(|(c, truth)| *c == Condition::TypeChecking && *truth)
+            conds.iter().any(|(c, truth)| {
+                matches!(c, Condition::TypeChecking | Condition::Main) && *truth
+            })
         })
 }
 
@@ -480,21 +489,20 @@ pub fn plan(
         listed.insert(m.name.clone(), names);
     }
     let reached = direct..headings.len();
-    // The builtin types the file names or the task speaks of.
+    // The builtin types, with their methods: ranked with the imports when
+    // the file names them or the task speaks of them, last otherwise.
     let file_names: BTreeSet<&str> = ctx.facts().free_names.iter().map(|f| &*f.name).collect();
-    let builtin_types: Vec<&str> = BUILTIN_TYPES
+    let mentioned: Vec<&str> = BUILTIN_TYPES
         .iter()
         .copied()
         .filter(|t| file_names.contains(t) || interest.score(t) > 0)
         .collect();
-    let builtins = if builtin_types.is_empty() {
-        None
-    } else {
-        ev.resolve_module("builtins").map(|b| {
-            headings.push(Heading::python(ev, Section::Api, &b, false));
-            headings.len() - 1
-        })
-    };
+    let builtins = ev.resolve_module("builtins").map(|b| {
+        let mut heading = Heading::python(ev, Section::Api, &b, false);
+        heading.classes_listed = true;
+        headings.push(heading);
+        headings.len() - 1
+    });
     headings.push(Heading::python(ev, Section::Local, &ctx.module, true));
     for m in modules.iter().filter(|m| m.origin == Origin::Workspace) {
         headings.push(Heading::python(ev, Section::Local, m, false));
@@ -515,7 +523,7 @@ pub fn plan(
         let mut names = if heading.this_file {
             own_definitions(ctx.facts())
         } else if builtin {
-            builtin_types.iter().map(|t| t.to_string()).collect()
+            BUILTIN_TYPES.iter().map(|t| t.to_string()).collect()
         } else if let Some(names) = listed.remove(&m.name) {
             names
         } else {
@@ -560,13 +568,15 @@ pub fn plan(
                 .and_then(|d| d.as_ref()?.doc.as_deref())
                 .map_or(0, |doc| interest.doc_score(doc).min(2));
             let score = interest.score(&name) * 2 + doc_score + u32::from(meant.contains(&name)) * 4;
+            let said = builtin && mentioned.contains(&name.as_str());
             let relevance = if used.member(&m.name, &name) {
                 Relevance::Used
-            } else if score > 0 || builtin {
+            } else if score > 0 || said {
                 Relevance::Related
             } else {
                 Relevance::Other
             };
+            let closeness = if builtin && !said { 5 } else { closeness };
             described.push(d);
             candidates.push(Candidate {
                 heading: h,

@@ -139,6 +139,7 @@ pub fn build_rust(
             module: None,
             this_file: g.this_file,
             open: false,
+            classes_listed: false,
         });
         let closeness = match (g.this_file, g.local) {
             (true, _) => 1,
