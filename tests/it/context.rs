@@ -123,9 +123,16 @@ fn the_budget_is_honoured_and_no_item_is_cut() {
         let shown_tabular = items
             .iter()
             .filter(|i| i["module"] == "tabular" && i.get("member_of").is_none())
-            .count();
-        // A module with members shown says how many more it has; one with
-        // none shown is named, with its count, on the line of such modules.
+            .count()
+            + json["also"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["container"] == "tabular")
+                .map(|l| l["names"].as_array().unwrap().len())
+                .sum::<usize>();
+        // A module with members shown or named says how many more it has;
+        // one with none is named, with its count, on the line of such modules.
         let left = 81 - shown_tabular;
         let said = match shown_tabular {
             0 => text.lines().any(|l| {
@@ -509,7 +516,13 @@ fn rust_budget_is_honoured_and_used_members_come_first() {
         let shown = items
             .iter()
             .filter(|i| i["module"] == "std::collections" && i.get("member_of").is_none())
-            .count();
+            .count()
+            + json["also"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["container"] == "std::collections")
+                .count();
         let omitted = json["omitted"]
             .as_array()
             .unwrap()
