@@ -718,7 +718,12 @@ fn the_context_reaches_what_the_imports_hold() {
     }
     let json = context_of("app/reach.py", &["--budget", "8000"]);
     let all = listed(&json);
-    for name in ["os.getcwd", "os.path.exists", "os.path.join", "apikit.asdict"] {
+    for name in [
+        "os.getcwd",
+        "os.path.exists",
+        "os.path.join",
+        "apikit.asdict",
+    ] {
         assert!(all.contains(name), "{name} not listed: {all:?}");
     }
     // A plain import in a stub is not a re-export.
@@ -727,9 +732,18 @@ fn the_context_reaches_what_the_imports_hold() {
     }
     let json = context_of(
         "app/reach.py",
-        &["--budget", "400", "--task", "strip the whitespace of a string"],
+        &[
+            "--budget",
+            "400",
+            "--task",
+            "strip the whitespace of a string",
+        ],
     );
-    assert_eq!(item(&json, "builtins.str")["relevance"], "related", "{json}");
+    assert_eq!(
+        item(&json, "builtins.str")["relevance"],
+        "related",
+        "{json}"
+    );
     assert!(
         listed(&json).contains("builtins.str.strip"),
         "{:?}",
@@ -803,7 +817,12 @@ fn task_words_meet_word_parts_and_doc_lines() {
     // A doc line alone relates a member: "Deserialize" for "parse".
     let json = context_of(
         "app/docs.py",
-        &["--budget", "300", "--task", "parse a document held in a string"],
+        &[
+            "--budget",
+            "300",
+            "--task",
+            "parse a document held in a string",
+        ],
     );
     assert_eq!(item(&json, "parsekit.loads")["relevance"], "related");
 }
@@ -849,5 +868,8 @@ fn suggestions_fit_the_use_and_the_meaning() {
         parse[..2.min(parse.len())].contains(&"json.loads".to_string()),
         "{parse:?}"
     );
-    assert_eq!(suggestions("fastjsonx").first().map(String::as_str), Some("json"));
+    assert_eq!(
+        suggestions("fastjsonx").first().map(String::as_str),
+        Some("json")
+    );
 }

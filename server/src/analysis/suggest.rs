@@ -100,7 +100,6 @@ pub fn stem(token: &str) -> String {
     t
 }
 
-
 /// What a missing name is used as, for the kinds of names to suggest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
@@ -128,7 +127,12 @@ pub struct Named {
 /// `shutil.copy_file(…)`). When nothing is near, the members whose names or
 /// doc lines speak of the name's words (`json.parse` → `loads`,
 /// "Deserialize …").
-pub fn suggest_members(name: &str, candidates: &[Named], called: bool, limit: usize) -> Vec<String> {
+pub fn suggest_members(
+    name: &str,
+    candidates: &[Named],
+    called: bool,
+    limit: usize,
+) -> Vec<String> {
     let lname = name.to_lowercase();
     let ntokens = tokens(name);
     let wanted = word_stems(name);
@@ -342,14 +346,26 @@ mod tests {
     fn a_call_gets_callables_and_meanings_when_nothing_is_near() {
         let shutil = [
             named("COPY_BUFSIZE", NameKind::Value, None),
-            named("copyfile", NameKind::Callable, Some("Copy data from src to dst.")),
+            named(
+                "copyfile",
+                NameKind::Callable,
+                Some("Copy data from src to dst."),
+            ),
             named("copy", NameKind::Callable, Some("Copy data and mode bits.")),
         ];
         let s = suggest_members("copy_buf", &shutil, true, 3);
         assert!(!s.contains(&"COPY_BUFSIZE".to_string()), "{s:?}");
         let json = [
-            named("loads", NameKind::Callable, Some("Deserialize ``s`` to a Python object.")),
-            named("dumps", NameKind::Callable, Some("Serialize ``obj`` to a JSON formatted ``str``.")),
+            named(
+                "loads",
+                NameKind::Callable,
+                Some("Deserialize ``s`` to a Python object."),
+            ),
+            named(
+                "dumps",
+                NameKind::Callable,
+                Some("Serialize ``obj`` to a JSON formatted ``str``."),
+            ),
             named("JSONDecodeError", NameKind::Class, None),
         ];
         let s = suggest_members("parse", &json, true, 3);

@@ -143,8 +143,7 @@ pub fn build(
     for i in 0..n {
         let c = &plan.cands[i];
         let heading = &plan.headings[c.heading];
-        let wanted =
-            c.relevance != Relevance::Other || heading.this_file || heading.classes_listed;
+        let wanted = c.relevance != Relevance::Other || heading.this_file || heading.classes_listed;
         if !wanted && interest.is_empty() {
             continue;
         }
@@ -219,11 +218,7 @@ pub(super) fn fit(shell: &Shell, mut plan: Plan, packages: &[Package]) -> ApiCon
     };
     let budget = req.budget.saturating_mul(4);
     let measure = |plan: &mut Plan, chosen: &Chosen| {
-        shell
-            .assemble(plan, chosen, packages)
-            .text
-            .chars()
-            .count()
+        shell.assemble(plan, chosen, packages).text.chars().count()
     };
     let mut spent = measure(&mut plan, &chosen);
 
@@ -399,7 +394,10 @@ enum Holder {
 /// One step of the choosing, to be undone from the end.
 enum Choice {
     /// A member shown whole, and its class when it came in with it.
-    Member { i: usize, parent: Option<usize> },
+    Member {
+        i: usize,
+        parent: Option<usize>,
+    },
     Name(usize),
     Package(usize),
 }

@@ -13,8 +13,8 @@ use super::relevance::Interest;
 use super::{Relevance, Section};
 use crate::analysis::eval::{Ctx, Evaluator};
 use crate::analysis::types::{Lookup, Ty};
-use crate::index::python_env::DumpMember;
 use crate::index::module_finder::FileKind;
+use crate::index::python_env::DumpMember;
 use crate::index::{Module, Origin};
 use crate::syntax::facts::*;
 use crate::syntax::python::dunder;
@@ -271,27 +271,27 @@ pub fn public_members(ev: &Evaluator, m: &Arc<Module>) -> Vec<String> {
         None => Vec::new(),
     };
     let rest: Vec<String> = {
-            let dump = ev.index.dump_of(&m.name);
-            let top = m.name.split('.').next().unwrap_or("");
-            let stub = m.kind == FileKind::Stub;
-            ev.module_member_names(m)
-                .into_iter()
-                .filter(|n| !n.starts_with('_'))
-                .filter(|n| {
-                    if m.submodules.contains(n) {
-                        return submodule_bound(ev, m, n);
-                    }
-                    let Some(bindings) = m.facts.as_ref().and_then(|f| f.module_bindings(n)) else {
-                        // Only in the interpreter's namespace (`os` from
-                        // `posix`), or through a star import.
-                        return !matches!(
-                            dump.and_then(|d| d.members.get(n)),
-                            Some(DumpMember::Module { .. })
-                        );
-                    };
-                    bindings.iter().any(|b| reexported(b, n, top, stub))
-                })
-                .collect()
+        let dump = ev.index.dump_of(&m.name);
+        let top = m.name.split('.').next().unwrap_or("");
+        let stub = m.kind == FileKind::Stub;
+        ev.module_member_names(m)
+            .into_iter()
+            .filter(|n| !n.starts_with('_'))
+            .filter(|n| {
+                if m.submodules.contains(n) {
+                    return submodule_bound(ev, m, n);
+                }
+                let Some(bindings) = m.facts.as_ref().and_then(|f| f.module_bindings(n)) else {
+                    // Only in the interpreter's namespace (`os` from
+                    // `posix`), or through a star import.
+                    return !matches!(
+                        dump.and_then(|d| d.members.get(n)),
+                        Some(DumpMember::Module { .. })
+                    );
+                };
+                bindings.iter().any(|b| reexported(b, n, top, stub))
+            })
+            .collect()
     };
     let mut names = all;
     for n in rest {
@@ -417,9 +417,9 @@ fn type_checking_only(facts: Option<&FileFacts>, guard: GuardId) -> bool {
     facts
         .and_then(|f| f.guards.get(guard as usize))
         .is_some_and(|conds| {
-            conds.iter().any(|(c, truth)| {
-                matches!(c, Condition::TypeChecking | Condition::Main) && *truth
-            })
+            conds
+                .iter()
+                .any(|(c, truth)| matches!(c, Condition::TypeChecking | Condition::Main) && *truth)
         })
 }
 
@@ -471,8 +471,14 @@ pub fn plan(
         };
         let names = public_members(ev, &m);
         for n in &names {
-            let bound = m.facts.as_ref().is_some_and(|f| f.module_bindings(n).is_some())
-                || ev.index.dump_of(&m.name).is_some_and(|d| d.members.contains_key(n));
+            let bound = m
+                .facts
+                .as_ref()
+                .is_some_and(|f| f.module_bindings(n).is_some())
+                || ev
+                    .index
+                    .dump_of(&m.name)
+                    .is_some_and(|d| d.members.contains_key(n));
             if !bound {
                 continue;
             }
@@ -552,8 +558,7 @@ pub fn plan(
         // the invented name an open module cannot rule out).
         if let Some(used_names) = used.members.get(&m.name) {
             for n in used_names {
-                if !names.contains(n) && !dunder(n) && confirmed(ev, m, n)
-                {
+                if !names.contains(n) && !dunder(n) && confirmed(ev, m, n) {
                     names.push(n.clone());
                 }
             }
@@ -567,7 +572,8 @@ pub fn plan(
                 .as_ref()
                 .and_then(|d| d.as_ref()?.doc.as_deref())
                 .map_or(0, |doc| interest.doc_score(doc).min(2));
-            let score = interest.score(&name) * 2 + doc_score + u32::from(meant.contains(&name)) * 4;
+            let score =
+                interest.score(&name) * 2 + doc_score + u32::from(meant.contains(&name)) * 4;
             let said = builtin && mentioned.contains(&name.as_str());
             let relevance = if used.member(&m.name, &name) {
                 Relevance::Used

@@ -113,7 +113,12 @@ fn renamed(signature: &str, name: &str, bound: bool) -> String {
 }
 
 /// `name` described in the module a star import of `m` takes it from.
-fn through_star_import(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> Option<Described> {
+fn through_star_import(
+    ev: &Evaluator,
+    m: &Arc<Module>,
+    name: &str,
+    depth: u32,
+) -> Option<Described> {
     let facts = m.facts.as_ref()?;
     if facts.module_bindings(name).is_some() {
         return None;

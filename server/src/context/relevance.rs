@@ -125,10 +125,10 @@ mod tests {
     fn the_cursor_window_counts_and_far_lines_do_not() {
         let mut text = String::from("session.fetch_all()\n");
         text.push_str(&"pass\n".repeat(20));
-        text.push_str("download_archive(url)\n");
+        text.push_str("compress_archive(url)\n");
         let near = Interest::new(None, &text, Some(21));
-        assert_eq!(near.score("download"), 1);
-        assert_eq!(near.score("fetch"), 0);
+        assert_eq!(near.score("compress"), 1);
+        assert_eq!(near.score("session"), 0);
         assert_eq!(Interest::default().score("fetch"), 0);
     }
 }
