@@ -566,6 +566,12 @@ impl Shell<'_> {
             if members.is_empty() {
                 continue;
             }
+            // The builtin types are no import of the file: with none of
+            // them shown, they are not worth a line saying so.
+            let shown = |i: &usize| chosen.members[*i] || chosen.names[*i];
+            if plan.headings[h].classes_listed && !members.iter().any(shown) {
+                continue;
+            }
             members.sort_by(|a, b| plan.cands[*a].key.cmp(&plan.cands[*b].key));
             let heading = &plan.headings[h];
             modules.push(self.entry(heading));
