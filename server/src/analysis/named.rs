@@ -1,12 +1,15 @@
 //! The real names of a container as suggestions weigh them: each with its
 //! kind (callable, class, value) and first doc line.
 
-use super::eval::Evaluator;
+use std::sync::Arc;
+
+use super::eval::{Ctx, Evaluator};
 use super::hover;
 use super::suggest::{NameKind, Named};
 use super::types::{Lookup, Ty};
 use crate::index::python_env::DumpMember;
-use crate::syntax::facts::Span;
+use crate::index::Module;
+use crate::syntax::facts::{Span, MODULE_SCOPE};
 
 /// The members of a module or class (`container`), named with their kinds
 /// and doc lines.
@@ -23,13 +26,18 @@ pub fn members(ev: &Evaluator, container: &Ty) -> Vec<Named> {
                 Lookup::Found(t) => Some(t),
                 _ => None,
             };
-            let (kind, doc) = match &ty {
+            let (kind, mut doc) = match &ty {
                 Some(t) => (
                     kind_of(ev, container, &name, t),
                     hover::describe_member(ev, t, container, &name, Span::default()).doc,
                 ),
                 None => (NameKind::Unknown, None),
             };
+            if doc.is_none() {
+                if let Ty::Module(m) = container {
+                    doc = star_imported_doc(ev, m, &name, 0);
+                }
+            }
             Named { name, kind, doc }
         })
         .collect()
@@ -50,4 +58,32 @@ fn kind_of(ev: &Evaluator, container: &Ty, name: &str, ty: &Ty) -> NameKind {
             _ => NameKind::Unknown,
         },
     }
+}
+
+/// The doc line of a name a module has through a star import
+/// (`posixpath.exists` from `genericpath`), read where it is defined.
+fn star_imported_doc(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> Option<String> {
+    let facts = m.facts.as_ref()?;
+    if depth >= 3 || facts.module_bindings(name).is_some() {
+        return None;
+    }
+    let ctx = Ctx { module: m.clone() };
+    facts
+        .scope(MODULE_SCOPE)
+        .star_imports
+        .iter()
+        .filter(|star| ev.guard_active(&ctx, star.guard))
+        .filter_map(|star| {
+            ev.absolute_module(&ctx, star.level, &star.module)
+                .and_then(|n| ev.resolve_module(&n))
+        })
+        .find_map(|target| {
+            let Lookup::Found(t) = ev.module_member(&target, name) else {
+                return None;
+            };
+            let container = Ty::Module(target.clone());
+            hover::describe_member(ev, &t, &container, name, Span::default())
+                .doc
+                .or_else(|| star_imported_doc(ev, &target, name, depth + 1))
+        })
 }

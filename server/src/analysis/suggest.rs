@@ -177,7 +177,7 @@ pub fn suggest_members(
                     .iter()
                     .filter(|w| wanted.contains(*w))
                     .count();
-                let hits = 2 * in_name + doc_hits(c);
+                let hits = 2 * in_name + doc_hits(c) + usize::from(abbreviates(&c.name, name));
                 if hits == 0 {
                     return None;
                 }
@@ -198,6 +198,19 @@ pub fn suggest_members(
         .take(limit)
         .map(|(_, c)| c.to_string())
         .collect()
+}
+
+/// Whether `short` abbreviates `long`: the same first letter, then its
+/// letters in order within `long`'s (`sqrt` of `square_root`, `rmtree` of
+/// `remove_tree`, `mkdir` of `make_directory`).
+fn abbreviates(short: &str, long: &str) -> bool {
+    let short: Vec<char> = short.to_lowercase().chars().filter(|c| *c != '_').collect();
+    let long: Vec<char> = long.to_lowercase().chars().filter(|c| *c != '_').collect();
+    if short.len() < 3 || short.len() + 2 > long.len() || short.first() != long.first() {
+        return false;
+    }
+    let mut rest = long.iter();
+    short.iter().all(|c| rest.any(|l| l == c))
 }
 
 /// The stems of a name's word parts, with their synonyms.
@@ -371,6 +384,18 @@ mod tests {
         let s = suggest_members("parse", &json, true, 3);
         assert_eq!(s.first().map(String::as_str), Some("loads"), "{s:?}");
         assert!(!s.contains(&"dumps".to_string()), "{s:?}");
+    }
+
+    #[test]
+    fn an_abbreviation_is_offered_when_nothing_is_spelled_alike() {
+        let math = [
+            named("sqrt", NameKind::Callable, None),
+            named("pow", NameKind::Callable, None),
+            named("pi", NameKind::Value, None),
+        ];
+        assert_eq!(suggest_members("square_root", &math, true, 3), ["sqrt"]);
+        assert!(!abbreviates("pow", "square_root"));
+        assert!(!abbreviates("tan", "concat"));
     }
 
     #[test]
