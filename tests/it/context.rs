@@ -123,9 +123,16 @@ fn the_budget_is_honoured_and_no_item_is_cut() {
         let shown_tabular = items
             .iter()
             .filter(|i| i["module"] == "tabular" && i.get("member_of").is_none())
-            .count();
-        // A module with members shown says how many more it has; one with
-        // none shown is named, with its count, on the line of such modules.
+            .count()
+            + json["also"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["container"] == "tabular")
+                .map(|l| l["names"].as_array().unwrap().len())
+                .sum::<usize>();
+        // A module with members shown or named says how many more it has;
+        // one with none is named, with its count, on the line of such modules.
         let left = 81 - shown_tabular;
         let said = match shown_tabular {
             0 => text.lines().any(|l| {
@@ -509,7 +516,13 @@ fn rust_budget_is_honoured_and_used_members_come_first() {
         let shown = items
             .iter()
             .filter(|i| i["module"] == "std::collections" && i.get("member_of").is_none())
-            .count();
+            .count()
+            + json["also"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["container"] == "std::collections")
+                .count();
         let omitted = json["omitted"]
             .as_array()
             .unwrap()
@@ -639,5 +652,224 @@ fn a_rust_file_without_cargo_toml_gets_std_only() {
     assert!(
         text.contains("### main (this file)\n- fn main()\n"),
         "{text}"
+    );
+}
+
+// ---- Issue 19: tiers, reach, truth, ranking, suggestions (Python)
+
+/// Every qualified name a JSON context lists: whole items, and the names of
+/// its `also:` lists.
+fn listed(json: &Value) -> std::collections::BTreeSet<String> {
+    let mut out: std::collections::BTreeSet<String> = names_in(json).into_iter().collect();
+    for list in json["also"].as_array().into_iter().flatten() {
+        let container = list["container"].as_str().unwrap();
+        for n in list["names"].as_array().unwrap() {
+            out.insert(format!("{container}.{}", n.as_str().unwrap()));
+        }
+    }
+    out
+}
+
+fn context_of(file: &str, args: &[&str]) -> Value {
+    let mut all = vec!["context", file, "--format", "json"];
+    all.extend_from_slice(args);
+    json_of(&grounded(&fixture(), &all))
+}
+
+/// A budget holds the whole name set of what the file imports before it
+/// holds long signatures: the best-ranked members whole, the rest by name.
+#[test]
+fn names_come_before_long_signatures() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let json = context_of("app/main.py", &["--budget", "700"]);
+    let all = listed(&json);
+    let tabular: Vec<&String> = all.iter().filter(|n| n.starts_with("tabular.")).collect();
+    assert_eq!(tabular.len(), 81, "{tabular:?}");
+    assert!(
+        !json["omitted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["container"] == "tabular"),
+        "{json}"
+    );
+    // The members the file uses stay whole.
+    assert_eq!(item(&json, "tabular.read_csv")["relevance"], "used");
+    let text = stdout(&context(&["--budget", "700"]));
+    let also = text
+        .lines()
+        .find(|l| l.starts_with("- also: "))
+        .unwrap_or_else(|| panic!("no also: line\n{text}"));
+    assert!(also.chars().count() <= 100, "wrapped: {also}");
+    assert!(text.chars().count().div_ceil(4) <= 700, "{text}");
+}
+
+/// What the imports reach though the file does not use it yet: a module
+/// that is an attribute (`os.path`), the names `os` takes from `posix`, a
+/// stub's `name as name` re-export, and the builtin types with their methods.
+#[test]
+fn the_context_reaches_what_the_imports_hold() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let json = context_of("app/reach.py", &["--budget", "8000"]);
+    let all = listed(&json);
+    for name in [
+        "os.getcwd",
+        "os.path.exists",
+        "os.path.join",
+        "apikit.asdict",
+    ] {
+        assert!(all.contains(name), "{name} not listed: {all:?}");
+    }
+    // A plain import in a stub is not a re-export.
+    for name in ["apikit.astuple", "apikit.Any", "os.sys"] {
+        assert!(!all.contains(name), "{name} listed");
+    }
+    let json = context_of(
+        "app/reach.py",
+        &[
+            "--budget",
+            "400",
+            "--task",
+            "strip the whitespace of a string",
+        ],
+    );
+    assert_eq!(
+        item(&json, "builtins.str")["relevance"],
+        "related",
+        "{json}"
+    );
+    assert!(
+        listed(&json).contains("builtins.str.strip"),
+        "{:?}",
+        listed(&json)
+    );
+}
+
+/// Only what the index confirms: not the file's invented name an open
+/// module cannot rule out, nor names bound under `TYPE_CHECKING`, on another
+/// platform, by a loop or under `__main__`; an open module says so.
+#[test]
+fn only_confirmed_names_are_listed() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let json = context_of("app/dyn.py", &["--budget", "4000"]);
+    let all = listed(&json);
+    for name in ["dynkit.real_function", "dynkit.posix_only"] {
+        assert!(all.contains(name), "{name} not listed: {all:?}");
+    }
+    for name in [
+        "dynkit.Invented",
+        "dynkit.typed_only",
+        "dynkit.windows_only",
+        "dynkit.loop_name",
+        "dynkit.script_only",
+        "dynkit.sys",
+    ] {
+        assert!(!all.contains(name), "{name} listed: {all:?}");
+    }
+    let dynkit = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "dynkit")
+        .unwrap();
+    assert_eq!(dynkit["open"], true, "{json}");
+    let text = stdout(&grounded(&fixture(), &["context", "app/dyn.py"]));
+    assert!(
+        text.contains("### dynkit (venv/lib/python3.11/site-packages/dynkit/__init__.py) — has dynamic attributes"),
+        "{text}"
+    );
+}
+
+/// Task words meet split identifiers (`XMLError` → xml, error), stems,
+/// synonyms ("exception") and doc lines.
+#[test]
+fn task_words_meet_word_parts_and_doc_lines() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let json = context_of(
+        "app/docs.py",
+        &[
+            "--budget",
+            "300",
+            "--task",
+            "get the base exception raised for an invalid XML document",
+        ],
+    );
+    let first = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["module"] == "parsekit")
+        .unwrap_or_else(|| panic!("no parsekit item: {json}"));
+    assert_eq!(first["name"], "parsekit.XMLError", "{json}");
+    assert_eq!(first["relevance"], "related");
+    // A doc line alone relates a member: "Deserialize" for "parse".
+    let json = context_of(
+        "app/docs.py",
+        &[
+            "--budget",
+            "300",
+            "--task",
+            "parse a document held in a string",
+        ],
+    );
+    assert_eq!(item(&json, "parsekit.loads")["relevance"], "related");
+}
+
+/// Suggestions weigh kind and meaning: a call is never offered a constant,
+/// a name with no near spelling gets the members whose doc lines mean it,
+/// and a missing package the installed ones that hold its name.
+#[test]
+fn suggestions_fit_the_use_and_the_meaning() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.py",
+        "import json\nimport shutil\n\nimport fastjsonx\n\nshutil.copy_buf(\"a\", \"b\")\njson.parse(\"{}\")\n",
+    );
+    let o = grounded(dir.path(), &["check", "main.py", "--format", "json"]);
+    let json = json_of(&o);
+    let suggestions = |symbol: &str| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["symbol"] == symbol)
+            .unwrap_or_else(|| panic!("{symbol} not flagged: {json}"))["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let copy = suggestions("shutil.copy_buf");
+    assert!(!copy.is_empty(), "{json}");
+    assert!(
+        !copy.iter().any(|s| s == "shutil.COPY_BUFSIZE"),
+        "a constant for a call: {copy:?}"
+    );
+    let parse = suggestions("json.parse");
+    assert!(
+        parse[..2.min(parse.len())].contains(&"json.loads".to_string()),
+        "{parse:?}"
+    );
+    assert_eq!(
+        suggestions("fastjsonx").first().map(String::as_str),
+        Some("json")
     );
 }

@@ -309,6 +309,40 @@ fn every_tool_answers() {
     c.close();
 }
 
+/// `lookup` of a name a module re-exports through a star import answers
+/// with its signature, doc line and the file that defines it; a missing
+/// name with nothing spelled alike gets the members that mean it.
+#[test]
+fn lookup_follows_re_exports_and_meanings() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = workspace();
+    let mut c = Client::start(dir.path());
+    let (text, json) = c.ok("lookup", json!({"symbol": "os.path.exists"}));
+    assert_eq!(json["exists"], true, "{text}");
+    assert_eq!(json["found"]["signature"], "def exists(path)", "{text}");
+    assert!(
+        json["found"]["source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("genericpath.py")),
+        "{text}"
+    );
+    assert!(json["found"]["doc"].as_str().is_some(), "{text}");
+    let (text, json) = c.ok("lookup", json!({"symbol": "json.parse"}));
+    assert_eq!(json["exists"], false, "{text}");
+    let first_two: Vec<&str> = json["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(2)
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(first_two.contains(&"json.loads"), "{text}");
+    c.close();
+}
+
 #[test]
 fn bad_arguments_are_tool_errors_and_the_server_goes_on() {
     let dir = workspace();

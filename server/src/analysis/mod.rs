@@ -4,6 +4,7 @@
 pub mod eval;
 pub mod hover;
 pub(crate) mod known_returns;
+pub mod named;
 pub mod platform_members;
 pub mod rust;
 pub mod suggest;
@@ -304,7 +305,14 @@ fn missing_module(ev: &Evaluator, abs: &str, imp: &ImportFacts) -> Option<Findin
         }
         None => {
             let names = ev.index.top_level_names();
-            suggest::suggest(parts[0], names.iter().map(String::as_str), 3)
+            let mut near = suggest::suggest(parts[0], names.iter().map(String::as_str), 3);
+            // `import fastjsonx`: the packages whose names it holds.
+            for s in suggest::suggest_packages(parts[0], names.iter().map(String::as_str), 3) {
+                if near.len() < 3 && !near.contains(&s) {
+                    near.push(s);
+                }
+            }
+            near
         }
     };
     Some(Finding {
@@ -330,7 +338,7 @@ fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<
         let mut finding = None;
         let typeshed_view = stub_file || under_type_checking(facts, r.guard);
         let runtime = !typeshed_view && !r.in_annotation;
-        check_chain(ev, ctx, &r.expr, typeshed_view, runtime, &mut finding);
+        check_chain(ev, ctx, &r.expr, typeshed_view, runtime, false, &mut finding);
         if let Some(f) = finding {
             out.push(f);
         }
@@ -353,12 +361,14 @@ fn chain_root(e: &Expr) -> Option<&str> {
 /// `TYPE_CHECKING`), so stdlib names come from typeshed, which may have more.
 /// `runtime`: the code runs (not a stub, not under `TYPE_CHECKING`, not an
 /// annotation), so names that exist for type checkers only are missing.
+/// `called`: `e` is the function of a call (its suggestions are callables).
 fn check_chain(
     ev: &Evaluator,
     ctx: &Ctx,
     e: &Expr,
     typeshed_view: bool,
     runtime: bool,
+    called: bool,
     finding: &mut Option<Finding>,
 ) -> Ty {
     match e {
@@ -368,7 +378,7 @@ fn check_chain(
             span,
             guarded,
         } => {
-            let b = check_chain(ev, ctx, base, typeshed_view, runtime, finding);
+            let b = check_chain(ev, ctx, base, typeshed_view, runtime, false, finding);
             if finding.is_some() {
                 return Ty::Unknown;
             }
@@ -406,17 +416,17 @@ fn check_chain(
                     if typeshed_view && stdlib_container(&container) {
                         return Ty::Unknown;
                     }
-                    *finding = Some(member_finding(ev, base, attr, *span, &container));
+                    *finding = Some(member_finding(ev, base, attr, *span, &container, called));
                     Ty::Unknown
                 }
             }
         }
         Expr::Call { func, builds } => {
-            let f = check_chain(ev, ctx, func, typeshed_view, runtime, finding);
+            let f = check_chain(ev, ctx, func, typeshed_view, runtime, true, finding);
             ev.call_building(ctx, &f, *builds)
         }
         Expr::Subscript { value } => {
-            check_chain(ev, ctx, value, typeshed_view, runtime, finding);
+            check_chain(ev, ctx, value, typeshed_view, runtime, false, finding);
             Ty::Unknown
         }
         other => ev.eval(ctx, other),
@@ -482,7 +492,14 @@ fn defined_in_subclass(ev: &Evaluator, class: &types::ClassRef, attr: &str) -> b
     false
 }
 
-fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Container) -> Finding {
+fn member_finding(
+    ev: &Evaluator,
+    base: &Expr,
+    attr: &str,
+    span: Span,
+    c: &Container,
+    called: bool,
+) -> Finding {
     let written = base.dotted();
     match c {
         Container::Module(m) => {
@@ -490,10 +507,10 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
             if let Some(f) = removed_finding(ev, m, &prefix, attr, span) {
                 return f;
             }
-            let key = format!("module\0{}\0{:?}", m.name, m.file);
+            let key = format!("module\0{}\0{:?}\0{called}", m.name, m.file);
             let suggestions = ev.suggestions_for(key, attr, || {
-                let names = ev.module_member_names(m);
-                suggest::suggest(attr, names.iter().map(String::as_str), 3)
+                let names = named::members(ev, &Ty::Module(m.clone()));
+                suggest::suggest_members(attr, &names, called, 3)
             });
             Finding {
                 code: Code::UnresolvedSymbol,
@@ -520,13 +537,15 @@ fn member_finding(ev: &Evaluator, base: &Expr, attr: &str, span: Span, c: &Conta
             .unwrap_or_else(|| class.qualified_name());
             let key = match class {
                 types::ClassRef::Source { module, id } => {
-                    format!("class\0{}\0{:?}\0{id}", module.name, module.file)
+                    format!("class\0{}\0{:?}\0{id}\0{called}", module.name, module.file)
                 }
-                types::ClassRef::Dump { module, name } => format!("dump\0{module}\0{name}"),
+                types::ClassRef::Dump { module, name } => {
+                    format!("dump\0{module}\0{name}\0{called}")
+                }
             };
             let suggestions = ev.suggestions_for(key, attr, || {
-                let names = ev.class_member_names(class);
-                suggest::suggest(attr, names.iter().map(String::as_str), 3)
+                let names = named::members(ev, &Ty::Instance(class.clone()));
+                suggest::suggest_members(attr, &names, called, 3)
             });
             Finding {
                 code: Code::UnknownMember,

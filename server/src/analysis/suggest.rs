@@ -1,5 +1,7 @@
 //! Suggestions: real names from the same container, nearest first.
 
+use std::collections::BTreeSet;
+
 /// Up to `limit` candidates close to `name`, best first. Close means a small
 /// edit distance (case-insensitive), a shared prefix, or shared word tokens.
 pub fn suggest<'a, I>(name: &str, candidates: I, limit: usize) -> Vec<String>
@@ -48,23 +50,255 @@ fn score(lname: &str, ntokens: &[String], candidate: &str) -> f64 {
     sim.max(overlap * 0.9) + prefix
 }
 
-/// `read_text` → [read, text]; `getLogger` → [get, logger].
+/// Words that name the same thing in API names, by stem: a task word in a
+/// group matches every member of it. General programming vocabulary, never
+/// a package's names.
+pub const SYNONYMS: &[&[&str]] = &[
+    &["error", "exception", "exc", "err"],
+    &["pars", "deserializ", "decod", "load", "unmarshal"],
+    &["serializ", "encod", "dump", "stringify", "marshal"],
+    &["dict", "dictionary", "mapp", "map"],
+    &["str", "text"],
+    &["dir", "directory", "folder"],
+    &["remov", "delet", "unlink", "rm", "eras"],
+    &["mak", "creat", "new", "build", "compil"],
+    &["fetch", "get", "download", "retriev"],
+    &["length", "len", "siz"],
+    &["int", "integ", "numb"],
+    &["sleep", "wait", "paus"],
+    &["join", "concat", "combin", "chain"],
+    &["sort", "ord"],
+    &["hash", "digest"],
+    &["environ", "env", "environment"],
+    &["temp", "tmp", "temporary"],
+    &["cwd", "current"],
+    &["walk", "travers"],
+    &["match", "search", "find"],
+    &["replac", "substitut", "sub"],
+    &["strip", "trim"],
+];
+
+/// A simple stem, the same for a word's common forms: "files", "file" →
+/// fil; "parsing", "parser", "parse" → pars; "entries" → entry. One suffix
+/// is taken off, and never below three letters.
+pub fn stem(token: &str) -> String {
+    let t = token.to_lowercase();
+    if t.len() > 4 && t.ends_with("ies") {
+        return format!("{}y", &t[..t.len() - 3]);
+    }
+    for suffix in ["ing", "ers", "er", "ed", "es", "s", "e"] {
+        if let Some(rest) = t.strip_suffix(suffix) {
+            if rest.len() < 3 || (suffix == "s" && rest.ends_with('s')) {
+                continue;
+            }
+            if suffix == "es" && !rest.ends_with(|c: char| !"aeiou".contains(c)) {
+                continue;
+            }
+            return rest.to_string();
+        }
+    }
+    t
+}
+
+/// What a missing name is used as, for the kinds of names to suggest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A function, method or anything else that can be called.
+    Callable,
+    Class,
+    /// A constant, variable or module: not callable.
+    Value,
+    Unknown,
+}
+
+/// A real name to suggest, with what the index knows of it.
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub name: String,
+    pub kind: NameKind,
+    /// Its first doc line.
+    pub doc: Option<String>,
+}
+
+/// Up to `limit` real names for a missing member `name`, best first: near
+/// by spelling or word parts (as [`suggest`]), with a bonus for doc-line
+/// words the name shares and for the kind the use wants (a capitalised name
+/// a class); a call is never offered a value (`shutil.COPY_BUFSIZE` for
+/// `shutil.copy_file(…)`). When nothing is near, the members whose names or
+/// doc lines speak of the name's words (`json.parse` → `loads`,
+/// "Deserialize …").
+pub fn suggest_members(
+    name: &str,
+    candidates: &[Named],
+    called: bool,
+    limit: usize,
+) -> Vec<String> {
+    let lname = name.to_lowercase();
+    let ntokens = tokens(name);
+    let wanted = word_stems(name);
+    let capital = name.starts_with(|c: char| c.is_uppercase());
+    let fits = |c: &Named| !(called && c.kind == NameKind::Value);
+    let visible = |c: &Named| {
+        c.name != name && !c.name.is_empty() && (name.starts_with('_') || !c.name.starts_with('_'))
+    };
+    let doc_hits = |c: &Named| -> usize {
+        c.doc.as_deref().map_or(0, |d| {
+            let words: BTreeSet<String> = d
+                .split(|ch: char| !ch.is_alphanumeric())
+                .filter(|w| w.len() >= 2)
+                .map(stem)
+                .collect();
+            wanted.iter().filter(|w| words.contains(*w)).count()
+        })
+    };
+    let mut scored: Vec<(f64, &str)> = candidates
+        .iter()
+        .filter(|c| visible(c) && fits(c))
+        .filter_map(|c| {
+            let s = score(&lname, &ntokens, &c.name);
+            if s < 0.62 {
+                return None;
+            }
+            let kind = match (capital, c.kind) {
+                (true, NameKind::Class) => 0.1,
+                (false, NameKind::Callable) if called => 0.05,
+                _ => 0.0,
+            };
+            Some((s + kind + 0.05 * doc_hits(c).min(2) as f64, c.name.as_str()))
+        })
+        .collect();
+    if scored.is_empty() {
+        // Nothing spelled alike: what the name means, in names and doc lines.
+        scored = candidates
+            .iter()
+            .filter(|c| visible(c) && fits(c))
+            .filter_map(|c| {
+                let in_name = word_stems(&c.name)
+                    .iter()
+                    .filter(|w| wanted.contains(*w))
+                    .count();
+                let hits = 2 * in_name + doc_hits(c) + usize::from(abbreviates(&c.name, name));
+                if hits == 0 {
+                    return None;
+                }
+                // The kind the use wants, then the nearer spelling, break ties.
+                let kind = match (capital, c.kind) {
+                    (true, NameKind::Class) | (false, NameKind::Callable) => 0.5,
+                    _ => 0.0,
+                };
+                let spelled = score(&lname, &ntokens, &c.name).min(1.0) * 0.1;
+                Some((hits as f64 + kind + spelled, c.name.as_str()))
+            })
+            .collect();
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, c)| c.to_string())
+        .collect()
+}
+
+/// Whether `short` abbreviates `long`: the same first letter, then its
+/// letters in order within `long`'s (`sqrt` of `square_root`, `rmtree` of
+/// `remove_tree`, `mkdir` of `make_directory`).
+fn abbreviates(short: &str, long: &str) -> bool {
+    let short: Vec<char> = short.to_lowercase().chars().filter(|c| *c != '_').collect();
+    let long: Vec<char> = long.to_lowercase().chars().filter(|c| *c != '_').collect();
+    if short.len() < 3 || short.len() + 2 > long.len() || short.first() != long.first() {
+        return false;
+    }
+    let mut rest = long.iter();
+    short.iter().all(|c| rest.any(|l| l == c))
+}
+
+/// The stems of a name's word parts, with their synonyms.
+fn word_stems(name: &str) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = tokens(name)
+        .iter()
+        .filter(|t| t.len() >= 2)
+        .map(|t| stem(t))
+        .collect();
+    let synonyms: Vec<&str> = out
+        .iter()
+        .flat_map(|w| {
+            SYNONYMS
+                .iter()
+                .filter(|g| g.contains(&w.as_str()))
+                .flat_map(|g| g.iter().copied())
+        })
+        .collect();
+    out.extend(synonyms.into_iter().map(str::to_string));
+    out
+}
+
+/// Installed top-level names for a module that does not exist, by the parts
+/// they share with it (`fastjsonx` → `json`, `orjson`): a common run of at
+/// least four characters that is at least half of the candidate, longest
+/// and most complete first.
+pub fn suggest_packages<'a, I>(name: &str, candidates: I, limit: usize) -> Vec<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lname = name.to_lowercase();
+    let mut scored: Vec<(usize, usize, String)> = candidates
+        .into_iter()
+        .filter(|c| *c != name && !c.starts_with('_'))
+        .filter_map(|c| {
+            let lc = c.to_lowercase();
+            let common = longest_common_run(&lname, &lc);
+            let n = lc.chars().count();
+            (common >= 4 && common * 2 >= n).then(|| (common, n, c.to_string()))
+        })
+        .collect();
+    // Longest run first, then the candidate it covers most (the shortest).
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    scored.into_iter().take(limit).map(|(_, _, c)| c).collect()
+}
+
+fn longest_common_run(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for x in &a {
+        let mut row = vec![0usize; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                row[j + 1] = prev[j] + 1;
+                best = best.max(row[j + 1]);
+            }
+        }
+        prev = row;
+    }
+    best
+}
+
+/// The word parts of an identifier: `read_text` → [read, text];
+/// `getLogger` → [get, logger]; `YAMLError` → [yaml, error] (an acronym ends
+/// before the capital that starts the next word); `sha256` → [sha, 256].
 pub fn tokens(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = Vec::new();
     let mut current = String::new();
-    let mut prev_lower = false;
-    for ch in name.chars() {
-        if ch == '_' || ch == '-' || ch == '.' {
+    for (i, &ch) in chars.iter().enumerate() {
+        if !ch.is_alphanumeric() {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
-            prev_lower = false;
             continue;
         }
-        if ch.is_uppercase() && prev_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
+            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
+            let boundary = (ch.is_uppercase() && (prev.is_lowercase() || prev.is_ascii_digit()))
+                || (ch.is_uppercase() && prev.is_uppercase() && next_lower)
+                || (ch.is_ascii_digit() && prev.is_alphabetic())
+                || (ch.is_alphabetic() && prev.is_ascii_digit());
+            if boundary && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
         }
-        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
         current.extend(ch.to_lowercase());
     }
     if !current.is_empty() {
@@ -99,6 +333,75 @@ mod tests {
             )[..2],
             ["read_bytes".to_string(), "read_text".to_string()]
         );
+    }
+
+    #[test]
+    fn identifiers_split_into_word_parts() {
+        assert_eq!(tokens("YAMLError"), ["yaml", "error"]);
+        assert_eq!(tokens("HTTPServer"), ["http", "server"]);
+        assert_eq!(tokens("getLogger"), ["get", "logger"]);
+        assert_eq!(tokens("read_text"), ["read", "text"]);
+        assert_eq!(tokens("sha256"), ["sha", "256"]);
+        assert_eq!(tokens("b64encode"), ["b", "64", "encode"]);
+        assert_eq!(tokens("IOError"), ["io", "error"]);
+        assert_eq!(tokens("__init__"), ["init"]);
+    }
+
+    fn named(name: &str, kind: NameKind, doc: Option<&str>) -> Named {
+        Named {
+            name: name.to_string(),
+            kind,
+            doc: doc.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_call_gets_callables_and_meanings_when_nothing_is_near() {
+        let shutil = [
+            named("COPY_BUFSIZE", NameKind::Value, None),
+            named(
+                "copyfile",
+                NameKind::Callable,
+                Some("Copy data from src to dst."),
+            ),
+            named("copy", NameKind::Callable, Some("Copy data and mode bits.")),
+        ];
+        let s = suggest_members("copy_buf", &shutil, true, 3);
+        assert!(!s.contains(&"COPY_BUFSIZE".to_string()), "{s:?}");
+        let json = [
+            named(
+                "loads",
+                NameKind::Callable,
+                Some("Deserialize ``s`` to a Python object."),
+            ),
+            named(
+                "dumps",
+                NameKind::Callable,
+                Some("Serialize ``obj`` to a JSON formatted ``str``."),
+            ),
+            named("JSONDecodeError", NameKind::Class, None),
+        ];
+        let s = suggest_members("parse", &json, true, 3);
+        assert_eq!(s.first().map(String::as_str), Some("loads"), "{s:?}");
+        assert!(!s.contains(&"dumps".to_string()), "{s:?}");
+    }
+
+    #[test]
+    fn an_abbreviation_is_offered_when_nothing_is_spelled_alike() {
+        let math = [
+            named("sqrt", NameKind::Callable, None),
+            named("pow", NameKind::Callable, None),
+            named("pi", NameKind::Value, None),
+        ];
+        assert_eq!(suggest_members("square_root", &math, true, 3), ["sqrt"]);
+        assert!(!abbreviates("pow", "square_root"));
+        assert!(!abbreviates("tan", "concat"));
+    }
+
+    #[test]
+    fn packages_sharing_a_part_of_the_name() {
+        let s = suggest_packages("fastjsonx", ["json", "orjson", "fastapi", "yaml", "js"], 3);
+        assert_eq!(s, ["json", "orjson", "fastapi"]);
     }
 
     #[test]

@@ -6,12 +6,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::analysis::eval::Evaluator;
+use crate::analysis::eval::{Ctx, Evaluator};
 use crate::analysis::hover;
 use crate::analysis::types::{ClassRef, Lookup, Ty};
 use crate::index::python_env::DumpMember;
 use crate::index::Module;
-use crate::syntax::facts::{BindingKind, ClassFacts, Expr, Span};
+use crate::syntax::facts::{BindingKind, ClassFacts, Expr, Span, MODULE_SCOPE};
 
 #[derive(Debug, Clone)]
 pub struct Described {
@@ -28,10 +28,23 @@ pub struct Described {
 
 /// `name` as a member of module `m`; None when the module has no such member.
 pub fn module_member(ev: &Evaluator, m: &Arc<Module>, name: &str) -> Option<Described> {
+    module_member_at(ev, m, name, 0)
+}
+
+fn module_member_at(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> Option<Described> {
     let ty = match ev.module_member(m, name) {
         Lookup::Found(t) => t,
         _ => return None,
     };
+    // Known to exist (the interpreter's namespace says so) but brought in
+    // by a star import (`posixpath` from `genericpath`): described where it
+    // is defined.
+    if ty.is_unknown() && depth < 4 {
+        if let Some(mut d) = through_star_import(ev, m, name, depth) {
+            d.name = format!("{}.{name}", m.name);
+            return Some(d);
+        }
+    }
     let container = Ty::Module(m.clone());
     let d = hover::describe_member(ev, &ty, &container, name, Span::default());
     let mut signature = d.signature;
@@ -60,6 +73,9 @@ pub fn module_member(ev: &Evaluator, m: &Arc<Module>, name: &str) -> Option<Desc
         Ty::Class(c) => Some(c.clone()),
         _ => None,
     };
+    // An alias (`month = c.formatmonth`, `Alias = Real`) shows under the
+    // name it is reached by.
+    let signature = signature.map(|s| renamed(&s, name, matches!(ty, Ty::BoundMethod(..))));
     Some(Described {
         kind,
         name: format!("{}.{name}", m.name),
@@ -68,6 +84,63 @@ pub fn module_member(ev: &Evaluator, m: &Arc<Module>, name: &str) -> Option<Desc
         source: source_of(&ty).or_else(|| m.file.clone()),
         class,
     })
+}
+
+/// A signature written for the definition (`def formatmonth(self, …)`)
+/// under the name it is reached by (`def month(…)`; a bound method's
+/// receiver left out).
+fn renamed(signature: &str, name: &str, bound: bool) -> String {
+    for keyword in ["async def ", "def ", "class "] {
+        let Some(rest) = signature.strip_prefix(keyword) else {
+            continue;
+        };
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let mut tail = rest[end..].to_string();
+        if bound {
+            for receiver in ["(self, ", "(cls, ", "(self)", "(cls)"] {
+                if let Some(after) = tail.strip_prefix(receiver) {
+                    let close = if receiver.ends_with(')') { ")" } else { "" };
+                    tail = format!("({close}{after}");
+                    break;
+                }
+            }
+        }
+        return format!("{keyword}{name}{tail}");
+    }
+    signature.to_string()
+}
+
+/// `name` described in the module a star import of `m` takes it from.
+fn through_star_import(
+    ev: &Evaluator,
+    m: &Arc<Module>,
+    name: &str,
+    depth: u32,
+) -> Option<Described> {
+    let facts = m.facts.as_ref()?;
+    if facts.module_bindings(name).is_some() {
+        return None;
+    }
+    let ctx = Ctx { module: m.clone() };
+    for star in &facts.scope(MODULE_SCOPE).star_imports {
+        if !ev.guard_active(&ctx, star.guard) {
+            continue;
+        }
+        let Some(target) = ev
+            .absolute_module(&ctx, star.level, &star.module)
+            .and_then(|n| ev.resolve_module(&n))
+        else {
+            continue;
+        };
+        if let Some(d) = module_member_at(ev, &target, name, depth + 1) {
+            if d.signature.is_some() || d.doc.is_some() || d.class.is_some() {
+                return Some(d);
+            }
+        }
+    }
+    None
 }
 
 /// `name` as a member of class `c` (inherited members included).

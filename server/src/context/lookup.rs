@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::candidates;
 use super::describe::{self, Described};
 use crate::analysis::eval::{Evaluator, SharedCache};
-use crate::analysis::suggest;
+use crate::analysis::named;
+use crate::analysis::suggest::{self, NameKind, Named};
 use crate::analysis::types::{ClassRef, Lookup, Ty};
 use crate::index::{Index, Module};
 
@@ -48,7 +49,8 @@ enum Resolved {
     Found(Ty, Described),
     Missing {
         container: String,
-        candidates: Vec<String>,
+        /// The container's real names, with kinds and doc lines.
+        candidates: Vec<Named>,
         name: String,
     },
     Unknown(String),
@@ -75,8 +77,17 @@ fn resolve(ev: &Evaluator, symbol: &str) -> Result<Resolved, String> {
     let Some((m, k)) = module else {
         let top = parts[0];
         return Ok(Resolved::Missing {
-            container: "the workspace and its environment".to_string(),
-            candidates: ev.index.top_level_names(),
+            container: TOP_LEVEL.to_string(),
+            candidates: ev
+                .index
+                .top_level_names()
+                .into_iter()
+                .map(|name| Named {
+                    name,
+                    kind: NameKind::Value,
+                    doc: None,
+                })
+                .collect(),
             name: top.to_string(),
         });
     };
@@ -117,7 +128,7 @@ fn resolve(ev: &Evaluator, symbol: &str) -> Result<Resolved, String> {
                 }
             }
             Lookup::Missing(_) => {
-                let candidates = member_names(ev, &ty);
+                let candidates = named::members(ev, &ty);
                 return Ok(Resolved::Missing {
                     container: reached,
                     candidates,
@@ -134,13 +145,8 @@ fn resolve(ev: &Evaluator, symbol: &str) -> Result<Resolved, String> {
     Ok(Resolved::Found(ty, described))
 }
 
-fn member_names(ev: &Evaluator, ty: &Ty) -> Vec<String> {
-    match ty {
-        Ty::Module(m) => ev.module_member_names(m).into_iter().collect(),
-        Ty::Class(c) | Ty::Instance(c) => ev.class_member_names(c).into_iter().collect(),
-        _ => Vec::new(),
-    }
-}
+/// Where a missing top-level name was looked for.
+const TOP_LEVEL: &str = "the workspace and its environment";
 
 /// Does `symbol` (`os.path.join`, `requests.Session.get`) exist?
 pub fn lookup(index: &Index, shared: &SharedCache, symbol: &str) -> Result<SymbolLookup, String> {
@@ -159,11 +165,22 @@ pub fn lookup(index: &Index, shared: &SharedCache, symbol: &str) -> Result<Symbo
             candidates,
             name,
         } => {
-            let top = !container.contains('.') && container.contains(' ');
-            let suggestions = suggest::suggest(&name, candidates.iter().map(String::as_str), 5)
-                .into_iter()
-                .map(|s| if top { s } else { format!("{container}.{s}") })
-                .collect();
+            let top = container == TOP_LEVEL;
+            let suggestions = if top {
+                let names = candidates.iter().map(|c| c.name.as_str());
+                let mut near = suggest::suggest(&name, names.clone(), 5);
+                for s in suggest::suggest_packages(&name, names, 5) {
+                    if near.len() < 5 && !near.contains(&s) {
+                        near.push(s);
+                    }
+                }
+                near
+            } else {
+                suggest::suggest_members(&name, &candidates, false, 5)
+                    .into_iter()
+                    .map(|s| format!("{container}.{s}"))
+                    .collect()
+            };
             let reason = if top {
                 format!("no module `{name}` in {container}")
             } else {

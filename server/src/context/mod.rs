@@ -95,6 +95,20 @@ pub struct Omission {
     pub count: usize,
 }
 
+/// Members listed by name only, after those shown whole: one `also:` line
+/// per module or class, so a budget holds every name a file's imports reach
+/// before it holds long signatures.
+#[derive(Debug, Clone, Serialize)]
+pub struct NameList {
+    pub section: Section,
+    /// The module whose heading lists them.
+    pub module: String,
+    /// The module or class whose members they are (qualified).
+    pub container: String,
+    /// Short names, best ranked first.
+    pub names: Vec<String>,
+}
+
 /// A module heading of the context.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModuleEntry {
@@ -103,6 +117,10 @@ pub struct ModuleEntry {
     pub source: Option<String>,
     /// The module of the file the context is for.
     pub this_file: bool,
+    /// Names can appear in it at run time (module `__getattr__`, a compiled
+    /// module without a stub…): what is listed is confirmed, not complete.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
 }
 
 /// What the context of a Rust file says about its crate.
@@ -133,6 +151,8 @@ pub struct ApiContext {
     pub modules: Vec<ModuleEntry>,
     /// In the order of the text.
     pub items: Vec<ContextItem>,
+    /// Members named without their signatures, by container.
+    pub also: Vec<NameList>,
     pub omitted: Vec<Omission>,
     /// The prompt-ready rendering.
     #[serde(skip)]

@@ -1,10 +1,13 @@
 //! Which names matter for what the user is doing: the words of the task and
-//! of the code around the cursor, matched against the word tokens of a name
-//! (`read_text` → read, text; `getLogger` → get, logger).
+//! of the code around the cursor, matched against the word parts of a name
+//! (`read_text` → read, text; `getLogger` → get, logger; `YAMLError` → yaml,
+//! error) and against the words of its first doc line, each reduced to a
+//! simple stem ("raised", "raises" → rais) and widened by a few synonyms
+//! programmers use for the same act ("exception" finds `…Error`).
 
 use std::collections::BTreeSet;
 
-use crate::analysis::suggest;
+use crate::analysis::suggest::{self, stem, SYNONYMS};
 
 /// Words too common to say anything about which API is wanted.
 const STOP_WORDS: &[&str] = &[
@@ -20,6 +23,7 @@ pub const CURSOR_WINDOW: usize = 6;
 /// The words of interest: the task's and those of the lines around the cursor.
 #[derive(Debug, Default)]
 pub struct Interest {
+    /// Stems, synonyms included.
     words: BTreeSet<String>,
 }
 
@@ -37,39 +41,53 @@ impl Interest {
                 add_words(&mut words, l);
             }
         }
+        let synonyms: Vec<&str> = words
+            .iter()
+            .flat_map(|w| {
+                SYNONYMS
+                    .iter()
+                    .filter(|g| g.contains(&w.as_str()))
+                    .flat_map(|g| g.iter().copied())
+            })
+            .collect();
+        words.extend(synonyms.into_iter().map(str::to_string));
         Interest { words }
     }
 
-    /// How many of the name's tokens are words of interest.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// How many of the name's word parts are words of interest.
     pub fn score(&self, name: &str) -> u32 {
         if self.words.is_empty() {
             return 0;
         }
-        let tokens: BTreeSet<String> = suggest::tokens(name).into_iter().map(normal).collect();
-        tokens
+        let stems: BTreeSet<String> = suggest::tokens(name).iter().map(|t| stem(t)).collect();
+        stems
             .iter()
             .filter(|t| t.len() >= 2 && self.words.contains(t.as_str()))
             .count() as u32
+    }
+
+    /// How many different words of a doc line are words of interest.
+    pub fn doc_score(&self, doc: &str) -> u32 {
+        if self.words.is_empty() {
+            return 0;
+        }
+        let mut found = BTreeSet::new();
+        add_words(&mut found, doc);
+        found.intersection(&self.words).count() as u32
     }
 }
 
 fn add_words(words: &mut BTreeSet<String>, text: &str) {
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         for token in suggest::tokens(raw) {
-            let token = normal(token);
             if token.len() >= 2 && !STOP_WORDS.contains(&token.as_str()) {
-                words.insert(token);
+                words.insert(stem(&token));
             }
         }
-    }
-}
-
-/// A plural is the same word: "files" matches `read_file`.
-fn normal(token: String) -> String {
-    if token.len() > 3 && token.ends_with('s') && !token.ends_with("ss") {
-        token[..token.len() - 1].to_string()
-    } else {
-        token
     }
 }
 
@@ -86,13 +104,31 @@ mod tests {
     }
 
     #[test]
+    fn words_meet_in_split_identifiers_stems_synonyms_and_docs() {
+        let i = Interest::new(
+            Some("get the base exception raised for invalid YAML"),
+            "",
+            None,
+        );
+        assert_eq!(i.score("YAMLError"), 2);
+        assert_eq!(i.score("safe_load"), 0);
+        assert!(i.doc_score("Raised when the input is not valid.") >= 1);
+        let i = Interest::new(Some("parsing the entries"), "", None);
+        assert_eq!(i.score("parse"), 1);
+        assert_eq!(i.score("loads"), 1);
+        assert_eq!(i.score("entry"), 1);
+        assert_eq!(stem("files"), stem("file"));
+        assert_eq!(stem("class"), "class");
+    }
+
+    #[test]
     fn the_cursor_window_counts_and_far_lines_do_not() {
         let mut text = String::from("session.fetch_all()\n");
         text.push_str(&"pass\n".repeat(20));
-        text.push_str("download_archive(url)\n");
+        text.push_str("compress_archive(url)\n");
         let near = Interest::new(None, &text, Some(21));
-        assert_eq!(near.score("download"), 1);
-        assert_eq!(near.score("fetch"), 0);
+        assert_eq!(near.score("compress"), 1);
+        assert_eq!(near.score("session"), 0);
         assert_eq!(Interest::default().score("fetch"), 0);
     }
 }

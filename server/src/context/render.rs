@@ -4,7 +4,10 @@
 //! "Installed packages" and, when a task was given, "Task". One item per
 //! line, so the budget can count lines and never cuts an item in half.
 
-use super::{ApiContext, ContextItem, ModuleEntry, Omission, Omitted, Section};
+use super::{ApiContext, ContextItem, ModuleEntry, NameList, Omission, Omitted, Section};
+
+/// The width `also:` lines wrap at.
+pub const WRAP: usize = 100;
 
 pub const INSTRUCTION: &str = "Use only the APIs listed here: they are what really exists in this \
 workspace and its Python environment. Do not invent modules, functions, methods or parameters; \
@@ -43,7 +46,11 @@ pub fn text(ctx: &ApiContext) -> String {
             let shown = ctx
                 .items
                 .iter()
-                .any(|i| i.section == section && i.module == m.name);
+                .any(|i| i.section == section && i.module == m.name)
+                || ctx
+                    .also
+                    .iter()
+                    .any(|l| l.section == section && l.container == m.name);
             if !shown {
                 not_shown.push(m);
                 continue;
@@ -63,6 +70,9 @@ pub fn text(ctx: &ApiContext) -> String {
                     {
                         out.push_str(&item_line(child));
                     }
+                    if let Some(list) = ctx.also.iter().find(|l| l.container == item.name) {
+                        out.push_str(&also_line(list, true));
+                    }
                     if let Some(o) = ctx
                         .omitted
                         .iter()
@@ -71,6 +81,13 @@ pub fn text(ctx: &ApiContext) -> String {
                         out.push_str(&omission_line(o));
                     }
                 }
+            }
+            if let Some(list) = ctx
+                .also
+                .iter()
+                .find(|l| l.section == section && l.container == m.name)
+            {
+                out.push_str(&also_line(list, false));
             }
             if let Some(o) = ctx
                 .omitted
@@ -119,7 +136,64 @@ pub fn module_line(m: &ModuleEntry, rust: bool) -> String {
         (None, false) if rust => " (Rust standard library)".to_string(),
         (None, false) => " (built into the interpreter)".to_string(),
     };
-    format!("### {}{whence}\n", m.name)
+    let open = if m.open { OPEN_NOTE } else { "" };
+    format!("### {}{whence}{open}\n", m.name)
+}
+
+/// Said of a module whose names can appear at run time.
+pub const OPEN_NOTE: &str = " — has dynamic attributes: the names listed exist, others may too";
+
+/// `- also: prod, product, …`, wrapped at [`WRAP`] columns.
+pub fn also_line(list: &NameList, member: bool) -> String {
+    let mut line = AlsoLine::new(member);
+    let mut out = String::new();
+    for name in &list.names {
+        out.push_str(&line.push(name).0);
+    }
+    out.push('\n');
+    out
+}
+
+/// An `also:` line being written: what each next name adds, wrapping
+/// included, so its cost is known exactly as it grows.
+#[derive(Debug, Clone)]
+pub struct AlsoLine {
+    indent: &'static str,
+    /// The width of the last physical line; None before the first name.
+    width: Option<usize>,
+}
+
+impl AlsoLine {
+    pub fn new(member: bool) -> AlsoLine {
+        AlsoLine {
+            indent: if member { "  " } else { "" },
+            width: None,
+        }
+    }
+
+    /// The text that `name` adds, and its length in characters (the first
+    /// name's count includes the line's final newline).
+    pub fn push(&mut self, name: &str) -> (String, usize) {
+        let n = name.chars().count();
+        match self.width {
+            None => {
+                let head = format!("{}- also: {name}", self.indent);
+                let w = head.chars().count();
+                self.width = Some(w);
+                (head, w + 1)
+            }
+            Some(w) if w + 2 + n <= WRAP => {
+                self.width = Some(w + 2 + n);
+                (format!(", {name}"), 2 + n)
+            }
+            Some(_) => {
+                let cont = format!("{}    ", self.indent);
+                let text = format!(",\n{cont}{name}");
+                self.width = Some(cont.len() + n);
+                (text, 2 + cont.len() + n)
+            }
+        }
+    }
 }
 
 /// `- def get(url, params=None, **kwargs) — Sends a GET request.`; class

@@ -118,6 +118,7 @@ pub fn build_rust(
         cands: Vec::new(),
         described: Vec::new(),
         has_children: Vec::new(),
+        exists: Vec::new(),
     };
     let mut members_of = MemberTables::default();
     let order = groups.order();
@@ -137,6 +138,8 @@ pub fn build_rust(
             },
             module: None,
             this_file: g.this_file,
+            open: false,
+            classes_listed: false,
         });
         let closeness = match (g.this_file, g.local) {
             (true, _) => 1,

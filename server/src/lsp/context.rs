@@ -68,6 +68,7 @@ impl Backend {
         Ok(json!({
             "text": context.text,
             "items": context.items,
+            "also": context.also,
             "omitted": context.omitted,
             "tokens": context.tokens,
         }))
