@@ -338,7 +338,15 @@ fn check_attributes(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<
         let mut finding = None;
         let typeshed_view = stub_file || under_type_checking(facts, r.guard);
         let runtime = !typeshed_view && !r.in_annotation;
-        check_chain(ev, ctx, &r.expr, typeshed_view, runtime, false, &mut finding);
+        check_chain(
+            ev,
+            ctx,
+            &r.expr,
+            typeshed_view,
+            runtime,
+            false,
+            &mut finding,
+        );
         if let Some(f) = finding {
             out.push(f);
         }

@@ -304,17 +304,18 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 let tree = a.tree.and_then(|tree| KeptTree::keep(version, tree, len));
                 (a.facts, tree, count, diags)
             });
-        if large {
-            drop(text);
-            drop(others);
-            return_memory();
-        }
+        drop(text);
+        drop(others);
         analyzed
     })
     .await;
     let (facts, tree, count, diags) = match analyzed {
         Ok(Some(r)) => r,
-        Ok(None) => return dropped(&uri, version, "superseded while it ran"),
+        Ok(None) => {
+            // Its transient memory back, after the fact (see below).
+            analysis_thread::discard((), large);
+            return dropped(&uri, version, "superseded while it ran");
+        }
         Err(e) => {
             log::error(format!("analysis of {} failed: {e}", uri.as_str()));
             return;
@@ -333,7 +334,9 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
             let facts = std::mem::replace(&mut open.facts, facts.map(|f| (version, f)));
             let tree = std::mem::replace(&mut open.tree, tree);
             open.doc.edits.retain(|(v, _)| *v > version);
-            // What the new version replaced is freed where it was made.
+            // What the new version replaced is freed where it was made, and
+            // a large document's transient memory given back then: after
+            // the diagnostics are on their way, not before.
             analysis_thread::discard((facts, tree), large);
             true
         }
