@@ -304,18 +304,17 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 let tree = a.tree.and_then(|tree| KeptTree::keep(version, tree, len));
                 (a.facts, tree, count, diags)
             });
-        drop(text);
-        drop(others);
+        if large {
+            drop(text);
+            drop(others);
+            return_memory();
+        }
         analyzed
     })
     .await;
     let (facts, tree, count, diags) = match analyzed {
         Ok(Some(r)) => r,
-        Ok(None) => {
-            // Its transient memory back, after the fact (see below).
-            analysis_thread::discard((), large);
-            return dropped(&uri, version, "superseded while it ran");
-        }
+        Ok(None) => return dropped(&uri, version, "superseded while it ran"),
         Err(e) => {
             log::error(format!("analysis of {} failed: {e}", uri.as_str()));
             return;
@@ -335,8 +334,7 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
             let tree = std::mem::replace(&mut open.tree, tree);
             open.doc.edits.retain(|(v, _)| *v > version);
             // What the new version replaced is freed where it was made, and
-            // a large document's transient memory given back then: after
-            // the diagnostics are on their way, not before.
+            // its memory given back.
             analysis_thread::discard((facts, tree), large);
             true
         }
