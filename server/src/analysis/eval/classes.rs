@@ -219,8 +219,19 @@ impl<'a> Evaluator<'a> {
             return missing;
         };
         let runtime_class = match self.module_member(&runtime, &class.name) {
-            Lookup::Found(Ty::Class(rc)) => rc,
-            Lookup::Found(_) | Lookup::Unknown => return Lookup::Unknown,
+            // A class the runtime module defines in its own source: its
+            // members are the run-time ones.
+            Lookup::Found(Ty::Class(rc @ ClassRef::Source { .. }))
+                if matches!(&rc, ClassRef::Source { module, .. } if module.kind == FileKind::Source) =>
+            {
+                rc
+            }
+            // Bound to a class read from a stub again (the runtime imports it
+            // from a module that has one), or to what is no class read from
+            // source (a compiled module's, a computed value): the stub is
+            // the only description there is (numpy's `ndarray`).
+            Lookup::Found(_) => return missing,
+            Lookup::Unknown => return Lookup::Unknown,
             Lookup::Missing(_) => return missing,
         };
         match self.class_member(&runtime_class, name, on_instance) {
