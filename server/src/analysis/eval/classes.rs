@@ -218,14 +218,11 @@ impl<'a> Evaluator<'a> {
         let Some(runtime) = self.index.runtime_module_of(module) else {
             return missing;
         };
+        let read_from_source = |rc: &ClassRef| matches!(rc, ClassRef::Source { module, .. } if module.kind == FileKind::Source);
         let runtime_class = match self.module_member(&runtime, &class.name) {
             // A class the runtime module defines in its own source: its
             // members are the run-time ones.
-            Lookup::Found(Ty::Class(rc @ ClassRef::Source { .. }))
-                if matches!(&rc, ClassRef::Source { module, .. } if module.kind == FileKind::Source) =>
-            {
-                rc
-            }
+            Lookup::Found(Ty::Class(rc)) if read_from_source(&rc) => rc,
             // Bound to a class read from a stub again (the runtime imports it
             // from a module that has one), or to what is no class read from
             // source (a compiled module's, a computed value): the stub is
