@@ -32,11 +32,16 @@ impl StdApi for StdLayered {
             return kinds;
         }
         // Not in the index: hidden from the docs, or not there at all. The
-        // sources are asked only then (rare: a path about to be reported).
-        match self.source.kinds_of(path).as_slice() {
-            [] => Vec::new(),
+        // sources are asked only then (rare: a path about to be reported),
+        // and count only when they show the item: a module they cannot read
+        // whole (its macros) says nothing the index has not said better —
+        // with it, `std::hashmap!` went unreported with rust-src installed
+        // and reported without.
+        if self.source.surely_has(path) {
             // Exists; what it is matters less than never reporting it.
-            _ => vec![StdKind::Other],
+            vec![StdKind::Other]
+        } else {
+            Vec::new()
         }
     }
 

@@ -174,6 +174,21 @@ const PRIMITIVES: &[&str] = &[
     "i16", "i32", "i64", "i128", "isize", "f32", "f64",
 ];
 
+impl StdSource {
+    /// Whether `path` surely exists in the sources: it resolves to a
+    /// module, a crate, an item or a primitive — not merely to what a
+    /// module that cannot be read whole (its macros) might hold.
+    pub fn surely_has(&self, path: &str) -> bool {
+        PRIMITIVES.contains(&path)
+            || matches!(
+                self.resolve(path),
+                Some(Outcome::Res(
+                    Res::Module(_) | Res::Crate(_) | Res::Item(..) | Res::Std(..)
+                ))
+            )
+    }
+}
+
 impl StdApi for StdSource {
     fn kinds_of(&self, path: &str) -> Vec<StdKind> {
         if PRIMITIVES.contains(&path) {
