@@ -33,23 +33,12 @@ if [[ -n "$ALLOW" && ! -f "$ALLOW" ]]; then
 fi
 
 # Pinned versions, with every dependency: bump them in the requirements file
-# (the marker below rebuilds the venv when it changes).
+# (scripts/pinned-venv.sh rebuilds the venv when it changes).
 REQS="$ROOT/scripts/requirements/real-packages.txt"
 PACKAGES=(requests click flask rich pydantic attrs)
 
 VENV="$ROOT/.tools/realpkgs-venv"
-MARKER="$VENV/.grounded-pins"
-WANT="$(python3 --version 2>&1) $(sha256sum "$REQS" | cut -d' ' -f1)"
-if [[ ! -x "$VENV/bin/python" || ! -f "$MARKER" || "$(cat "$MARKER")" != "$WANT" ]]; then
-    echo "real-packages: creating $VENV (${REQS#"$ROOT"/})" >&2
-    rm -rf "$VENV"
-    mkdir -p "$ROOT/.tools"
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$REQS"
-    # --no-deps: a dependency missing from the file is an error here, not a silent latest.
-    "$VENV/bin/python" -m pip check -q >/dev/null || { "$VENV/bin/python" -m pip check >&2; exit 2; }
-    echo "$WANT" > "$MARKER"
-fi
+bash "$ROOT/scripts/pinned-venv.sh" real-packages "$REQS" "$VENV" || exit 2
 PY="$VENV/bin/python"
 SITE="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 

@@ -26,17 +26,7 @@ done
 # marker rebuilds the venv when the file changes.
 REQS="$ROOT/scripts/requirements/real-usage.txt"
 VENV="$ROOT/.tools/realusage-venv"
-MARKER="$VENV/.grounded-pins"
-WANT="$(python3 --version 2>&1) $(sha256sum "$REQS" | cut -d' ' -f1)"
-if [[ ! -x "$VENV/bin/python" || ! -f "$MARKER" || "$(cat "$MARKER")" != "$WANT" ]]; then
-    echo "real-usage: creating $VENV (${REQS#"$ROOT"/})" >&2
-    rm -rf "$VENV"
-    mkdir -p "$ROOT/.tools"
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$REQS"
-    "$VENV/bin/python" -m pip check -q >/dev/null || { "$VENV/bin/python" -m pip check >&2; exit 2; }
-    echo "$WANT" > "$MARKER"
-fi
+bash "$ROOT/scripts/pinned-venv.sh" real-usage "$REQS" "$VENV" || exit 2
 
 BIN="$ROOT/target/release/grounded"
 if [[ "$BUILD" == 1 ]]; then

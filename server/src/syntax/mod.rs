@@ -5,5 +5,6 @@ pub mod doc_line;
 pub mod facts;
 pub mod line_breaks;
 pub mod nesting;
+pub mod parser;
 pub mod python;
 pub mod rust;

@@ -104,27 +104,9 @@ pub fn parse_cancellable(
 
 /// Parse with the thread's parser, halting as soon as `cancelled` says so.
 fn parse_tree(text: &str, old: Option<&Tree>, cancelled: &dyn Fn() -> bool) -> Option<Tree> {
-    let bytes = text.as_bytes();
     PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let parser = slot.get_or_insert_with(|| {
-            let mut p = Parser::new();
-            p.set_language(&tree_sitter_python::LANGUAGE.into())
-                .expect("tree-sitter-python grammar is compatible");
-            p
-        });
-        let mut progress = |_: &tree_sitter::ParseState| cancelled();
-        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
-        let tree = parser.parse_with_options(
-            &mut |i, _| bytes.get(i..).unwrap_or_default(),
-            old,
-            Some(options),
-        );
-        if tree.is_none() {
-            // A halted parse would otherwise resume on the next text.
-            parser.reset();
-        }
-        tree
+        let language = || tree_sitter_python::LANGUAGE.into();
+        super::parser::parse_halting(cell, language, text, old, cancelled)
     })
 }
 
