@@ -359,7 +359,7 @@ fn chain_root(e: &Expr) -> Option<&str> {
         Expr::Name { name, .. } => Some(name),
         Expr::Attr { base, .. } => chain_root(base),
         Expr::Call { func, .. } => chain_root(func),
-        Expr::Subscript { value } => chain_root(value),
+        Expr::Subscript { value, .. } => chain_root(value),
         Expr::Literal(_) | Expr::Unknown => None,
     }
 }
@@ -429,11 +429,15 @@ fn check_chain(
                 }
             }
         }
-        Expr::Call { func, builds } => {
+        Expr::Call {
+            func,
+            builds,
+            no_args,
+        } => {
             let f = check_chain(ev, ctx, func, typeshed_view, runtime, true, finding);
-            ev.call_building(ctx, &f, *builds)
+            ev.call_building(ctx, &f, *builds, *no_args)
         }
-        Expr::Subscript { value } => {
+        Expr::Subscript { value, .. } => {
             check_chain(ev, ctx, value, typeshed_view, runtime, false, finding);
             Ty::Unknown
         }

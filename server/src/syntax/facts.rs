@@ -54,9 +54,16 @@ pub enum Expr {
         /// class it builds when the callee is such a factory, kept in
         /// [`FileFacts::classes`] (its bases: the callee).
         builds: Option<ClassId>,
+        /// Called with no argument at all (`plt.subplots()`): the first
+        /// `@overload` every parameter of which has a default is the one.
+        no_args: bool,
     },
     Subscript {
         value: Box<Expr>,
+        /// The subscript's items when it reads as a type (`tuple[Figure,
+        /// Axes]`, `Final[C]`): names, attribute chains and subscripts of
+        /// them; empty otherwise.
+        args: Box<[Expr]>,
     },
     Literal(Literal),
     Unknown,
@@ -148,7 +155,14 @@ pub enum BindingKind {
     With(Expr),
     /// `except E as x`: an instance of `E`.
     Except(Expr),
-    /// Loop targets, unpacking, augmented assignment, `global` writes…
+    /// `a, b = value`: item `index` of `count` (a flat target list, no
+    /// starred name).
+    Unpack {
+        value: Expr,
+        index: u32,
+        count: u32,
+    },
+    /// Loop targets, other unpacking, augmented assignment, `global` writes…
     Other,
 }
 
@@ -805,13 +819,18 @@ impl Ids {
             e = match e {
                 Expr::Name { scope, .. } => return self.scope(*scope),
                 Expr::Attr { base, .. } => base,
-                Expr::Call { func, builds } => {
+                Expr::Call { func, builds, .. } => {
                     if builds.is_some_and(|c| !self.class(c)) {
                         return false;
                     }
                     func
                 }
-                Expr::Subscript { value } => value,
+                Expr::Subscript { value, args } => {
+                    if !args.iter().all(|a| self.expr(a)) {
+                        return false;
+                    }
+                    value
+                }
                 Expr::Literal(_) | Expr::Unknown => return true,
             }
         }
@@ -821,7 +840,10 @@ impl Ids {
         match kind {
             BindingKind::Class(c) => self.class(*c),
             BindingKind::Function(f) => self.function(*f),
-            BindingKind::Assign(e) | BindingKind::With(e) | BindingKind::Except(e) => self.expr(e),
+            BindingKind::Assign(e)
+            | BindingKind::With(e)
+            | BindingKind::Except(e)
+            | BindingKind::Unpack { value: e, .. } => self.expr(e),
             BindingKind::Annotated { annotation, value } => {
                 self.expr(annotation) && value.as_ref().is_none_or(|e| self.expr(e))
             }

@@ -400,10 +400,21 @@ impl<'s> Builder<'s> {
             },
             "generic_type" => {
                 let mut value = Expr::Unknown;
+                let mut args = Vec::new();
                 for c in named_children(inner) {
                     match kind(c) {
                         "identifier" if matches!(value, Expr::Unknown) => value = self.walk_expr(c),
                         "comment" => {}
+                        // `tuple[Figure, Axes]`: each item is a type of its own.
+                        "type_parameter" => {
+                            for t in named_children(c) {
+                                match kind(t) {
+                                    "type" => args.push(self.annotation_expr_inner(t)),
+                                    "comment" => {}
+                                    _ => args.push(self.walk_expr(t)),
+                                }
+                            }
+                        }
                         _ => {
                             self.walk_expr(c);
                         }
@@ -411,6 +422,7 @@ impl<'s> Builder<'s> {
                 }
                 Expr::Subscript {
                     value: Box::new(value),
+                    args: args.into_boxed_slice(),
                 }
             }
             _ => {

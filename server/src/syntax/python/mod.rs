@@ -816,7 +816,7 @@ fn contains_attr(e: &Expr) -> bool {
     match e {
         Expr::Attr { .. } => true,
         Expr::Call { func, .. } => contains_attr(func),
-        Expr::Subscript { value } => contains_attr(value),
+        Expr::Subscript { value, .. } => contains_attr(value),
         _ => false,
     }
 }
@@ -837,7 +837,7 @@ fn mark_guarded(e: &mut Expr, pairs: &HashSet<(String, String)>) {
             mark_guarded(base, pairs);
         }
         Expr::Call { func, .. } => mark_guarded(func, pairs),
-        Expr::Subscript { value } => mark_guarded(value, pairs),
+        Expr::Subscript { value, .. } => mark_guarded(value, pairs),
         _ => {}
     }
 }
