@@ -525,7 +525,7 @@ fn seen_by_type_checkers(facts: &FileFacts, scope: &Scope, name: &str) -> bool {
 
 /// Whether stub module `stub` is one its package ships beside the runtime
 /// module `runtime` (the same directory), not a separate `-stubs` package.
-fn is_inline_stub(stub: &Module, runtime: &Module) -> bool {
+pub(super) fn is_inline_stub(stub: &Module, runtime: &Module) -> bool {
     match (&stub.file, &runtime.file) {
         (Some(s), Some(r)) => s.parent().is_some() && s.parent() == r.parent(),
         _ => false,

@@ -23,6 +23,7 @@ mod getattr;
 mod guards;
 mod modules;
 
+use classes::is_inline_stub;
 pub use getattr::{quoted_names, GetattrReading};
 
 const MAX_DEPTH: u32 = 24;
