@@ -433,6 +433,7 @@ fn check_chain(
             func,
             builds,
             no_args,
+            ..
         } => {
             let f = check_chain(ev, ctx, func, typeshed_view, runtime, true, finding);
             ev.call_building(ctx, &f, *builds, *no_args)

@@ -57,6 +57,9 @@ pub enum Expr {
         /// Called with no argument at all (`plt.subplots()`): the first
         /// `@overload` every parameter of which has a default is the one.
         no_args: bool,
+        /// Its only argument is `__name__` (`make(__name__)`): a factory's
+        /// parameter is then the calling module's name.
+        module_name_arg: bool,
     },
     Subscript {
         value: Box<Expr>,
@@ -335,6 +338,21 @@ pub enum GetattrStep {
     /// `globals()[name] = …`: the names reaching it become members, and the
     /// path goes on.
     StoreGlobal,
+    /// `return helper(name)`: what the function `helper` makes of the name
+    /// (a function read the same way, or the one a factory returns:
+    /// `helper = make(__name__)`); otherwise a plain `return`.
+    Delegate(Box<str>),
+}
+
+impl GetattrStep {
+    /// Whether this step (or one inside it) tests the parameter.
+    pub fn tests(&self) -> bool {
+        match self {
+            GetattrStep::If { .. } => true,
+            GetattrStep::Either(branches) => branches.iter().flatten().any(GetattrStep::tests),
+            _ => false,
+        }
+    }
 }
 
 /// A test on the `__getattr__` parameter.
@@ -345,7 +363,31 @@ pub enum NameTest {
     Not(Box<NameTest>),
     And(Vec<NameTest>),
     Or(Vec<NameTest>),
+    /// True for some of the names the inner test is true for, not all
+    /// (`D.get(name) is not None`: a value may be `None`).
+    Within(Box<NameTest>),
+    /// `f"{prefix}{name}" in COLLECTION` (or `== "x"`): the keys that start
+    /// with the prefix, the prefix cut off. The prefix is literal text and
+    /// names: a factory parameter given the module's `__name__` is its name;
+    /// other names make the test an over-estimate.
+    Prefixed {
+        prefix: Vec<PrefixPiece>,
+        collection: NameCollection,
+    },
+    /// `name in globals()` (or a local bound to it, to
+    /// `sys.modules[__name__].__dict__`, or to `sys.modules[p].__dict__` for a
+    /// factory parameter `p`): the module's own names, which never reach its
+    /// `__getattr__`.
+    InModuleDict(Option<Box<str>>),
     Unknown,
+}
+
+/// A piece of the text a `Prefixed` test puts before the parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PrefixPiece {
+    Text(Box<str>),
+    /// `{x}`: a name read where the function is defined.
+    Name(Box<str>),
 }
 
 /// The strings a test compares the parameter with.

@@ -317,6 +317,7 @@ impl<'a> Evaluator<'a> {
             func,
             builds: None,
             no_args,
+            ..
         } = value
         else {
             return Ty::Unknown;

@@ -530,6 +530,7 @@ impl<'a> Evaluator<'a> {
                 func,
                 builds,
                 no_args,
+                ..
             } => {
                 let f = self.eval(ctx, func);
                 self.call_building(ctx, &f, *builds, *no_args)

@@ -328,7 +328,14 @@ impl<'s> Builder<'s> {
             // A `__getattr__` outside a class (at module level, or nested
             // in a factory that returns it) read as tests on its parameter,
             // unless the body binds the parameter again.
-            let getattr_param = (name == "__getattr__" && class.is_none())
+            // So is a one-parameter function nested in another (a factory's
+            // product, which a `__getattr__` may hand names to:
+            // `return migration(name)` with `migration = make(__name__)`).
+            let nested = matches!(
+                self.facts.scopes[parent_scope as usize].kind,
+                ScopeKind::Function(_)
+            ) && f.params.len() == 1;
+            let getattr_param = ((name == "__getattr__" || nested) && class.is_none())
                 .then(|| f.params.first())
                 .flatten()
                 .filter(|p| p.prefix.is_empty())
@@ -346,7 +353,11 @@ impl<'s> Builder<'s> {
                     .find(|c| kind(c) != "comment");
                 last.is_some_and(|s| kind(s) == "raise_statement")
             };
-            let steps = getattr_param.and_then(|p| self.getattr_body(body, &p));
+            let steps = getattr_param
+                .and_then(|p| self.getattr_body(body, &p))
+                // A nested function that never tests its parameter says
+                // nothing a `__getattr__` could use: not kept.
+                .filter(|steps| name == "__getattr__" || steps.iter().any(GetattrStep::tests));
             let f = &mut self.facts.functions[func_id as usize];
             f.getattr_body = steps;
             f.always_raises = always_raises;

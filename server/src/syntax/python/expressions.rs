@@ -87,9 +87,15 @@ impl<'s> Builder<'s> {
                 let func = func_node.map(|f| self.build(f)).unwrap_or(Expr::Unknown);
                 let mut builds = None;
                 let mut no_args = false;
+                let mut module_name_arg = false;
                 if let Some(args) = field!(n, "arguments") {
-                    no_args = kind(args) == "argument_list"
-                        && named_children(args).iter().all(|c| kind(*c) == "comment");
+                    let given: Vec<Node> = named_children(args)
+                        .into_iter()
+                        .filter(|c| kind(*c) != "comment")
+                        .collect();
+                    no_args = kind(args) == "argument_list" && given.is_empty();
+                    module_name_arg = matches!(given.as_slice(),
+                        [one] if kind(*one) == "identifier" && self.text(*one) == "__name__");
                     self.call_arguments(&func, args);
                     builds = self.functional_class(&func, args);
                 }
@@ -97,6 +103,7 @@ impl<'s> Builder<'s> {
                     func: Box::new(func),
                     builds,
                     no_args,
+                    module_name_arg,
                 }
             }
             "subscript" => {

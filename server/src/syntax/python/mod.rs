@@ -508,6 +508,9 @@ struct Builder<'s> {
     literal_loops: Vec<(Box<str>, Vec<Box<str>>)>,
     /// Names of collections changed in place somewhere in the file.
     mutated_collections: BTreeSet<Box<str>>,
+    /// While a `__getattr__`-like body is read: its locals derived from the
+    /// parameter (see `getattr_body.rs`).
+    getattr_aliases: HashMap<Box<str>, getattr_body::GetattrAlias>,
 }
 
 fn span(n: Node) -> Span {
@@ -580,6 +583,7 @@ impl<'s> Builder<'s> {
             conditions: RefCell::new(HashMap::new()),
             literal_loops: Vec::new(),
             mutated_collections: BTreeSet::new(),
+            getattr_aliases: HashMap::new(),
         }
     }
 
