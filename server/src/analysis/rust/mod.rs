@@ -30,22 +30,22 @@ pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec
         .find_map(|k| index.module_of_file(k, file))
         .filter(|n| Arc::ptr_eq(&n.facts, facts) || n.facts.modules.len() == facts.modules.len())
         .map(|n| {
-            Arc::new(ModNode {
-                key: n.key.clone(),
-                file: n.file.clone(),
-                local: n.local,
-                facts: facts.clone(),
-                dir: n.dir.clone(),
-            })
+            Arc::new(index.node(
+                n.key.clone(),
+                n.file.clone(),
+                n.local,
+                facts.clone(),
+                n.dir.clone(),
+            ))
         })
         .unwrap_or_else(|| {
-            Arc::new(ModNode {
-                key: (NO_CRATE, Vec::new()),
-                file: file.to_path_buf(),
-                local: 0,
-                facts: facts.clone(),
-                dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
-            })
+            Arc::new(index.node(
+                (NO_CRATE, Vec::new()),
+                file.to_path_buf(),
+                0,
+                facts.clone(),
+                file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ))
         });
     // The node of each of the file's modules (inline `mod x { }` included).
     let mut nodes: Vec<Arc<ModNode>> = Vec::with_capacity(facts.modules.len());
@@ -59,13 +59,14 @@ pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec
                     .unwrap_or_else(|| root.clone());
                 let mut key = parent.key.clone();
                 key.1.push(m.name.clone());
-                Arc::new(ModNode {
+                let dir = parent.dir.join(&m.name);
+                Arc::new(index.node(
                     key,
-                    file: file.to_path_buf(),
-                    local: id as ModuleId,
-                    facts: facts.clone(),
-                    dir: parent.dir.join(&m.name),
-                })
+                    file.to_path_buf(),
+                    id as ModuleId,
+                    facts.clone(),
+                    dir,
+                ))
             }
         };
         nodes.push(node);

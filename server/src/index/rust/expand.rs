@@ -1,0 +1,372 @@
+//! A module as the compiler sees it: item-level calls of the crate's
+//! pass-through macros expanded (their bodies' items become the module's,
+//! under the attributes the macro wraps them in), and every `cfg(...)`
+//! evaluated against the crate's configuration ([`super::host_cfg`]): an
+//! item whose predicate is false is gone, one whose predicate is unknown
+//! may exist (`cfg`), and a `cfg_attr` that does not apply adds nothing.
+//!
+//! Which macro a call names: the crate's own `macro_rules!` of that name
+//! (`name!`, `crate::name!`, `$crate::name!`), when every definition the
+//! crate holds under that name has the same shape, and the module imports
+//! no macro of that name. The crate's definitions are read from its files
+//! as written ([`RustIndex::crate_macros`]): every `mod` followed, inside
+//! macro bodies and under `cfg` too, so the table needs no expansion.
+//!
+//! A call of a macro whose arms write `impl` blocks only keeps the module
+//! closed; it opens the types those impls name (`impl Foo<$t>` → `Foo`; for
+//! `impl $t`, the types the call names). Any other call keeps its open
+//! reason (`name!`): what still opens a module.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::host_cfg::CrateCfg;
+use super::{RustIndex, MacroTable};
+use crate::index::cargo::CrateId;
+use crate::syntax::rust::cfg::{eval_text, top_level_parts};
+use crate::syntax::rust::facts::*;
+use crate::syntax::rust::macros::last_segment;
+
+/// A module's expansion: the module as compiled, and the types whose
+/// inherent impls some macro call may extend.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub module: RModule,
+    pub open_types: Vec<String>,
+}
+
+/// What became of one macro call.
+#[derive(Clone)]
+enum Call {
+    /// Its items are the module's, each under these predicates (its own
+    /// and its enclosing calls' wrappers).
+    Items(Vec<String>),
+    /// Its macro writes impls only: the module stays closed.
+    Impls,
+    /// Unknown macro, or inside one: the module stays open.
+    Open,
+}
+
+/// Every `macro_rules!` definition of a crate by name: the shape of each.
+#[derive(Debug, Default)]
+pub struct CrateMacros {
+    pub by_name: HashMap<String, Vec<Option<MacroShape>>>,
+}
+
+impl CrateMacros {
+    /// The one shape every definition of `name` has.
+    fn shape(&self, name: &str) -> Option<&MacroShape> {
+        let defs = self.by_name.get(name)?;
+        let first = defs.first()?.as_ref()?;
+        defs.iter()
+            .all(|d| d.as_ref() == Some(first))
+            .then_some(first)
+    }
+}
+
+impl RustIndex {
+    /// The module `local` of `facts`, in crate `krate`, as compiled; None
+    /// when it is the module as written (nothing to expand or evaluate).
+    pub(super) fn expand(
+        &self,
+        krate: CrateId,
+        facts: &RustFacts,
+        local: ModuleId,
+    ) -> Option<Expanded> {
+        if self.std_sources {
+            return None;
+        }
+        let m = facts.modules.get(local as usize)?;
+        let conditional = m.items.iter().any(|i| !i.cfgs.is_empty() || !i.cfg_attrs.is_empty())
+            || m.uses.iter().any(|u| !u.cfgs.is_empty())
+            || m.impls.iter().any(|i| !i.cfgs.is_empty());
+        if m.macro_calls.is_empty() && !conditional {
+            return None;
+        }
+        let info = self.ws.crates.get(krate);
+        let env = CrateCfg::of(&self.host_cfg, info, self.ws.graph_known);
+        let macros = if m.macro_calls.is_empty() || krate == usize::MAX {
+            None
+        } else {
+            Some(self.crate_macros(krate))
+        };
+        let imported: BTreeSet<&str> = m.uses.iter().filter_map(|u| u.binds()).collect();
+        let mut out = Expanded::default();
+        let mut calls: Vec<Call> = Vec::with_capacity(m.macro_calls.len());
+        for call in &m.macro_calls {
+            let outer = match call.parent {
+                Some(p) => match calls.get(p as usize) {
+                    Some(Call::Items(preds)) => Some(preds.clone()),
+                    _ => None,
+                },
+                None => Some(Vec::new()),
+            };
+            let shape = macros
+                .as_deref()
+                .filter(|_| crate_local(&call.name))
+                .and_then(|t| t.shape(last_segment(&call.name)))
+                .filter(|_| !imported.contains(last_segment(&call.name)));
+            let decided = match (outer, shape) {
+                (Some(mut preds), Some(MacroShape::PassThrough { attrs, meta })) if call.items_ok => {
+                    match wrapper_preds(attrs, meta.as_deref(), call.inner_meta.as_deref()) {
+                        Some(more) => {
+                            preds.extend(more);
+                            Call::Items(preds)
+                        }
+                        None => Call::Open,
+                    }
+                }
+                (Some(_), Some(MacroShape::Impls { types, from_call })) => {
+                    out.open_types.extend(types.iter().cloned());
+                    if *from_call {
+                        out.open_types.extend(call.idents.iter().cloned());
+                    }
+                    Call::Impls
+                }
+                _ => Call::Open,
+            };
+            calls.push(decided);
+        }
+        let via_preds = |via: Option<u32>| -> Option<&[String]> {
+            match via {
+                None => Some(&[]),
+                Some(c) => match calls.get(c as usize) {
+                    Some(Call::Items(p)) => Some(p.as_slice()),
+                    _ => None,
+                },
+            }
+        };
+        // Some(true): certain; Some(false): gone; None: may exist.
+        let decide = |own: &[String], via: &[String]| -> Option<bool> {
+            let mut unknown = false;
+            for p in own.iter().chain(via) {
+                match eval_text(p, &env) {
+                    Some(false) => return Some(false),
+                    None => unknown = true,
+                    Some(true) => {}
+                }
+            }
+            (!unknown).then_some(true)
+        };
+        let mut module = RModule {
+            name: m.name.clone(),
+            parent: m.parent,
+            doc: m.doc.clone(),
+            macro_calls: m.macro_calls.clone(),
+            ..Default::default()
+        };
+        for item in &m.items {
+            let Some(via) = via_preds(item.via) else {
+                continue;
+            };
+            let mut item = item.clone();
+            match decide(&item.cfgs, via) {
+                Some(false) => continue,
+                Some(true) if !item.test_only => item.cfg = false,
+                _ => item.cfg = true,
+            }
+            for attr in &item.cfg_attrs {
+                if eval_text(&attr.pred, &env) == Some(false) {
+                    remove_each(&mut item.derives, &attr.derives);
+                    remove_each(&mut item.attr_macros, &attr.macros);
+                }
+            }
+            module.items.push(item);
+        }
+        for u in &m.uses {
+            let Some(via) = via_preds(u.via) else {
+                continue;
+            };
+            match decide(&u.cfgs, via) {
+                Some(false) => continue,
+                certain => {
+                    let mut u = u.clone();
+                    u.cfg = certain.is_none();
+                    module.uses.push(u);
+                }
+            }
+        }
+        for imp in &m.impls {
+            let Some(via) = via_preds(imp.via) else {
+                continue;
+            };
+            if decide(&imp.cfgs, via) != Some(false) {
+                module.impls.push(imp.clone());
+            }
+        }
+        // A reason stays while some call that gave it is not expanded.
+        for reason in &m.open_reasons {
+            let mut gave = m
+                .macro_calls
+                .iter()
+                .zip(&calls)
+                .filter(|(c, _)| &c.reason == reason)
+                .peekable();
+            let closed = gave.peek().is_some() && gave.all(|(_, d)| !matches!(d, Call::Open));
+            if !closed {
+                module.open_reasons.push(reason.clone());
+            }
+        }
+        out.module = module;
+        Some(out)
+    }
+
+    /// Every `macro_rules!` a crate's files define, read as written.
+    pub fn crate_macros(&self, krate: CrateId) -> Arc<CrateMacros> {
+        let table: &MacroTable = match self.frozen_store(krate) {
+            Some(f) => &f.macros,
+            None => &self.macros,
+        };
+        let cell = table
+            .entry(krate)
+            .or_insert_with(|| Arc::new(std::sync::OnceLock::new()))
+            .clone();
+        cell.get_or_init(|| Arc::new(self.scan_macros(krate)))
+            .clone()
+    }
+
+    fn scan_macros(&self, krate: CrateId) -> CrateMacros {
+        let mut out = CrateMacros::default();
+        let Some(info) = self.ws.crates.get(krate) else {
+            return out;
+        };
+        let Some(root_dir) = info.root_file.parent() else {
+            return out;
+        };
+        // (file, module in it, the directory of its `mod x;` files)
+        let mut stack: Vec<(PathBuf, ModuleId, PathBuf)> =
+            vec![(info.root_file.clone(), 0, root_dir.to_path_buf())];
+        let mut seen: BTreeSet<(PathBuf, ModuleId)> = BTreeSet::new();
+        while let Some((file, local, dir)) = stack.pop() {
+            if !seen.insert((file.clone(), local)) || seen.len() > 20_000 {
+                continue;
+            }
+            let Some(facts) = self.facts(&file) else {
+                continue;
+            };
+            let Some(m) = facts.modules.get(local as usize) else {
+                continue;
+            };
+            for item in &m.items {
+                match item.kind {
+                    RItemKind::Macro => out
+                        .by_name
+                        .entry(item.name.clone())
+                        .or_default()
+                        .push(item.macro_shape.clone()),
+                    RItemKind::Mod => match &item.module {
+                        Some(ModTarget::Inline(id)) => {
+                            stack.push((file.clone(), *id, dir.join(&item.name)))
+                        }
+                        Some(ModTarget::File { path_attr }) => {
+                            let base = if local == 0 {
+                                file.parent().map(Path::to_path_buf).unwrap_or_default()
+                            } else {
+                                dir.clone()
+                            };
+                            for (f, d) in module_files(&dir, &base, &item.name, path_attr) {
+                                if f.is_file() {
+                                    stack.push((f, 0, d));
+                                    break;
+                                }
+                            }
+                        }
+                        None => {}
+                    },
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where `mod name;` may be, with the directory of its own `mod x;` files.
+pub(super) fn module_files(
+    dir: &Path,
+    attr_base: &Path,
+    name: &str,
+    path_attr: &Option<String>,
+) -> Vec<(PathBuf, PathBuf)> {
+    match path_attr {
+        Some(p) => {
+            let f = attr_base.join(p);
+            let d = f.parent().map(Path::to_path_buf).unwrap_or_default();
+            vec![(f, d)]
+        }
+        None => vec![
+            (dir.join(format!("{name}.rs")), dir.join(name)),
+            (dir.join(name).join("mod.rs"), dir.join(name)),
+        ],
+    }
+}
+
+/// A call that names the crate's own macro: `name!`, `crate::name!`,
+/// `$crate::name!`, `self::name!`.
+fn crate_local(path: &str) -> bool {
+    let p: String = path.chars().filter(|c| !c.is_whitespace()).collect();
+    match p.rsplit_once("::") {
+        None => true,
+        Some((head, _)) => matches!(head, "crate" | "$crate" | "self"),
+    }
+}
+
+/// The predicates a pass-through macro's wrapping attributes put on each
+/// item; None when one may do more than select items (a derive, an
+/// attribute macro, a `path`), or names a fragment the call does not give.
+fn wrapper_preds(attrs: &[String], meta: Option<&str>, given: Option<&str>) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for attr in attrs {
+        let text = match meta {
+            Some(m) if attr.contains(&format!("${m}")) => {
+                attr.replace(&format!("${m}"), given?)
+            }
+            _ => attr.clone(),
+        };
+        if text.contains('$') {
+            return None;
+        }
+        let name: String = text
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        let args = &text[name.len()..];
+        match name.as_str() {
+            "cfg" => match top_level_parts(args).as_slice() {
+                [p] => out.push(p.to_string()),
+                _ => return None,
+            },
+            "cfg_attr" => {
+                let parts = top_level_parts(args);
+                for added in parts.iter().skip(1) {
+                    let n: String = added
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !matches!(n.as_str(), "doc" | "allow" | "warn" | "deny" | "expect" | "inline")
+                    {
+                        return None;
+                    }
+                }
+            }
+            "derive" | "path" | "macro_export" => return None,
+            other => {
+                let first = other.split("::").next().unwrap_or(other);
+                if !crate::syntax::rust::BUILTIN_ATTRS.contains(&first) {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Remove one of each of `gone` from `list`.
+fn remove_each(list: &mut Vec<String>, gone: &[String]) {
+    for g in gone {
+        if let Some(i) = list.iter().position(|x| x == g) {
+            list.remove(i);
+        }
+    }
+}
