@@ -40,28 +40,37 @@ pub struct Expanded {
 #[derive(Clone)]
 enum Call {
     /// Its items are the module's, each under these predicates (its own
-    /// and its enclosing calls' wrappers).
-    Items(Vec<String>),
-    /// Its macro writes impls only: the module stays closed.
-    Impls,
+    /// and its enclosing calls' wrappers); `export`: the macro marks them
+    /// `#[macro_export]`.
+    Items(Vec<String>, bool),
+    /// Its macro writes impls (or `thread_local!` statics) only, or the
+    /// call is compiled out: the module stays closed.
+    Closed,
     /// Unknown macro, or inside one: the module stays open.
     Open,
 }
 
-/// Every `macro_rules!` definition of a crate by name: the shape of each.
+/// Every `macro_rules!` definition of a crate by name: the file and shape
+/// of each.
 #[derive(Debug, Default)]
 pub struct CrateMacros {
-    pub by_name: HashMap<String, Vec<Option<MacroShape>>>,
+    pub by_name: HashMap<String, Vec<(PathBuf, Option<MacroShape>)>>,
 }
 
 impl CrateMacros {
-    /// The one shape every definition of `name` has.
-    fn shape(&self, name: &str) -> Option<&MacroShape> {
+    /// The one shape every definition of `name` has; else the one shape of
+    /// those in `file` (a definition earlier in the file shadows the
+    /// others, in textual scope).
+    fn shape(&self, name: &str, file: &Path) -> Option<&MacroShape> {
         let defs = self.by_name.get(name)?;
-        let first = defs.first()?.as_ref()?;
-        defs.iter()
-            .all(|d| d.as_ref() == Some(first))
-            .then_some(first)
+        fn same<'a>(
+            mut defs: impl Iterator<Item = &'a Option<MacroShape>>,
+        ) -> Option<&'a MacroShape> {
+            let first = defs.next()?.as_ref()?;
+            defs.all(|d| d.as_ref() == Some(first)).then_some(first)
+        }
+        same(defs.iter().map(|(_, s)| s))
+            .or_else(|| same(defs.iter().filter(|(f, _)| f == file).map(|(_, s)| s)))
     }
 }
 
@@ -71,6 +80,7 @@ impl RustIndex {
     pub(super) fn expand(
         &self,
         krate: CrateId,
+        file: &Path,
         facts: &RustFacts,
         local: ModuleId,
     ) -> Option<Expanded> {
@@ -94,45 +104,63 @@ impl RustIndex {
         let imported: BTreeSet<&str> = m.uses.iter().filter_map(|u| u.binds()).collect();
         let mut out = Expanded::default();
         let mut calls: Vec<Call> = Vec::with_capacity(m.macro_calls.len());
+        let mut thread_locals: Vec<RItem> = Vec::new();
         for call in &m.macro_calls {
             let outer = match call.parent {
                 Some(p) => match calls.get(p as usize) {
-                    Some(Call::Items(preds)) => Some(preds.clone()),
+                    Some(Call::Items(preds, _)) => Some(preds.clone()),
                     _ => None,
                 },
                 None => Some(Vec::new()),
             };
+            let outer = outer.map(|mut p| {
+                p.extend(call.cfgs.iter().cloned());
+                p
+            });
+            // A call for another configuration: nothing.
+            if call.cfgs.iter().any(|p| eval_text(p, &env) == Some(false)) {
+                calls.push(Call::Closed);
+                continue;
+            }
             let shape = macros
                 .as_deref()
                 .filter(|_| crate_local(&call.name))
-                .and_then(|t| t.shape(last_segment(&call.name)))
+                .and_then(|t| t.shape(last_segment(&call.name), file))
                 .filter(|_| !imported.contains(last_segment(&call.name)));
             let decided = match (outer, shape) {
                 (Some(mut preds), Some(MacroShape::PassThrough { attrs, meta })) if call.items_ok => {
                     match wrapper_preds(attrs, meta.as_deref(), call.inner_meta.as_deref()) {
-                        Some(more) => {
+                        Some((more, export)) => {
                             preds.extend(more);
-                            Call::Items(preds)
+                            Call::Items(preds, export)
                         }
                         None => Call::Open,
                     }
+                }
+                (Some(preds), Some(MacroShape::ThreadLocal)) => {
+                    for st in &call.statics {
+                        let mut st = st.clone();
+                        st.cfgs = preds.clone();
+                        thread_locals.push(st);
+                    }
+                    Call::Closed
                 }
                 (Some(_), Some(MacroShape::Impls { types, from_call })) => {
                     out.open_types.extend(types.iter().cloned());
                     if *from_call {
                         out.open_types.extend(call.idents.iter().cloned());
                     }
-                    Call::Impls
+                    Call::Closed
                 }
                 _ => Call::Open,
             };
             calls.push(decided);
         }
-        let via_preds = |via: Option<u32>| -> Option<&[String]> {
+        let via_preds = |via: Option<u32>| -> Option<(&[String], bool)> {
             match via {
-                None => Some(&[]),
+                None => Some((&[], false)),
                 Some(c) => match calls.get(c as usize) {
-                    Some(Call::Items(p)) => Some(p.as_slice()),
+                    Some(Call::Items(p, export)) => Some((p.as_slice(), *export)),
                     _ => None,
                 },
             }
@@ -156,11 +184,15 @@ impl RustIndex {
             macro_calls: m.macro_calls.clone(),
             ..Default::default()
         };
-        for item in &m.items {
-            let Some(via) = via_preds(item.via) else {
+        for item in m.items.iter().chain(&thread_locals) {
+            let Some((via, export)) = via_preds(item.via) else {
                 continue;
             };
             let mut item = item.clone();
+            if export && item.kind == RItemKind::Macro {
+                item.macro_export = true;
+                item.public = true;
+            }
             match decide(&item.cfgs, via) {
                 Some(false) => continue,
                 Some(true) if !item.test_only => item.cfg = false,
@@ -175,7 +207,7 @@ impl RustIndex {
             module.items.push(item);
         }
         for u in &m.uses {
-            let Some(via) = via_preds(u.via) else {
+            let Some((via, _)) = via_preds(u.via) else {
                 continue;
             };
             match decide(&u.cfgs, via) {
@@ -188,15 +220,23 @@ impl RustIndex {
             }
         }
         for imp in &m.impls {
-            let Some(via) = via_preds(imp.via) else {
+            let Some((via, _)) = via_preds(imp.via) else {
                 continue;
             };
             if decide(&imp.cfgs, via) != Some(false) {
                 module.impls.push(imp.clone());
             }
         }
-        // A reason stays while some call that gave it is not expanded.
+        // A reason stays while some call that gave it is not expanded; an
+        // attribute macro's while an item still carries it (a `cfg_attr`
+        // that does not apply adds none).
         for reason in &m.open_reasons {
+            if let Some(attr) = reason.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
+                if module.items.iter().any(|i| i.attr_macros.iter().any(|a| a == attr)) {
+                    module.open_reasons.push(reason.clone());
+                }
+                continue;
+            }
             let mut gave = m
                 .macro_calls
                 .iter()
@@ -234,6 +274,7 @@ impl RustIndex {
         let Some(root_dir) = info.root_file.parent() else {
             return out;
         };
+        let env = CrateCfg::of(&self.host_cfg, Some(info), self.ws.graph_known);
         // (file, module in it, the directory of its `mod x;` files)
         let mut stack: Vec<(PathBuf, ModuleId, PathBuf)> =
             vec![(info.root_file.clone(), 0, root_dir.to_path_buf())];
@@ -250,11 +291,16 @@ impl RustIndex {
             };
             for item in &m.items {
                 match item.kind {
-                    RItemKind::Macro => out
-                        .by_name
-                        .entry(item.name.clone())
-                        .or_default()
-                        .push(item.macro_shape.clone()),
+                    RItemKind::Macro => {
+                        // A definition for another configuration is not one.
+                        if item.cfgs.iter().any(|p| eval_text(p, &env) == Some(false)) {
+                            continue;
+                        }
+                        out.by_name
+                            .entry(item.name.clone())
+                            .or_default()
+                            .push((file.clone(), item.macro_shape.clone()))
+                    }
                     RItemKind::Mod => match &item.module {
                         Some(ModTarget::Inline(id)) => {
                             stack.push((file.clone(), *id, dir.join(&item.name)))
@@ -313,10 +359,16 @@ fn crate_local(path: &str) -> bool {
 }
 
 /// The predicates a pass-through macro's wrapping attributes put on each
-/// item; None when one may do more than select items (a derive, an
-/// attribute macro, a `path`), or names a fragment the call does not give.
-fn wrapper_preds(attrs: &[String], meta: Option<&str>, given: Option<&str>) -> Option<Vec<String>> {
+/// item, and whether they mark macros `#[macro_export]`; None when one may
+/// do more than that (a derive, an attribute macro, a `path`), or names a
+/// fragment the call does not give.
+fn wrapper_preds(
+    attrs: &[String],
+    meta: Option<&str>,
+    given: Option<&str>,
+) -> Option<(Vec<String>, bool)> {
     let mut out = Vec::new();
+    let mut export = false;
     for attr in attrs {
         let text = match meta {
             Some(m) if attr.contains(&format!("${m}")) => {
@@ -350,7 +402,8 @@ fn wrapper_preds(attrs: &[String], meta: Option<&str>, given: Option<&str>) -> O
                     }
                 }
             }
-            "derive" | "path" | "macro_export" => return None,
+            "macro_export" => export = true,
+            "derive" | "path" => return None,
             other => {
                 let first = other.split("::").next().unwrap_or(other);
                 if !crate::syntax::rust::BUILTIN_ATTRS.contains(&first) {
@@ -359,7 +412,7 @@ fn wrapper_preds(attrs: &[String], meta: Option<&str>, given: Option<&str>) -> O
             }
         }
     }
-    Some(out)
+    Some((out, export))
 }
 
 /// Remove one of each of `gone` from `list`.

@@ -111,6 +111,12 @@ pub struct MacroCall {
     pub idents: Vec<String>,
     /// The open reason it gave its module (`name!`).
     pub reason: String,
+    /// The call's own `#[cfg(…)]` predicates (they hold for its items).
+    pub cfgs: Vec<String>,
+    /// The statics its body would declare were it `thread_local!`'s
+    /// (`static NAME:` at its top level): for a macro that hands its tokens
+    /// to `thread_local!`.
+    pub statics: Vec<RItem>,
 }
 
 /// What a `macro_rules!` expands to, as far as its text tells.
@@ -127,6 +133,9 @@ pub enum MacroShape {
     /// (`impl Foo<$t>` → `Foo`); `from_call` when a self type is a fragment
     /// (`impl $t`), whose types the call names.
     Impls { types: Vec<String>, from_call: bool },
+    /// Every arm hands its tokens to `thread_local!` (tokio's
+    /// `tokio_thread_local!`): the call declares the statics it names.
+    ThreadLocal,
 }
 
 /// `#[cfg_attr(pred, …)]`: what it adds when `pred` holds.

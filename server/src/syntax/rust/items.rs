@@ -334,13 +334,13 @@ impl<'s> Builder<'s> {
     /// An item-level macro invocation: its body read as items; the module
     /// is open (`name!`) unless the macro makes no nameable item or its
     /// body was read whole (`thread_local!`).
-    fn item_level_call(&mut self, n: Node, module: ModuleId) {
+    fn item_level_call(&mut self, n: Node, module: ModuleId, cfgs: &[String]) {
         let name = rfield!(n, "macro").map(|m| self.text(m)).unwrap_or("");
         if !may_declare_items(name) {
             return;
         }
         let name = name.to_string();
-        if !self.item_macro_call(n, module) {
+        if !self.item_macro_call(n, module, cfgs) {
             self.open_module(module, format!("{name}!"));
         }
     }
@@ -373,7 +373,7 @@ impl<'s> Builder<'s> {
                 "macro_invocation" => {
                     self.macro_invocation(n, module, scope);
                     if scope.is_none() {
-                        self.item_level_call(n, module);
+                        self.item_level_call(n, module, &attrs.cfgs);
                     }
                 }
                 "foreign_mod_item" => {
@@ -389,7 +389,7 @@ impl<'s> Builder<'s> {
                             .into_iter()
                             .find(|c| c.kind() == "macro_invocation")
                         {
-                            self.item_level_call(m, module);
+                            self.item_level_call(m, module, &attrs.cfgs);
                         }
                     }
                     self.statement(n, module, scope)

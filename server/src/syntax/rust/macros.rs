@@ -60,21 +60,27 @@ impl<'s> Builder<'s> {
     /// The body of an item-level invocation `n` (a `macro_invocation`) read
     /// as items of `module`; returns whether the module stays closed
     /// (`thread_local!` read whole).
-    pub(super) fn item_macro_call(&mut self, n: Node, module: ModuleId) -> bool {
+    pub(super) fn item_macro_call(&mut self, n: Node, module: ModuleId, cfgs: &[String]) -> bool {
         let name = rfield!(n, "macro")
             .map(|m| self.text(m).to_string())
             .unwrap_or_default();
         let body = named_children(n)
             .into_iter()
             .find(|c| c.kind() == "token_tree");
-        let inner = body.and_then(|b| self.body_tree(b));
         if is_thread_local(&name) {
-            if let Some(tree) = &inner {
-                self.walk_body(tree.root_node(), module, None);
-                return true;
+            // `$(#[$attr])* $vis static $name: $t = $init;`, repeated.
+            let Some(body) = body else {
+                return false;
+            };
+            for (name, public, at) in self.statics_of(body) {
+                let item = static_item(name, public, at, self.via_for(module));
+                if let Some(m) = self.facts.modules.get_mut(module as usize) {
+                    m.items.push(item);
+                }
             }
-            return false;
+            return true;
         }
+        let inner = body.and_then(|b| self.body_tree(b));
         let parent = self.via_for(module);
         let Some(id) = self
             .facts
@@ -91,6 +97,15 @@ impl<'s> Builder<'s> {
             inner_meta: None,
             idents: body.map(|b| idents_of(self.text(b))).unwrap_or_default(),
             reason: format!("{name}!"),
+            cfgs: cfgs.to_vec(),
+            statics: body
+                .map(|b| {
+                    self.statics_of(b)
+                        .into_iter()
+                        .map(|(n, p, at)| static_item(n, p, at, None))
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         if let Some(tree) = &inner {
             let root = tree.root_node();
@@ -107,6 +122,28 @@ impl<'s> Builder<'s> {
             self.walk_body(tree.root_node(), module, Some(id));
         }
         false
+    }
+
+    /// The statics a `thread_local!` body declares: `static NAME:` at its
+    /// top level, public when `pub` alone comes before.
+    fn statics_of(&self, body: Node) -> Vec<(String, bool, crate::syntax::facts::Span)> {
+        let mut cursor = body.walk();
+        let tokens: Vec<Node> = body
+            .children(&mut cursor)
+            .filter(|c| !c.kind().ends_with("comment"))
+            .collect();
+        let mut out = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if self.text(*t) != "static" || t.is_named() {
+                continue;
+            }
+            let Some(name) = tokens.get(i + 1).filter(|n| n.kind() == "identifier") else {
+                continue;
+            };
+            let public = i > 0 && self.text(tokens[i - 1]) == "pub";
+            out.push((self.text(*name).to_string(), public, super::span(*name)));
+        }
+        out
     }
 
     /// The inside of a token tree parsed as items: None when it does not
@@ -163,15 +200,18 @@ impl<'s> Builder<'s> {
         if rules.is_empty() {
             return None;
         }
+        let name = rfield!(def, "name").map(|n| self.text(n)).unwrap_or("");
         let mut shapes = Vec::new();
         for rule in rules {
             let left = self.text(rfield!(rule, "left")?);
             let right = self.text(rfield!(rule, "right")?);
-            shapes.push(rule_shape(left, right)?);
+            shapes.push(rule_shape(name, left, right)?);
         }
         let first = shapes[0].clone();
         match first {
-            MacroShape::PassThrough { .. } => shapes.iter().all(|s| *s == first).then_some(first),
+            MacroShape::PassThrough { .. } | MacroShape::ThreadLocal => {
+                shapes.iter().all(|s| *s == first).then_some(first)
+            }
             MacroShape::Impls { .. } => {
                 let mut types = Vec::new();
                 let mut from_call = false;
@@ -190,6 +230,58 @@ impl<'s> Builder<'s> {
     }
 }
 
+/// A static a macro declares (`thread_local!`).
+fn static_item(
+    name: String,
+    public: bool,
+    span: crate::syntax::facts::Span,
+    via: Option<u32>,
+) -> RItem {
+    RItem {
+        name,
+        kind: RItemKind::Static,
+        public,
+        cfg: false,
+        macro_export: false,
+        test_only: false,
+        macro_inherent_impls: false,
+        macro_shape: None,
+        cfgs: Vec::new(),
+        cfg_attrs: Vec::new(),
+        via,
+        derives: Vec::new(),
+        attr_macros: Vec::new(),
+        module: None,
+        members: Vec::new(),
+        extern_crate: None,
+        signature: None,
+        ret: None,
+        aliased: None,
+        doc: None,
+        span,
+    }
+}
+
+/// A transcriber that hands its tokens to `thread_local!`:
+/// `::std::thread_local! { $($tts)+ }`.
+fn forwards_to_thread_local(left: &str, right: &str) -> bool {
+    let squash = |t: &str| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let left = squash(strip_delims(left).unwrap_or(""));
+    let Some(var) = left
+        .strip_prefix("$($")
+        .and_then(|r| r.strip_suffix(":tt)*").or_else(|| r.strip_suffix(":tt)+")))
+    else {
+        return false;
+    };
+    let right = squash(strip_delims(right).unwrap_or(""));
+    let Some((path, args)) = right.split_once('!') else {
+        return false;
+    };
+    let args = args.strip_suffix(';').unwrap_or(args);
+    is_thread_local(path)
+        && strip_delims(args).is_some_and(|a| a == format!("$(${var})*") || a == format!("$(${var})+"))
+}
+
 /// Capitalised identifiers of a token tree's text, each once.
 fn idents_of(text: &str) -> Vec<String> {
     let mut out: Vec<String> = text
@@ -202,15 +294,18 @@ fn idents_of(text: &str) -> Vec<String> {
     out
 }
 
-/// The shape of one arm, `left => right`.
-fn rule_shape(left: &str, right: &str) -> Option<MacroShape> {
+/// The shape of one arm, `left => right`, of macro `name`.
+fn rule_shape(name: &str, left: &str, right: &str) -> Option<MacroShape> {
+    if forwards_to_thread_local(left, right) {
+        return Some(MacroShape::ThreadLocal);
+    }
     if let Some((item, meta)) = item_matcher(left) {
         let attrs = pass_through(strip_delims(right)?, &item)?;
         return Some(MacroShape::PassThrough { attrs, meta });
     }
     let mut types = Vec::new();
     let mut from_call = false;
-    impls_only(strip_delims(right)?, &mut types, &mut from_call)?;
+    impls_only(name, strip_delims(right)?, &mut types, &mut from_call)?;
     Some(MacroShape::Impls { types, from_call })
 }
 
@@ -241,18 +336,34 @@ fn item_matcher(left: &str) -> Option<(String, Option<String>)> {
         }
         None => (None, squashed),
     };
-    let inner = rest.strip_prefix("$($")?.strip_suffix(":item)*")?;
+    // `$($item:item)*`, or one `$item:item`.
+    let inner = match rest.strip_prefix("$($") {
+        Some(r) => r.strip_suffix(":item)*")?,
+        None => rest.strip_prefix('$')?.strip_suffix(":item")?,
+    };
     let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
     (ident(inner) && meta.as_deref().is_none_or(ident)).then(|| (inner.to_string(), meta))
 }
 
-/// `$( #[a] #[b] $item )*`: the attributes' texts.
+/// `$( #[a] #[b] $item )*` (or `#[a] $item` for one item): the
+/// attributes' texts (doc comments skipped).
 fn pass_through(right: &str, item: &str) -> Option<Vec<String>> {
-    let inner = right.trim().strip_prefix("$(")?.trim_end();
-    let inner = inner.strip_suffix('*')?.trim_end().strip_suffix(')')?;
+    let right = right.trim();
+    let inner = match right.strip_prefix("$(") {
+        Some(r) => r.trim_end().strip_suffix('*')?.trim_end().strip_suffix(')')?,
+        None => right,
+    };
     let mut rest = inner.trim();
     let mut attrs = Vec::new();
     loop {
+        if rest.starts_with("//") {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/")?.1.trim_start();
+            continue;
+        }
         if let Some(r) = rest.strip_prefix("#[") {
             let end = balanced_end(r, '[', ']')?;
             attrs.push(super::squash(&r[..end]));
@@ -295,12 +406,39 @@ fn balanced_end(s: &str, open: char, close: char) -> Option<usize> {
     None
 }
 
-/// A transcriber made of `impl` blocks only (attributes and `$( … )*`
-/// repetitions around them allowed): the inherent impls' self types.
-fn impls_only(text: &str, types: &mut Vec<String>, from_call: &mut bool) -> Option<()> {
+/// A transcriber made of `impl` blocks only (attributes, doc comments,
+/// `$( … )*` repetitions and calls of macro `name` itself around them
+/// allowed; nothing at all too): the inherent impls' self types.
+fn impls_only(
+    name: &str,
+    text: &str,
+    types: &mut Vec<String>,
+    from_call: &mut bool,
+) -> Option<()> {
     let mut rest = text.trim_start();
-    let mut any = false;
     while !rest.is_empty() {
+        if rest.starts_with("//") {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+            continue;
+        }
+        // `name!(…);`: the macro again.
+        if let Some(r) = rest
+            .strip_prefix(name)
+            .filter(|_| !name.is_empty())
+            .and_then(|r| r.trim_start().strip_prefix('!'))
+        {
+            let r = r.trim_start();
+            let (open, close) = match r.chars().next()? {
+                '(' => ('(', ')'),
+                '[' => ('[', ']'),
+                '{' => ('{', '}'),
+                _ => return None,
+            };
+            let end = balanced_end(&r[1..], open, close)?;
+            rest = r[1 + end + 1..].trim_start();
+            rest = rest.strip_prefix(';').unwrap_or(rest).trim_start();
+            continue;
+        }
         if let Some(r) = rest.strip_prefix("#[") {
             let end = balanced_end(r, '[', ']')?;
             rest = r[end + 1..].trim_start();
@@ -308,8 +446,7 @@ fn impls_only(text: &str, types: &mut Vec<String>, from_call: &mut bool) -> Opti
         }
         if let Some(r) = rest.strip_prefix("$(") {
             let end = balanced_end(r, '(', ')')?;
-            impls_only(&r[..end], types, from_call)?;
-            any = true;
+            impls_only(name, &r[..end], types, from_call)?;
             // A separator, then the repetition's operator.
             let after = r[end + 1..].trim_start();
             let op = after.find(['*', '+', '?'])?;
@@ -328,7 +465,6 @@ fn impls_only(text: &str, types: &mut Vec<String>, from_call: &mut bool) -> Opti
         let header = r[..open].trim();
         let body_end = balanced_end(&r[open + 1..], '{', '}')?;
         rest = r[open + 1 + body_end + 1..].trim_start();
-        any = true;
         if header.split_whitespace().any(|w| w == "for") {
             continue;
         }
@@ -349,7 +485,7 @@ fn impls_only(text: &str, types: &mut Vec<String>, from_call: &mut bool) -> Opti
         }
         types.push(name.to_string());
     }
-    any.then_some(())
+    Some(())
 }
 
 #[cfg(test)]
@@ -359,6 +495,7 @@ mod tests {
     #[test]
     fn pass_through_arms() {
         let shape = rule_shape(
+            "m",
             "($($item:item)*)",
             "{ $( #[cfg(feature = \"rt\")] #[cfg_attr(docsrs, doc(cfg(feature = \"rt\")))] $item )* }",
         );
@@ -373,6 +510,7 @@ mod tests {
             })
         );
         let shape = rule_shape(
+            "m",
             "(\n #![$meta:meta]\n $($item:item)*\n)",
             "{ $( #[cfg($meta)] $item )* }",
         );
@@ -384,25 +522,41 @@ mod tests {
             })
         );
         assert_eq!(
-            rule_shape("($($item:item)*)", "{ $( $item )* }"),
+            rule_shape("m", "($($item:item)*)", "{ $( $item )* }"),
             Some(MacroShape::PassThrough {
                 attrs: vec![],
                 meta: None
             })
         );
-        // Other fragments, other transcribers: not a pass-through.
-        assert_eq!(rule_shape("($($t:tt)*)", "{ $($t)* }"), None);
+        // One item, doc comments and `#[macro_export]` around it (tokio's `doc!`).
         assert_eq!(
-            rule_shape("($($item:item)*)", "{ $( $item )* pub fn extra() {} }"),
+            rule_shape(
+                "doc",
+                "($join:item)",
+                "{\n /// Waits.\n ///\n #[macro_export]\n #[cfg_attr(docsrs, doc(cfg(feature = \"macros\")))]\n $join\n }"
+            ),
+            Some(MacroShape::PassThrough {
+                attrs: vec![
+                    "macro_export".to_string(),
+                    "cfg_attr(docsrs, doc(cfg(feature = \"macros\")))".to_string()
+                ],
+                meta: None
+            })
+        );
+        // Other fragments, other transcribers: not a pass-through.
+        assert_eq!(rule_shape("m", "($($t:tt)*)", "{ $($t)* }"), None);
+        assert_eq!(
+            rule_shape("m", "($($item:item)*)", "{ $( $item )* pub fn extra() {} }"),
             None
         );
-        assert_eq!(rule_shape("($name:ident)", "{ pub fn $name() {} }"), None);
+        assert_eq!(rule_shape("m", "($name:ident)", "{ pub fn $name() {} }"), None);
     }
 
     #[test]
     fn impl_only_arms() {
         assert_eq!(
             rule_shape(
+                "m",
                 "($($t:ty),*)",
                 "{ $( impl Wrapper<$t> { pub fn get(&self) -> $t { self.0 } } )* }"
             ),
@@ -413,6 +567,7 @@ mod tests {
         );
         assert_eq!(
             rule_shape(
+                "m",
                 "($t:ident)",
                 "{ impl<T> $t<T> { fn f() {} } impl Display for $t { } }"
             ),
@@ -422,7 +577,45 @@ mod tests {
             })
         );
         assert_eq!(
-            rule_shape("($t:ident)", "{ impl $t {} pub struct Extra; }"),
+            rule_shape("m", "($t:ident)", "{ impl $t {} pub struct Extra; }"),
+            None
+        );
+        // rand's `uniform_float_impl!` and `impl_fill_each!`.
+        assert_eq!(
+            rule_shape(
+                "m",
+                "($($meta:meta)?, $ty:ty)",
+                "{ $(#[cfg($meta)])? impl UniformFloat<$ty> { fn f() {} } }"
+            ),
+            Some(MacroShape::Impls {
+                types: vec!["UniformFloat".to_string()],
+                from_call: false
+            })
+        );
+        assert_eq!(
+            rule_shape("m", "($t:ty, $($tt:ty,)*)", "{ m!($t); m!($($tt,)*); }"),
+            Some(MacroShape::Impls {
+                types: vec![],
+                from_call: false
+            })
+        );
+        assert_eq!(
+            rule_shape("m", "()", "{}"),
+            Some(MacroShape::Impls {
+                types: vec![],
+                from_call: false
+            })
+        );
+    }
+
+    #[test]
+    fn thread_local_forwarding() {
+        assert_eq!(
+            rule_shape("m", "($($tts:tt)+)", "{ ::std::thread_local!{ $($tts)+ } }"),
+            Some(MacroShape::ThreadLocal)
+        );
+        assert_eq!(
+            rule_shape("m", "($($tts:tt)+)", "{ other!{ $($tts)+ } }"),
             None
         );
     }
