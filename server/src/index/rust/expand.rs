@@ -6,11 +6,14 @@
 //! may exist (`cfg`), and a `cfg_attr` that does not apply adds nothing.
 //!
 //! Which macro a call names: the crate's own `macro_rules!` of that name
-//! (`name!`, `crate::name!`, `$crate::name!`), when every definition the
-//! crate holds under that name has the same shape, and the module imports
-//! no macro of that name. The crate's definitions are read from its files
-//! as written ([`RustIndex::crate_macros`]): every `mod` followed, inside
-//! macro bodies and under `cfg` too, so the table needs no expansion.
+//! (`name!`, `crate::name!`, `$crate::name!`) in textual scope — defined in
+//! the crate root or a module it declares `#[macro_use]` (and theirs), in
+//! the call's own file or an ancestor module's —, when every such
+//! definition has the same shape (else those of the call's own file), and
+//! the module imports no macro of that name. Definitions are read from the
+//! files as written (a `#[macro_use] mod` inside a macro body too), so
+//! finding them needs no expansion; one for another configuration
+//! (`#[cfg(loom)] macro_rules! …`) is none.
 //!
 //! A call of a macro whose arms write `impl` blocks only keeps the module
 //! closed; it opens the types those impls name (`impl Foo<$t>` → `Foo`; for
@@ -79,7 +82,7 @@ impl RustIndex {
     /// when it is the module as written (nothing to expand or evaluate).
     pub(super) fn expand(
         &self,
-        krate: CrateId,
+        (krate, key): (CrateId, &[String]),
         file: &Path,
         facts: &RustFacts,
         local: ModuleId,
@@ -99,7 +102,7 @@ impl RustIndex {
         let macros = if m.macro_calls.is_empty() || krate == usize::MAX {
             None
         } else {
-            Some(self.crate_macros(krate))
+            Some(self.macros_for(krate, key, file))
         };
         let imported: BTreeSet<&str> = m.uses.iter().filter_map(|u| u.binds()).collect();
         let mut out = Expanded::default();
@@ -123,7 +126,7 @@ impl RustIndex {
                 continue;
             }
             let shape = macros
-                .as_deref()
+                .as_ref()
                 .filter(|_| crate_local(&call.name))
                 .and_then(|t| t.shape(last_segment(&call.name), file))
                 .filter(|_| !imported.contains(last_segment(&call.name)));
@@ -252,7 +255,9 @@ impl RustIndex {
         Some(out)
     }
 
-    /// Every `macro_rules!` a crate's files define, read as written.
+    /// The `macro_rules!` a crate's modules see from everywhere: those of
+    /// its root and of the modules it declares `#[macro_use]`, and theirs
+    /// (textual scope), read as written.
     pub fn crate_macros(&self, krate: CrateId) -> Arc<CrateMacros> {
         let table: &MacroTable = match self.frozen_store(krate) {
             Some(f) => &f.macros,
@@ -275,56 +280,109 @@ impl RustIndex {
             return out;
         };
         let env = CrateCfg::of(&self.host_cfg, Some(info), self.ws.graph_known);
-        // (file, module in it, the directory of its `mod x;` files)
+        // (file, module in it, the directory of its `mod x;` files, whether
+        // its `mod` items are followed: the root's `#[macro_use]` ones only)
         let mut stack: Vec<(PathBuf, ModuleId, PathBuf)> =
             vec![(info.root_file.clone(), 0, root_dir.to_path_buf())];
         let mut seen: BTreeSet<(PathBuf, ModuleId)> = BTreeSet::new();
         while let Some((file, local, dir)) = stack.pop() {
-            if !seen.insert((file.clone(), local)) || seen.len() > 20_000 {
+            if !seen.insert((file.clone(), local)) || seen.len() > 2_000 {
                 continue;
             }
             let Some(facts) = self.facts(&file) else {
                 continue;
             };
+            add_definitions(&mut out, &file, &facts, local, &env);
             let Some(m) = facts.modules.get(local as usize) else {
                 continue;
             };
             for item in &m.items {
-                match item.kind {
-                    RItemKind::Macro => {
-                        // A definition for another configuration is not one.
-                        if item.cfgs.iter().any(|p| eval_text(p, &env) == Some(false)) {
-                            continue;
-                        }
-                        out.by_name
-                            .entry(item.name.clone())
-                            .or_default()
-                            .push((file.clone(), item.macro_shape.clone()))
+                if item.kind != RItemKind::Mod || !item.macro_use {
+                    continue;
+                }
+                match &item.module {
+                    Some(ModTarget::Inline(id)) => {
+                        stack.push((file.clone(), *id, dir.join(&item.name)))
                     }
-                    RItemKind::Mod => match &item.module {
-                        Some(ModTarget::Inline(id)) => {
-                            stack.push((file.clone(), *id, dir.join(&item.name)))
-                        }
-                        Some(ModTarget::File { path_attr }) => {
-                            let base = if local == 0 {
-                                file.parent().map(Path::to_path_buf).unwrap_or_default()
-                            } else {
-                                dir.clone()
-                            };
-                            for (f, d) in module_files(&dir, &base, &item.name, path_attr) {
-                                if f.is_file() {
-                                    stack.push((f, 0, d));
-                                    break;
-                                }
+                    Some(ModTarget::File { path_attr }) => {
+                        let base = if local == 0 {
+                            file.parent().map(Path::to_path_buf).unwrap_or_default()
+                        } else {
+                            dir.clone()
+                        };
+                        for (f, d) in module_files(&dir, &base, &item.name, path_attr) {
+                            if f.is_file() {
+                                stack.push((f, 0, d));
+                                break;
                             }
                         }
-                        None => {}
-                    },
-                    _ => {}
+                    }
+                    None => {}
                 }
             }
         }
         out
+    }
+
+    /// The macros a module of `file` sees: the crate's ([`Self::crate_macros`]),
+    /// and those its own file and its ancestors' files define.
+    fn macros_for(&self, krate: CrateId, key: &[String], file: &Path) -> CrateMacros {
+        let base = self.crate_macros(krate);
+        let mut out = CrateMacros {
+            by_name: base.by_name.clone(),
+        };
+        let Some(info) = self.ws.crates.get(krate) else {
+            return out;
+        };
+        let env = CrateCfg::of(&self.host_cfg, Some(info), self.ws.graph_known);
+        let mut files: Vec<(PathBuf, Arc<RustFacts>)> = Vec::new();
+        for depth in 0..key.len() {
+            if let Some(n) = self.module(&(krate, key[..depth].to_vec())) {
+                if !files.iter().any(|(f, _)| *f == n.file) {
+                    files.push((n.file.clone(), n.facts.clone()));
+                }
+            }
+        }
+        if !files.iter().any(|(f, _)| f == file) {
+            if let Some(facts) = self.facts(file) {
+                files.push((file.to_path_buf(), facts));
+            }
+        }
+        for (f, facts) in files {
+            if f == info.root_file {
+                continue;
+            }
+            for local in 0..facts.modules.len() {
+                add_definitions(&mut out, &f, &facts, local as ModuleId, &env);
+            }
+        }
+        out
+    }
+}
+
+/// The definitions module `local` of `facts` holds, but those for another
+/// configuration.
+fn add_definitions(
+    out: &mut CrateMacros,
+    file: &Path,
+    facts: &RustFacts,
+    local: ModuleId,
+    env: &CrateCfg,
+) {
+    let Some(m) = facts.modules.get(local as usize) else {
+        return;
+    };
+    for item in &m.items {
+        if item.kind != RItemKind::Macro
+            || item.cfgs.iter().any(|p| eval_text(p, env) == Some(false))
+        {
+            continue;
+        }
+        let defs = out.by_name.entry(item.name.clone()).or_default();
+        let def = (file.to_path_buf(), item.macro_shape.clone());
+        if !defs.contains(&def) {
+            defs.push(def);
+        }
     }
 }
 

@@ -196,7 +196,7 @@ impl RustIndex {
         facts: Arc<RustFacts>,
         dir: PathBuf,
     ) -> ModNode {
-        let expanded = self.expand(key.0, &file, &facts, local).map(Box::new);
+        let expanded = self.expand((key.0, &key.1), &file, &facts, local).map(Box::new);
         ModNode {
             key,
             file,

@@ -213,6 +213,8 @@ pub struct RItem {
     /// Written in the body of this module's macro call (an index in
     /// `macro_calls`): exists when the macro passes it through.
     pub via: Option<u32>,
+    /// For `mod`: `#[macro_use]` (its macros stay in scope after it).
+    pub macro_use: bool,
     /// `#[derive(...)]` names.
     pub derives: Vec<String>,
     /// Attributes that are not built in (attribute macros may rewrite the item).

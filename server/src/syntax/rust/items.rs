@@ -159,6 +159,8 @@ pub(super) struct Attrs {
     pub doc: DocText,
     /// `#[cfg(…)]` predicates.
     pub cfgs: Vec<String>,
+    /// `#[macro_use]`.
+    pub macro_use: bool,
     /// `#[cfg_attr(…)]`s that add derives or attribute macros.
     pub cfg_attrs: Vec<CfgAttr>,
 }
@@ -282,6 +284,7 @@ impl<'s> Builder<'s> {
                 }
             }
             "macro_export" => attrs.macro_export = true,
+            "macro_use" => attrs.macro_use = true,
             "derive" => {
                 let inner = args.trim_start_matches('(').trim_end_matches(')');
                 for d in inner.split(',') {
@@ -426,6 +429,7 @@ impl<'s> Builder<'s> {
             cfgs: attrs.cfgs.clone(),
             cfg_attrs: attrs.cfg_attrs.clone(),
             via: self.via_for(module),
+            macro_use: attrs.macro_use,
             derives: attrs.derives.clone(),
             attr_macros: attrs.macros.clone(),
             module: None,

@@ -249,6 +249,7 @@ fn static_item(
         cfgs: Vec::new(),
         cfg_attrs: Vec::new(),
         via,
+        macro_use: false,
         derives: Vec::new(),
         attr_macros: Vec::new(),
         module: None,
