@@ -60,13 +60,7 @@ pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec
                 let mut key = parent.key.clone();
                 key.1.push(m.name.clone());
                 let dir = parent.dir.join(&m.name);
-                Arc::new(index.node(
-                    key,
-                    file.to_path_buf(),
-                    id as ModuleId,
-                    facts.clone(),
-                    dir,
-                ))
+                Arc::new(index.node(key, file.to_path_buf(), id as ModuleId, facts.clone(), dir))
             }
         };
         nodes.push(node);
@@ -232,6 +226,25 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
                     .collect(),
             );
         }
+    }
+    // Code for another configuration is not compiled here: nothing in it
+    // is reported (`#[cfg(windows)] fn f() { tokio::net::windows::… }`).
+    if !facts.cfg_regions.is_empty() {
+        let env = index.cfg_env(nodes[0].key.0);
+        let off: Vec<(u32, u32)> = facts
+            .cfg_regions
+            .iter()
+            .filter(|r| {
+                r.cfgs
+                    .iter()
+                    .any(|p| crate::syntax::rust::cfg::eval_text(p, &env) == Some(false))
+            })
+            .map(|r| (r.start_byte, r.end_byte))
+            .collect();
+        out.retain(|f| {
+            !off.iter()
+                .any(|(s, e)| *s <= f.span.start_byte && f.span.end_byte <= *e)
+        });
     }
     out.sort_by_key(|f| (f.span.start_byte, f.code));
     out.dedup_by(|a, b| a.span == b.span && a.code == b.code);

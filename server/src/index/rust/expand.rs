@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::host_cfg::CrateCfg;
-use super::{RustIndex, MacroTable};
+use super::{MacroTable, RustIndex};
 use crate::index::cargo::CrateId;
 use crate::syntax::rust::cfg::{eval_text, top_level_parts};
 use crate::syntax::rust::facts::*;
@@ -91,7 +91,10 @@ impl RustIndex {
             return None;
         }
         let m = facts.modules.get(local as usize)?;
-        let conditional = m.items.iter().any(|i| !i.cfgs.is_empty() || !i.cfg_attrs.is_empty())
+        let conditional = m
+            .items
+            .iter()
+            .any(|i| !i.cfgs.is_empty() || !i.cfg_attrs.is_empty())
             || m.uses.iter().any(|u| !u.cfgs.is_empty())
             || m.impls.iter().any(|i| !i.cfgs.is_empty());
         if m.macro_calls.is_empty() && !conditional {
@@ -131,8 +134,33 @@ impl RustIndex {
                 .and_then(|t| t.shape(last_segment(&call.name), file))
                 .filter(|_| !imported.contains(last_segment(&call.name)));
             let decided = match (outer, shape) {
-                (Some(mut preds), Some(MacroShape::PassThrough { attrs, meta })) if call.items_ok => {
-                    match wrapper_preds(attrs, meta.as_deref(), call.inner_meta.as_deref()) {
+                (
+                    Some(mut preds),
+                    Some(MacroShape::PassThrough {
+                        attrs,
+                        meta,
+                        forward,
+                    }),
+                ) if call.items_ok => {
+                    // A macro the items go on to: its wrappers too.
+                    let target = match forward {
+                        None => Some(Vec::new()),
+                        Some(t) => match macros.as_ref().and_then(|ms| ms.shape(t, file)) {
+                            Some(MacroShape::PassThrough {
+                                attrs,
+                                meta: None,
+                                forward: None,
+                            }) => Some(attrs.clone()),
+                            _ => None,
+                        },
+                    };
+                    let attrs: Option<Vec<String>> = target.map(|mut t| {
+                        t.extend(attrs.iter().cloned());
+                        t
+                    });
+                    match attrs.and_then(|a| {
+                        wrapper_preds(&a, meta.as_deref(), call.inner_meta.as_deref())
+                    }) {
                         Some((more, export)) => {
                             preds.extend(more);
                             Call::Items(preds, export)
@@ -235,7 +263,11 @@ impl RustIndex {
         // that does not apply adds none).
         for reason in &m.open_reasons {
             if let Some(attr) = reason.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
-                if module.items.iter().any(|i| i.attr_macros.iter().any(|a| a == attr)) {
+                if module
+                    .items
+                    .iter()
+                    .any(|i| i.attr_macros.iter().any(|a| a == attr))
+                {
                     module.open_reasons.push(reason.clone());
                 }
                 continue;
@@ -429,9 +461,7 @@ fn wrapper_preds(
     let mut export = false;
     for attr in attrs {
         let text = match meta {
-            Some(m) if attr.contains(&format!("${m}")) => {
-                attr.replace(&format!("${m}"), given?)
-            }
+            Some(m) if attr.contains(&format!("${m}")) => attr.replace(&format!("${m}"), given?),
             _ => attr.clone(),
         };
         if text.contains('$') {
@@ -454,8 +484,10 @@ fn wrapper_preds(
                         .chars()
                         .take_while(|c| c.is_alphanumeric() || *c == '_')
                         .collect();
-                    if !matches!(n.as_str(), "doc" | "allow" | "warn" | "deny" | "expect" | "inline")
-                    {
+                    if !matches!(
+                        n.as_str(),
+                        "doc" | "allow" | "warn" | "deny" | "expect" | "inline"
+                    ) {
                         return None;
                     }
                 }

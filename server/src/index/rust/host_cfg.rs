@@ -109,7 +109,12 @@ impl HostCfg {
                 }
                 let mut cfg = HostCfg::parse(&lines.join("\n"));
                 // What the consts do not tell stays unknown.
-                for k in ["target_env", "target_vendor", "target_abi", "target_feature"] {
+                for k in [
+                    "target_env",
+                    "target_vendor",
+                    "target_abi",
+                    "target_feature",
+                ] {
                     cfg.keys.remove(k);
                 }
                 Arc::new(cfg)

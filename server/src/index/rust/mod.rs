@@ -187,6 +187,15 @@ impl RustIndex {
         self
     }
 
+    /// What `cfg(...)` means in crate `krate` ([`usize::MAX`]: no crate).
+    pub fn cfg_env(&self, krate: CrateId) -> host_cfg::CrateCfg<'_> {
+        host_cfg::CrateCfg::of(
+            &self.host_cfg,
+            self.ws.crates.get(krate),
+            self.ws.graph_known,
+        )
+    }
+
     /// A module node, expanded (see [`expand`]).
     pub fn node(
         &self,
@@ -196,7 +205,9 @@ impl RustIndex {
         facts: Arc<RustFacts>,
         dir: PathBuf,
     ) -> ModNode {
-        let expanded = self.expand((key.0, &key.1), &file, &facts, local).map(Box::new);
+        let expanded = self
+            .expand((key.0, &key.1), &file, &facts, local)
+            .map(Box::new);
         ModNode {
             key,
             file,

@@ -122,7 +122,9 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
                     }
                 }
                 let word = &text[i..end];
-                out.push(Tok::Ident(word.strip_prefix("r#").unwrap_or(word).to_string()));
+                out.push(Tok::Ident(
+                    word.strip_prefix("r#").unwrap_or(word).to_string(),
+                ));
             }
             // `$meta`, `::`, anything else: not a plain predicate.
             _ => return None,
@@ -248,7 +250,10 @@ mod tests {
         assert_eq!(eval("tokio_unstable"), None);
         assert_eq!(eval(r#"all(feature = "rt", tokio_unstable)"#), None);
         assert_eq!(eval(r#"all(feature = "fs", tokio_unstable)"#), Some(false));
-        assert_eq!(eval(r#"any(target_os = "linux", tokio_unstable)"#), Some(true));
+        assert_eq!(
+            eval(r#"any(target_os = "linux", tokio_unstable)"#),
+            Some(true)
+        );
         assert_eq!(eval("all()"), Some(true));
         assert_eq!(eval("any()"), Some(false));
         // Not predicates: unknown.

@@ -71,6 +71,17 @@ pub struct RustFacts {
     pub first_error: Option<(u32, u32)>,
     /// Statements and items nested too deeply to be walked, left out.
     pub nesting_cut: Option<crate::syntax::nesting::NestingCut>,
+    /// Items (and impl or trait items) under `#[cfg(…)]`: code that is not
+    /// compiled where a predicate is false.
+    pub cfg_regions: Vec<CfgRegion>,
+}
+
+/// Code under `#[cfg(…)]`: its bytes and predicates.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CfgRegion {
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub cfgs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -128,6 +139,9 @@ pub enum MacroShape {
     PassThrough {
         attrs: Vec<String>,
         meta: Option<String>,
+        /// `#[cfg(unix)] cfg_signal_internal! { $($item)* }`: the items go
+        /// on to that macro (of the same crate), which must pass them through.
+        forward: Option<String>,
     },
     /// Every arm writes `impl` blocks only: the self types they name
     /// (`impl Foo<$t>` → `Foo`); `from_call` when a self type is a fragment
@@ -525,8 +539,7 @@ impl RustFacts {
                 m.uses.iter().all(|u| scope(u.scope) && via(u.via))
                     && m.items.iter().all(|i| via(i.via))
                     && m.impls.iter().all(|i| via(i.via))
-                    && m
-                        .macro_calls
+                    && m.macro_calls
                         .iter()
                         .enumerate()
                         .all(|(c, call)| call.parent.is_none_or(|p| (p as usize) < c))

@@ -268,7 +268,9 @@ impl<'s> Builder<'s> {
                         // `cfg_attr(p, cfg(q))`: exists unless p holds and q does not.
                         let q = added[name.len()..].trim();
                         if let [q] = top_level_parts(q).as_slice() {
-                            attrs.cfgs.push(format!("any(not({pred}), {})", super::squash(q)));
+                            attrs
+                                .cfgs
+                                .push(format!("any(not({pred}), {})", super::squash(q)));
                         }
                     } else if name == "path" {
                         // Its file depends on the configuration: a name no
@@ -348,7 +350,19 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// Where code under `#[cfg(…)]` is: `n`, under `cfgs`.
+    fn cfg_region(&mut self, n: Node, cfgs: &[String]) {
+        if !cfgs.is_empty() && self.via.is_none() {
+            self.facts.cfg_regions.push(CfgRegion {
+                start_byte: n.start_byte() as u32,
+                end_byte: n.end_byte() as u32,
+                cfgs: cfgs.to_vec(),
+            });
+        }
+    }
+
     pub(super) fn item(&mut self, n: Node, module: ModuleId, scope: Option<ScopeId>, attrs: Attrs) {
+        self.cfg_region(n, &attrs.cfgs);
         let kind = match n.kind() {
             "function_item" => Some(RItemKind::Fn),
             "function_signature_item" => Some(RItemKind::Fn),
@@ -633,7 +647,9 @@ impl<'s> Builder<'s> {
             if self.member_prelude(c, &mut attrs) {
                 continue;
             }
-            let doc = std::mem::take(&mut attrs).doc.line();
+            let taken = std::mem::take(&mut attrs);
+            self.cfg_region(c, &taken.cfgs);
+            let doc = taken.doc.line();
             match c.kind() {
                 "function_item" | "function_signature_item" => {
                     let Some(name) = rfield!(c, "name") else {

@@ -112,7 +112,11 @@ impl<'s> Builder<'s> {
             call.inner_meta = named_children(root)
                 .into_iter()
                 .find(|c| c.kind() == "inner_attribute_item")
-                .and_then(|a| named_children(a).into_iter().find(|c| c.kind() == "attribute"))
+                .and_then(|a| {
+                    named_children(a)
+                        .into_iter()
+                        .find(|c| c.kind() == "attribute")
+                })
                 .map(|a| self.text(a).to_string());
         }
         if let Some(m) = self.facts.modules.get_mut(module as usize) {
@@ -159,7 +163,8 @@ impl<'s> Builder<'s> {
         let end_point = Point::new(ep.row, ep.column.checked_sub(1)?);
         let tree = parse_range(self.src, (start, start_point), (end, end_point))?;
         let root = tree.root_node();
-        if root.has_error() || !nesting::too_deep(&tree, nesting::MAX_DEPTH, super::is_body).is_empty()
+        if root.has_error()
+            || !nesting::too_deep(&tree, nesting::MAX_DEPTH, super::is_body).is_empty()
         {
             return None;
         }
@@ -216,7 +221,11 @@ impl<'s> Builder<'s> {
                 let mut types = Vec::new();
                 let mut from_call = false;
                 for s in shapes {
-                    let MacroShape::Impls { types: t, from_call: f } = s else {
+                    let MacroShape::Impls {
+                        types: t,
+                        from_call: f,
+                    } = s
+                    else {
                         return None;
                     };
                     types.extend(t);
@@ -280,7 +289,8 @@ fn forwards_to_thread_local(left: &str, right: &str) -> bool {
     };
     let args = args.strip_suffix(';').unwrap_or(args);
     is_thread_local(path)
-        && strip_delims(args).is_some_and(|a| a == format!("$(${var})*") || a == format!("$(${var})+"))
+        && strip_delims(args)
+            .is_some_and(|a| a == format!("$(${var})*") || a == format!("$(${var})+"))
 }
 
 /// Capitalised identifiers of a token tree's text, each once.
@@ -301,8 +311,12 @@ fn rule_shape(name: &str, left: &str, right: &str) -> Option<MacroShape> {
         return Some(MacroShape::ThreadLocal);
     }
     if let Some((item, meta)) = item_matcher(left) {
-        let attrs = pass_through(strip_delims(right)?, &item)?;
-        return Some(MacroShape::PassThrough { attrs, meta });
+        let (attrs, forward) = pass_through(strip_delims(right)?, &item)?;
+        return Some(MacroShape::PassThrough {
+            attrs,
+            meta,
+            forward,
+        });
     }
     let mut types = Vec::new();
     let mut from_call = false;
@@ -347,11 +361,21 @@ fn item_matcher(left: &str) -> Option<(String, Option<String>)> {
 }
 
 /// `$( #[a] #[b] $item )*` (or `#[a] $item` for one item): the
-/// attributes' texts (doc comments skipped).
-fn pass_through(right: &str, item: &str) -> Option<Vec<String>> {
+/// attributes' texts (doc comments skipped); or `#[a] other! { $($item)* }`:
+/// the attributes and the macro the items go on to.
+fn pass_through(right: &str, item: &str) -> Option<(Vec<String>, Option<String>)> {
     let right = right.trim();
+    if !right.starts_with("$(") {
+        if let Some(found) = forward_to(right, item) {
+            return Some(found);
+        }
+    }
     let inner = match right.strip_prefix("$(") {
-        Some(r) => r.trim_end().strip_suffix('*')?.trim_end().strip_suffix(')')?,
+        Some(r) => r
+            .trim_end()
+            .strip_suffix('*')?
+            .trim_end()
+            .strip_suffix(')')?,
         None => right,
     };
     let mut rest = inner.trim();
@@ -372,8 +396,27 @@ fn pass_through(right: &str, item: &str) -> Option<Vec<String>> {
             continue;
         }
         let var = rest.strip_prefix('$')?.trim();
-        return (var == item).then_some(attrs);
+        return (var == item).then_some((attrs, None));
     }
+}
+
+/// `#[a] other! { $($item)* }`.
+fn forward_to(right: &str, item: &str) -> Option<(Vec<String>, Option<String>)> {
+    let mut rest = right.trim();
+    let mut attrs = Vec::new();
+    while let Some(r) = rest.strip_prefix("#[") {
+        let end = balanced_end(r, '[', ']')?;
+        attrs.push(super::squash(&r[..end]));
+        rest = r[end + 1..].trim_start();
+    }
+    let (name, args) = rest.split_once('!')?;
+    let name = name.trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let args: String = args.chars().filter(|c| !c.is_whitespace()).collect();
+    let args = args.strip_suffix(';').unwrap_or(&args);
+    (strip_delims(args)? == format!("$(${item})*")).then(|| (attrs, Some(name.to_string())))
 }
 
 /// The index of the `close` that ends a group whose `open` came just
@@ -410,12 +453,7 @@ fn balanced_end(s: &str, open: char, close: char) -> Option<usize> {
 /// A transcriber made of `impl` blocks only (attributes, doc comments,
 /// `$( … )*` repetitions and calls of macro `name` itself around them
 /// allowed; nothing at all too): the inherent impls' self types.
-fn impls_only(
-    name: &str,
-    text: &str,
-    types: &mut Vec<String>,
-    from_call: &mut bool,
-) -> Option<()> {
+fn impls_only(name: &str, text: &str, types: &mut Vec<String>, from_call: &mut bool) -> Option<()> {
     let mut rest = text.trim_start();
     while !rest.is_empty() {
         if rest.starts_with("//") {
@@ -457,7 +495,10 @@ fn impls_only(
             rest = after[op + 1..].trim_start();
             continue;
         }
-        let r = rest.strip_prefix("unsafe").map(str::trim_start).unwrap_or(rest);
+        let r = rest
+            .strip_prefix("unsafe")
+            .map(str::trim_start)
+            .unwrap_or(rest);
         let r = r.strip_prefix("impl")?;
         if r.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
             return None;
@@ -507,7 +548,8 @@ mod tests {
                     "cfg(feature = \"rt\")".to_string(),
                     "cfg_attr(docsrs, doc(cfg(feature = \"rt\")))".to_string()
                 ],
-                meta: None
+                meta: None,
+                forward: None
             })
         );
         let shape = rule_shape(
@@ -519,14 +561,16 @@ mod tests {
             shape,
             Some(MacroShape::PassThrough {
                 attrs: vec!["cfg($meta)".to_string()],
-                meta: Some("meta".to_string())
+                meta: Some("meta".to_string()),
+                forward: None
             })
         );
         assert_eq!(
             rule_shape("m", "($($item:item)*)", "{ $( $item )* }"),
             Some(MacroShape::PassThrough {
                 attrs: vec![],
-                meta: None
+                meta: None,
+                forward: None
             })
         );
         // One item, doc comments and `#[macro_export]` around it (tokio's `doc!`).
@@ -541,7 +585,21 @@ mod tests {
                     "macro_export".to_string(),
                     "cfg_attr(docsrs, doc(cfg(feature = \"macros\")))".to_string()
                 ],
-                meta: None
+                meta: None,
+                forward: None
+            })
+        );
+        // tokio's `cfg_signal_internal_and_unix!`: on to another pass-through.
+        assert_eq!(
+            rule_shape(
+                "m",
+                "($($item:item)*)",
+                "{ #[cfg(unix)] cfg_signal_internal! { $($item)* } }"
+            ),
+            Some(MacroShape::PassThrough {
+                attrs: vec!["cfg(unix)".to_string()],
+                meta: None,
+                forward: Some("cfg_signal_internal".to_string())
             })
         );
         // Other fragments, other transcribers: not a pass-through.
@@ -550,7 +608,10 @@ mod tests {
             rule_shape("m", "($($item:item)*)", "{ $( $item )* pub fn extra() {} }"),
             None
         );
-        assert_eq!(rule_shape("m", "($name:ident)", "{ pub fn $name() {} }"), None);
+        assert_eq!(
+            rule_shape("m", "($name:ident)", "{ pub fn $name() {} }"),
+            None
+        );
     }
 
     #[test]
