@@ -67,10 +67,22 @@ pub fn build_rust(
             let Outcome::Res(res) = resolver.resolve(node, &u.path, u.absolute, u.scope, 0) else {
                 continue;
             };
+            // The crate a path goes into reaches its root's API (`use
+            // serde_json::Value` reaches `serde_json::to_string`), listed
+            // after what the file names.
+            if let Some(root) = dependency_root(index, &resolver, node, &u.path, u.absolute, krate)
+            {
+                let g = groups.get_or_add(index, &Container::Crate(root), krate);
+                groups.list[g].reached = true;
+            }
             if u.glob {
                 if let Some(c) = container_of_module(&res) {
                     groups.get_or_add(index, &c, krate);
                 }
+                continue;
+            }
+            if let Some((home, name)) = named_in(&resolver, node, &u.path, u.absolute, &res) {
+                groups.note_in(index, &home, &name, None, krate);
                 continue;
             }
             groups.note(index, &res, None, krate, true);
@@ -91,7 +103,32 @@ pub fn build_rust(
         // A prelude name (`String::new`, `Some(..)`) brings no heading of its own.
         let may_add = !prelude::PRELUDE.iter().any(|(n, _)| *n == r.segs[0])
             && !prelude::PRIMITIVES.contains(&r.segs[0].as_str());
+        if may_add {
+            if let Some((home, name)) = named_in(&resolver, node, prefix, r.absolute, &res) {
+                groups.note_in(index, &home, &name, r.segs.last().cloned(), krate);
+                continue;
+            }
+        }
         groups.note(index, &res, r.segs.last().cloned(), krate, may_add);
+    }
+    // The prelude's types and the primitives the file uses (`String::new`,
+    // `Vec<u8>`, a literal's methods) or the task speaks of ("a string"):
+    // their members are listed as a module's, as Python's builtin types' are.
+    let mut types: BTreeMap<String, bool> = BTreeMap::new();
+    for r in &facts.refs {
+        let (Some(first), Some(node)) = (r.segs.first(), nodes.get(r.module as usize)) else {
+            continue;
+        };
+        if test_only(&facts, r.module as usize) {
+            continue;
+        }
+        // What the name is here: a file's own `Result` is not the prelude's.
+        let one = std::slice::from_ref(first);
+        if let Outcome::Res(Res::Std(p, _)) = resolver.resolve(node, one, r.absolute, r.scope, 0) {
+            if let Some(t) = prelude_type(&p) {
+                types.insert(t, true);
+            }
+        }
     }
     // Methods called on a receiver whose type is known mark that type's
     // member; those on a receiver of unknown type mark the name on every
@@ -105,11 +142,31 @@ pub fn build_rust(
             continue;
         };
         match receiver_type(&resolver, node, call) {
-            Some(res) => groups.note(index, &res, Some(call.method.clone()), krate, false),
+            Some(res) => {
+                if let Res::Std(p, _) = &res {
+                    if let Some(t) = prelude_type(p) {
+                        let g = groups.get_or_add(index, &Container::Type(t.clone()), krate);
+                        groups.list[g].used.insert(call.method.clone());
+                        types.insert(t, true);
+                        continue;
+                    }
+                }
+                groups.note(index, &res, Some(call.method.clone()), krate, false)
+            }
             None => {
                 untyped_calls.insert(call.method.as_str());
             }
         }
+    }
+    for (path, words) in PRELUDE_TYPES {
+        if words.iter().any(|w| interest.score(w) > 0) {
+            types.entry(path.to_string()).or_insert(false);
+        }
+    }
+    for (t, used) in types {
+        let g = groups.get_or_add(index, &Container::Type(t), krate);
+        // Spoken of by the task only: after the modules the file names.
+        groups.list[g].reached |= !used;
     }
 
     let mut plan = Plan {
@@ -134,22 +191,34 @@ pub fn build_rust(
             name: g.name.clone(),
             source: match &g.container {
                 Container::Crate(n) => Some(n.file.clone()),
-                Container::Std(_) => None,
+                Container::Std(_) | Container::Type(_) => None,
             },
             module: None,
             this_file: g.this_file,
             open: false,
             classes_listed: false,
         });
-        let closeness = match (g.this_file, g.local) {
-            (true, _) => 1,
-            (false, true) => 2,
-            _ => 3,
+        let closeness = match (g.this_file, g.local, g.reached) {
+            (true, _, _) => 1,
+            (false, true, _) => 2,
+            (false, false, false) => 3,
+            (false, false, true) => 4,
         };
         let items = g.items(index, &resolver, &mut members_of);
+        // A name the file uses that the heading lacks (an invented one):
+        // the nearest real names are what its author meant; they rank as
+        // related, as Python's do.
+        let names: Vec<&str> = items.iter().map(|l| l.described.name.as_str()).collect();
+        let mut meant: BTreeSet<String> = BTreeSet::new();
+        for u in &g.used {
+            if !names.contains(&u.as_str()) {
+                meant.extend(crate::analysis::suggest::suggest(u, names.iter().copied(), 3));
+            }
+        }
         for (i, item) in items.into_iter().enumerate() {
             let short = item.described.name.clone();
-            let score = interest.score(&short);
+            let score = rank_score(&interest, &short, item.described.doc.as_deref())
+                + u32::from(meant.contains(&short)) * 4;
             let relevance = if g.used.contains(&short) {
                 Relevance::Used
             } else if score > 0 {
@@ -186,8 +255,20 @@ pub fn build_rust(
                 Vec::new()
             };
             plan.has_children.push(!members.is_empty());
+            let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+            let mut meant_members: BTreeSet<String> = BTreeSet::new();
+            for (ty, name) in &g.used_members {
+                if ty == &short && !member_names.contains(&name.as_str()) {
+                    meant_members.extend(crate::analysis::suggest::suggest(
+                        name,
+                        member_names.iter().copied(),
+                        3,
+                    ));
+                }
+            }
             for (j, m) in members.into_iter().enumerate() {
-                let score = interest.score(&m.name);
+                let score = rank_score(&interest, &m.name, m.described.doc.as_deref())
+                    + u32::from(meant_members.contains(&m.name)) * 4;
                 let used = g.used_members.contains(&(short.clone(), m.name.clone()))
                     || (relevance == Relevance::Used && untyped_calls.contains(m.name.as_str()));
                 let mine = if used {
@@ -249,6 +330,92 @@ pub fn build_rust(
     fit(&shell, plan, &packages)
 }
 
+/// How well a name meets the task and the code around the cursor: its word
+/// parts count twice, its doc line's words once (at most two), as Python's
+/// (`candidates::plan`).
+fn rank_score(interest: &Interest, name: &str, doc: Option<&str>) -> u32 {
+    interest.score(name) * 2 + doc.map_or(0, |d| interest.doc_score(d).min(2))
+}
+
+/// The types every file has without a `use`: the prelude's and the
+/// primitives a task speaks of most, by the words it uses for them (the
+/// default integer and float types for "integer" and "float"). Headed by
+/// the path code names them by.
+const PRELUDE_TYPES: &[(&str, &[&str])] = &[
+    ("str", &["str", "string", "text"]),
+    ("std::string::String", &["string"]),
+    ("std::vec::Vec", &["vec", "vector"]),
+    ("std::option::Option", &["option", "optional"]),
+    ("std::result::Result", &["result"]),
+    ("char", &["char", "character"]),
+    ("f64", &["float"]),
+    ("i32", &["integer"]),
+];
+
+/// The heading of the prelude type or primitive a path or a receiver's type
+/// is (`String`, `alloc::string::String`, `u32`), when it is one.
+fn prelude_type(name: &str) -> Option<String> {
+    let (module, last) = name.rsplit_once("::").unwrap_or(("", name));
+    let std_path = module.is_empty()
+        || ["std::", "core::", "alloc::"]
+            .iter()
+            .any(|r| module.starts_with(r));
+    if !std_path {
+        return None;
+    }
+    if prelude::PRIMITIVES.contains(&last) {
+        return module.is_empty().then(|| last.to_string());
+    }
+    PRELUDE_TYPES
+        .iter()
+        .map(|(p, _)| *p)
+        .find(|p| p.rsplit("::").next() == Some(last))
+        .map(str::to_string)
+}
+
+/// The module a path names its last segment in, when that is not where the
+/// item is defined (a re-export: `chrono::Utc` is defined in the private
+/// `chrono::offset::utc`): the heading should be the path the file wrote,
+/// which compiles, not the defining module, which may not.
+fn named_in(
+    resolver: &Resolver,
+    node: &Arc<ModNode>,
+    path: &[String],
+    absolute: bool,
+    res: &Res,
+) -> Option<(Arc<ModNode>, String)> {
+    let Res::Item(defining, _) = res else {
+        return None;
+    };
+    let (last, prefix) = path.split_last()?;
+    if prefix.is_empty() {
+        return None;
+    }
+    let home = match resolver.resolve(node, prefix, absolute, None, 0) {
+        Outcome::Res(Res::Module(n)) => n,
+        Outcome::Res(Res::Crate(c)) => resolver.index.root(c)?,
+        _ => return None,
+    };
+    (home.key != defining.key).then(|| (home, last.clone()))
+}
+
+/// The root module of the dependency crate a path starts in (not std, not
+/// the file's own crate).
+fn dependency_root(
+    index: &RustIndex,
+    resolver: &Resolver,
+    node: &Arc<ModNode>,
+    path: &[String],
+    absolute: bool,
+    krate: usize,
+) -> Option<Arc<ModNode>> {
+    let first = path.first()?;
+    match resolver.resolve(node, std::slice::from_ref(first), absolute, None, 0) {
+        Outcome::Res(Res::Crate(c)) if c != krate => index.root(c),
+        _ => None,
+    }
+}
+
 /// Whether module `id` of the file is (inside) a `#[cfg(test)]` module.
 fn test_only(facts: &RustFacts, mut id: usize) -> bool {
     while let Some(m) = facts.modules.get(id) {
@@ -281,6 +448,9 @@ enum Container {
     Std(String),
     /// A module of a crate of the Cargo graph (or of the file itself).
     Crate(Arc<ModNode>),
+    /// A std type whose members are listed as a module's items, by the path
+    /// code names it by: `str`, `std::string::String`.
+    Type(String),
 }
 
 fn container_of_module(res: &Res) -> Option<Container> {
@@ -303,6 +473,9 @@ struct Group {
     used_members: BTreeSet<(String, String)>,
     /// The order headings were first reached in.
     first_seen: usize,
+    /// Reached through what the file names, not named by it (a crate's
+    /// root, a type the task speaks of): ranked after those it names.
+    reached: bool,
 }
 
 #[derive(Default)]
@@ -314,14 +487,14 @@ struct Groups {
 impl Groups {
     fn get_or_add(&mut self, index: &RustIndex, c: &Container, krate: usize) -> usize {
         let name = match c {
-            Container::Std(p) => p.clone(),
+            Container::Std(p) | Container::Type(p) => p.clone(),
             Container::Crate(n) => module_name(index, n, krate),
         };
         if let Some(&i) = self.by_name.get(&name) {
             return i;
         }
         let local = match c {
-            Container::Std(_) => false,
+            Container::Std(_) | Container::Type(_) => false,
             Container::Crate(n) => n.key.0 == krate,
         };
         let i = self.list.len();
@@ -333,6 +506,7 @@ impl Groups {
             used: BTreeSet::new(),
             used_members: BTreeSet::new(),
             first_seen: i,
+            reached: false,
         });
         self.by_name.insert(name, i);
         i
@@ -354,7 +528,7 @@ impl Groups {
                 return Some(groups.get_or_add(index, &c, krate));
             }
             let name = match &c {
-                Container::Std(p) => p.clone(),
+                Container::Std(p) | Container::Type(p) => p.clone(),
                 Container::Crate(n) => module_name(index, n, krate),
             };
             groups.by_name.get(&name).copied()
@@ -412,6 +586,25 @@ impl Groups {
                 }
             }
             Res::Unknown => {}
+        }
+    }
+
+    /// The item `name` of crate module `home`, as the file names it there
+    /// (`then`: the member after it in the path).
+    fn note_in(
+        &mut self,
+        index: &RustIndex,
+        home: &Arc<ModNode>,
+        name: &str,
+        then: Option<String>,
+        krate: usize,
+    ) {
+        let g = self.get_or_add(index, &Container::Crate(home.clone()), krate);
+        let group = &mut self.list[g];
+        group.reached = false;
+        group.used.insert(name.to_string());
+        if let Some(t) = then {
+            group.used_members.insert((name.to_string(), t));
         }
     }
 
@@ -488,6 +681,7 @@ impl Group {
         match &self.container {
             Container::Std(p) => std_items(index, p),
             Container::Crate(n) => crate_items(index, resolver, tables, n, self.this_file),
+            Container::Type(p) => type_items(index, p),
         }
     }
 }
@@ -501,7 +695,8 @@ pub(super) fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
     names.dedup();
     names
         .into_iter()
-        .filter(|n| !n.starts_with('_'))
+        // Nightly-only items exist but a stable crate cannot use them.
+        .filter(|n| !n.starts_with('_') && !std.unstable(&format!("{module}::{n}")))
         .map(|name| {
             let path = format!("{module}::{name}");
             let kinds = std.kinds_of(&path);
@@ -538,6 +733,20 @@ pub(super) fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
         .collect()
 }
 
+/// The members of the std type `path` as a heading's items.
+fn type_items(index: &RustIndex, path: &str) -> Vec<Listed> {
+    let Some(std) = index.std.as_ref() else {
+        return Vec::new();
+    };
+    std_members(std.as_ref(), path)
+        .into_iter()
+        .map(|m| Listed {
+            described: m.described,
+            members: Vec::new(),
+        })
+        .collect()
+}
+
 /// Traits every type gets from a blanket impl: their methods (`into`,
 /// `borrow`, `type_id`…) say nothing about the type, so they are not listed,
 /// as Python's dunders are not.
@@ -559,12 +768,15 @@ pub(super) fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> V
         .sort_by(|a, b| (a.from_trait.is_some(), &a.name).cmp(&(b.from_trait.is_some(), &b.name)));
     details
         .into_iter()
-        .filter(|m| !m.name.starts_with('_'))
+        .filter(|m| !m.name.starts_with('_') && !m.unstable)
         .filter(|m| {
             m.from_trait
                 .as_deref()
                 .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
         })
+        // A trait impl's associated type (`Item`) is not a path of the type:
+        // `Type::Item` is ambiguous.
+        .filter(|m| !(m.from_trait.is_some() && m.kind == Some("associated type")))
         .map(|m| {
             let mut described = described(m.kind.unwrap_or("item"), &m.name, m.signature);
             described.doc = m.doc;
@@ -730,9 +942,10 @@ pub(super) fn crate_items(
     out
 }
 
-/// `fields`: whether to list struct fields (only for the file's own types:
-/// the facts do not say which fields are public).
-pub(super) fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> Listed {
+/// `own`: the item is the file's own, so its struct fields and the private
+/// items of its inherent impls are listed; of any other item only what code
+/// elsewhere can name (a `pub fn` of an impl, a trait's items).
+pub(super) fn listed_item(item: &RItem, table: &ImplTable, own: bool) -> Listed {
     let label = item.kind.label();
     let signature = match item.kind {
         RItemKind::Fn => item.signature.clone(),
@@ -741,11 +954,20 @@ pub(super) fn listed_item(item: &RItem, table: &ImplTable, fields: bool) -> List
     };
     let mut members: Vec<Member> = Vec::new();
     if item.kind.is_type() {
-        let impls = table.get(&item.name).into_iter().flatten().cloned();
-        let own = item.members.iter().cloned().map(|m| (m, false));
-        for (m, from_trait) in own.chain(impls) {
+        let impls = table
+            .get(&item.name)
+            .into_iter()
+            .flatten()
+            .map(|(m, from_trait)| (m.clone(), *from_trait, true));
+        let declared = item.members.iter().cloned().map(|m| (m, false, false));
+        for (m, from_trait, of_impl) in declared.chain(impls) {
             if m.name == "*"
-                || (m.kind == MemberKind::Field && !fields)
+                || (m.kind == MemberKind::Field && !own)
+                // An inherent impl's item without `pub` is private to its module.
+                || (of_impl && !from_trait && !m.public && !own)
+                // A trait impl's associated type (`Item`) is not a path of
+                // the type: `Type::Item` is ambiguous.
+                || (from_trait && m.kind == MemberKind::Type)
                 || members.iter().any(|x| x.name == m.name)
             {
                 continue;

@@ -27,6 +27,8 @@ pub struct StdMemberInfo {
     pub signature: Option<String>,
     /// The first sentence of its docs, when the source has them.
     pub doc: Option<String>,
+    /// A nightly-only API (`#[unstable]`), when the source says so.
+    pub unstable: bool,
 }
 
 pub trait StdApi: Send + Sync {
@@ -56,6 +58,12 @@ pub trait StdApi: Send + Sync {
     fn doc(&self, _path: &str) -> Option<String> {
         None
     }
+    /// Whether the item at `path` is a nightly-only API (`#[unstable]`): it
+    /// exists, but code on a stable toolchain cannot use it. False when the
+    /// source does not say.
+    fn unstable(&self, _path: &str) -> bool {
+        false
+    }
     /// The signatures of the fn or associated fn at `path`
     /// (`std::time::Instant::now`, `std::fs::read_to_string`) with every name
     /// the source can tell written as its full path (`fn now() ->
@@ -83,6 +91,7 @@ pub trait StdApi: Send + Sync {
                     from_trait: None,
                     signature: None,
                     doc: None,
+                    unstable: false,
                 })
                 .collect()
         })

@@ -31,6 +31,8 @@ pub struct PageInfo {
     pub decl_qualified: Option<String>,
     /// The first sentence of the item's docs.
     pub doc: Option<String>,
+    /// Marked "nightly-only experimental API" (`#[unstable]`): not callable on stable.
+    pub unstable: bool,
     members: HashMap<String, Vec<PageMember>>,
 }
 
@@ -43,6 +45,8 @@ pub struct PageMember {
     pub doc: Option<String>,
     /// For a fn: whether it takes `self` (a method) or not (an associated fn).
     pub has_self: Option<bool>,
+    /// Marked "nightly-only experimental API" (`#[unstable]`): not callable on stable.
+    pub unstable: bool,
     /// The trait of the impl it is listed under (its last name: `Clone`); None for an inherent
     /// item or a trait's own item.
     impl_trait: Option<String>,
@@ -207,6 +211,7 @@ pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
         decl,
         decl_qualified,
         doc,
+        unstable: unstable_after(html, after),
         members: members(html),
     })
 }
@@ -225,6 +230,20 @@ fn docblock_after(html: &str, from: usize) -> Option<&str> {
     // keeps the searches for where that paragraph ends from running over the rest of the page.
     let body = &rest[open_end..];
     Some(&body[..body.find("</div>").unwrap_or(body.len())])
+}
+
+/// Whether the header ending at `from` is followed by rustdoc's "nightly-only experimental
+/// API" mark (`<div class="stab unstable">` in its item-info): read up to its docblock or the
+/// next element with an id, so a later member's mark never counts.
+fn unstable_after(html: &str, from: usize) -> bool {
+    let Some(rest) = html.get(from..) else {
+        return false;
+    };
+    let mut end = rest.find(" id=\"").unwrap_or(rest.len());
+    if let Some(doc) = rest[..end].find("class=\"docblock\"") {
+        end = doc;
+    }
+    rest[..end].contains("class=\"stab unstable\"")
 }
 
 /// Every member header on the page, by name, in page order. Members in "Methods from
@@ -282,6 +301,7 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     qualified,
                     doc,
                     has_self,
+                    unstable: unstable_after(html, end),
                     impl_trait: impl_trait.clone(),
                 });
             }

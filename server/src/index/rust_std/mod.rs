@@ -264,6 +264,13 @@ impl StdIndex {
         self.page_of(path, &kinds)?.doc.clone()
     }
 
+    /// Whether the item at `path` is a nightly-only API (`#[unstable]`), as its page says.
+    pub fn unstable(&self, path: &str) -> bool {
+        let mut kinds = self.kinds_of(path);
+        kinds.sort_by_key(|k| matches!(k, StdItemKind::Module | StdItemKind::Macro));
+        self.page_of(path, &kinds).is_some_and(|p| p.unstable)
+    }
+
     /// The pages that show the members of the type or trait at `path`, for their signatures
     /// and doc lines ([`PageInfo::member`]): its own, and for a type alias the aliased type's
     /// (an alias's page lists variants and fields, not methods). Parsed once, kept for the life

@@ -208,6 +208,11 @@ impl MemberKind {
 pub struct RMember {
     pub name: String,
     pub kind: MemberKind,
+    /// Declared with a visibility (`pub`, `pub(crate)`…), as [`RItem::public`].
+    /// An inherent impl's items are private without one; a trait's own
+    /// items, a trait impl's and an enum's variants are as visible as their
+    /// owner whatever this says.
+    pub public: bool,
     /// Fields: the declared type; fns: the return type (plain paths only).
     pub ty: Option<TypeRef>,
     pub signature: Option<String>,

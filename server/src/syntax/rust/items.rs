@@ -554,6 +554,7 @@ impl<'s> Builder<'s> {
                 out.push(RMember {
                     name: self.text(vn).to_string(),
                     kind: MemberKind::Variant,
+                    public: true,
                     ty: None,
                     signature: None,
                     doc,
@@ -568,10 +569,17 @@ impl<'s> Builder<'s> {
         let mut attrs = Attrs::default();
         // A tuple struct's fields are named by position: `.0`, `.1`, ...
         let mut position = 0usize;
+        // A tuple field's visibility is the node before its type.
+        let mut tuple_pub = false;
         for f in named_children(body) {
-            if f.kind() == "visibility_modifier" || self.member_prelude(f, &mut attrs) {
+            if f.kind() == "visibility_modifier" {
+                tuple_pub = true;
                 continue;
             }
+            if self.member_prelude(f, &mut attrs) {
+                continue;
+            }
+            let public = std::mem::take(&mut tuple_pub) || self.is_pub(f);
             let doc = std::mem::take(&mut attrs).doc.line();
             match f.kind() {
                 "field_declaration" => {
@@ -583,6 +591,7 @@ impl<'s> Builder<'s> {
                         out.push(RMember {
                             name: self.text(name).to_string(),
                             kind: MemberKind::Field,
+                            public,
                             ty: ty.and_then(|t| self.type_ref(t)),
                             signature: None,
                             doc,
@@ -594,6 +603,7 @@ impl<'s> Builder<'s> {
                     out.push(RMember {
                         name: position.to_string(),
                         kind: MemberKind::Field,
+                        public,
                         ty: self.type_ref(f),
                         signature: None,
                         doc,
@@ -631,6 +641,7 @@ impl<'s> Builder<'s> {
                             has_self,
                             has_default: c.kind() == "function_item",
                         },
+                        public: self.is_pub(c),
                         ty: ret,
                         signature: Some(self.fn_signature(c)),
                         doc,
@@ -645,6 +656,7 @@ impl<'s> Builder<'s> {
                         out.push(RMember {
                             name: self.text(name).to_string(),
                             kind: MemberKind::Const,
+                            public: self.is_pub(c),
                             ty: None,
                             signature: None,
                             doc,
@@ -663,6 +675,7 @@ impl<'s> Builder<'s> {
                         out.push(RMember {
                             name: self.text(name).to_string(),
                             kind: MemberKind::Type,
+                            public: self.is_pub(c),
                             ty: None,
                             signature,
                             doc,
@@ -673,6 +686,7 @@ impl<'s> Builder<'s> {
                     // Items generated inside an impl or trait: unknown.
                     out.push(RMember {
                         name: "*".to_string(),
+                        public: true,
                         kind: MemberKind::Fn {
                             has_self: true,
                             has_default: true,
