@@ -19,6 +19,7 @@ mod packages;
 mod relevance;
 pub mod render;
 mod rust;
+mod rust_cfg;
 
 use serde::Serialize;
 

@@ -695,8 +695,9 @@ pub(super) fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
     names.dedup();
     names
         .into_iter()
-        // Nightly-only items exist but a stable crate cannot use them.
-        .filter(|n| !n.starts_with('_') && !std.unstable(&format!("{module}::{n}")))
+        // Nightly-only items and other platforms' exist, but code built
+        // here cannot use them.
+        .filter(|n| !n.starts_with('_') && !std.unavailable(&format!("{module}::{n}")))
         .map(|name| {
             let path = format!("{module}::{name}");
             let kinds = std.kinds_of(&path);
@@ -768,15 +769,15 @@ pub(super) fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> V
         .sort_by(|a, b| (a.from_trait.is_some(), &a.name).cmp(&(b.from_trait.is_some(), &b.name)));
     details
         .into_iter()
-        .filter(|m| !m.name.starts_with('_') && !m.unstable)
+        .filter(|m| !m.name.starts_with('_') && !m.unavailable)
         .filter(|m| {
             m.from_trait
                 .as_deref()
                 .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
         })
-        // A trait impl's associated type (`Item`) is not a path of the type:
-        // `Type::Item` is ambiguous.
-        .filter(|m| !(m.from_trait.is_some() && m.kind == Some("associated type")))
+        // An associated type is no path of its own: `Type::Item` and
+        // `Iterator::Item` are ambiguous (`<T as Iterator>::Item` is the path).
+        .filter(|m| m.kind != Some("associated type"))
         .map(|m| {
             let mut described = described(m.kind.unwrap_or("item"), &m.name, m.signature);
             described.doc = m.doc;
@@ -824,20 +825,29 @@ impl MemberTables {
             index.all_modules(krate).0
         };
         let mut table: ImplTable = HashMap::new();
+        // What the crate's build compiles out (a feature that is off)
+        // has no items.
+        let build = build_of(index, krate);
         let mut add = |m: &RModule| {
             for imp in &m.impls {
                 let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
                     continue;
                 };
+                if build.off(&imp.cfg_preds) {
+                    continue;
+                }
                 let entry = table.entry(ty.clone()).or_default();
                 for item in &imp.items {
-                    if item.name != "*" && !entry.iter().any(|(e, _)| e.name == item.name) {
+                    if item.name != "*"
+                        && !build.off(&item.cfg_preds)
+                        && !entry.iter().any(|(e, _)| e.name == item.name)
+                    {
                         entry.push((item.clone(), imp.trait_path.is_some()));
                     }
                 }
             }
         };
-        for n in &modules {
+        for n in modules.iter().filter(|n| !module_off(index, n, &build)) {
             add(n.module());
         }
         if krate == NO_CRATE {
@@ -858,15 +868,40 @@ pub(super) fn crate_items(
     node: &Arc<ModNode>,
     all: bool,
 ) -> Vec<Listed> {
+    crate_items_at(index, resolver, tables, node, all, 0)
+}
+
+/// How many glob re-exports deep a module's items are followed.
+const MAX_GLOB_DEPTH: u32 = 4;
+
+fn crate_items_at(
+    index: &RustIndex,
+    resolver: &Resolver,
+    tables: &mut MemberTables,
+    node: &Arc<ModNode>,
+    all: bool,
+    depth: u32,
+) -> Vec<Listed> {
     let m = node.module();
     // The file's own module lists everything it declares; another module
     // what it makes public (its crate's too: private items are not
-    // reachable from here).
+    // reachable from here). A dependency's `pub(crate)` items and its
+    // `__`-named ones (hidden from its docs, not its API) are not listed.
+    let foreign = index
+        .ws
+        .crates
+        .get(node.key.0)
+        .is_some_and(|c| !c.workspace);
+    let build = build_of(index, node.key.0);
+    let hidden = |name: &str, restricted: bool, cfg: &[String]| {
+        (foreign && (restricted || name.starts_with("__"))) || (!all && build.off(cfg))
+    };
     let mut out: Vec<Listed> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let table = tables.of(index, node.key.0, node);
     for item in &m.items {
         if (!all && !item.public && !item.macro_export)
+            || hidden(&item.name, item.restricted, &item.cfg_preds)
             || item.test_only
             || item.kind == RItemKind::ExternCrate
             || !seen.insert(item.name.clone())
@@ -884,7 +919,12 @@ pub(super) fn crate_items(
         let Some(name) = u.binds() else {
             continue;
         };
-        if !u.public || u.scope.is_some() || all || !seen.insert(name.to_string()) {
+        if !u.public
+            || hidden(name, u.restricted, &u.cfg_preds)
+            || u.scope.is_some()
+            || all
+            || !seen.insert(name.to_string())
+        {
             continue;
         }
         let d = match resolver.resolve(node, &u.path, u.absolute, None, 0) {
@@ -918,12 +958,47 @@ pub(super) fn crate_items(
                     members: Vec::new(),
                 }
             }
-            _ => Listed {
-                described: described("re-export", name, None),
-                members: Vec::new(),
+            // Not resolved (items of the same name under different `cfg`s):
+            // the item of that name in the module the path names.
+            _ => match reexported_item(resolver, node, &u.path, u.absolute) {
+                Some((n, i)) => {
+                    let table = tables.of(index, n.key.0, &n);
+                    let mut l = listed_item(&n.module().items[i], &table, false);
+                    l.described.name = name.to_string();
+                    l
+                }
+                None => Listed {
+                    described: described("re-export", name, None),
+                    members: Vec::new(),
+                },
             },
         };
         out.push(d);
+    }
+    // Glob re-exports (`pub use regex::string::*`): the public items of the
+    // module they name are this module's API too.
+    if !all && depth < MAX_GLOB_DEPTH {
+        for u in m.uses.iter().filter(|u| u.glob && u.public && u.scope.is_none()) {
+            if hidden("", u.restricted, &u.cfg_preds) {
+                continue;
+            }
+            let target = match resolver.resolve(node, &u.path, u.absolute, None, 0) {
+                Outcome::Res(Res::Module(n)) => n,
+                Outcome::Res(Res::Crate(c)) => match index.root(c) {
+                    Some(n) => n,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if target.key == node.key {
+                continue;
+            }
+            for l in crate_items_at(index, resolver, tables, &target, false, depth + 1) {
+                if seen.insert(l.described.name.clone()) {
+                    out.push(l);
+                }
+            }
+        }
     }
     // `#[macro_export]` macros live at the crate root.
     if node.key.1.is_empty() && node.local == 0 && node.key.0 != NO_CRATE {
@@ -936,10 +1011,65 @@ pub(super) fn crate_items(
             }
         }
     }
-    for l in &mut out {
+    for l in out.iter_mut().filter(|l| l.described.source.is_none()) {
         l.described.source = Some(node.file.clone());
     }
     out
+}
+
+/// What crate `krate`'s build enables, for its `#[cfg]`s: its resolved
+/// features when cargo told them.
+fn build_of(index: &RustIndex, krate: usize) -> super::rust_cfg::Build<'_> {
+    super::rust_cfg::Build {
+        features: index
+            .ws
+            .crates
+            .get(krate)
+            .filter(|_| index.ws.graph_known)
+            .map(|c| &c.features),
+    }
+}
+
+/// Whether module `n` or a module above it is declared under a `#[cfg]`
+/// the build rules out (`#[cfg(feature = "serde")] mod serde;`).
+fn module_off(index: &RustIndex, n: &ModNode, build: &super::rust_cfg::Build) -> bool {
+    let (krate, path) = &n.key;
+    (1..=path.len()).any(|i| {
+        index
+            .module(&(*krate, path[..i - 1].to_vec()))
+            .and_then(|parent| {
+                parent
+                    .module()
+                    .items
+                    .iter()
+                    .find(|it| it.kind == RItemKind::Mod && it.name == path[i - 1])
+                    .map(|it| build.off(&it.cfg_preds))
+            })
+            .unwrap_or(false)
+    })
+}
+
+/// The item a `pub use` names when the resolver cannot tell which one it is
+/// (an item declared twice, under `cfg`s that exclude each other): the
+/// first of that name in the module its path names, a type before a value.
+fn reexported_item(
+    resolver: &Resolver,
+    node: &Arc<ModNode>,
+    path: &[String],
+    absolute: bool,
+) -> Option<(Arc<ModNode>, usize)> {
+    let (last, prefix) = path.split_last()?;
+    let module = match resolver.resolve(node, prefix, absolute, None, 0) {
+        Outcome::Res(Res::Module(n)) => n,
+        Outcome::Res(Res::Crate(c)) => resolver.index.root(c)?,
+        _ => return None,
+    };
+    let items = &module.module().items;
+    let i = items
+        .iter()
+        .position(|i| &i.name == last && i.kind.is_type())
+        .or_else(|| items.iter().position(|i| &i.name == last))?;
+    Some((module, i))
 }
 
 /// `own`: the item is the file's own, so its struct fields and the private
@@ -954,9 +1084,16 @@ pub(super) fn listed_item(item: &RItem, table: &ImplTable, own: bool) -> Listed 
     };
     let mut members: Vec<Member> = Vec::new();
     if item.kind.is_type() {
+        // A type alias of a type of the same crate has that type's items
+        // (`chrono::Duration` is `TimeDelta`).
+        let target = match (&item.kind, &item.aliased) {
+            (RItemKind::TypeAlias, Some(t)) => t.path.last().filter(|t| **t != item.name),
+            _ => None,
+        };
         let impls = table
             .get(&item.name)
             .into_iter()
+            .chain(target.and_then(|t| table.get(t)))
             .flatten()
             .map(|(m, from_trait)| (m.clone(), *from_trait, true));
         let declared = item.members.iter().cloned().map(|m| (m, false, false));
@@ -965,9 +1102,9 @@ pub(super) fn listed_item(item: &RItem, table: &ImplTable, own: bool) -> Listed 
                 || (m.kind == MemberKind::Field && !own)
                 // An inherent impl's item without `pub` is private to its module.
                 || (of_impl && !from_trait && !m.public && !own)
-                // A trait impl's associated type (`Item`) is not a path of
-                // the type: `Type::Item` is ambiguous.
-                || (from_trait && m.kind == MemberKind::Type)
+                // An associated type is no path of its own: `Type::Item` is
+                // ambiguous (`<Type as Trait>::Item` is the path).
+                || m.kind == MemberKind::Type
                 || members.iter().any(|x| x.name == m.name)
             {
                 continue;

@@ -78,8 +78,8 @@ impl StdApi for StdIndex {
         StdIndex::doc(self, path)
     }
 
-    fn unstable(&self, path: &str) -> bool {
-        StdIndex::unstable(self, path)
+    fn unavailable(&self, path: &str) -> bool {
+        StdIndex::unavailable(self, path)
     }
 
     fn qualified_signatures(&self, path: &str) -> Vec<String> {
@@ -124,7 +124,7 @@ impl StdApi for StdIndex {
                     kind: Some(kind),
                     signature: shown.and_then(|s| s.signature.clone()),
                     doc: shown.and_then(|s| s.doc.clone()),
-                    unstable: shown.is_some_and(|s| s.unstable),
+                    unavailable: shown.is_some_and(|s| s.unstable || s.elsewhere),
                     name,
                     from_trait,
                 }

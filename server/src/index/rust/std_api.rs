@@ -27,8 +27,9 @@ pub struct StdMemberInfo {
     pub signature: Option<String>,
     /// The first sentence of its docs, when the source has them.
     pub doc: Option<String>,
-    /// A nightly-only API (`#[unstable]`), when the source says so.
-    pub unstable: bool,
+    /// Not usable here, when the source says so: a nightly-only API
+    /// (`#[unstable]`) or one of another platform ("Available on Windows only").
+    pub unavailable: bool,
 }
 
 pub trait StdApi: Send + Sync {
@@ -58,10 +59,10 @@ pub trait StdApi: Send + Sync {
     fn doc(&self, _path: &str) -> Option<String> {
         None
     }
-    /// Whether the item at `path` is a nightly-only API (`#[unstable]`): it
-    /// exists, but code on a stable toolchain cannot use it. False when the
-    /// source does not say.
-    fn unstable(&self, _path: &str) -> bool {
+    /// Whether the item at `path` exists but code built here cannot use it:
+    /// a nightly-only API (`#[unstable]`) or one of another platform. False
+    /// when the source does not say.
+    fn unavailable(&self, _path: &str) -> bool {
         false
     }
     /// The signatures of the fn or associated fn at `path`
@@ -91,7 +92,7 @@ pub trait StdApi: Send + Sync {
                     from_trait: None,
                     signature: None,
                     doc: None,
-                    unstable: false,
+                    unavailable: false,
                 })
                 .collect()
         })

@@ -69,8 +69,8 @@ impl StdApi for StdLayered {
         StdApi::doc(&*self.index, path)
     }
 
-    fn unstable(&self, path: &str) -> bool {
-        StdApi::unstable(&*self.index, path)
+    fn unavailable(&self, path: &str) -> bool {
+        StdApi::unavailable(&*self.index, path)
     }
 
     fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {

@@ -277,7 +277,7 @@ impl StdApi for StdSource {
                     // (Doc comments are not in the facts yet.)
                     doc: None,
                     // (Stability attributes are not in the facts.)
-                    unstable: false,
+                    unavailable: false,
                     name,
                 }
             })

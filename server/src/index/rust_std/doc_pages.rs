@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::html_text::{first_doc_line, html_text, qualify_links, signature_text};
+use super::platform;
 use super::StdItemKind;
 
 /// What one page says of its item and its members.
@@ -33,6 +34,8 @@ pub struct PageInfo {
     pub doc: Option<String>,
     /// Marked "nightly-only experimental API" (`#[unstable]`): not callable on stable.
     pub unstable: bool,
+    /// Marked available on other platforms only ("Available on Windows only").
+    pub elsewhere: bool,
     members: HashMap<String, Vec<PageMember>>,
 }
 
@@ -47,6 +50,8 @@ pub struct PageMember {
     pub has_self: Option<bool>,
     /// Marked "nightly-only experimental API" (`#[unstable]`): not callable on stable.
     pub unstable: bool,
+    /// Marked available on other platforms only ("Available on Windows only").
+    pub elsewhere: bool,
     /// The trait of the impl it is listed under (its last name: `Clone`); None for an inherent
     /// item or a trait's own item.
     impl_trait: Option<String>,
@@ -211,7 +216,8 @@ pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
         decl,
         decl_qualified,
         doc,
-        unstable: unstable_after(html, after),
+        unstable: item_info(html, after).contains("class=\"stab unstable\""),
+        elsewhere: elsewhere(item_info(html, after)),
         members: members(html),
     })
 }
@@ -232,18 +238,37 @@ fn docblock_after(html: &str, from: usize) -> Option<&str> {
     Some(&body[..body.find("</div>").unwrap_or(body.len())])
 }
 
-/// Whether the header ending at `from` is followed by rustdoc's "nightly-only experimental
-/// API" mark (`<div class="stab unstable">` in its item-info): read up to its docblock or the
-/// next element with an id, so a later member's mark never counts.
-fn unstable_after(html: &str, from: usize) -> bool {
+/// What follows the header ending at `from` up to its docblock or the next element with an
+/// id: its item-info, where rustdoc marks a nightly-only API (`<div class="stab unstable">`)
+/// and one of some platforms only (`<div class="stab portability">`). A later member's marks
+/// never count.
+fn item_info(html: &str, from: usize) -> &str {
     let Some(rest) = html.get(from..) else {
-        return false;
+        return "";
     };
     let mut end = rest.find(" id=\"").unwrap_or(rest.len());
     if let Some(doc) = rest[..end].find("class=\"docblock\"") {
         end = doc;
     }
-    rest[..end].contains("class=\"stab unstable\"")
+    &rest[..end]
+}
+
+/// Whether an item-info says "Available on … only" of platforms this one is surely not
+/// (`Windows only` on Linux); false when it says nothing of the kind or what it says cannot
+/// be told here (a crate feature, an unknown cfg).
+fn elsewhere(info: &str) -> bool {
+    let Some(at) = info.find("class=\"stab portability\"") else {
+        return false;
+    };
+    let text = html_text(&info[at..info[at..].find("</div>").map_or(info.len(), |e| at + e)]);
+    let Some(cond) = text
+        .split_once("Available on ")
+        .and_then(|(_, rest)| rest.split_once(" only"))
+        .map(|(c, _)| c)
+    else {
+        return false;
+    };
+    platform::holds(cond) == Some(false)
 }
 
 /// Every member header on the page, by name, in page order. Members in "Methods from
@@ -301,7 +326,8 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     qualified,
                     doc,
                     has_self,
-                    unstable: unstable_after(html, end),
+                    unstable: item_info(html, end).contains("class=\"stab unstable\""),
+                    elsewhere: elsewhere(item_info(html, end)),
                     impl_trait: impl_trait.clone(),
                 });
             }

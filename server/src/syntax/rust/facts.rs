@@ -138,6 +138,14 @@ pub struct RItem {
     pub name: String,
     pub kind: RItemKind,
     pub public: bool,
+    /// Its visibility is restricted (`pub(crate)`, `pub(super)`, `pub(in
+    /// …)`): not reachable from another crate.
+    #[serde(default)]
+    pub restricted: bool,
+    /// The predicates of its `#[cfg(…)]` attributes, as written (`feature =
+    /// "std"`): all must hold for it to exist.
+    #[serde(default)]
+    pub cfg_preds: Vec<String>,
     /// Under `#[cfg(...)]` (or `cfg_attr`): may not exist in every build.
     pub cfg: bool,
     /// `macro_rules!` with `#[macro_export]`: lives at the crate root.
@@ -208,8 +216,11 @@ impl MemberKind {
 pub struct RMember {
     pub name: String,
     pub kind: MemberKind,
-    /// Declared with a visibility (`pub`, `pub(crate)`…), as [`RItem::public`].
-    /// An inherent impl's items are private without one; a trait's own
+    /// The predicates of its `#[cfg(…)]` attributes, as [`RItem::cfg_preds`].
+    #[serde(default)]
+    pub cfg_preds: Vec<String>,
+    /// Declared plain `pub` (not `pub(crate)`…): another crate can name it.
+    /// An inherent impl's items are private without it; a trait's own
     /// items, a trait impl's and an enum's variants are as visible as their
     /// owner whatever this says.
     pub public: bool,
@@ -236,6 +247,12 @@ pub struct RUse {
     pub alias: Option<String>,
     pub glob: bool,
     pub public: bool,
+    /// Its visibility is restricted (`pub(crate)`…), as [`RItem::restricted`].
+    #[serde(default)]
+    pub restricted: bool,
+    /// The predicates of its `#[cfg(…)]` attributes, as [`RItem::cfg_preds`].
+    #[serde(default)]
+    pub cfg_preds: Vec<String>,
     /// `use ::a::b`.
     pub absolute: bool,
     /// Inside a function body: that scope.
@@ -268,6 +285,9 @@ pub struct RImpl {
     pub generics: Vec<String>,
     pub items: Vec<RMember>,
     pub attr_macros: Vec<String>,
+    /// The predicates of its `#[cfg(…)]` attributes, as [`RItem::cfg_preds`].
+    #[serde(default)]
+    pub cfg_preds: Vec<String>,
     pub span: Span,
 }
 

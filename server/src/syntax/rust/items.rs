@@ -179,6 +179,8 @@ fn inherent_impl_in(text: &str) -> bool {
 #[derive(Default)]
 pub(super) struct Attrs {
     pub cfg: bool,
+    /// The predicates of the `#[cfg(…)]` attributes, as written.
+    pub cfg_preds: Vec<String>,
     pub macro_export: bool,
     pub derives: Vec<String>,
     pub macros: Vec<String>,
@@ -259,6 +261,10 @@ impl<'s> Builder<'s> {
             }
             "cfg" => {
                 attrs.cfg = true;
+                let pred = args.trim();
+                let pred = pred.strip_prefix('(').unwrap_or(pred);
+                let pred = pred.strip_suffix(')').unwrap_or(pred);
+                attrs.cfg_preds.push(pred.trim().to_string());
                 if args.contains("test") && !args.contains("not") {
                     attrs.test_only = true;
                 }
@@ -311,6 +317,18 @@ impl<'s> Builder<'s> {
             .any(|c| c.kind() == "visibility_modifier")
     }
 
+    /// Declared `pub(crate)`, `pub(super)`, `pub(in …)` or `pub(self)`.
+    pub(super) fn is_restricted(&self, n: Node) -> bool {
+        named_children(n)
+            .into_iter()
+            .any(|c| c.kind() == "visibility_modifier" && self.text(c).contains('('))
+    }
+
+    /// Declared plain `pub`: another crate can name it.
+    fn is_exported(&self, n: Node) -> bool {
+        self.is_pub(n) && !self.is_restricted(n)
+    }
+
     fn push_item(&mut self, module: ModuleId, scope: Option<ScopeId>, item: RItem) {
         match scope {
             // Items inside a body are local names of that body.
@@ -354,7 +372,9 @@ impl<'s> Builder<'s> {
         }
         let Some(kind) = kind else {
             match n.kind() {
-                "use_declaration" => self.use_declaration(n, module, scope, attrs.cfg),
+                "use_declaration" => {
+                    self.use_declaration(n, module, scope, attrs.cfg, &attrs.cfg_preds)
+                }
                 "impl_item" => self.impl_item(n, module, scope, attrs),
                 "macro_invocation" => {
                     self.macro_invocation(n, module, scope);
@@ -406,6 +426,8 @@ impl<'s> Builder<'s> {
             name: name.clone(),
             kind,
             public: self.is_pub(n) || attrs.macro_export,
+            restricted: self.is_restricted(n) && !attrs.macro_export,
+            cfg_preds: attrs.cfg_preds.clone(),
             cfg: attrs.cfg,
             macro_export: attrs.macro_export,
             test_only: attrs.test_only,
@@ -546,13 +568,16 @@ impl<'s> Builder<'s> {
             if self.member_prelude(v, &mut attrs) {
                 continue;
             }
-            let doc = std::mem::take(&mut attrs).doc.line();
+            let taken = std::mem::take(&mut attrs);
+            let doc = taken.doc.line();
+            let cfg_preds = taken.cfg_preds;
             if v.kind() != "enum_variant" {
                 continue;
             }
             if let Some(vn) = rfield!(v, "name") {
                 out.push(RMember {
                     name: self.text(vn).to_string(),
+                    cfg_preds: cfg_preds.clone(),
                     kind: MemberKind::Variant,
                     public: true,
                     ty: None,
@@ -573,14 +598,16 @@ impl<'s> Builder<'s> {
         let mut tuple_pub = false;
         for f in named_children(body) {
             if f.kind() == "visibility_modifier" {
-                tuple_pub = true;
+                tuple_pub = !self.text(f).contains('(');
                 continue;
             }
             if self.member_prelude(f, &mut attrs) {
                 continue;
             }
-            let public = std::mem::take(&mut tuple_pub) || self.is_pub(f);
-            let doc = std::mem::take(&mut attrs).doc.line();
+            let public = std::mem::take(&mut tuple_pub) || self.is_exported(f);
+            let taken = std::mem::take(&mut attrs);
+            let doc = taken.doc.line();
+            let cfg_preds = taken.cfg_preds;
             match f.kind() {
                 "field_declaration" => {
                     let ty = rfield!(f, "type");
@@ -590,6 +617,7 @@ impl<'s> Builder<'s> {
                     if let Some(name) = rfield!(f, "name") {
                         out.push(RMember {
                             name: self.text(name).to_string(),
+                            cfg_preds: cfg_preds.clone(),
                             kind: MemberKind::Field,
                             public,
                             ty: ty.and_then(|t| self.type_ref(t)),
@@ -602,6 +630,7 @@ impl<'s> Builder<'s> {
                     self.type_refs(f, module, scope);
                     out.push(RMember {
                         name: position.to_string(),
+                        cfg_preds: cfg_preds.clone(),
                         kind: MemberKind::Field,
                         public,
                         ty: self.type_ref(f),
@@ -623,7 +652,9 @@ impl<'s> Builder<'s> {
             if self.member_prelude(c, &mut attrs) {
                 continue;
             }
-            let doc = std::mem::take(&mut attrs).doc.line();
+            let taken = std::mem::take(&mut attrs);
+            let doc = taken.doc.line();
+            let cfg_preds = taken.cfg_preds;
             match c.kind() {
                 "function_item" | "function_signature_item" => {
                     let Some(name) = rfield!(c, "name") else {
@@ -637,11 +668,12 @@ impl<'s> Builder<'s> {
                     let ret = rfield!(c, "return_type").and_then(|t| self.type_ref(t));
                     out.push(RMember {
                         name: self.text(name).to_string(),
+                        cfg_preds: cfg_preds.clone(),
                         kind: MemberKind::Fn {
                             has_self,
                             has_default: c.kind() == "function_item",
                         },
-                        public: self.is_pub(c),
+                        public: self.is_exported(c),
                         ty: ret,
                         signature: Some(self.fn_signature(c)),
                         doc,
@@ -655,8 +687,9 @@ impl<'s> Builder<'s> {
                     if let Some(name) = rfield!(c, "name") {
                         out.push(RMember {
                             name: self.text(name).to_string(),
+                            cfg_preds: cfg_preds.clone(),
                             kind: MemberKind::Const,
-                            public: self.is_pub(c),
+                            public: self.is_exported(c),
                             ty: None,
                             signature: None,
                             doc,
@@ -674,8 +707,9 @@ impl<'s> Builder<'s> {
                         });
                         out.push(RMember {
                             name: self.text(name).to_string(),
+                            cfg_preds: cfg_preds.clone(),
                             kind: MemberKind::Type,
-                            public: self.is_pub(c),
+                            public: self.is_exported(c),
                             ty: None,
                             signature,
                             doc,
@@ -686,6 +720,7 @@ impl<'s> Builder<'s> {
                     // Items generated inside an impl or trait: unknown.
                     out.push(RMember {
                         name: "*".to_string(),
+                        cfg_preds: Vec::new(),
                         public: true,
                         kind: MemberKind::Fn {
                             has_self: true,
@@ -749,6 +784,7 @@ impl<'s> Builder<'s> {
                 generics,
                 items,
                 attr_macros: attrs.macros,
+                cfg_preds: attrs.cfg_preds,
                 span: span(n),
             });
         }

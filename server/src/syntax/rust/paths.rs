@@ -120,10 +120,12 @@ impl<'s> Builder<'s> {
         module: ModuleId,
         scope: Option<ScopeId>,
         cfg: bool,
+        cfg_preds: &[String],
     ) {
         let public = named_children(n)
             .into_iter()
             .any(|c| c.kind() == "visibility_modifier");
+        let restricted = self.is_restricted(n);
         let Some(arg) = rfield!(n, "argument") else {
             return;
         };
@@ -136,6 +138,8 @@ impl<'s> Builder<'s> {
                 alias,
                 glob,
                 public,
+                restricted,
+                cfg_preds: cfg_preds.to_vec(),
                 absolute,
                 scope,
                 cfg,
