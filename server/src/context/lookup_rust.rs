@@ -64,7 +64,18 @@ pub fn lookup_rust(
             candidates,
         } => {
             let name = &segs[at];
-            let suggestions = path_suggestions(&segs, at, &candidates, 5);
+            // Near by spelling, word parts or doc words, as the checker's.
+            let suggestions = match (at > 0).then(|| resolve(index, &resolver, vantage, &segs[..at])) {
+                Some(Outcome::Res(res)) => {
+                    let named = crate::analysis::rust::named::for_container(&resolver, &res, &candidates);
+                    let prefix = segs[..at].join("::");
+                    crate::analysis::suggest::suggest_members(name, &named, false, 5)
+                        .into_iter()
+                        .map(|s| format!("{prefix}::{s}"))
+                        .collect()
+                }
+                _ => path_suggestions(&segs, at, &candidates, 5),
+            };
             let reason = match kind {
                 MissingKind::Crate => format!(
                     "no crate, module or item `{name}`: it is not std, core, alloc, a dependency in Cargo.toml or a name in scope{}",

@@ -722,11 +722,17 @@ pub(super) fn std_items(index: &RustIndex, module: &str) -> Vec<Listed> {
             });
             let signature = std.signature(&path).or_else(|| declaration(label, &name));
             let is_type = kinds.contains(&StdKind::Type) || kinds.contains(&StdKind::Trait);
-            let members = if is_type {
+            let mut members = if is_type {
                 std_members(std.as_ref(), &path)
             } else {
                 Vec::new()
             };
+            if label == "type alias" {
+                // A trait's method is no path through an alias
+                // (`io::Result::eq` does not compile); its own items are.
+                members.retain(|m| !m.from_trait);
+            }
+            members.retain(nameable);
             let mut described = described(label, &name, signature);
             described.doc = std.doc(&path);
             Listed { described, members }
@@ -741,11 +747,21 @@ fn type_items(index: &RustIndex, path: &str) -> Vec<Listed> {
     };
     std_members(std.as_ref(), path)
         .into_iter()
+        .filter(nameable)
         .map(|m| Listed {
             described: m.described,
             members: Vec::new(),
         })
         .collect()
+}
+
+/// Whether a context lists a std member: an associated type is no path of
+/// its own (`Type::Item`, `Iterator::Item` are ambiguous: `<T as
+/// Iterator>::Item` is the path), and a field is read on a value
+/// (`out.status`), not named by a path (a crate's are listed for the file's
+/// own types only).
+fn nameable(m: &Member) -> bool {
+    !matches!(m.described.kind, "associated type" | "field")
 }
 
 /// Traits every type gets from a blanket impl: their methods (`into`,
@@ -775,9 +791,7 @@ pub(super) fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> V
                 .as_deref()
                 .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
         })
-        // An associated type is no path of its own: `Type::Item` and
-        // `Iterator::Item` are ambiguous (`<T as Iterator>::Item` is the path).
-        .filter(|m| m.kind != Some("associated type"))
+
         .map(|m| {
             let mut described = described(m.kind.unwrap_or("item"), &m.name, m.signature);
             described.doc = m.doc;
@@ -807,58 +821,111 @@ pub(super) fn declaration(label: &str, name: &str) -> Option<String> {
 /// gives it.
 type ImplTable = HashMap<String, Vec<(RMember, bool)>>;
 
+/// One impl item of a crate: the item, whether a trait impl gives it, and
+/// the module of the impl.
+type ImplEntry = (RMember, bool, crate::index::rust::ModKey);
+
+/// A crate's impl items by self type name, and the type names declared in
+/// more than one of its modules (`ser::Serializer`, `value::Serializer`).
+#[derive(Default)]
+struct CrateImpls {
+    by_name: HashMap<String, Vec<ImplEntry>>,
+    ambiguous: BTreeSet<String>,
+}
+
 /// Per crate: each type's associated items from its impls.
 #[derive(Default)]
 pub(super) struct MemberTables {
-    by_crate: HashMap<usize, Arc<ImplTable>>,
+    by_crate: HashMap<usize, Arc<CrateImpls>>,
+    by_module: HashMap<crate::index::rust::ModKey, Arc<ImplTable>>,
 }
 
 impl MemberTables {
+    /// The impl items for the types of module `node` of crate `krate`: by
+    /// type name, and for a name several modules declare a type of, only
+    /// the impls in `node` itself (impls name their type by its last
+    /// segment, so the crate's other types of that name are not this one).
     pub(super) fn of(&mut self, index: &RustIndex, krate: usize, node: &ModNode) -> Arc<ImplTable> {
-        if let Some(t) = self.by_crate.get(&krate) {
+        if let Some(t) = self.by_module.get(&node.key) {
             return t.clone();
         }
-        // A file outside every crate: its own impls only.
-        let modules = if krate == NO_CRATE {
-            Vec::new()
-        } else {
-            index.all_modules(krate).0
-        };
-        let mut table: ImplTable = HashMap::new();
-        // What the crate's build compiles out (a feature that is off)
-        // has no items.
-        let build = build_of(index, krate);
-        let mut add = |m: &RModule| {
-            for imp in &m.impls {
-                let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
-                    continue;
-                };
-                if build.off(&imp.cfg_preds) {
-                    continue;
-                }
-                let entry = table.entry(ty.clone()).or_default();
-                for item in &imp.items {
-                    if item.name != "*"
-                        && !build.off(&item.cfg_preds)
-                        && !entry.iter().any(|(e, _)| e.name == item.name)
-                    {
-                        entry.push((item.clone(), imp.trait_path.is_some()));
-                    }
-                }
+        let all = match self.by_crate.get(&krate) {
+            Some(t) => t.clone(),
+            None => {
+                let t = Arc::new(crate_impls(index, krate, node));
+                self.by_crate.insert(krate, t.clone());
+                t
             }
         };
-        for n in modules.iter().filter(|n| !module_off(index, n, &build)) {
-            add(n.module());
-        }
-        if krate == NO_CRATE {
-            for m in &node.facts.modules {
-                add(m);
-            }
-        }
+        let table: ImplTable = all
+            .by_name
+            .iter()
+            .map(|(name, entries)| {
+                let mine = !all.ambiguous.contains(name);
+                let items = entries
+                    .iter()
+                    .filter(|(_, _, at)| mine || *at == node.key)
+                    .map(|(m, t, _)| (m.clone(), *t))
+                    .collect();
+                (name.clone(), items)
+            })
+            .collect();
         let table = Arc::new(table);
-        self.by_crate.insert(krate, table.clone());
+        self.by_module.insert(node.key.clone(), table.clone());
         table
     }
+}
+
+fn crate_impls(index: &RustIndex, krate: usize, node: &ModNode) -> CrateImpls {
+    // A file outside every crate: its own impls only.
+    let modules = if krate == NO_CRATE {
+        Vec::new()
+    } else {
+        index.all_modules(krate).0
+    };
+    let mut out = CrateImpls::default();
+    let mut declared: HashMap<String, usize> = HashMap::new();
+    // What the crate's build compiles out (a feature that is off) has no
+    // items.
+    let build = build_of(index, krate);
+    let mut add = |m: &RModule, at: &crate::index::rust::ModKey| {
+        for item in m.items.iter().filter(|i| i.kind.is_type()) {
+            *declared.entry(item.name.clone()).or_default() += 1;
+        }
+        for imp in &m.impls {
+            let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
+                continue;
+            };
+            if build.off(&imp.cfg_preds) {
+                continue;
+            }
+            let entry = out.by_name.entry(ty.clone()).or_default();
+            for item in &imp.items {
+                if item.name != "*"
+                    && !build.off(&item.cfg_preds)
+                    && !entry
+                        .iter()
+                        .any(|(e, _, k)| e.name == item.name && k == at)
+                {
+                    entry.push((item.clone(), imp.trait_path.is_some(), at.clone()));
+                }
+            }
+        }
+    };
+    for n in modules.iter().filter(|n| !module_off(index, n, &build)) {
+        add(n.module(), &n.key);
+    }
+    if krate == NO_CRATE {
+        for m in &node.facts.modules {
+            add(m, &node.key);
+        }
+    }
+    out.ambiguous = declared
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(name, _)| name)
+        .collect();
+    out
 }
 
 pub(super) fn crate_items(
@@ -1003,7 +1070,7 @@ fn crate_items_at(
     // `#[macro_export]` macros live at the crate root.
     if node.key.1.is_empty() && node.local == 0 && node.key.0 != NO_CRATE {
         for name in index.exported_macros(node.key.0) {
-            if seen.insert(name.clone()) {
+            if !hidden(&name, false, &[]) && seen.insert(name.clone()) {
                 out.push(Listed {
                     described: described("macro", &name, None),
                     members: Vec::new(),
@@ -1104,7 +1171,7 @@ pub(super) fn listed_item(item: &RItem, table: &ImplTable, own: bool) -> Listed 
                 || (of_impl && !from_trait && !m.public && !own)
                 // An associated type is no path of its own: `Type::Item` is
                 // ambiguous (`<Type as Trait>::Item` is the path).
-                || m.kind == MemberKind::Type
+                || (m.kind == MemberKind::Type && !own)
                 || members.iter().any(|x| x.name == m.name)
             {
                 continue;

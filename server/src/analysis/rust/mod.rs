@@ -2,7 +2,7 @@
 //! reported only when its container is closed and certainly lacks it.
 
 mod methods;
-mod named;
+pub mod named;
 pub mod prelude;
 pub mod receivers;
 pub mod resolve;

@@ -37,6 +37,11 @@ pub fn for_path(
     complete(described, candidates)
 }
 
+/// `candidates` of the container `res` (a module, crate or type) described.
+pub fn for_container(r: &Resolver, res: &Res, candidates: &[String]) -> Vec<Named> {
+    complete(of_container(r, res), candidates)
+}
+
 /// The methods callable on a value of type `ty` (a receiver's), described;
 /// `candidates` as in [`for_path`].
 pub fn for_methods(r: &Resolver, ty: &Res, candidates: &[String]) -> Vec<Named> {

@@ -277,6 +277,10 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
     let mut out: HashMap<String, Vec<PageMember>> = HashMap::new();
     let mut in_deref = false;
     let mut impl_trait: Option<String> = None;
+    // The marks of the impl a member is listed under (`impl AsHandle for
+    // File`, "Available on Windows only") hold for its items too.
+    let mut impl_unstable = false;
+    let mut impl_elsewhere = false;
     let mut pos = 0;
     while let Some(found) = html[pos..].find(" id=\"") {
         let id_start = pos + found + 5;
@@ -296,9 +300,14 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
             "h2" => {
                 in_deref = id.starts_with("deref-methods");
                 impl_trait = None;
+                impl_unstable = false;
+                impl_elsewhere = false;
             }
             "section" if id.starts_with("impl-") => {
                 impl_trait = section_header(html, pos).and_then(|h| trait_of_impl(&html_text(h)));
+                let section = &html[pos..html[pos..].find("</section>").map_or(pos, |e| pos + e)];
+                impl_unstable = section.contains("class=\"stab unstable\"");
+                impl_elsewhere = elsewhere(section);
             }
             "section" | "span" if !in_deref => {
                 let Some((prefix, name)) = member_id(id) else {
@@ -326,8 +335,9 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     qualified,
                     doc,
                     has_self,
-                    unstable: item_info(html, end).contains("class=\"stab unstable\""),
-                    elsewhere: elsewhere(item_info(html, end)),
+                    unstable: impl_unstable
+                        || item_info(html, end).contains("class=\"stab unstable\""),
+                    elsewhere: impl_elsewhere || elsewhere(item_info(html, end)),
                     impl_trait: impl_trait.clone(),
                 });
             }
