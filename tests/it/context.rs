@@ -916,7 +916,12 @@ fn rust_context_reaches_crate_roots_and_prelude_types() {
     let (names, json) = rust_names(
         dir.path(),
         "src/extra.rs",
-        &["--budget", "2000", "--task", "trim the whitespace around a string"],
+        &[
+            "--budget",
+            "2000",
+            "--task",
+            "trim the whitespace around a string",
+        ],
     );
     let headings: Vec<&str> = json["modules"]
         .as_array()
@@ -927,7 +932,10 @@ fn rust_context_reaches_crate_roots_and_prelude_types() {
     assert!(headings.contains(&"textkit"), "{headings:?}");
     assert!(!headings.contains(&"textkit::case"), "{headings:?}");
     assert_eq!(item(&json, "textkit::Slug")["relevance"], "used", "{json}");
-    assert!(names.contains(&"textkit::word_count".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"textkit::word_count".to_string()),
+        "{names:?}"
+    );
     assert!(names.contains(&"str::trim".to_string()), "{names:?}");
     let (names, json) = rust_names(
         dir.path(),
@@ -945,15 +953,16 @@ fn rust_context_reaches_crate_roots_and_prelude_types() {
     );
 }
 
-/// Of a dependency's types only what its users can name is listed: not the
-/// private functions of an inherent impl, nor a trait impl's associated
-/// type (`Counter::Item` is ambiguous); its `pub` functions and the trait
-/// impl's methods are.
+/// Of a dependency only what its users can name is listed: not the private
+/// or `pub(crate)` functions of an inherent impl, nor a trait impl's
+/// associated type (`Counter::Item` is ambiguous), nor an item its build
+/// compiles out; its `pub` functions, the trait impl's methods and what a
+/// glob re-export brings in are.
 #[test]
 fn rust_context_lists_only_what_a_dependency_exposes() {
     let textkit = std::fs::read_to_string(rust_fixture().join("textkit/src/lib.rs")).unwrap();
     let extended = format!(
-        "{textkit}\nimpl Counter {{\n    fn checked_total(&self) -> u32 {{\n        self.count\n    }}\n\n    /// The count as text.\n    pub fn label(&self) -> String {{\n        self.count.to_string()\n    }}\n}}\n\nimpl Iterator for Counter {{\n    type Item = u32;\n\n    fn next(&mut self) -> Option<u32> {{\n        None\n    }}\n}}\n"
+        "{textkit}\nimpl Counter {{\n    fn checked_total(&self) -> u32 {{\n        self.count\n    }}\n\n    pub(crate) fn internal_total(&self) -> u32 {{\n        self.count\n    }}\n\n    /// The count as text.\n    pub fn label(&self) -> String {{\n        self.count.to_string()\n    }}\n}}\n\nimpl Iterator for Counter {{\n    type Item = u32;\n\n    fn next(&mut self) -> Option<u32> {{\n        None\n    }}\n}}\n\npub mod words {{\n    /// The words of `text`, sorted.\n    pub fn sorted_words(text: &str) -> Vec<&str> {{\n        let mut w: Vec<&str> = text.split(' ').collect();\n        w.sort();\n        w\n    }}\n}}\n\npub use words::*;\n\n#[cfg(any())]\npub fn gated() {{}}\n\npub(crate) fn internal() {{}}\n"
     );
     let dir = rust_fixture_with(&[
         ("textkit/src/lib.rs", &extended),
@@ -967,10 +976,17 @@ fn rust_context_lists_only_what_a_dependency_exposes() {
         "textkit::Counter::bump",
         "textkit::Counter::label",
         "textkit::Counter::next",
+        "textkit::sorted_words",
     ] {
         assert!(names.contains(&listed.to_string()), "{listed}: {names:?}");
     }
-    for hidden in ["textkit::Counter::checked_total", "textkit::Counter::Item"] {
+    for hidden in [
+        "textkit::Counter::checked_total",
+        "textkit::Counter::internal_total",
+        "textkit::Counter::Item",
+        "textkit::gated",
+        "textkit::internal",
+    ] {
         assert!(!names.contains(&hidden.to_string()), "{hidden}: {names:?}");
     }
 }
@@ -982,13 +998,13 @@ fn rust_context_lists_only_what_a_dependency_exposes() {
 fn rust_suggestions_fit_the_use_and_the_meaning() {
     let textkit = std::fs::read_to_string(rust_fixture().join("textkit/src/lib.rs")).unwrap();
     let extended = format!(
-        "{textkit}\n/// The most words a summary keeps.\npub const WORD_LIMIT: usize = 12;\n"
+        "{textkit}\n/// The most words a summary keeps.\npub const WORD_LIMIT: usize = 12;\n\npub mod words {{\n    /// The words of `text`, sorted.\n    pub fn sorted_words(text: &str) -> Vec<&str> {{\n        text.split(' ').collect()\n    }}\n}}\n\npub use words::*;\n"
     );
     let dir = rust_fixture_with(&[
         ("textkit/src/lib.rs", &extended),
         (
             "src/extra.rs",
-            "pub fn f() {\n    let n = textkit::word_limit(\"a b\");\n    let k = textkit::count_words(\"a b\");\n}\n",
+            "pub fn f() {\n    let n = textkit::word_limit(\"a b\");\n    let k = textkit::count_words(\"a b\");\n    let s = textkit::sort_words(\"a b\");\n}\n",
         ),
     ]);
     let o = grounded(dir.path(), &["check", "src/extra.rs", "--format", "json"]);
@@ -1012,7 +1028,16 @@ fn rust_suggestions_fit_the_use_and_the_meaning() {
         "a constant for a call: {limit:?}"
     );
     assert_eq!(
-        suggestions("textkit::count_words").first().map(String::as_str),
+        suggestions("textkit::count_words")
+            .first()
+            .map(String::as_str),
         Some("textkit::word_count")
+    );
+    // A name a glob re-export brings in is a real name of the crate root.
+    assert_eq!(
+        suggestions("textkit::sort_words")
+            .first()
+            .map(String::as_str),
+        Some("textkit::sorted_words")
     );
 }

@@ -65,9 +65,12 @@ pub fn lookup_rust(
         } => {
             let name = &segs[at];
             // Near by spelling, word parts or doc words, as the checker's.
-            let suggestions = match (at > 0).then(|| resolve(index, &resolver, vantage, &segs[..at])) {
+            let suggestions = match (at > 0)
+                .then(|| resolve(index, &resolver, vantage, &segs[..at]))
+            {
                 Some(Outcome::Res(res)) => {
-                    let named = crate::analysis::rust::named::for_container(&resolver, &res, &candidates);
+                    let named =
+                        crate::analysis::rust::named::for_container(&resolver, &res, &candidates);
                     let prefix = segs[..at].join("::");
                     crate::analysis::suggest::suggest_members(name, &named, false, 5)
                         .into_iter()

@@ -212,7 +212,11 @@ pub fn build_rust(
         let mut meant: BTreeSet<String> = BTreeSet::new();
         for u in &g.used {
             if !names.contains(&u.as_str()) {
-                meant.extend(crate::analysis::suggest::suggest(u, names.iter().copied(), 3));
+                meant.extend(crate::analysis::suggest::suggest(
+                    u,
+                    names.iter().copied(),
+                    3,
+                ));
             }
         }
         for (i, item) in items.into_iter().enumerate() {
@@ -791,7 +795,6 @@ pub(super) fn std_members(std: &dyn crate::index::rust::StdApi, path: &str) -> V
                 .as_deref()
                 .is_none_or(|t| !BLANKET_TRAITS.contains(&t))
         })
-
         .map(|m| {
             let mut described = described(m.kind.unwrap_or("item"), &m.name, m.signature);
             described.doc = m.doc;
@@ -903,9 +906,7 @@ fn crate_impls(index: &RustIndex, krate: usize, node: &ModNode) -> CrateImpls {
             for item in &imp.items {
                 if item.name != "*"
                     && !build.off(&item.cfg_preds)
-                    && !entry
-                        .iter()
-                        .any(|(e, _, k)| e.name == item.name && k == at)
+                    && !entry.iter().any(|(e, _, k)| e.name == item.name && k == at)
                 {
                     entry.push((item.clone(), imp.trait_path.is_some(), at.clone()));
                 }
@@ -1045,7 +1046,11 @@ fn crate_items_at(
     // Glob re-exports (`pub use regex::string::*`): the public items of the
     // module they name are this module's API too.
     if !all && depth < MAX_GLOB_DEPTH {
-        for u in m.uses.iter().filter(|u| u.glob && u.public && u.scope.is_none()) {
+        for u in m
+            .uses
+            .iter()
+            .filter(|u| u.glob && u.public && u.scope.is_none())
+        {
             if hidden("", u.restricted, &u.cfg_preds) {
                 continue;
             }

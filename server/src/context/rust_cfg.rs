@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 
 /// Cfg names no ordinary build of a dependency sets.
-const UNSET: &[&str] = &["test", "doc", "docsrs", "miri", "loom", "fuzzing", "rustdoc"];
+const UNSET: &[&str] = &[
+    "test", "doc", "docsrs", "miri", "loom", "fuzzing", "rustdoc",
+];
 
 /// What a crate's build is known to enable: None when its features are not
 /// known (no `cargo metadata`).
@@ -176,18 +178,30 @@ mod tests {
         };
         assert_eq!(b.holds("feature = \"std\""), Some(true));
         assert_eq!(b.holds("feature = \"v1\""), Some(false));
-        assert_eq!(b.holds("all(feature = \"std\", feature = \"serde\")"), Some(false));
-        assert_eq!(b.holds("any(feature = \"v1\", feature = \"v4\")"), Some(true));
+        assert_eq!(
+            b.holds("all(feature = \"std\", feature = \"serde\")"),
+            Some(false)
+        );
+        assert_eq!(
+            b.holds("any(feature = \"v1\", feature = \"v4\")"),
+            Some(true)
+        );
         assert_eq!(b.holds("not(feature = \"v1\")"), Some(true));
         assert_eq!(b.holds("docsrs"), Some(false));
         assert_eq!(b.holds("test"), Some(false));
         assert_eq!(b.holds("unix"), Some(cfg!(unix)));
         assert_eq!(b.holds("tokio_unstable"), None);
         assert_eq!(b.holds("any(tokio_unstable, feature = \"v1\")"), None);
-        assert_eq!(b.holds("all(tokio_unstable, feature = \"v1\")"), Some(false));
+        assert_eq!(
+            b.holds("all(tokio_unstable, feature = \"v1\")"),
+            Some(false)
+        );
         assert_eq!(b.holds("broken(("), None);
         assert!(b.off(&["feature = \"v1\"".to_string()]));
-        assert!(!b.off(&["tokio_unstable".to_string(), "feature = \"std\"".to_string()]));
+        assert!(!b.off(&[
+            "tokio_unstable".to_string(),
+            "feature = \"std\"".to_string()
+        ]));
         // Features unknown: nothing is ruled out by them.
         let unknown = Build { features: None };
         assert_eq!(unknown.holds("feature = \"v1\""), None);

@@ -26,15 +26,30 @@ pub fn for_path(
     scope: Option<ScopeId>,
     candidates: &[String],
 ) -> Vec<Named> {
-    let described = if at == 0 {
-        Vec::new()
-    } else {
-        match r.resolve(node, &segs[..at], absolute, scope, 0) {
-            Outcome::Res(res) => of_container(r, &res),
-            _ => Vec::new(),
-        }
+    let container = match at {
+        0 => None,
+        _ => match r.resolve(node, &segs[..at], absolute, scope, 0) {
+            Outcome::Res(res) => Some(res),
+            _ => None,
+        },
     };
-    complete(described, candidates)
+    let Some(res) = container else {
+        return complete(Vec::new(), candidates);
+    };
+    let described = of_container(r, &res);
+    // A crate module's glob re-exports (`pub use crate::free::*`) are its
+    // names too, though the resolver lists only what it declares and binds.
+    let globbed: Vec<Named> = match res {
+        Res::Module(_) | Res::Crate(_) => described
+            .iter()
+            .filter(|d| !candidates.contains(&d.name))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut all = complete(described, candidates);
+    all.extend(globbed);
+    all
 }
 
 /// `candidates` of the container `res` (a module, crate or type) described.
@@ -171,23 +186,50 @@ fn member_named(m: &RMember) -> Named {
 }
 
 /// A crate module's items and what its imports bring in (`pub use
-/// ser::to_string` is `serde_json::to_string`, with `to_string`'s doc line).
+/// ser::to_string` is `serde_json::to_string`, with `to_string`'s doc line),
+/// and the public ones of the modules its `pub use …::*` name.
 fn crate_module(r: &Resolver, n: &Arc<ModNode>) -> Vec<Named> {
+    let mut out = Vec::new();
+    module_names(r, n, false, 0, &mut out);
+    out
+}
+
+fn module_names(
+    r: &Resolver,
+    n: &Arc<ModNode>,
+    public_only: bool,
+    depth: u32,
+    out: &mut Vec<Named>,
+) {
     let m = n.module();
-    let mut out: Vec<Named> = m
-        .items
-        .iter()
-        .map(|i| Named {
-            name: i.name.clone(),
-            kind: item_kind(i.kind),
-            doc: i.doc.clone(),
-        })
-        .collect();
-    for u in &m.uses {
+    let visible = |public: bool, restricted: bool| !public_only || (public && !restricted);
+    for i in m.items.iter().filter(|i| visible(i.public, i.restricted)) {
+        if !out.iter().any(|o| o.name == i.name) {
+            out.push(Named {
+                name: i.name.clone(),
+                kind: item_kind(i.kind),
+                doc: i.doc.clone(),
+            });
+        }
+    }
+    for u in m.uses.iter().filter(|u| u.scope.is_none()) {
+        if !visible(u.public, u.restricted) {
+            continue;
+        }
+        if u.glob {
+            if depth < 2 {
+                if let Outcome::Res(Res::Module(t)) = r.resolve(n, &u.path, u.absolute, None, 0) {
+                    if t.key != n.key {
+                        module_names(r, &t, true, depth + 1, out);
+                    }
+                }
+            }
+            continue;
+        }
         let Some(name) = u.binds() else {
             continue;
         };
-        if u.scope.is_some() || out.iter().any(|o| o.name == name) {
+        if out.iter().any(|o| o.name == name) {
             continue;
         }
         let found = match r.resolve(n, &u.path, u.absolute, None, 0) {
@@ -207,15 +249,13 @@ fn crate_module(r: &Resolver, n: &Arc<ModNode>) -> Vec<Named> {
             Outcome::Res(Res::Module(_) | Res::Crate(_)) => Some((NameKind::Value, None)),
             _ => None,
         };
-        if let Some((kind, doc)) = found {
-            out.push(Named {
-                name: name.to_string(),
-                kind,
-                doc,
-            });
-        }
+        let (kind, doc) = found.unwrap_or((NameKind::Unknown, None));
+        out.push(Named {
+            name: name.to_string(),
+            kind,
+            doc,
+        });
     }
-    out
 }
 
 /// A crate type's declared members and the items of its impls anywhere in

@@ -49,7 +49,10 @@ const ARCHES: &[(&str, &str)] = &[
 /// Some(true/false) when the condition surely holds / surely does not here;
 /// None when a part of it cannot be told (a crate feature, an unknown word).
 pub fn holds(cond: &str) -> Option<bool> {
-    let spaced = cond.replace('(', " ( ").replace(')', " ) ").replace(',', " ");
+    let spaced = cond
+        .replace('(', " ( ")
+        .replace(')', " ) ")
+        .replace(',', " ");
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
     let mut at = 0;
     let value = or_expr(&tokens, &mut at);
@@ -150,7 +153,10 @@ mod tests {
         let own = if cfg!(windows) { "Windows" } else { "Unix" };
         assert_eq!(holds(own), Some(true));
         assert_eq!(holds(&format!("non-{other}")), Some(true));
-        assert_eq!(holds(&format!("({own} or WASI) and non-{other}")), Some(true));
+        assert_eq!(
+            holds(&format!("({own} or WASI) and non-{other}")),
+            Some(true)
+        );
         if cfg!(target_os = "linux") {
             assert_eq!(holds("Windows or HermitCore"), Some(false));
             assert_eq!(holds("target_os=linux and x86-64"), holds("x86-64"));
@@ -158,7 +164,10 @@ mod tests {
         // What cannot be told here is not ruled out.
         assert_eq!(holds("crate feature `std`"), None);
         assert_eq!(holds(&format!("{other} or crate feature `x`")), None);
-        assert_eq!(holds(&format!("{other} and crate feature `x`")), Some(false));
+        assert_eq!(
+            holds(&format!("{other} and crate feature `x`")),
+            Some(false)
+        );
         assert_eq!(holds("(Unix"), None);
     }
 }

@@ -325,7 +325,10 @@ fn unstable_marks() {
     );
     let windows_only = r##"<pre class="rust item-decl"><code>pub fn share_mode(mode: u32)</code></pre><span class="item-info"><div class="stab portability">Available on <strong>Windows</strong> only.</div></span><div class="docblock"><p>Sets the share mode.</p></div>"##;
     assert_eq!(parse_page(windows_only).unwrap().elsewhere, !cfg!(windows));
-    let unix_or_wasi = windows_only.replace("<strong>Windows</strong>", "(<strong>Unix</strong> or <strong>WASI</strong>)");
+    let unix_or_wasi = windows_only.replace(
+        "<strong>Windows</strong>",
+        "(<strong>Unix</strong> or <strong>WASI</strong>)",
+    );
     assert_eq!(parse_page(&unix_or_wasi).unwrap().elsewhere, cfg!(windows));
     let stable_fn = r##"<pre class="rust item-decl"><code>pub fn swap&lt;T&gt;(x: &amp;mut T, y: &amp;mut T)</code></pre><details class="toggle top-doc" open><summary class="hideme"><span>Expand description</span></summary><div class="docblock"><p>Swaps two values; <div class="stab unstable">quoted</div>.</p></div></details>"##;
     assert!(!parse_page(stable_fn).unwrap().unstable);
