@@ -962,7 +962,7 @@ fn rust_context_reaches_crate_roots_and_prelude_types() {
 fn rust_context_lists_only_what_a_dependency_exposes() {
     let textkit = std::fs::read_to_string(rust_fixture().join("textkit/src/lib.rs")).unwrap();
     let extended = format!(
-        "{textkit}\nimpl Counter {{\n    fn checked_total(&self) -> u32 {{\n        self.count\n    }}\n\n    pub(crate) fn internal_total(&self) -> u32 {{\n        self.count\n    }}\n\n    /// The count as text.\n    pub fn label(&self) -> String {{\n        self.count.to_string()\n    }}\n}}\n\nimpl Iterator for Counter {{\n    type Item = u32;\n\n    fn next(&mut self) -> Option<u32> {{\n        None\n    }}\n}}\n\npub mod words {{\n    /// The words of `text`, sorted.\n    pub fn sorted_words(text: &str) -> Vec<&str> {{\n        let mut w: Vec<&str> = text.split(' ').collect();\n        w.sort();\n        w\n    }}\n}}\n\npub use words::*;\n\n#[cfg(any())]\npub fn gated() {{}}\n\npub(crate) fn internal() {{}}\n"
+        "{textkit}\nimpl Counter {{\n    fn checked_total(&self) -> u32 {{\n        self.count\n    }}\n\n    pub(crate) fn internal_total(&self) -> u32 {{\n        self.count\n    }}\n\n    /// The count as text.\n    pub fn label(&self) -> String {{\n        self.count.to_string()\n    }}\n}}\n\nimpl Iterator for Counter {{\n    type Item = u32;\n\n    fn next(&mut self) -> Option<u32> {{\n        None\n    }}\n}}\n\npub mod words {{\n    /// The words of `text`, sorted.\n    pub fn sorted_words(text: &str) -> Vec<&str> {{\n        let mut w: Vec<&str> = text.split(' ').collect();\n        w.sort();\n        w\n    }}\n}}\n\npub use words::*;\n\n#[cfg(any())]\npub fn gated() {{}}\n\npub(crate) fn internal() {{}}\n\npub use case::Slug as UrlSlug;\n"
     );
     let dir = rust_fixture_with(&[
         ("textkit/src/lib.rs", &extended),
@@ -971,7 +971,12 @@ fn rust_context_lists_only_what_a_dependency_exposes() {
             "use textkit::Counter;\n\npub fn f() {\n    let c = Counter::new();\n    c.bump();\n}\n",
         ),
     ]);
-    let (names, _) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
+    let (names, json) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
+    // A renamed re-export is listed by its new name, signature included.
+    assert_eq!(
+        item(&json, "textkit::UrlSlug")["signature"],
+        "struct UrlSlug"
+    );
     for listed in [
         "textkit::Counter::bump",
         "textkit::Counter::label",

@@ -55,6 +55,11 @@ pub fn build_rust(
     let this = groups.get_or_add(index, &Container::Crate(own.clone()), krate);
     groups.list[this].this_file = true;
     let mut crates_named: BTreeSet<String> = BTreeSet::new();
+    // Where the file's imports name each re-exported item (`chrono::Utc`,
+    // defined in `chrono::offset::utc`): its paths and calls are noted
+    // there, under the path that compiles.
+    let mut homes: HashMap<(crate::index::rust::ModKey, usize), (Arc<ModNode>, String)> =
+        HashMap::new();
 
     for (id, node) in nodes.iter().enumerate() {
         if test_only(&facts, id) {
@@ -83,6 +88,9 @@ pub fn build_rust(
             }
             if let Some((home, name)) = named_in(&resolver, node, &u.path, u.absolute, &res) {
                 groups.note_in(index, &home, &name, None, krate);
+                if let Res::Item(n, i) = &res {
+                    homes.insert((n.key.clone(), *i), (home, name));
+                }
                 continue;
             }
             groups.note(index, &res, None, krate, true);
@@ -104,7 +112,11 @@ pub fn build_rust(
         let may_add = !prelude::PRELUDE.iter().any(|(n, _)| *n == r.segs[0])
             && !prelude::PRIMITIVES.contains(&r.segs[0].as_str());
         if may_add {
-            if let Some((home, name)) = named_in(&resolver, node, prefix, r.absolute, &res) {
+            let home = named_in(&resolver, node, prefix, r.absolute, &res).or_else(|| match &res {
+                Res::Item(n, i) => homes.get(&(n.key.clone(), *i)).cloned(),
+                _ => None,
+            });
+            if let Some((home, name)) = home {
                 groups.note_in(index, &home, &name, r.segs.last().cloned(), krate);
                 continue;
             }
@@ -148,6 +160,13 @@ pub fn build_rust(
                         let g = groups.get_or_add(index, &Container::Type(t.clone()), krate);
                         groups.list[g].used.insert(call.method.clone());
                         types.insert(t, true);
+                        continue;
+                    }
+                }
+                if let Res::Item(n, i) = &res {
+                    if let Some((home, name)) = homes.get(&(n.key.clone(), *i)) {
+                        let (home, name) = (home.clone(), name.clone());
+                        groups.note_in(index, &home, &name, Some(call.method.clone()), krate);
                         continue;
                     }
                 }
@@ -999,7 +1018,7 @@ fn crate_items_at(
             Outcome::Res(Res::Item(n, i)) => {
                 let table = tables.of(index, n.key.0, &n);
                 let mut l = listed_item(&n.module().items[i], &table, false);
-                l.described.name = name.to_string();
+                rename(&mut l.described, name);
                 l
             }
             Outcome::Res(res @ (Res::Module(_) | Res::Crate(_))) => {
@@ -1032,7 +1051,7 @@ fn crate_items_at(
                 Some((n, i)) => {
                     let table = tables.of(index, n.key.0, &n);
                     let mut l = listed_item(&n.module().items[i], &table, false);
-                    l.described.name = name.to_string();
+                    rename(&mut l.described, name);
                     l
                 }
                 None => Listed {
@@ -1119,6 +1138,26 @@ fn module_off(index: &RustIndex, n: &ModNode, build: &super::rust_cfg::Build) ->
             })
             .unwrap_or(false)
     })
+}
+
+/// An item as a re-export names it (`pub use weighted::Error as
+/// WeightError`): its name, and the name in its signature, are the new one.
+fn rename(d: &mut Described, name: &str) {
+    if d.name != name {
+        if let Some(sig) = &mut d.signature {
+            let old = &d.name;
+            let at = sig.match_indices(old.as_str()).find(|(i, _)| {
+                let before = sig[..*i].chars().last();
+                let after = sig[i + old.len()..].chars().next();
+                before.is_none_or(|c| c == ' ')
+                    && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+            });
+            if let Some((i, _)) = at {
+                sig.replace_range(i..i + old.len(), name);
+            }
+        }
+        d.name = name.to_string();
+    }
 }
 
 /// The item a `pub use` names when the resolver cannot tell which one it is
