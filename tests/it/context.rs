@@ -912,7 +912,10 @@ fn rust_names(dir: &std::path::Path, file: &str, args: &[&str]) -> (Vec<String>,
 /// of them, and not otherwise.
 #[test]
 fn rust_context_reaches_crate_roots_and_prelude_types() {
-    let dir = rust_fixture_with(&[("src/extra.rs", "use textkit::Slug;\n")]);
+    let dir = rust_fixture_with(&[(
+        "src/extra.rs",
+        "use textkit::Slug;\n\npub fn f() -> usize {\n    Slug::new(\"a b\").as_str().len()\n}\n",
+    )]);
     let (names, json) = rust_names(
         dir.path(),
         "src/extra.rs",
@@ -932,6 +935,9 @@ fn rust_context_reaches_crate_roots_and_prelude_types() {
     assert!(headings.contains(&"textkit"), "{headings:?}");
     assert!(!headings.contains(&"textkit::case"), "{headings:?}");
     assert_eq!(item(&json, "textkit::Slug")["relevance"], "used", "{json}");
+    // Its paths and method calls are noted where the file names it.
+    assert_eq!(item(&json, "textkit::Slug::new")["relevance"], "used");
+    assert_eq!(item(&json, "textkit::Slug::as_str")["relevance"], "used");
     assert!(
         names.contains(&"textkit::word_count".to_string()),
         "{names:?}"

@@ -1269,3 +1269,43 @@ fn dependencies(
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_renamed_reexport_renames_its_signature() {
+        let mut d = described("enum", "Error", Some("enum Error".to_string()));
+        rename(&mut d, "WeightError");
+        assert_eq!(d.name, "WeightError");
+        assert_eq!(d.signature.as_deref(), Some("enum WeightError"));
+        let mut f = described(
+            "function",
+            "to_string",
+            Some("fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String>".to_string()),
+        );
+        rename(&mut f, "to_text");
+        assert_eq!(
+            f.signature.as_deref(),
+            Some("fn to_text<T: ?Sized + Serialize>(value: &T) -> Result<String>")
+        );
+    }
+
+    #[test]
+    fn prelude_types_by_any_path_and_primitives_by_name() {
+        assert_eq!(
+            prelude_type("alloc::vec::Vec").as_deref(),
+            Some("std::vec::Vec")
+        );
+        assert_eq!(prelude_type("Vec").as_deref(), Some("std::vec::Vec"));
+        assert_eq!(
+            prelude_type("core::option::Option").as_deref(),
+            Some("std::option::Option")
+        );
+        assert_eq!(prelude_type("u32").as_deref(), Some("u32"));
+        assert_eq!(prelude_type("str").as_deref(), Some("str"));
+        assert_eq!(prelude_type("anyhow::Result"), None);
+        assert_eq!(prelude_type("std::collections::HashMap"), None);
+    }
+}
