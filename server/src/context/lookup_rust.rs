@@ -223,7 +223,7 @@ fn module_members(
     qualify: &dyn Fn(Described) -> Described,
 ) -> (bool, Vec<Described>) {
     let mut tables = MemberTables::default();
-    let items = crate_items(index, resolver, &mut tables, n, false);
+    let items = crate_items(index, resolver, &mut tables, n, false, None);
     let closed =
         n.key.0 != NO_CRATE && matches!(resolver.lookup(n, PROBE, None, 0), Look::NotFound);
     (

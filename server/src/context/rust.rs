@@ -77,8 +77,11 @@ pub fn build_rust(
             // after what the file names.
             if let Some(root) = dependency_root(index, &resolver, node, &u.path, u.absolute, krate)
             {
-                let g = groups.get_or_add(index, &Container::Crate(root), krate);
-                groups.list[g].reached = true;
+                let name = module_name(index, &root, krate);
+                if !groups.by_name.contains_key(&name) {
+                    let g = groups.get_or_add(index, &Container::Crate(root), krate);
+                    groups.list[g].reached = true;
+                }
             }
             if u.glob {
                 if let Some(c) = container_of_module(&res) {
@@ -217,13 +220,18 @@ pub fn build_rust(
             open: false,
             classes_listed: false,
         });
-        let closeness = match (g.this_file, g.local, g.reached) {
-            (true, _, _) => 1,
-            (false, true, _) => 2,
-            (false, false, false) => 3,
-            (false, false, true) => 4,
+        // The prelude's types come after the modules the file imports, as
+        // Python's builtin types do: used by the file, then spoken of by the
+        // task only.
+        let is_type = matches!(g.container, Container::Type(_));
+        let closeness = match (g.this_file, g.local, g.reached, is_type) {
+            (true, _, _, _) => 1,
+            (false, true, _, _) => 2,
+            (false, false, false, false) => 3,
+            (false, false, true, false) | (false, false, false, true) => 4,
+            (false, false, true, true) => 5,
         };
-        let items = g.items(index, &resolver, &mut members_of);
+        let items = g.items(index, &resolver, &mut members_of, krate);
         // A name the file uses that the heading lacks (an invented one):
         // the nearest real names are what its author meant; they rank as
         // related, as Python's do.
@@ -548,7 +556,10 @@ impl Groups {
     ) {
         let add = |groups: &mut Groups, c: Container| -> Option<usize> {
             if may_add {
-                return Some(groups.get_or_add(index, &c, krate));
+                // Named by the file: no longer only reached through it.
+                let g = groups.get_or_add(index, &c, krate);
+                groups.list[g].reached = false;
+                return Some(g);
             }
             let name = match &c {
                 Container::Std(p) | Container::Type(p) => p.clone(),
@@ -700,10 +711,13 @@ impl Group {
         index: &RustIndex,
         resolver: &Resolver,
         tables: &mut MemberTables,
+        krate: usize,
     ) -> Vec<Listed> {
         match &self.container {
             Container::Std(p) => std_items(index, p),
-            Container::Crate(n) => crate_items(index, resolver, tables, n, self.this_file),
+            Container::Crate(n) => {
+                crate_items(index, resolver, tables, n, self.this_file, Some(krate))
+            }
             Container::Type(p) => type_items(index, p),
         }
     }
@@ -948,14 +962,25 @@ fn crate_impls(index: &RustIndex, krate: usize, node: &ModNode) -> CrateImpls {
     out
 }
 
+/// `from`: the crate reading the module (None: any other crate than its
+/// own workspace's), which may not name its `pub(crate)` items.
 pub(super) fn crate_items(
     index: &RustIndex,
     resolver: &Resolver,
     tables: &mut MemberTables,
     node: &Arc<ModNode>,
     all: bool,
+    from: Option<usize>,
 ) -> Vec<Listed> {
-    crate_items_at(index, resolver, tables, node, all, 0)
+    let foreign = match from {
+        Some(k) => k != node.key.0,
+        None => index
+            .ws
+            .crates
+            .get(node.key.0)
+            .is_some_and(|c| !c.workspace),
+    };
+    crate_items_at(index, resolver, tables, node, all, foreign, 0)
 }
 
 /// How many glob re-exports deep a module's items are followed.
@@ -967,6 +992,7 @@ fn crate_items_at(
     tables: &mut MemberTables,
     node: &Arc<ModNode>,
     all: bool,
+    foreign: bool,
     depth: u32,
 ) -> Vec<Listed> {
     let m = node.module();
@@ -974,11 +1000,6 @@ fn crate_items_at(
     // what it makes public (its crate's too: private items are not
     // reachable from here). A dependency's `pub(crate)` items and its
     // `__`-named ones (hidden from its docs, not its API) are not listed.
-    let foreign = index
-        .ws
-        .crates
-        .get(node.key.0)
-        .is_some_and(|c| !c.workspace);
     let build = build_of(index, node.key.0);
     let hidden = |name: &str, restricted: bool, cfg: &[String]| {
         (foreign && (restricted || name.starts_with("__"))) || (!all && build.off(cfg))
@@ -1084,7 +1105,7 @@ fn crate_items_at(
             if target.key == node.key {
                 continue;
             }
-            for l in crate_items_at(index, resolver, tables, &target, false, depth + 1) {
+            for l in crate_items_at(index, resolver, tables, &target, false, foreign, depth + 1) {
                 if seen.insert(l.described.name.clone()) {
                     out.push(l);
                 }
