@@ -564,15 +564,23 @@ fn rust_budget_is_honoured_and_used_members_come_first() {
             );
         }
     }
-    // A small budget keeps the used std items over the rest.
+    // A small budget keeps the used std items over the rest (whole, or
+    // named first on their module's `also:` line: the methods the file
+    // calls on `str`, `Vec` and `Option` are used items too).
     let json = json_of(&rust_context(
         "src/lib.rs",
         &["--budget", "500", "--format", "json"],
     ));
     let names = names_in(&json);
+    let named_first = json["also"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["container"] == "std::collections" && a["names"][0] == "HashMap");
     assert!(
-        names.iter().any(|n| n == "std::collections::HashMap"),
-        "{names:?}"
+        names.iter().any(|n| n == "std::collections::HashMap") || named_first,
+        "{names:?} {}",
+        json["also"]
     );
     assert!(
         !names.iter().any(|n| n == "std::collections::BTreeMap"),
@@ -871,5 +879,195 @@ fn suggestions_fit_the_use_and_the_meaning() {
     assert_eq!(
         suggestions("fastjsonx").first().map(String::as_str),
         Some("json")
+    );
+}
+
+// ---- Rust: reach, truth and suggestions (issue 19, point 6)
+
+/// A copy of `fixtures/context_rust` with `extra` files written over it and
+/// a module `extra` (src/extra.rs, among them) declared in its crate root.
+fn rust_fixture_with(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(&rust_fixture(), dir.path());
+    let lib = std::fs::read_to_string(rust_fixture().join("src/lib.rs")).unwrap();
+    write(dir.path(), "src/lib.rs", &format!("{lib}pub mod extra;\n"));
+    for (name, content) in extra {
+        write(dir.path(), name, content);
+    }
+    dir
+}
+
+fn rust_names(dir: &std::path::Path, file: &str, args: &[&str]) -> (Vec<String>, Value) {
+    let mut all = vec!["context", file, "--format", "json"];
+    all.extend_from_slice(args);
+    let json = json_of(&grounded(dir, &all));
+    let mut names = names_in(&json);
+    for also in json["also"].as_array().unwrap() {
+        for n in also["names"].as_array().unwrap() {
+            names.push(format!(
+                "{}::{}",
+                also["container"].as_str().unwrap(),
+                n.as_str().unwrap()
+            ));
+        }
+    }
+    (names, json)
+}
+
+/// An item imported through a re-export is listed under the module the file
+/// names it in (the crate root), which also brings the root's functions;
+/// the types every file has (`str`, `Vec`) are listed when the task speaks
+/// of them, and not otherwise.
+#[test]
+fn rust_context_reaches_crate_roots_and_prelude_types() {
+    let dir = rust_fixture_with(&[(
+        "src/extra.rs",
+        "use textkit::Slug;\n\npub fn f() -> usize {\n    Slug::new(\"a b\").as_str().len()\n}\n",
+    )]);
+    let (names, json) = rust_names(
+        dir.path(),
+        "src/extra.rs",
+        &[
+            "--budget",
+            "2000",
+            "--task",
+            "trim the whitespace around a string",
+        ],
+    );
+    let headings: Vec<&str> = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(headings.contains(&"textkit"), "{headings:?}");
+    assert!(!headings.contains(&"textkit::case"), "{headings:?}");
+    assert_eq!(item(&json, "textkit::Slug")["relevance"], "used", "{json}");
+    // Its paths and method calls are noted where the file names it.
+    assert_eq!(item(&json, "textkit::Slug::new")["relevance"], "used");
+    assert_eq!(item(&json, "textkit::Slug::as_str")["relevance"], "used");
+    assert!(
+        names.contains(&"textkit::word_count".to_string()),
+        "{names:?}"
+    );
+    assert!(names.contains(&"str::trim".to_string()), "{names:?}");
+    // `Vec` is neither used by the file nor spoken of by this task: no
+    // heading; a task that speaks of vectors brings it.
+    let vec_heading = |json: &Value| {
+        json["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "std::vec::Vec")
+    };
+    assert!(!vec_heading(&json), "{json}");
+    let (names, json) = rust_names(
+        dir.path(),
+        "src/extra.rs",
+        &[
+            "--budget",
+            "2000",
+            "--task",
+            "append an element to a vector",
+        ],
+    );
+    assert!(vec_heading(&json), "{json}");
+    assert!(
+        names.contains(&"std::vec::Vec::push".to_string()),
+        "{names:?}"
+    );
+}
+
+/// Of a dependency only what its users can name is listed: not the private
+/// or `pub(crate)` functions of an inherent impl, nor a trait impl's
+/// associated type (`Counter::Item` is ambiguous), nor an item its build
+/// compiles out; its `pub` functions, the trait impl's methods and what a
+/// glob re-export brings in are.
+#[test]
+fn rust_context_lists_only_what_a_dependency_exposes() {
+    let textkit = std::fs::read_to_string(rust_fixture().join("textkit/src/lib.rs")).unwrap();
+    let extended = format!(
+        "{textkit}\nimpl Counter {{\n    fn checked_total(&self) -> u32 {{\n        self.count\n    }}\n\n    pub(crate) fn internal_total(&self) -> u32 {{\n        self.count\n    }}\n\n    /// The count as text.\n    pub fn label(&self) -> String {{\n        self.count.to_string()\n    }}\n}}\n\nimpl Iterator for Counter {{\n    type Item = u32;\n\n    fn next(&mut self) -> Option<u32> {{\n        None\n    }}\n}}\n\npub mod words {{\n    /// The words of `text`, sorted.\n    pub fn sorted_words(text: &str) -> Vec<&str> {{\n        let mut w: Vec<&str> = text.split(' ').collect();\n        w.sort();\n        w\n    }}\n}}\n\npub use words::*;\n\n#[cfg(any())]\npub fn gated() {{}}\n\npub(crate) fn internal() {{}}\n\npub use case::Slug as UrlSlug;\n"
+    );
+    let dir = rust_fixture_with(&[
+        ("textkit/src/lib.rs", &extended),
+        (
+            "src/extra.rs",
+            "use textkit::Counter;\n\npub fn f() {\n    let c = Counter::new();\n    c.bump();\n}\n",
+        ),
+    ]);
+    let (names, json) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
+    // A renamed re-export is listed by its new name, signature included.
+    assert_eq!(
+        item(&json, "textkit::UrlSlug")["signature"],
+        "struct UrlSlug"
+    );
+    for listed in [
+        "textkit::Counter::bump",
+        "textkit::Counter::label",
+        "textkit::Counter::next",
+        "textkit::sorted_words",
+    ] {
+        assert!(names.contains(&listed.to_string()), "{listed}: {names:?}");
+    }
+    for hidden in [
+        "textkit::Counter::checked_total",
+        "textkit::Counter::internal_total",
+        "textkit::Counter::Item",
+        "textkit::gated",
+        "textkit::internal",
+    ] {
+        assert!(!names.contains(&hidden.to_string()), "{hidden}: {names:?}");
+    }
+}
+
+/// Rust suggestions weigh kind and meaning as Python's do: a call is never
+/// offered a constant, and a name with no near spelling gets the items
+/// whose names share its words.
+#[test]
+fn rust_suggestions_fit_the_use_and_the_meaning() {
+    let textkit = std::fs::read_to_string(rust_fixture().join("textkit/src/lib.rs")).unwrap();
+    let extended = format!(
+        "{textkit}\n/// The most words a summary keeps.\npub const WORD_LIMIT: usize = 12;\n\npub mod words {{\n    /// The words of `text`, sorted.\n    pub fn sorted_words(text: &str) -> Vec<&str> {{\n        text.split(' ').collect()\n    }}\n}}\n\npub use words::*;\n"
+    );
+    let dir = rust_fixture_with(&[
+        ("textkit/src/lib.rs", &extended),
+        (
+            "src/extra.rs",
+            "pub fn f() {\n    let n = textkit::word_limit(\"a b\");\n    let k = textkit::count_words(\"a b\");\n    let s = textkit::sort_words(\"a b\");\n}\n",
+        ),
+    ]);
+    let o = grounded(dir.path(), &["check", "src/extra.rs", "--format", "json"]);
+    let json = json_of(&o);
+    let suggestions = |symbol: &str| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["symbol"] == symbol)
+            .unwrap_or_else(|| panic!("{symbol} not flagged: {json}"))["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let limit = suggestions("textkit::word_limit");
+    assert!(
+        !limit.contains(&"textkit::WORD_LIMIT".to_string()),
+        "a constant for a call: {limit:?}"
+    );
+    assert_eq!(
+        suggestions("textkit::count_words")
+            .first()
+            .map(String::as_str),
+        Some("textkit::word_count")
+    );
+    // A name a glob re-export brings in is a real name of the crate root.
+    assert_eq!(
+        suggestions("textkit::sort_words")
+            .first()
+            .map(String::as_str),
+        Some("textkit::sorted_words")
     );
 }

@@ -177,7 +177,10 @@ pub fn suggest_members(
                     .iter()
                     .filter(|w| wanted.contains(*w))
                     .count();
-                let hits = 2 * in_name + doc_hits(c) + usize::from(abbreviates(&c.name, name));
+                // Either one may abbreviate the other: `sqrt` for
+                // `square_root`, `extension` for `ext`.
+                let short = abbreviates(&c.name, name) || abbreviates(name, &c.name);
+                let hits = 2 * in_name + doc_hits(c) + usize::from(short);
                 if hits == 0 {
                     return None;
                 }
@@ -396,6 +399,12 @@ mod tests {
         assert_eq!(suggest_members("square_root", &math, true, 3), ["sqrt"]);
         assert!(!abbreviates("pow", "square_root"));
         assert!(!abbreviates("tan", "concat"));
+        // The other way round: the invented name abbreviates the real one.
+        let path = [
+            named("extension", NameKind::Callable, None),
+            named("exists", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("ext", &path, true, 3)[0], "extension");
     }
 
     #[test]

@@ -64,7 +64,21 @@ pub fn lookup_rust(
             candidates,
         } => {
             let name = &segs[at];
-            let suggestions = path_suggestions(&segs, at, &candidates, 5);
+            // Near by spelling, word parts or doc words, as the checker's.
+            let suggestions = match (at > 0)
+                .then(|| resolve(index, &resolver, vantage, &segs[..at]))
+            {
+                Some(Outcome::Res(res)) => {
+                    let named =
+                        crate::analysis::rust::named::for_container(&resolver, &res, &candidates);
+                    let prefix = segs[..at].join("::");
+                    crate::analysis::suggest::suggest_members(name, &named, false, 5)
+                        .into_iter()
+                        .map(|s| format!("{prefix}::{s}"))
+                        .collect()
+                }
+                _ => path_suggestions(&segs, at, &candidates, 5),
+            };
             let reason = match kind {
                 MissingKind::Crate => format!(
                     "no crate, module or item `{name}`: it is not std, core, alloc, a dependency in Cargo.toml or a name in scope{}",
@@ -209,7 +223,7 @@ fn module_members(
     qualify: &dyn Fn(Described) -> Described,
 ) -> (bool, Vec<Described>) {
     let mut tables = MemberTables::default();
-    let items = crate_items(index, resolver, &mut tables, n, false);
+    let items = crate_items(index, resolver, &mut tables, n, false, None);
     let closed =
         n.key.0 != NO_CRATE && matches!(resolver.lookup(n, PROBE, None, 0), Look::NotFound);
     (

@@ -2,6 +2,7 @@
 //! reported only when its container is closed and certainly lacks it.
 
 mod methods;
+pub mod named;
 pub mod prelude;
 pub mod receivers;
 pub mod resolve;
@@ -129,7 +130,14 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
     for node in &nodes {
         for u in &node.module().uses {
             let outcome = resolver.resolve(node, &u.path, u.absolute, u.scope, 0);
-            emit_missing(&mut report, &outcome, &u.path, &u.spans);
+            let at = Place {
+                resolver: &resolver,
+                node,
+                absolute: u.absolute,
+                scope: u.scope,
+                called: false,
+            };
+            emit_missing(&mut report, &outcome, &u.path, &u.spans, &at);
         }
     }
 
@@ -139,7 +147,14 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
             continue;
         };
         let outcome = resolver.resolve(node, &r.segs, r.absolute, r.scope, 0);
-        emit_missing(&mut report, &outcome, &r.segs, &r.spans);
+        let at = Place {
+            resolver: &resolver,
+            node,
+            absolute: r.absolute,
+            scope: r.scope,
+            called: matches!(r.kind, RefKind::Call | RefKind::Macro),
+        };
+        emit_missing(&mut report, &outcome, &r.segs, &r.spans, &at);
     }
 
     // Bare calls of functions nothing defines.
@@ -190,6 +205,10 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
                 continue;
             };
             if let Some((ty, candidates)) = methods::missing_method(&resolver, node, call) {
+                let named = match receiver_type(&resolver, node, call) {
+                    Some(res) => named::for_methods(&resolver, &res, &candidates),
+                    None => named::for_path(&resolver, node, &[], 0, false, None, &candidates),
+                };
                 report(
                     Code::UnknownMember,
                     call.span,
@@ -198,7 +217,7 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
                         call.method
                     ),
                     format!("{ty}::{}", call.method),
-                    suggest::suggest(&call.method, candidates.iter().map(String::as_str), 3)
+                    suggest::suggest_members(&call.method, &named, true, 3)
                         .into_iter()
                         .map(|s| format!("{ty}::{s}"))
                         .collect(),
@@ -234,11 +253,7 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
         let off: Vec<(u32, u32)> = facts
             .cfg_regions
             .iter()
-            .filter(|r| {
-                r.cfgs
-                    .iter()
-                    .any(|p| crate::syntax::rust::cfg::eval_text(p, &env) == Some(false))
-            })
+            .filter(|r| crate::syntax::rust::cfg::compiled_out(&r.cfgs, &env))
             .map(|r| (r.start_byte, r.end_byte))
             .collect();
         out.retain(|f| {
@@ -272,11 +287,22 @@ pub fn path_suggestions(
         .collect()
 }
 
+/// Where a path is read, for describing the names its suggestions come from.
+struct Place<'a, 'r> {
+    resolver: &'a Resolver<'r>,
+    node: &'a Arc<ModNode>,
+    absolute: bool,
+    scope: Option<ScopeId>,
+    /// The path is called (`fs::read_file(…)`, `json!(…)`): only callables fit.
+    called: bool,
+}
+
 fn emit_missing(
     report: &mut impl FnMut(Code, Span, String, String, Vec<String>),
     outcome: &Outcome,
     segs: &[String],
     spans: &[Span],
+    at: &Place,
 ) {
     let Outcome::Missing {
         index,
@@ -292,7 +318,33 @@ fn emit_missing(
     };
     let name = &segs[*index];
     let symbol = segs[..=*index].join("::");
-    let suggestions = path_suggestions(segs, *index, candidates, 3);
+    // A missing crate or module is offered names alike; an item of a module
+    // or type, names alike or meaning alike, of the kind the use wants.
+    let suggestions = match kind {
+        MissingKind::Crate | MissingKind::Module => path_suggestions(segs, *index, candidates, 3),
+        MissingKind::Symbol | MissingKind::Member => {
+            let named = named::for_path(
+                at.resolver,
+                at.node,
+                segs,
+                *index,
+                at.absolute,
+                at.scope,
+                candidates,
+            );
+            let prefix = segs[..*index].join("::");
+            suggest::suggest_members(name, &named, at.called && *index + 1 == segs.len(), 3)
+                .into_iter()
+                .map(|s| {
+                    if prefix.is_empty() {
+                        s
+                    } else {
+                        format!("{prefix}::{s}")
+                    }
+                })
+                .collect()
+        }
+    };
     let (code, message) = match kind {
         MissingKind::Crate => (
             Code::UnresolvedModule,

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use super::host_cfg::CrateCfg;
 use super::{MacroTable, RustIndex};
 use crate::index::cargo::CrateId;
-use crate::syntax::rust::cfg::{eval_text, top_level_parts};
+use crate::syntax::rust::cfg::{compiled_out, eval_text, top_level_parts};
 use crate::syntax::rust::facts::*;
 use crate::syntax::rust::macros::last_segment;
 
@@ -124,7 +124,7 @@ impl RustIndex {
                 p
             });
             // A call for another configuration: nothing.
-            if call.cfgs.iter().any(|p| eval_text(p, &env) == Some(false)) {
+            if compiled_out(&call.cfgs, &env) {
                 calls.push(Call::Closed);
                 continue;
             }
@@ -406,7 +406,7 @@ fn add_definitions(
     };
     for item in &m.items {
         if item.kind != RItemKind::Macro
-            || item.cfgs.iter().any(|p| eval_text(p, env) == Some(false))
+            || compiled_out(&item.cfgs, env)
         {
             continue;
         }

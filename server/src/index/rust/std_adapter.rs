@@ -78,6 +78,10 @@ impl StdApi for StdIndex {
         StdIndex::doc(self, path)
     }
 
+    fn unavailable(&self, path: &str) -> bool {
+        StdIndex::unavailable(self, path)
+    }
+
     fn qualified_signatures(&self, path: &str) -> Vec<String> {
         StdIndex::qualified_signatures(self, path)
     }
@@ -120,6 +124,7 @@ impl StdApi for StdIndex {
                     kind: Some(kind),
                     signature: shown.and_then(|s| s.signature.clone()),
                     doc: shown.and_then(|s| s.doc.clone()),
+                    unavailable: shown.is_some_and(|s| s.unstable || s.elsewhere),
                     name,
                     from_trait,
                 }

@@ -27,6 +27,9 @@ pub struct StdMemberInfo {
     pub signature: Option<String>,
     /// The first sentence of its docs, when the source has them.
     pub doc: Option<String>,
+    /// Not usable here, when the source says so: a nightly-only API
+    /// (`#[unstable]`) or one of another platform ("Available on Windows only").
+    pub unavailable: bool,
 }
 
 pub trait StdApi: Send + Sync {
@@ -56,6 +59,12 @@ pub trait StdApi: Send + Sync {
     fn doc(&self, _path: &str) -> Option<String> {
         None
     }
+    /// Whether the item at `path` exists but code built here cannot use it:
+    /// a nightly-only API (`#[unstable]`) or one of another platform. False
+    /// when the source does not say.
+    fn unavailable(&self, _path: &str) -> bool {
+        false
+    }
     /// The signatures of the fn or associated fn at `path`
     /// (`std::time::Instant::now`, `std::fs::read_to_string`) with every name
     /// the source can tell written as its full path (`fn now() ->
@@ -83,6 +92,7 @@ pub trait StdApi: Send + Sync {
                     from_trait: None,
                     signature: None,
                     doc: None,
+                    unavailable: false,
                 })
                 .collect()
         })

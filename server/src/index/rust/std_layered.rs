@@ -69,6 +69,10 @@ impl StdApi for StdLayered {
         StdApi::doc(&*self.index, path)
     }
 
+    fn unavailable(&self, path: &str) -> bool {
+        StdApi::unavailable(&*self.index, path)
+    }
+
     fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {
         StdApi::member_details(&*self.index, path)
     }

@@ -276,6 +276,8 @@ impl StdApi for StdSource {
                     signature: facts.and_then(|(m, _)| m.signature),
                     // (Doc comments are not in the facts yet.)
                     doc: None,
+                    // (Stability attributes are not in the facts.)
+                    unavailable: false,
                     name,
                 }
             })

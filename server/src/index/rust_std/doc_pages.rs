@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::html_text::{first_doc_line, html_text, qualify_links, signature_text};
+use super::platform;
 use super::StdItemKind;
 
 /// What one page says of its item and its members.
@@ -31,6 +32,10 @@ pub struct PageInfo {
     pub decl_qualified: Option<String>,
     /// The first sentence of the item's docs.
     pub doc: Option<String>,
+    /// Marked "nightly-only experimental API" (`#[unstable]`): not callable on stable.
+    pub unstable: bool,
+    /// Marked available on other platforms only ("Available on Windows only").
+    pub elsewhere: bool,
     members: HashMap<String, Vec<PageMember>>,
 }
 
@@ -43,6 +48,10 @@ pub struct PageMember {
     pub doc: Option<String>,
     /// For a fn: whether it takes `self` (a method) or not (an associated fn).
     pub has_self: Option<bool>,
+    /// Marked "nightly-only experimental API" (`#[unstable]`): not callable on stable.
+    pub unstable: bool,
+    /// Marked available on other platforms only ("Available on Windows only").
+    pub elsewhere: bool,
     /// The trait of the impl it is listed under (its last name: `Clone`); None for an inherent
     /// item or a trait's own item.
     impl_trait: Option<String>,
@@ -207,6 +216,8 @@ pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
         decl,
         decl_qualified,
         doc,
+        unstable: item_info(html, after).contains("class=\"stab unstable\""),
+        elsewhere: elsewhere(item_info(html, after)),
         members: members(html),
     })
 }
@@ -227,12 +238,49 @@ fn docblock_after(html: &str, from: usize) -> Option<&str> {
     Some(&body[..body.find("</div>").unwrap_or(body.len())])
 }
 
+/// What follows the header ending at `from` up to its docblock or the next element with an
+/// id: its item-info, where rustdoc marks a nightly-only API (`<div class="stab unstable">`)
+/// and one of some platforms only (`<div class="stab portability">`). A later member's marks
+/// never count.
+fn item_info(html: &str, from: usize) -> &str {
+    let Some(rest) = html.get(from..) else {
+        return "";
+    };
+    let mut end = rest.find(" id=\"").unwrap_or(rest.len());
+    if let Some(doc) = rest[..end].find("class=\"docblock\"") {
+        end = doc;
+    }
+    &rest[..end]
+}
+
+/// Whether an item-info says "Available on … only" of platforms this one is surely not
+/// (`Windows only` on Linux); false when it says nothing of the kind or what it says cannot
+/// be told here (a crate feature, an unknown cfg).
+fn elsewhere(info: &str) -> bool {
+    let Some(at) = info.find("class=\"stab portability\"") else {
+        return false;
+    };
+    let text = html_text(&info[at..info[at..].find("</div>").map_or(info.len(), |e| at + e)]);
+    let Some(cond) = text
+        .split_once("Available on ")
+        .and_then(|(_, rest)| rest.split_once(" only"))
+        .map(|(c, _)| c)
+    else {
+        return false;
+    };
+    platform::holds(cond) == Some(false)
+}
+
 /// Every member header on the page, by name, in page order. Members in "Methods from
 /// Deref<Target = …>" belong to another type and are left out.
 fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
     let mut out: HashMap<String, Vec<PageMember>> = HashMap::new();
     let mut in_deref = false;
     let mut impl_trait: Option<String> = None;
+    // The marks of the impl a member is listed under (`impl AsHandle for
+    // File`, "Available on Windows only") hold for its items too.
+    let mut impl_unstable = false;
+    let mut impl_elsewhere = false;
     let mut pos = 0;
     while let Some(found) = html[pos..].find(" id=\"") {
         let id_start = pos + found + 5;
@@ -252,9 +300,14 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
             "h2" => {
                 in_deref = id.starts_with("deref-methods");
                 impl_trait = None;
+                impl_unstable = false;
+                impl_elsewhere = false;
             }
             "section" if id.starts_with("impl-") => {
                 impl_trait = section_header(html, pos).and_then(|h| trait_of_impl(&html_text(h)));
+                let section = &html[pos..html[pos..].find("</section>").map_or(pos, |e| pos + e)];
+                impl_unstable = section.contains("class=\"stab unstable\"");
+                impl_elsewhere = elsewhere(section);
             }
             "section" | "span" if !in_deref => {
                 let Some((prefix, name)) = member_id(id) else {
@@ -282,6 +335,9 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     qualified,
                     doc,
                     has_self,
+                    unstable: impl_unstable
+                        || item_info(html, end).contains("class=\"stab unstable\""),
+                    elsewhere: impl_elsewhere || elsewhere(item_info(html, end)),
                     impl_trait: impl_trait.clone(),
                 });
             }

@@ -51,6 +51,7 @@ mod doc_pages;
 mod html_text;
 mod model;
 mod pages;
+mod platform;
 mod roaring;
 mod search_index;
 mod siphash;
@@ -262,6 +263,15 @@ impl StdIndex {
         // A type's page before a module's or a macro's of the same name.
         kinds.sort_by_key(|k| matches!(k, StdItemKind::Module | StdItemKind::Macro));
         self.page_of(path, &kinds)?.doc.clone()
+    }
+
+    /// Whether the item at `path` is a nightly-only API (`#[unstable]`) or one of another
+    /// platform than this one, as its page says.
+    pub fn unavailable(&self, path: &str) -> bool {
+        let mut kinds = self.kinds_of(path);
+        kinds.sort_by_key(|k| matches!(k, StdItemKind::Module | StdItemKind::Macro));
+        self.page_of(path, &kinds)
+            .is_some_and(|p| p.unstable || p.elsewhere)
     }
 
     /// The pages that show the members of the type or trait at `path`, for their signatures

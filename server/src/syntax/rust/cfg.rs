@@ -69,6 +69,12 @@ pub fn eval_text(text: &str, env: &dyn CfgEnv) -> Option<bool> {
     CfgPred::parse(text)?.eval(env)
 }
 
+/// Whether one of `cfgs` (each one `#[cfg]`'s predicate; all must hold)
+/// surely does not hold in `env`: the item is compiled out. Unknown keeps it.
+pub fn compiled_out(cfgs: &[String], env: &dyn CfgEnv) -> bool {
+    cfgs.iter().any(|p| eval_text(p, env) == Some(false))
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Tok {
     Ident(String),

@@ -209,6 +209,10 @@ pub struct RItem {
     pub name: String,
     pub kind: RItemKind,
     pub public: bool,
+    /// Its visibility is restricted (`pub(crate)`, `pub(super)`, `pub(in
+    /// …)`): not reachable from another crate.
+    #[serde(default)]
+    pub restricted: bool,
     /// Under `#[cfg(...)]` (or `cfg_attr`): may not exist in every build.
     pub cfg: bool,
     /// `macro_rules!` with `#[macro_export]`: lives at the crate root.
@@ -220,7 +224,8 @@ pub struct RItem {
     pub macro_inherent_impls: bool,
     /// For `macro_rules!`: what it expands to, when its text tells.
     pub macro_shape: Option<MacroShape>,
-    /// The predicates of its `#[cfg(…)]` attributes (all must hold).
+    /// The predicates of its `#[cfg(…)]` attributes, as written (squashed:
+    /// `feature = "std"`); all must hold for it to exist.
     pub cfgs: Vec<String>,
     /// Its `#[cfg_attr(…)]` attributes that add derives or attribute macros.
     pub cfg_attrs: Vec<CfgAttr>,
@@ -290,6 +295,14 @@ impl MemberKind {
 pub struct RMember {
     pub name: String,
     pub kind: MemberKind,
+    /// The predicates of its `#[cfg(…)]` attributes, as [`RItem::cfgs`].
+    #[serde(default)]
+    pub cfgs: Vec<String>,
+    /// Declared plain `pub` (not `pub(crate)`…): another crate can name it.
+    /// An inherent impl's items are private without it; a trait's own
+    /// items, a trait impl's and an enum's variants are as visible as their
+    /// owner whatever this says.
+    pub public: bool,
     /// Fields: the declared type; fns: the return type (plain paths only).
     pub ty: Option<TypeRef>,
     pub signature: Option<String>,
@@ -313,6 +326,9 @@ pub struct RUse {
     pub alias: Option<String>,
     pub glob: bool,
     pub public: bool,
+    /// Its visibility is restricted (`pub(crate)`…), as [`RItem::restricted`].
+    #[serde(default)]
+    pub restricted: bool,
     /// `use ::a::b`.
     pub absolute: bool,
     /// Inside a function body: that scope.

@@ -316,6 +316,18 @@ impl<'s> Builder<'s> {
             .any(|c| c.kind() == "visibility_modifier")
     }
 
+    /// Declared `pub(crate)`, `pub(super)`, `pub(in …)` or `pub(self)`.
+    pub(super) fn is_restricted(&self, n: Node) -> bool {
+        named_children(n)
+            .into_iter()
+            .any(|c| c.kind() == "visibility_modifier" && self.text(c).contains('('))
+    }
+
+    /// Declared plain `pub`: another crate can name it.
+    fn is_exported(&self, n: Node) -> bool {
+        self.is_pub(n) && !self.is_restricted(n)
+    }
+
     fn push_item(&mut self, module: ModuleId, scope: Option<ScopeId>, item: RItem) {
         match scope {
             // Items inside a body are local names of that body.
@@ -431,6 +443,7 @@ impl<'s> Builder<'s> {
             name: name.clone(),
             kind,
             public: self.is_pub(n) || attrs.macro_export,
+            restricted: self.is_restricted(n) && !attrs.macro_export,
             cfg: attrs.cfg,
             macro_export: attrs.macro_export,
             test_only: attrs.test_only,
@@ -580,14 +593,18 @@ impl<'s> Builder<'s> {
             if self.member_prelude(v, &mut attrs) {
                 continue;
             }
-            let doc = std::mem::take(&mut attrs).doc.line();
+            let taken = std::mem::take(&mut attrs);
+            let doc = taken.doc.line();
+            let cfgs = taken.cfgs;
             if v.kind() != "enum_variant" {
                 continue;
             }
             if let Some(vn) = rfield!(v, "name") {
                 out.push(RMember {
                     name: self.text(vn).to_string(),
+                    cfgs: cfgs.clone(),
                     kind: MemberKind::Variant,
+                    public: true,
                     ty: None,
                     signature: None,
                     doc,
@@ -602,11 +619,20 @@ impl<'s> Builder<'s> {
         let mut attrs = Attrs::default();
         // A tuple struct's fields are named by position: `.0`, `.1`, ...
         let mut position = 0usize;
+        // A tuple field's visibility is the node before its type.
+        let mut tuple_pub = false;
         for f in named_children(body) {
-            if f.kind() == "visibility_modifier" || self.member_prelude(f, &mut attrs) {
+            if f.kind() == "visibility_modifier" {
+                tuple_pub = !self.text(f).contains('(');
                 continue;
             }
-            let doc = std::mem::take(&mut attrs).doc.line();
+            if self.member_prelude(f, &mut attrs) {
+                continue;
+            }
+            let public = std::mem::take(&mut tuple_pub) || self.is_exported(f);
+            let taken = std::mem::take(&mut attrs);
+            let doc = taken.doc.line();
+            let cfgs = taken.cfgs;
             match f.kind() {
                 "field_declaration" => {
                     let ty = rfield!(f, "type");
@@ -616,7 +642,9 @@ impl<'s> Builder<'s> {
                     if let Some(name) = rfield!(f, "name") {
                         out.push(RMember {
                             name: self.text(name).to_string(),
+                            cfgs: cfgs.clone(),
                             kind: MemberKind::Field,
+                            public,
                             ty: ty.and_then(|t| self.type_ref(t)),
                             signature: None,
                             doc,
@@ -627,7 +655,9 @@ impl<'s> Builder<'s> {
                     self.type_refs(f, module, scope);
                     out.push(RMember {
                         name: position.to_string(),
+                        cfgs: cfgs.clone(),
                         kind: MemberKind::Field,
+                        public,
                         ty: self.type_ref(f),
                         signature: None,
                         doc,
@@ -650,6 +680,7 @@ impl<'s> Builder<'s> {
             let taken = std::mem::take(&mut attrs);
             self.cfg_region(c, &taken.cfgs);
             let doc = taken.doc.line();
+            let cfgs = taken.cfgs;
             match c.kind() {
                 "function_item" | "function_signature_item" => {
                     let Some(name) = rfield!(c, "name") else {
@@ -663,10 +694,12 @@ impl<'s> Builder<'s> {
                     let ret = rfield!(c, "return_type").and_then(|t| self.type_ref(t));
                     out.push(RMember {
                         name: self.text(name).to_string(),
+                        cfgs: cfgs.clone(),
                         kind: MemberKind::Fn {
                             has_self,
                             has_default: c.kind() == "function_item",
                         },
+                        public: self.is_exported(c),
                         ty: ret,
                         signature: Some(self.fn_signature(c)),
                         doc,
@@ -680,7 +713,9 @@ impl<'s> Builder<'s> {
                     if let Some(name) = rfield!(c, "name") {
                         out.push(RMember {
                             name: self.text(name).to_string(),
+                            cfgs: cfgs.clone(),
                             kind: MemberKind::Const,
+                            public: self.is_exported(c),
                             ty: None,
                             signature: None,
                             doc,
@@ -698,7 +733,9 @@ impl<'s> Builder<'s> {
                         });
                         out.push(RMember {
                             name: self.text(name).to_string(),
+                            cfgs: cfgs.clone(),
                             kind: MemberKind::Type,
+                            public: self.is_exported(c),
                             ty: None,
                             signature,
                             doc,
@@ -709,6 +746,8 @@ impl<'s> Builder<'s> {
                     // Items generated inside an impl or trait: unknown.
                     out.push(RMember {
                         name: "*".to_string(),
+                        cfgs: Vec::new(),
+                        public: true,
                         kind: MemberKind::Fn {
                             has_self: true,
                             has_default: true,

@@ -250,6 +250,7 @@ fn static_item(
         name,
         kind: RItemKind::Static,
         public,
+        restricted: false,
         cfg: false,
         macro_export: false,
         test_only: false,

@@ -124,6 +124,7 @@ impl<'s> Builder<'s> {
         let public = named_children(n)
             .into_iter()
             .any(|c| c.kind() == "visibility_modifier");
+        let restricted = self.is_restricted(n);
         let Some(arg) = rfield!(n, "argument") else {
             return;
         };
@@ -136,6 +137,7 @@ impl<'s> Builder<'s> {
                 alias,
                 glob,
                 public,
+                restricted,
                 absolute,
                 scope,
                 cfg: attrs.cfg,

@@ -304,3 +304,32 @@ fn page_files_and_the_cache() {
         .page(Path::new("std/collections/struct.Nope.html"))
         .is_none());
 }
+
+/// rustdoc's "nightly-only experimental API" mark: on an item's page after
+/// its declaration, on a member after its header; a later member's mark
+/// (or a docblock's text) never counts for an earlier one.
+#[test]
+fn unstable_marks() {
+    let page = parse_page(HASH_MAP).unwrap();
+    assert!(!page.unstable);
+    assert!(page.member("from_fn", None).unwrap().unstable);
+    for stable in ["new", "insert", "undocumented"] {
+        assert!(!page.member(stable, None).unwrap().unstable, "{stable}");
+    }
+    let unstable_fn = r##"<pre class="rust item-decl"><code>pub fn set_alloc_error_hook(hook: fn(Layout))</code></pre><span class="item-info"><div class="stab unstable"><span class="emoji">🔬</span><span>This is a nightly-only experimental API.</span></div></span><details class="toggle top-doc" open><summary class="hideme"><span>Expand description</span></summary><div class="docblock"><p>Registers a custom allocation error hook.</p></div></details>"##;
+    let page = parse_page(unstable_fn).unwrap();
+    assert!(page.unstable);
+    assert_eq!(
+        page.doc.as_deref(),
+        Some("Registers a custom allocation error hook.")
+    );
+    let windows_only = r##"<pre class="rust item-decl"><code>pub fn share_mode(mode: u32)</code></pre><span class="item-info"><div class="stab portability">Available on <strong>Windows</strong> only.</div></span><div class="docblock"><p>Sets the share mode.</p></div>"##;
+    assert_eq!(parse_page(windows_only).unwrap().elsewhere, !cfg!(windows));
+    let unix_or_wasi = windows_only.replace(
+        "<strong>Windows</strong>",
+        "(<strong>Unix</strong> or <strong>WASI</strong>)",
+    );
+    assert_eq!(parse_page(&unix_or_wasi).unwrap().elsewhere, cfg!(windows));
+    let stable_fn = r##"<pre class="rust item-decl"><code>pub fn swap&lt;T&gt;(x: &amp;mut T, y: &amp;mut T)</code></pre><details class="toggle top-doc" open><summary class="hideme"><span>Expand description</span></summary><div class="docblock"><p>Swaps two values; <div class="stab unstable">quoted</div>.</p></div></details>"##;
+    assert!(!parse_page(stable_fn).unwrap().unstable);
+}
