@@ -532,6 +532,75 @@ mod tests {
     }
 
     #[test]
+    fn word_parts_match_by_the_start_of_a_stem_and_inside_unsplit_names() {
+        let logging = [
+            named(
+                "basicConfig",
+                NameKind::Callable,
+                Some("Do basic configuration for the logging system."),
+            ),
+            named("shutdown", NameKind::Callable, None),
+        ];
+        assert_eq!(
+            suggest_members("configure", &logging, true, 3),
+            ["basicConfig"]
+        );
+        let process = [
+            named("DEVNULL", NameKind::Value, None),
+            named("PIPE", NameKind::Value, None),
+            named("run", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("NULL", &process, false, 3), ["DEVNULL"]);
+    }
+
+    #[test]
+    fn the_meaning_outranks_a_spelling_that_shares_a_minor_word() {
+        let path = [
+            named(
+                "is_dir",
+                NameKind::Callable,
+                Some("Whether this path is a directory."),
+            ),
+            named(
+                "home",
+                NameKind::Callable,
+                Some("Return the user's home directory."),
+            ),
+            named("iterdir", NameKind::Callable, None),
+        ];
+        let s = suggest_members("home_dir", &path, true, 3);
+        assert_eq!(s.first().map(String::as_str), Some("home"), "{s:?}");
+    }
+
+    #[test]
+    fn a_constant_gets_values() {
+        let logging = [
+            named(
+                "warning",
+                NameKind::Callable,
+                Some("Log a message with severity WARNING."),
+            ),
+            named("WARN", NameKind::Value, None),
+            named("WARNING", NameKind::Value, None),
+            named("getLevelName", NameKind::Callable, None),
+        ];
+        let s = suggest_members("WARN_LEVEL", &logging, false, 3);
+        assert!(!s.is_empty(), "{s:?}");
+        assert!(
+            s.iter().all(|n| n.chars().all(|c| !c.is_lowercase())),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn an_abbreviation_takes_the_first_letter_of_every_word() {
+        assert!(abbreviates("mkdir", "make_dirs"));
+        assert!(abbreviates("rmtree", "remove_tree"));
+        assert!(!abbreviates("sum", "stack_columns"));
+        assert!(!abbreviates("encode", "encode_base64"));
+    }
+
+    #[test]
     fn packages_sharing_a_part_of_the_name() {
         let s = suggest_packages("fastjsonx", ["json", "orjson", "fastapi", "yaml", "js"], 3);
         assert_eq!(s, ["json", "orjson", "fastapi"]);

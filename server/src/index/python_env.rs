@@ -36,7 +36,7 @@ const DUMP_MARKER: &str = "@@GROUNDED-DUMP@@";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 const DUMP_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bumped whenever the probe/dump scripts or their JSON change, so old cache files are ignored.
-const CACHE_SCHEMA: u32 = 4;
+const CACHE_SCHEMA: u32 = 5;
 const UNTRUSTED: &str = "untrusted workspace: no interpreter is run";
 
 /// Where the chosen interpreter came from.
@@ -173,6 +173,21 @@ pub struct StdlibDump {
     /// Modules that failed to import (platform-specific ones, missing C extensions) -> reason.
     #[serde(default)]
     pub errors: HashMap<String, String>,
+    /// `module.member` (or `builtins.type.method`) -> its first doc line,
+    /// for what has no Python source to read it from: compiled functions
+    /// and classes (`os.getcwd` from `posix`), the builtin types' methods.
+    #[serde(default)]
+    pub docs: HashMap<String, String>,
+}
+
+impl StdlibDump {
+    /// The first doc line the interpreter has for `container.name` (a module
+    /// or a builtin type, by qualified name).
+    pub fn doc(&self, container: &str, name: &str) -> Option<&str> {
+        self.docs
+            .get(&format!("{container}.{name}"))
+            .map(String::as_str)
+    }
 }
 
 /// The members of one module.
