@@ -765,7 +765,7 @@ fn the_context_reaches_what_the_imports_hold() {
         "app/reach.py",
         &[
             "--budget",
-            "400",
+            "700",
             "--task",
             "check whether a string begins with a given text",
         ],

@@ -248,14 +248,16 @@ pub(super) fn fit(shell: &Shell, mut plan: Plan, packages: &[Package]) -> ApiCon
         spent = measure(&mut plan, &chosen);
     }
     // Names: every module's before any class's — but a builtin type the
-    // file or the task speaks of (`str` for "a string") has its members
-    // named in rank order, before the unrelated names of the modules: they
-    // are what the file is about to call, and no import lists them.
+    // task speaks of (`str` for "a string") has its members named in rank
+    // order, before the unrelated names of the modules: they are what the
+    // task is about to call, and no import lists them. (A type the code
+    // merely names, `title: str`, waits its turn.)
+    let task = Interest::new(req.task, "", None);
     let mut by_container = order.clone();
     by_container.sort_by_key(|&i| match plan.cands[i].parent {
         None => false,
         Some(p) => {
-            let spoken_of = plan.cands[p].relevance != Relevance::Other;
+            let spoken_of = task.score(&plan.cands[p].name) > 0;
             !(spoken_of && plan.headings[plan.cands[i].heading].classes_listed)
         }
     });

@@ -93,10 +93,18 @@ def _doc_line(value):
         return None
     if not isinstance(doc, str):
         return None
-    for line in doc.strip().splitlines():
+    # The first paragraph that is not a signature, to the end of its first
+    # sentence (C docstrings wrap mid-sentence).
+    paragraph = []
+    for line in doc.strip().splitlines() + [""]:
         line = line.strip()
-        if line and not _signature_only(line):
-            return line[:200]
+        if line and not (not paragraph and _signature_only(line)):
+            paragraph.append(line)
+            continue
+        if paragraph:
+            text = " ".join(paragraph)
+            end = text.find(". ")
+            return (text[: end + 1] if end >= 0 else text)[:200]
     return None
 
 
@@ -131,7 +139,9 @@ def dump(name):
         except BaseException:
             table[attr] = {"k": "v", "t": "?"}
             continue
-        if not attr.startswith("_"):
+        # (Not the builtin types themselves: their lines in a context say
+        # enough by name; their methods below are what needs a doc line.)
+        if not attr.startswith("_") and not (name == "builtins" and isinstance(value, type)):
             _note_doc(name + "." + attr, value)
         # The builtin types' methods, which no source describes.
         if name == "builtins" and isinstance(value, type) and not attr.startswith("_"):
