@@ -734,8 +734,17 @@ fn the_context_reaches_what_the_imports_hold() {
     ] {
         assert!(all.contains(name), "{name} not listed: {all:?}");
     }
-    // A plain import in a stub is not a re-export.
-    for name in ["apikit.astuple", "apikit.Any", "os.sys"] {
+    assert!(all.contains("apikit.setters.pipe"), "{all:?}");
+    // A plain import in a stub is not a re-export, relative or not; a name
+    // a stub only imports is listed when the runtime module beside it binds
+    // it too (not `extended`, which it binds on some platforms only).
+    for name in [
+        "apikit.astuple",
+        "apikit.Any",
+        "os.sys",
+        "apikit.setters.define",
+        "apikit.extended",
+    ] {
         assert!(!all.contains(name), "{name} listed");
     }
     let json = context_of(
@@ -754,6 +763,23 @@ fn the_context_reaches_what_the_imports_hold() {
     );
     assert!(
         listed(&json).contains("builtins.str.strip"),
+        "{:?}",
+        listed(&json)
+    );
+    // A builtin type the task speaks of has its members named before the
+    // unrelated names of the modules the file imports (`os` has hundreds),
+    // though none of them shares a word with the task.
+    let json = context_of(
+        "app/reach.py",
+        &[
+            "--budget",
+            "700",
+            "--task",
+            "check whether a string begins with a given text",
+        ],
+    );
+    assert!(
+        listed(&json).contains("builtins.str.startswith"),
         "{:?}",
         listed(&json)
     );

@@ -100,6 +100,37 @@ pub(crate) fn describe_member(
     name: &str,
     span: Span,
 ) -> Description {
+    let mut d = describe_member_as_read(ev, ty, container, name, span);
+    if d.doc.is_none() {
+        d.doc = compiled_doc(ev, container, name);
+    }
+    d
+}
+
+/// The doc line the interpreter has for a member no Python source
+/// describes: a compiled module's function (`os.getcwd` from `posix`), a
+/// builtin type's method (`str.strip`; typeshed's stubs carry no docs).
+pub(crate) fn compiled_doc(ev: &Evaluator, container: &Ty, name: &str) -> Option<String> {
+    let dump = ev.index.dump.as_ref()?;
+    let doc = match container {
+        Ty::Module(m) => dump.doc(&m.name, name),
+        Ty::Class(c) | Ty::Instance(c) => {
+            let q = c.qualified_name();
+            dump.doc(&q, name)
+                .or_else(|| dump.doc(&format!("builtins.{q}"), name))
+        }
+        _ => None,
+    };
+    doc.map(str::to_string)
+}
+
+fn describe_member_as_read(
+    ev: &Evaluator,
+    ty: &Ty,
+    container: &Ty,
+    name: &str,
+    span: Span,
+) -> Description {
     if !ty.is_unknown() {
         let qualified = match container {
             Ty::Module(m) => format!("{}.{name}", m.name),

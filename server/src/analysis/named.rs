@@ -31,7 +31,7 @@ pub fn members(ev: &Evaluator, container: &Ty) -> Vec<Named> {
                     kind_of(ev, container, &name, t),
                     hover::describe_member(ev, t, container, &name, Span::default()).doc,
                 ),
-                None => (NameKind::Unknown, None),
+                None => (NameKind::Unknown, hover::compiled_doc(ev, container, &name)),
             };
             if doc.is_none() {
                 if let Ty::Module(m) = container {

@@ -1,7 +1,5 @@
 //! Suggestions: real names from the same container, nearest first.
 
-use std::collections::BTreeSet;
-
 /// Up to `limit` candidates close to `name`, best first. Close means a small
 /// edit distance (case-insensitive), a shared prefix, or shared word tokens.
 pub fn suggest<'a, I>(name: &str, candidates: I, limit: usize) -> Vec<String>
@@ -120,13 +118,24 @@ pub struct Named {
     pub doc: Option<String>,
 }
 
-/// Up to `limit` real names for a missing member `name`, best first: near
-/// by spelling or word parts (as [`suggest`]), with a bonus for doc-line
-/// words the name shares and for the kind the use wants (a capitalised name
-/// a class); a call is never offered a value (`shutil.COPY_BUFSIZE` for
-/// `shutil.copy_file(…)`). When nothing is near, the members whose names or
-/// doc lines speak of the name's words (`json.parse` → `loads`,
-/// "Deserialize …").
+/// Up to `limit` real names for a missing member `name`, best first. One
+/// score mixes how each candidate is spelled and what it means:
+/// - spelling, as [`suggest`] weighs it (counted when it is near);
+/// - the name's word parts the candidate's name holds — the same stem, a
+///   synonym, one stem the start of the other (`configure` → `basicConfig`,
+///   `closest` → `get_close_matches`), or the word inside an unsplit name
+///   (`random_bytes` → `urandom`, `NULL` → `DEVNULL`) — the first content
+///   word (the action: `save_array` → `save`) weighing more than the rest,
+///   and how much of the candidate those words cover;
+/// - the name's word parts its doc line says (`json.parse` → `loads`,
+///   "Deserialize …");
+/// - an abbreviation (`make_dirs` → `mkdir`);
+/// - the kind the use wants: a call is never offered a value
+///   (`shutil.COPY_BUFSIZE` for `shutil.copy_file(…)`), a constant's name
+///   (`WARN_LEVEL`) never a function or class; a capitalised name prefers
+///   classes, a lower-case call functions.
+///
+/// The spelling left unweighed (a fraction) breaks ties.
 pub fn suggest_members(
     name: &str,
     candidates: &[Named],
@@ -135,65 +144,40 @@ pub fn suggest_members(
 ) -> Vec<String> {
     let lname = name.to_lowercase();
     let ntokens = tokens(name);
-    let wanted = word_stems(name);
+    let words = Words::of(name);
     let capital = name.starts_with(|c: char| c.is_uppercase());
-    let fits = |c: &Named| !(called && c.kind == NameKind::Value);
+    let constant = name.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !name.chars().any(|c| c.is_lowercase());
+    let fits = |c: &Named| match c.kind {
+        NameKind::Value => !called,
+        NameKind::Callable | NameKind::Class => called || !constant,
+        NameKind::Unknown => true,
+    };
     let visible = |c: &Named| {
         c.name != name && !c.name.is_empty() && (name.starts_with('_') || !c.name.starts_with('_'))
-    };
-    let doc_hits = |c: &Named| -> usize {
-        c.doc.as_deref().map_or(0, |d| {
-            let words: BTreeSet<String> = d
-                .split(|ch: char| !ch.is_alphanumeric())
-                .filter(|w| w.len() >= 2)
-                .map(stem)
-                .collect();
-            wanted.iter().filter(|w| words.contains(*w)).count()
-        })
     };
     let mut scored: Vec<(f64, &str)> = candidates
         .iter()
         .filter(|c| visible(c) && fits(c))
         .filter_map(|c| {
-            let s = score(&lname, &ntokens, &c.name);
-            if s < 0.62 {
+            let spelled = score(&lname, &ntokens, &c.name);
+            let near = if spelled >= 0.62 { spelled } else { 0.0 };
+            let meaning = words.meaning(c);
+            if near == 0.0 && meaning == 0.0 {
                 return None;
             }
-            let kind = match (capital, c.kind) {
-                (true, NameKind::Class) => 0.1,
-                (false, NameKind::Callable) if called => 0.05,
+            let kind = match (constant, capital, c.kind) {
+                (true, _, NameKind::Value) => 0.1,
+                (false, true, NameKind::Class) => 0.1,
+                (false, false, NameKind::Callable) if called => 0.1,
                 _ => 0.0,
             };
-            Some((s + kind + 0.05 * doc_hits(c).min(2) as f64, c.name.as_str()))
+            Some((
+                near + meaning + kind + 0.1 * spelled.min(1.0),
+                c.name.as_str(),
+            ))
         })
         .collect();
-    if scored.is_empty() {
-        // Nothing spelled alike: what the name means, in names and doc lines.
-        scored = candidates
-            .iter()
-            .filter(|c| visible(c) && fits(c))
-            .filter_map(|c| {
-                let in_name = word_stems(&c.name)
-                    .iter()
-                    .filter(|w| wanted.contains(*w))
-                    .count();
-                // Either one may abbreviate the other: `sqrt` for
-                // `square_root`, `extension` for `ext`.
-                let short = abbreviates(&c.name, name) || abbreviates(name, &c.name);
-                let hits = 2 * in_name + doc_hits(c) + usize::from(short);
-                if hits == 0 {
-                    return None;
-                }
-                // The kind the use wants, then the nearer spelling, break ties.
-                let kind = match (capital, c.kind) {
-                    (true, NameKind::Class) | (false, NameKind::Callable) => 0.5,
-                    _ => 0.0,
-                };
-                let spelled = score(&lname, &ntokens, &c.name).min(1.0) * 0.1;
-                Some((hits as f64 + kind + spelled, c.name.as_str()))
-            })
-            .collect();
-    }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
     scored
@@ -203,37 +187,187 @@ pub fn suggest_members(
         .collect()
 }
 
-/// Whether `short` abbreviates `long`: the same first letter, then its
-/// letters in order within `long`'s (`sqrt` of `square_root`, `rmtree` of
-/// `remove_tree`, `mkdir` of `make_directory`).
-fn abbreviates(short: &str, long: &str) -> bool {
-    let short: Vec<char> = short.to_lowercase().chars().filter(|c| *c != '_').collect();
-    let long: Vec<char> = long.to_lowercase().chars().filter(|c| *c != '_').collect();
-    if short.len() < 3 || short.len() + 2 > long.len() || short.first() != long.first() {
-        return false;
-    }
-    let mut rest = long.iter();
-    short.iter().all(|c| rest.any(|l| l == c))
+/// The word parts of a missing name, weighed for [`suggest_members`].
+struct Words {
+    /// The name as written.
+    name: String,
+    /// Stems, each with its weight: a word of one or two letters (`is`,
+    /// `to`) 0.5, the first longer one 1.5 when there are several, others 1.
+    stems: Vec<(String, f64)>,
 }
 
-/// The stems of a name's word parts, with their synonyms.
-fn word_stems(name: &str) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = tokens(name)
-        .iter()
-        .filter(|t| t.len() >= 2)
-        .map(|t| stem(t))
-        .collect();
-    let synonyms: Vec<&str> = out
-        .iter()
-        .flat_map(|w| {
-            SYNONYMS
+/// What a word part matched counts: the same stem or a synonym fully, one
+/// stem the start of the other or a word inside an unsplit name less.
+const PARTIAL_MATCH: f64 = 0.6;
+
+impl Words {
+    fn of(name: &str) -> Words {
+        let mut stems: Vec<String> = tokens(name)
+            .iter()
+            .filter(|t| t.len() >= 2)
+            .map(|t| stem(t))
+            .collect();
+        if stems.is_empty() {
+            stems.push(name.to_lowercase());
+        }
+        let first = stems.iter().position(|w| w.len() > 2).unwrap_or(0);
+        let several = stems.len() > 1;
+        let stems = stems
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let weight = if w.len() <= 2 {
+                    0.5
+                } else if i == first && several {
+                    1.5
+                } else {
+                    1.0
+                };
+                (w, weight)
+            })
+            .collect();
+        Words {
+            name: name.to_string(),
+            stems,
+        }
+    }
+
+    /// The weighed share of the name's words `matched` finds, 0 to 1.
+    fn share(&self, matched: impl Fn(&str) -> f64) -> f64 {
+        let total: f64 = self.stems.iter().map(|(_, w)| w).sum();
+        let got: f64 = self.stems.iter().map(|(s, w)| w * matched(s)).sum();
+        if total > 0.0 {
+            got / total
+        } else {
+            0.0
+        }
+    }
+
+    /// 1 when `candidate` abbreviates the name (`mkdir` of `make_dirs`) or
+    /// the name abbreviates it.
+    fn abbreviated_by(&self, candidate: &str) -> f64 {
+        // Either one may abbreviate the other: `sqrt` for `square_root`,
+        // `ext` for `extension`.
+        let short = abbreviates(candidate, &self.name) || abbreviates(&self.name, candidate);
+        f64::from(u8::from(short))
+    }
+
+    /// How much candidate `c` means what the name says, by its name's
+    /// words, their cover of the candidate, its doc line and abbreviation.
+    fn meaning(&self, c: &Named) -> f64 {
+        let cstems: Vec<String> = tokens(&c.name)
+            .iter()
+            .filter(|t| t.len() >= 2)
+            .map(|t| stem(t))
+            .collect();
+        let unsplit: String = c.name.to_lowercase().replace('_', "");
+        let in_name = self.share(|w| {
+            let m = word_match(w, &cstems);
+            if m == 0.0 && w.len() >= 4 && unsplit.contains(w) {
+                PARTIAL_MATCH
+            } else {
+                m
+            }
+        });
+        // How much of the candidate the name's words account for.
+        let cover = if in_name > 0.0 && !cstems.is_empty() {
+            let covered = cstems
                 .iter()
-                .filter(|g| g.contains(&w.as_str()))
-                .flat_map(|g| g.iter().copied())
-        })
-        .collect();
-    out.extend(synonyms.into_iter().map(str::to_string));
+                .filter(|x| {
+                    self.stems.iter().any(|(w, _)| {
+                        word_match(w, std::slice::from_ref(*x)) > 0.0
+                            || (w.len() >= 4 && x.contains(w.as_str()))
+                    })
+                })
+                .count();
+            covered as f64 / cstems.len() as f64
+        } else {
+            0.0
+        };
+        let in_doc = c.doc.as_deref().map_or(0.0, |d| {
+            let dwords: Vec<String> = d
+                .split(|ch: char| !ch.is_alphanumeric())
+                .filter(|w| w.len() >= 2)
+                .map(stem)
+                .collect();
+            self.share(|w| word_match(w, &dwords))
+        });
+        let abbreviation = self.abbreviated_by(&c.name);
+        0.4 * in_name + 0.3 * abbreviation + 0.15 * cover + 0.25 * in_doc
+    }
+}
+
+/// How well stem `w` of a name matches one of `words`: 1 for the same stem
+/// or a synonym of it, [`PARTIAL_MATCH`] when one is the start of the other
+/// (the shorter of four letters or more: `config` of `configur`), else 0.
+fn word_match(w: &str, words: &[String]) -> f64 {
+    let mut best: f64 = 0.0;
+    for s in synonyms_of(w) {
+        for x in words {
+            if x == s {
+                return 1.0;
+            }
+            let (short, long) = if s.len() <= x.len() {
+                (s, x.as_str())
+            } else {
+                (x.as_str(), s)
+            };
+            if short.len() >= 4 && long.starts_with(short) {
+                best = PARTIAL_MATCH;
+            }
+        }
+    }
+    best
+}
+
+/// A stem and the members of every synonym group that holds it.
+fn synonyms_of(w: &str) -> Vec<&str> {
+    let mut out = vec![w];
+    for g in SYNONYMS.iter().filter(|g| g.contains(&w)) {
+        out.extend(g.iter().copied().filter(|x| *x != w));
+    }
     out
+}
+
+/// Whether `short` (one word) abbreviates the several-word name `long`:
+/// its letters in order within `long`'s, taking the first letter of every
+/// word (`sqrt` of `square_root`, `rmtree` of `remove_tree`, `mkdir` of
+/// `make_dirs`; not `sum` of `stack_columns`, nor `encode` of
+/// `encode_base64`).
+fn abbreviates(short: &str, long: &str) -> bool {
+    if short.trim_matches('_').contains('_') {
+        return false;
+    }
+    let short: Vec<char> = short.to_lowercase().chars().collect();
+    let words: Vec<Vec<char>> = tokens(long).iter().map(|w| w.chars().collect()).collect();
+    let letters: usize = words.iter().map(Vec::len).sum();
+    if short.len() < 3 || short.len() + 2 > letters || words.len() < 2 {
+        return false;
+    }
+    abbreviates_from(&short, &words, 0, 0)
+}
+
+/// Whether `short[i..]` abbreviates `words[w..]`, starting with the first
+/// letter of `words[w]`.
+fn abbreviates_from(short: &[char], words: &[Vec<char>], i: usize, w: usize) -> bool {
+    let Some(word) = words.get(w) else {
+        return i == short.len();
+    };
+    if short.get(i) != word.first() {
+        return false;
+    }
+    within_word(short, words, i + 1, w, 1)
+}
+
+/// Whether `short[i..]` goes on inside `words[w]` from letter `p` (taking
+/// any of its letters in order) and then abbreviates the words after it.
+fn within_word(short: &[char], words: &[Vec<char>], i: usize, w: usize, p: usize) -> bool {
+    if abbreviates_from(short, words, i, w + 1) {
+        return true;
+    }
+    let word = &words[w];
+    (p..word.len())
+        .any(|q| short.get(i) == Some(&word[q]) && within_word(short, words, i + 1, w, q + 1))
 }
 
 /// Installed top-level names for a module that does not exist, by the parts
@@ -405,6 +539,75 @@ mod tests {
             named("exists", NameKind::Callable, None),
         ];
         assert_eq!(suggest_members("ext", &path, true, 3)[0], "extension");
+    }
+
+    #[test]
+    fn word_parts_match_by_the_start_of_a_stem_and_inside_unsplit_names() {
+        let logging = [
+            named(
+                "basicConfig",
+                NameKind::Callable,
+                Some("Do basic configuration for the logging system."),
+            ),
+            named("shutdown", NameKind::Callable, None),
+        ];
+        assert_eq!(
+            suggest_members("configure", &logging, true, 3),
+            ["basicConfig"]
+        );
+        let process = [
+            named("DEVNULL", NameKind::Value, None),
+            named("PIPE", NameKind::Value, None),
+            named("run", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("NULL", &process, false, 3), ["DEVNULL"]);
+    }
+
+    #[test]
+    fn the_meaning_outranks_a_spelling_that_shares_a_minor_word() {
+        let path = [
+            named(
+                "is_dir",
+                NameKind::Callable,
+                Some("Whether this path is a directory."),
+            ),
+            named(
+                "home",
+                NameKind::Callable,
+                Some("Return the user's home directory."),
+            ),
+            named("iterdir", NameKind::Callable, None),
+        ];
+        let s = suggest_members("home_dir", &path, true, 3);
+        assert_eq!(s.first().map(String::as_str), Some("home"), "{s:?}");
+    }
+
+    #[test]
+    fn a_constant_gets_values() {
+        let logging = [
+            named(
+                "warning",
+                NameKind::Callable,
+                Some("Log a message with severity WARNING."),
+            ),
+            named("WARN", NameKind::Value, None),
+            named("WARNING", NameKind::Value, None),
+            named("getLevelName", NameKind::Callable, None),
+        ];
+        let s = suggest_members("WARN_LEVEL", &logging, false, 3);
+        assert!(!s.is_empty(), "{s:?}");
+        assert!(
+            s.iter().all(|n| n.chars().all(|c| !c.is_lowercase())),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn an_abbreviation_takes_the_first_letter_of_every_word() {
+        assert!(abbreviates("mkdir", "make_dirs"));
+        assert!(abbreviates("rmtree", "remove_tree"));
+        assert!(!abbreviates("sum", "stack_columns"));
+        assert!(!abbreviates("encode", "encode_base64"));
     }
 
     #[test]

@@ -247,9 +247,20 @@ pub(super) fn fit(shell: &Shell, mut plan: Plan, packages: &[Package]) -> ApiCon
     if fill(shell, &mut plan, &mut chosen, &top, spent, first_tier) {
         spent = measure(&mut plan, &chosen);
     }
-    // Names: every module's before any class's.
+    // Names: every module's before any class's — but a builtin type the
+    // task speaks of (`str` for "a string") has its members named in rank
+    // order, before the unrelated names of the modules: they are what the
+    // task is about to call, and no import lists them. (A type the code
+    // merely names, `title: str`, waits its turn.)
+    let task = Interest::new(req.task, "", None);
     let mut by_container = order.clone();
-    by_container.sort_by_key(|&i| plan.cands[i].parent.is_some());
+    by_container.sort_by_key(|&i| match plan.cands[i].parent {
+        None => false,
+        Some(p) => {
+            let spoken_of = task.score(&plan.cands[p].name) > 0;
+            !(spoken_of && plan.headings[plan.cands[i].heading].classes_listed)
+        }
+    });
     if name_all(shell, &mut plan, &mut chosen, &by_container, spent, budget) {
         spent = measure(&mut plan, &chosen);
     }

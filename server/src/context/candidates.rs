@@ -344,9 +344,10 @@ fn confirmed_at(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> bool
         ev.guard_active(&ctx, guard) && !type_checking_only(Some(facts.as_ref()), guard)
     };
     if let Some(bindings) = facts.module_bindings(name) {
-        return bindings
+        let bound = bindings
             .iter()
             .any(|b| !matches!(b.kind, BindingKind::Other) && runs(b.guard));
+        return bound && (!imported_only(bindings) || runtime_confirms(ev, m, name, depth));
     }
     if depth >= 4 {
         return false;
@@ -359,6 +360,31 @@ fn confirmed_at(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> bool
                 .and_then(|n| ev.resolve_module(&n))
                 .is_some_and(|t| confirmed_at(ev, &t, name, depth + 1))
     })
+}
+
+/// Whether every binding of a name is an import (`from x import name`), not
+/// a definition.
+fn imported_only(bindings: &[Binding]) -> bool {
+    bindings.iter().all(|b| {
+        matches!(
+            b.kind,
+            BindingKind::ImportFrom { .. } | BindingKind::Import { .. }
+        )
+    })
+}
+
+/// For a name a stub only imports from elsewhere (`float96` in numpy's
+/// `__init__.pyi`, which the runtime binds on some platforms only): whether
+/// the runtime module beside the stub binds it too. A stub without a
+/// runtime module beside it is taken at its word.
+fn runtime_confirms(ev: &Evaluator, m: &Arc<Module>, name: &str, depth: u32) -> bool {
+    if m.kind != FileKind::Stub {
+        return true;
+    }
+    match ev.index.runtime_module_of(m) {
+        Some(runtime) => depth < 4 && confirmed_at(ev, &runtime, name, depth + 1),
+        None => true,
+    }
 }
 
 /// Whether submodule `sub` of package `m` is an attribute of it once `m` is
@@ -401,10 +427,16 @@ fn reexported(b: &Binding, name: &str, top: &str, stub: bool) -> bool {
             name: imported,
         } => {
             // `from x import y as y`: the stub spelling of a re-export (the
-            // binding spans the alias clause, longer than the name).
+            // binding spans the alias clause, longer than the name). In a
+            // stub that is the only one (the typing spec's rule: `from
+            // numpy._typing import NDArray` is no attribute of `numpy`);
+            // in a source package, so is any import from inside it.
             let as_itself = imported.as_ref() == name
                 && (b.span.end_byte - b.span.start_byte) as usize > name.len();
-            *level > 0 || module.split('.').next() == Some(top) || (stub && as_itself)
+            if stub {
+                return as_itself;
+            }
+            *level > 0 || module.split('.').next() == Some(top)
         }
         _ => true,
     }

@@ -36,7 +36,7 @@ const DUMP_MARKER: &str = "@@GROUNDED-DUMP@@";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 const DUMP_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bumped whenever the probe/dump scripts or their JSON change, so old cache files are ignored.
-const CACHE_SCHEMA: u32 = 4;
+const CACHE_SCHEMA: u32 = 5;
 const UNTRUSTED: &str = "untrusted workspace: no interpreter is run";
 
 /// Where the chosen interpreter came from.
@@ -173,6 +173,21 @@ pub struct StdlibDump {
     /// Modules that failed to import (platform-specific ones, missing C extensions) -> reason.
     #[serde(default)]
     pub errors: HashMap<String, String>,
+    /// `module.member` (or `builtins.type.method`) -> its first doc line,
+    /// for what has no Python source to read it from: compiled functions
+    /// and classes (`os.getcwd` from `posix`), the builtin types' methods.
+    #[serde(default)]
+    pub docs: HashMap<String, String>,
+}
+
+impl StdlibDump {
+    /// The first doc line the interpreter has for `container.name` (a module
+    /// or a builtin type, by qualified name).
+    pub fn doc(&self, container: &str, name: &str) -> Option<&str> {
+        self.docs
+            .get(&format!("{container}.{name}"))
+            .map(String::as_str)
+    }
 }
 
 /// The members of one module.
@@ -1151,7 +1166,8 @@ struct CacheKey {
     mtime_s: u64,
     mtime_ns: u32,
     size: u64,
-    /// For a pyenv shim: the pyenv version selection that decides which Python it runs.
+    /// For a pyenv shim: the pyenv version selection that decides which Python it runs;
+    /// for the stdlib dump: the digest of the script that made it.
     context: String,
 }
 
@@ -1419,7 +1435,9 @@ pub fn stdlib_dump(
     } else {
         env.interpreter.clone()
     };
-    let key = CacheKey::new("stdlib", &exe, String::new());
+    // The script is part of the key: a dump made by an older one (without
+    // the doc lines, say) is not reused.
+    let key = CacheKey::new("stdlib", &exe, script_digest(DUMP_SCRIPT));
     if let Some(dump) = cache_read::<StdlibDump>(cache_dir, key.as_ref()) {
         return Ok(dump);
     }
@@ -1441,6 +1459,16 @@ pub fn stdlib_dump(
     let dump: StdlibDump = parse_marked(&out, DUMP_MARKER).map_err(&broken)?;
     cache_write(cache_dir, key.as_ref(), &dump);
     Ok(dump)
+}
+
+/// A short digest of a script's text (FNV-1a), for cache keys.
+fn script_digest(script: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in script.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("script {h:016x}")
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 # Grounded stdlib dump: run as `python -I -B -c <this>`.
 # Imports the standard library (never third-party code, never test packages) and
 # prints "@@GROUNDED-DUMP@@<json>": {"modules": {name: {member: {"k": kind, ...}}},
-# "errors": {name: reason}}. Kinds: "c" class (m: dir(class)), "f" function,
-# "M" module (n: its __name__), "v" variable (t: type name).
+# "errors": {name: reason}, "docs": {path: line}}. Kinds: "c" class (m: dir(class)),
+# "f" function, "M" module (n: its __name__), "v" variable (t: type name). "docs"
+# holds the first doc line of what has no Python source to read it from: the
+# compiled functions and classes of each module (`os.getcwd` from `posix`), and
+# the methods of the builtin types (`builtins.str.strip`).
 import sys
 import os
 
@@ -35,6 +38,7 @@ DENY_PARTS = {"test", "tests", "idle_test", "__main__"}
 
 modules = {}
 errors = {}
+docs = {}
 
 
 def _members(obj):
@@ -61,6 +65,60 @@ def _kind(value):
     return {"k": "v", "t": type(value).__name__}
 
 
+def _compiled(value):
+    """A function or class implemented in C: its doc line is nowhere else."""
+    if isinstance(value, type):
+        mod = sys.modules.get(getattr(value, "__module__", None) or "")
+        where = getattr(mod, "__file__", None) if mod is not None else None
+        return not (isinstance(where, str) and where.endswith(".py"))
+    return type(value).__name__ in ("builtin_function_or_method", "method_descriptor")
+
+
+def _signature_only(line):
+    """`time() -> floating point number`, `S.count(sub[, start[, end]]) -> int`,
+    `--`: a signature line of a C docstring, which says nothing in words."""
+    if line == "--":
+        return True
+    head, _, ret = line.replace("-->", "->").partition("->")
+    head = head.strip()
+    if not (head.endswith(")") and "(" in head and " " not in head.split("(", 1)[0]):
+        return False
+    return len(ret.split()) <= 4
+
+
+def _doc_line(value):
+    try:
+        doc = value.__doc__
+    except BaseException:
+        return None
+    if not isinstance(doc, str):
+        return None
+    # The first paragraph that is not a signature, to the end of its first
+    # sentence (C docstrings wrap mid-sentence).
+    paragraph = []
+    for line in doc.strip().splitlines() + [""]:
+        line = line.strip()
+        if line and not (not paragraph and _signature_only(line)):
+            paragraph.append(line)
+            continue
+        if paragraph:
+            text = " ".join(paragraph)
+            end = text.find(". ")
+            return (text[: end + 1] if end >= 0 else text)[:200]
+    return None
+
+
+def _note_doc(path, value):
+    try:
+        if not _compiled(value):
+            return
+    except BaseException:
+        return
+    line = _doc_line(value)
+    if line:
+        docs[path] = line
+
+
 def dump(name):
     if name in modules or name in errors:
         return None
@@ -80,6 +138,16 @@ def dump(name):
             table[attr] = _kind(value)
         except BaseException:
             table[attr] = {"k": "v", "t": "?"}
+            continue
+        # (Not the builtin types themselves: their lines in a context say
+        # enough by name; their methods below are what needs a doc line.)
+        if not attr.startswith("_") and not (name == "builtins" and isinstance(value, type)):
+            _note_doc(name + "." + attr, value)
+        # The builtin types' methods, which no source describes.
+        if name == "builtins" and isinstance(value, type) and not attr.startswith("_"):
+            for m, v in list(vars(value).items()):
+                if not m.startswith("_"):
+                    _note_doc(name + "." + attr + "." + m, v)
     modules[name] = table
     return mod
 
@@ -119,7 +187,7 @@ for pkg in SUBMODULE_PACKAGES:
     if not denied(pkg):
         walk(pkg)
 
-data = json.dumps({"modules": modules, "errors": errors}, separators=(",", ":"))
+data = json.dumps({"modules": modules, "errors": errors, "docs": docs}, separators=(",", ":"))
 payload = ("\n@@GROUNDED-DUMP@@" + data + "\n").encode("ascii", "backslashreplace")
 view = memoryview(payload)
 while view:

@@ -724,6 +724,18 @@ fn python_env_real_probe_and_dump() {
     assert!(
         matches!(&dump.modules["collections"].members["OrderedDict"], DumpMember::Class { members } if members.iter().any(|m| m == "move_to_end"))
     );
+    // The doc lines no source holds: compiled functions, builtin types'
+    // methods (a signature line skipped); none for what a source describes.
+    assert!(dump
+        .doc("os", "getcwd")
+        .is_some_and(|d| d.contains("working directory")));
+    assert!(dump
+        .doc("builtins.str", "strip")
+        .is_some_and(|d| d.contains("whitespace")));
+    assert!(dump
+        .doc("builtins.str", "count")
+        .is_some_and(|d| !d.contains("->")));
+    assert!(dump.doc("shutil", "copyfile").is_none());
     // Top-level modules only: submodules are read from their sources.
     assert!(dump.modules.contains_key("posixpath"));
     assert!(!dump.modules.contains_key("email.mime.text"));
