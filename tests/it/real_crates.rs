@@ -142,11 +142,13 @@ fn real_crates_findings(std: StdSource) -> Option<BTreeMap<(String, u64), Vec<St
 }
 
 /// The files of `tests/real_crates/` checked as modules of one crate.
-const FILES: [&str; 4] = [
+const FILES: [&str; 6] = [
     "valid.rs",
     "hallucinated.rs",
     "receivers_valid.rs",
     "receivers_hallucinated.rs",
+    "paths_valid.rs",
+    "paths_hallucinated.rs",
 ];
 
 /// Grounded's own sources (a real crate with real dependencies: tokio,

@@ -2,6 +2,7 @@
 //! reported only when its container is closed and certainly lacks it.
 
 mod methods;
+mod paths;
 pub mod prelude;
 pub mod receivers;
 pub mod resolve;
@@ -138,13 +139,74 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
         }
     }
 
-    // Paths in expressions, types and macro invocations.
+    // Paths in expressions, types, macro invocations and derives, each in
+    // its namespace.
     for r in &facts.refs {
         let Some(node) = nodes.get(r.module as usize) else {
             continue;
         };
-        let outcome = resolver.resolve(node, &r.segs, r.absolute, r.scope, 0);
+        if r.kind == RefKind::Derive && r.segs.len() == 1 && !r.absolute {
+            if let Some(candidates) = paths::missing_derive(&resolver, node, &facts, r) {
+                let name = &r.segs[0];
+                report(
+                    Code::UndefinedName,
+                    r.spans[0],
+                    format!(
+                        "derive macro `{name}` is not in scope: it is not one of std's derives, and no import brings a macro of that name"
+                    ),
+                    name.clone(),
+                    suggest::suggest(name, candidates.iter().map(String::as_str), 3),
+                );
+            }
+            continue;
+        }
+        let ns = r.kind.namespace();
+        let outcome = resolver.resolve_in(node, &r.segs, r.absolute, r.scope, 0, ns);
         emit_missing(&mut report, &outcome, &r.segs, &r.spans);
+    }
+
+    // Struct literals: the fields they name.
+    for lit in &facts.struct_literals {
+        let Some(node) = nodes.get(lit.module as usize) else {
+            continue;
+        };
+        let Some((ty, unknown, fields)) = paths::unknown_fields(&resolver, node, lit) else {
+            continue;
+        };
+        for (field, span) in unknown {
+            report(
+                Code::UnknownMember,
+                span,
+                format!("struct `{ty}` has no field `{field}`"),
+                format!("{ty}::{field}"),
+                suggest::suggest(&field, fields.iter().map(String::as_str), 3)
+                    .into_iter()
+                    .map(|s| format!("{ty}::{s}"))
+                    .collect(),
+            );
+        }
+    }
+
+    // `<T as Trait>::item`: the trait's own items.
+    for q in &facts.qualified {
+        let Some(node) = nodes.get(q.module as usize) else {
+            continue;
+        };
+        if let Some((tr, candidates)) = paths::missing_trait_item(&resolver, node, q) {
+            report(
+                Code::UnknownMember,
+                q.item_span,
+                format!(
+                    "`{}` is not an item of trait `{tr}`: `<T as {tr}>::{}` names the trait's own methods, constants and types only",
+                    q.item, q.item
+                ),
+                format!("{tr}::{}", q.item),
+                suggest::suggest(&q.item, candidates.iter().map(String::as_str), 3)
+                    .into_iter()
+                    .map(|s| format!("{tr}::{s}"))
+                    .collect(),
+            );
+        }
     }
 
     // Bare calls of functions nothing defines.
@@ -293,6 +355,14 @@ fn emit_missing(
         MissingKind::Symbol => (
             Code::UnresolvedSymbol,
             format!("`{name}` does not exist in {container}"),
+        ),
+        MissingKind::Macro => (
+            Code::UnresolvedSymbol,
+            format!("no macro `{name}!` in {container}: a macro path names macros only, not modules, types or functions"),
+        ),
+        MissingKind::Derive => (
+            Code::UnresolvedSymbol,
+            format!("no derive macro `{name}` in {container}: a derive names a derive macro, not a trait, type or module"),
         ),
         MissingKind::Member => (
             Code::UnknownMember,
