@@ -223,7 +223,9 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
         {
             continue;
         }
-        if let Look::NotFound = resolver.lookup(node, &call.name, call.scope, 0) {
+        if let Look::NotFound =
+            resolver.lookup_in(node, &call.name, call.scope, 0, Namespace::Value)
+        {
             let mut candidates: Vec<String> = node
                 .module()
                 .items

@@ -724,14 +724,19 @@ impl Resolver<'_> {
             .filter(|i| ns.holds(i.kind))
             .map(|i| i.name.clone())
             .collect();
-        // A macro is suggested only among imports that bring one (the
-        // others are checked only here, when a name is already missing).
+        // A macro is suggested only among imports that bring one (checked
+        // only here, when a name is already missing; not std's, whose
+        // paths the index may lack and the sources answer slowly).
         let binds_macro = |u: &RUse| {
             !ns.is_macro()
-                || matches!(
-                    self.resolve_in(n, &u.path, u.absolute, u.scope, 1, ns),
-                    Outcome::Res(_)
-                )
+                || !u
+                    .path
+                    .first()
+                    .is_some_and(|f| matches!(f.as_str(), "std" | "core" | "alloc"))
+                    && matches!(
+                        self.resolve_in(n, &u.path, u.absolute, u.scope, 1, ns),
+                        Outcome::Res(_)
+                    )
         };
         out.extend(
             m.uses

@@ -425,7 +425,12 @@ impl RustIndex {
                     if !local_macro.is_some_and(|n| harmless.contains(n)) {
                         out.open = true;
                     }
-                    if !local_macro.is_some_and(|n| local.contains(n)) {
+                    // std's item macros (`thread_local!`) define no macros;
+                    // `include!` may hold anything.
+                    let std_macro = local_macro.is_some_and(|n| {
+                        STD_MACROS.contains(&n) && !matches!(n, "include" | "macro_rules")
+                    });
+                    if !local_macro.is_some_and(|n| local.contains(n)) && !std_macro {
                         out.macros_open = true;
                     }
                 }
