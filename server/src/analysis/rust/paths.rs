@@ -89,6 +89,14 @@ pub fn missing_trait_item(
     Some((name, items))
 }
 
+/// A struct's name, the fields a literal names that it lacks (with their
+/// spans), and the fields it has.
+pub type UnknownFields = (
+    String,
+    Vec<(String, crate::syntax::facts::Span)>,
+    Vec<String>,
+);
+
 /// The fields a struct literal names that its struct does not have (with
 /// their spans), the struct's name and its fields. None when the struct or
 /// its fields are not known for certain (an attribute macro may add fields;
@@ -98,11 +106,7 @@ pub fn unknown_fields(
     r: &Resolver,
     node: &Arc<ModNode>,
     lit: &StructLiteral,
-) -> Option<(
-    String,
-    Vec<(String, crate::syntax::facts::Span)>,
-    Vec<String>,
-)> {
+) -> Option<UnknownFields> {
     let Outcome::Res(res) =
         r.resolve_in(node, &lit.segs, lit.absolute, lit.scope, 0, Namespace::Type)
     else {
