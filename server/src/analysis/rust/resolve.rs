@@ -401,7 +401,8 @@ impl<'a> Resolver<'a> {
             }
         }
         // `#[macro_export]` macros live at the crate root, from whichever
-        // module declares them (a macro's expansion, too).
+        // module declares them (a macro's expansion, too). (For a name of
+        // any namespace, the caller decides: see `resolve_in`.)
         if node.key.1.is_empty()
             && node.local == 0
             && matches!(ns, Namespace::Macro | Namespace::BangMacro | Namespace::Any)
@@ -409,7 +410,7 @@ impl<'a> Resolver<'a> {
             if self.index.exported_macros(node.key.0).contains(name) {
                 return Look::Found(Res::Unknown);
             }
-            if self.index.macros_open(node.key.0) {
+            if ns != Namespace::Any && self.index.macros_open(node.key.0) {
                 open = true;
             }
         }
@@ -541,6 +542,15 @@ impl<'a> Resolver<'a> {
                     Look::Open => return Outcome::Unknown,
                     Look::NotFound => {
                         if n.key.0 == usize::MAX {
+                            return Outcome::Unknown;
+                        }
+                        // `use krate::name` may import a macro the crate
+                        // exports without its sources showing it.
+                        if seg_ns == Namespace::Any
+                            && n.key.1.is_empty()
+                            && n.local == 0
+                            && self.index.macros_open(n.key.0)
+                        {
                             return Outcome::Unknown;
                         }
                         return Outcome::Missing {
