@@ -143,13 +143,15 @@ fn real_crates_findings(std: StdSource) -> Option<BTreeMap<(String, u64), Vec<St
 }
 
 /// The files of `tests/real_crates/` checked as modules of one crate.
-const FILES: [&str; 6] = [
+const FILES: [&str; 8] = [
     "valid.rs",
     "hallucinated.rs",
     "receivers_valid.rs",
     "receivers_hallucinated.rs",
     "macros_valid.rs",
     "macros_hallucinated.rs",
+    "paths_valid.rs",
+    "paths_hallucinated.rs",
 ];
 
 /// Grounded's own sources (a real crate with real dependencies: tokio,

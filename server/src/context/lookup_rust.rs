@@ -86,6 +86,8 @@ pub fn lookup_rust(
                 ),
                 MissingKind::Module => format!("no module `{name}` in {container}"),
                 MissingKind::Symbol => format!("{container} has no item `{name}`"),
+                MissingKind::Macro => format!("{container} has no macro `{name}!`"),
+                MissingKind::Derive => format!("{container} has no derive macro `{name}`"),
                 MissingKind::Member => format!("{container} has no associated item `{name}`"),
             };
             answer(Existence::Missing, None, Some(reason), suggestions)

@@ -3,6 +3,7 @@
 
 mod methods;
 pub mod named;
+mod paths;
 pub mod prelude;
 pub mod receivers;
 pub mod resolve;
@@ -141,12 +142,29 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
         }
     }
 
-    // Paths in expressions, types and macro invocations.
+    // Paths in expressions, types, macro invocations and derives, each in
+    // its namespace.
     for r in &facts.refs {
         let Some(node) = nodes.get(r.module as usize) else {
             continue;
         };
-        let outcome = resolver.resolve(node, &r.segs, r.absolute, r.scope, 0);
+        if r.kind == RefKind::Derive && r.segs.len() == 1 && !r.absolute {
+            if let Some(candidates) = paths::missing_derive(&resolver, node, &facts, r) {
+                let name = &r.segs[0];
+                report(
+                    Code::UndefinedName,
+                    r.spans[0],
+                    format!(
+                        "derive macro `{name}` is not in scope: it is not one of std's derives, and no import brings a macro of that name"
+                    ),
+                    name.clone(),
+                    suggest::suggest(name, candidates.iter().map(String::as_str), 3),
+                );
+            }
+            continue;
+        }
+        let ns = r.kind.namespace();
+        let outcome = resolver.resolve_in(node, &r.segs, r.absolute, r.scope, 0, ns);
         let at = Place {
             resolver: &resolver,
             node,
@@ -155,6 +173,50 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
             called: matches!(r.kind, RefKind::Call | RefKind::Macro),
         };
         emit_missing(&mut report, &outcome, &r.segs, &r.spans, &at);
+    }
+
+    // Struct literals: the fields they name.
+    for lit in &facts.struct_literals {
+        let Some(node) = nodes.get(lit.module as usize) else {
+            continue;
+        };
+        let Some((ty, unknown, fields)) = paths::unknown_fields(&resolver, node, lit) else {
+            continue;
+        };
+        for (field, span) in unknown {
+            report(
+                Code::UnknownMember,
+                span,
+                format!("struct `{ty}` has no field `{field}`"),
+                format!("{ty}::{field}"),
+                suggest::suggest(&field, fields.iter().map(String::as_str), 3)
+                    .into_iter()
+                    .map(|s| format!("{ty}::{s}"))
+                    .collect(),
+            );
+        }
+    }
+
+    // `<T as Trait>::item`: the trait's own items.
+    for q in &facts.qualified {
+        let Some(node) = nodes.get(q.module as usize) else {
+            continue;
+        };
+        if let Some((tr, candidates)) = paths::missing_trait_item(&resolver, node, q) {
+            report(
+                Code::UnknownMember,
+                q.item_span,
+                format!(
+                    "`{}` is not an item of trait `{tr}`: `<T as {tr}>::{}` names the trait's own methods, constants and types only",
+                    q.item, q.item
+                ),
+                format!("{tr}::{}", q.item),
+                suggest::suggest(&q.item, candidates.iter().map(String::as_str), 3)
+                    .into_iter()
+                    .map(|s| format!("{tr}::{s}"))
+                    .collect(),
+            );
+        }
     }
 
     // Bare calls of functions nothing defines.
@@ -171,7 +233,9 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
         {
             continue;
         }
-        if let Look::NotFound = resolver.lookup(node, &call.name, call.scope, 0) {
+        if let Look::NotFound =
+            resolver.lookup_in(node, &call.name, call.scope, 0, Namespace::Value)
+        {
             let mut candidates: Vec<String> = node
                 .module()
                 .items
@@ -321,7 +385,9 @@ fn emit_missing(
     // A missing crate or module is offered names alike; an item of a module
     // or type, names alike or meaning alike, of the kind the use wants.
     let suggestions = match kind {
-        MissingKind::Crate | MissingKind::Module => path_suggestions(segs, *index, candidates, 3),
+        MissingKind::Crate | MissingKind::Module | MissingKind::Macro | MissingKind::Derive => {
+            path_suggestions(segs, *index, candidates, 3)
+        }
         MissingKind::Symbol | MissingKind::Member => {
             let named = named::for_path(
                 at.resolver,
@@ -359,6 +425,14 @@ fn emit_missing(
         MissingKind::Symbol => (
             Code::UnresolvedSymbol,
             format!("`{name}` does not exist in {container}"),
+        ),
+        MissingKind::Macro => (
+            Code::UnresolvedSymbol,
+            format!("no macro `{name}!` in {container}: a macro path names macros only, not modules, types or functions"),
+        ),
+        MissingKind::Derive => (
+            Code::UnresolvedSymbol,
+            format!("no derive macro `{name}` in {container}: a derive names a derive macro, not a trait, type or module"),
         ),
         MissingKind::Member => (
             Code::UnknownMember,

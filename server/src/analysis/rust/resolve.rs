@@ -39,6 +39,10 @@ pub enum MissingKind {
     Crate,
     Module,
     Symbol,
+    /// The last segment of a macro's path (`x!`): no macro of that name.
+    Macro,
+    /// The last segment of a derive's path: no derive macro of that name.
+    Derive,
     Member,
 }
 
@@ -60,15 +64,42 @@ pub struct Resolver<'a> {
     /// Method names of the traits in scope (prelude included): callable as
     /// associated functions on any type that implements them.
     pub scope_methods: BTreeSet<String>,
-    /// Lookups in progress (module, name): a glob whose own path leads back
-    /// to the same lookup adds nothing to it.
-    pub visiting: std::cell::RefCell<Vec<(crate::index::rust::ModKey, ModuleId, String)>>,
+    /// Lookups in progress (module, name, namespace): a glob whose own path
+    /// leads back to the same lookup adds nothing to it.
+    pub visiting:
+        std::cell::RefCell<Vec<(crate::index::rust::ModKey, ModuleId, String, Namespace)>>,
+}
+
+/// Whether a std item of kind `k` may live in namespace `ns` (`Other`, what
+/// the index cannot tell apart — constants, derive macros, attributes —,
+/// may be in any).
+fn std_in(ns: Namespace, k: StdKind) -> bool {
+    match ns {
+        Namespace::Any => true,
+        Namespace::Type => matches!(
+            k,
+            StdKind::Module | StdKind::Type | StdKind::Trait | StdKind::Other
+        ),
+        Namespace::Value => matches!(k, StdKind::Fn | StdKind::Type | StdKind::Other),
+        Namespace::Macro | Namespace::BangMacro => matches!(k, StdKind::Macro | StdKind::Other),
+        // (std's derives are `Other` to the index.)
+        Namespace::DeriveMacro => k == StdKind::Other,
+    }
 }
 
 impl<'a> Resolver<'a> {
     fn std_kind(&self, path: &str) -> Option<StdKind> {
+        self.std_kind_in(path, Namespace::Any)
+    }
+
+    /// What the std item at `path` is, among its kinds that live in `ns`.
+    fn std_kind_in(&self, path: &str, ns: Namespace) -> Option<StdKind> {
         let std = self.index.std.as_ref()?;
-        let kinds = std.kinds_of(path);
+        let kinds: Vec<StdKind> = std
+            .kinds_of(path)
+            .into_iter()
+            .filter(|k| std_in(ns, *k))
+            .collect();
         [
             StdKind::Module,
             StdKind::Type,
@@ -79,6 +110,58 @@ impl<'a> Resolver<'a> {
         .into_iter()
         .find(|k| kinds.contains(k))
         .or_else(|| kinds.first().copied())
+    }
+
+    /// Whether crate `c` is a proc-macro crate: it exports its proc macros
+    /// and nothing else.
+    fn is_proc_macro(&self, c: CrateId) -> bool {
+        self.index
+            .ws
+            .crates
+            .get(c)
+            .is_some_and(|k| k.kind == crate::index::cargo::TargetKind::ProcMacro)
+    }
+
+    /// `name` among what proc-macro crate `c` exports: the macros its root
+    /// declares with `#[proc_macro]`, `#[proc_macro_derive(Name)]` and
+    /// `#[proc_macro_attribute]` — in the macro namespace only.
+    fn proc_macro_lookup(&self, c: CrateId, name: &str, ns: Namespace) -> Look {
+        if !(ns.is_macro() || ns == Namespace::Any) {
+            return Look::NotFound;
+        }
+        let Some(root) = self.index.root(c) else {
+            return Look::Open;
+        };
+        let m = root.module();
+        if m.items.iter().any(|i| {
+            i.proc_macro
+                .as_ref()
+                .is_some_and(|p| p.name == name && ns.takes(p.kind))
+        }) {
+            return Look::Found(Res::Unknown);
+        }
+        // A macro invocation or an attribute macro may declare more.
+        if m.open_reasons.is_empty() {
+            Look::NotFound
+        } else {
+            Look::Open
+        }
+    }
+
+    /// The names proc-macro crate `c` exports.
+    fn proc_macro_names(&self, c: CrateId, ns: Namespace) -> Vec<String> {
+        self.index
+            .root(c)
+            .map(|root| {
+                root.module()
+                    .items
+                    .iter()
+                    .filter_map(|i| i.proc_macro.as_ref())
+                    .filter(|p| ns.takes(p.kind))
+                    .map(|p| p.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// A crate-level name: a dependency, std/core/alloc.
@@ -103,7 +186,14 @@ impl<'a> Resolver<'a> {
         None
     }
 
-    fn prelude_name(&self, name: &str) -> Option<Res> {
+    fn prelude_name(&self, name: &str, ns: Namespace) -> Option<Res> {
+        if ns.is_macro() {
+            // The prelude's macros: std's bang macros and built-in derives.
+            let bang = ns != Namespace::DeriveMacro && prelude::STD_MACROS.contains(&name);
+            let derive =
+                ns != Namespace::BangMacro && crate::syntax::rust::STD_DERIVES.contains(&name);
+            return (bang || derive).then_some(Res::Unknown);
+        }
         if let Some((_, path)) = prelude::PRELUDE.iter().find(|(n, _)| *n == name) {
             return Some(match self.std_kind(path) {
                 Some(k) => Res::Std(path.to_string(), k),
@@ -131,31 +221,45 @@ impl<'a> Resolver<'a> {
         scope: Option<ScopeId>,
         depth: u32,
     ) -> Look {
-        if depth > MAX_DEPTH {
-            return Look::Open;
-        }
-        let key = (node.key.clone(), node.local, name.to_string());
-        if self.visiting.borrow().contains(&key) {
-            return Look::NotFound;
-        }
-        self.visiting.borrow_mut().push(key);
-        let found = self.lookup_inner(node, name, scope, depth, false);
-        self.visiting.borrow_mut().pop();
-        found
+        self.lookup_in(node, name, scope, depth, Namespace::Any)
+    }
+
+    /// `name` in namespace `ns`, as seen in module `node`.
+    pub fn lookup_in(
+        &self,
+        node: &Arc<ModNode>,
+        name: &str,
+        scope: Option<ScopeId>,
+        depth: u32,
+        ns: Namespace,
+    ) -> Look {
+        self.lookup_guarded(node, name, scope, depth, false, ns)
     }
 
     /// `name` among what a glob import of `node` brings in: its public
     /// items and imports only.
-    fn lookup_public(&self, node: &Arc<ModNode>, name: &str, depth: u32) -> Look {
+    fn lookup_public(&self, node: &Arc<ModNode>, name: &str, depth: u32, ns: Namespace) -> Look {
+        self.lookup_guarded(node, name, None, depth, true, ns)
+    }
+
+    fn lookup_guarded(
+        &self,
+        node: &Arc<ModNode>,
+        name: &str,
+        scope: Option<ScopeId>,
+        depth: u32,
+        public_only: bool,
+        ns: Namespace,
+    ) -> Look {
         if depth > MAX_DEPTH {
             return Look::Open;
         }
-        let key = (node.key.clone(), node.local, name.to_string());
+        let key = (node.key.clone(), node.local, name.to_string(), ns);
         if self.visiting.borrow().contains(&key) {
             return Look::NotFound;
         }
         self.visiting.borrow_mut().push(key);
-        let found = self.lookup_inner(node, name, None, depth, true);
+        let found = self.lookup_inner(node, name, scope, depth, public_only, ns);
         self.visiting.borrow_mut().pop();
         found
     }
@@ -167,10 +271,11 @@ impl<'a> Resolver<'a> {
         scope: Option<ScopeId>,
         depth: u32,
         public_only: bool,
+        ns: Namespace,
     ) -> Look {
         let m = node.module();
         for (i, item) in m.items.iter().enumerate() {
-            if item.name != name || (public_only && !item.public) {
+            if item.name != name || (public_only && !item.public) || !ns.holds(item.kind) {
                 continue;
             }
             // Two declarations under `cfg` (`#[cfg(doc)] pub mod unix {}`
@@ -214,10 +319,28 @@ impl<'a> Resolver<'a> {
             {
                 continue;
             }
-            return Look::Found(match self.resolve_use(node, u, depth + 1) {
-                Outcome::Res(r) => r,
-                _ => Res::Unknown,
-            });
+            match self.resolve_in(node, &u.path, u.absolute, u.scope, depth + 1, ns) {
+                Outcome::Res(r) => return Look::Found(r),
+                Outcome::Unknown => return Look::Found(Res::Unknown),
+                // The import names something, but nothing of this
+                // namespace (`use serde::Serialize` in a crate without the
+                // derive: the trait alone): it binds no name here.
+                Outcome::Missing { .. }
+                    if ns != Namespace::Any
+                        && matches!(
+                            self.resolve_in(
+                                node,
+                                &u.path,
+                                u.absolute,
+                                u.scope,
+                                depth + 1,
+                                Namespace::Any
+                            ),
+                            Outcome::Res(_)
+                        ) => {}
+                // A broken import (reported where it is written).
+                Outcome::Missing { .. } => return Look::Found(Res::Unknown),
+            }
         }
         let mut open = !m.open_reasons.is_empty();
         for u in &m.uses {
@@ -232,9 +355,9 @@ impl<'a> Resolver<'a> {
                     let enclosing =
                         target.key.0 == node.key.0 && node.key.1.starts_with(&target.key.1);
                     let found = if enclosing {
-                        self.lookup(&target, name, None, depth + 1)
+                        self.lookup_in(&target, name, None, depth + 1, ns)
                     } else {
-                        self.lookup_public(&target, name, depth + 1)
+                        self.lookup_public(&target, name, depth + 1, ns)
                     };
                     match found {
                         Look::Found(r) => return Look::Found(r),
@@ -242,8 +365,15 @@ impl<'a> Resolver<'a> {
                         Look::NotFound => {}
                     }
                 }
+                Outcome::Res(Res::Crate(c)) if self.is_proc_macro(c) => {
+                    match self.proc_macro_lookup(c, name, ns) {
+                        Look::Found(r) => return Look::Found(r),
+                        Look::Open => open = true,
+                        Look::NotFound => {}
+                    }
+                }
                 Outcome::Res(Res::Crate(c)) => match self.index.root(c) {
-                    Some(root) => match self.lookup_public(&root, name, depth + 1) {
+                    Some(root) => match self.lookup_public(&root, name, depth + 1, ns) {
                         Look::Found(r) => return Look::Found(r),
                         Look::Open => open = true,
                         Look::NotFound => {}
@@ -252,14 +382,15 @@ impl<'a> Resolver<'a> {
                 },
                 Outcome::Res(Res::Std(p, StdKind::Module)) => {
                     let full = format!("{p}::{name}");
-                    if let Some(k) = self.std_kind(&full) {
+                    if let Some(k) = self.std_kind_in(&full, ns) {
                         return Look::Found(Res::Std(full, k));
                     }
                 }
                 Outcome::Res(Res::Item(n, i)) => {
                     let item = &n.module().items[i];
                     if item.kind == RItemKind::Enum {
-                        if item.members.iter().any(|v| v.name == name) {
+                        // Variants: types and values, never macros.
+                        if !ns.is_macro() && item.members.iter().any(|v| v.name == name) {
                             return Look::Found(Res::Unknown);
                         }
                     } else {
@@ -269,12 +400,19 @@ impl<'a> Resolver<'a> {
                 _ => open = true,
             }
         }
-        // `#[macro_export]` macros live at the crate root.
+        // `#[macro_export]` macros live at the crate root, from whichever
+        // module declares them (a macro's expansion, too). (For a name of
+        // any namespace, the caller decides: see `resolve_in`.)
         if node.key.1.is_empty()
             && node.local == 0
-            && self.index.exported_macros(node.key.0).contains(name)
+            && matches!(ns, Namespace::Macro | Namespace::BangMacro | Namespace::Any)
         {
-            return Look::Found(Res::Unknown);
+            if self.index.exported_macros(node.key.0).contains(name) {
+                return Look::Found(Res::Unknown);
+            }
+            if ns != Namespace::Any && self.index.macros_open(node.key.0) {
+                open = true;
+            }
         }
         if open {
             Look::Open
@@ -296,11 +434,26 @@ impl<'a> Resolver<'a> {
         scope: Option<ScopeId>,
         depth: u32,
     ) -> Outcome {
+        self.resolve_in(node, segs, absolute, scope, depth, Namespace::Any)
+    }
+
+    /// Follow `segs`, the last one in namespace `ns` (every other names a
+    /// module, a crate or a type).
+    pub fn resolve_in(
+        &self,
+        node: &Arc<ModNode>,
+        segs: &[String],
+        absolute: bool,
+        scope: Option<ScopeId>,
+        depth: u32,
+        ns: Namespace,
+    ) -> Outcome {
         if segs.is_empty() || depth > MAX_DEPTH {
             return Outcome::Unknown;
         }
         let krate = node.key.0;
         let first = segs[0].as_str();
+        let first_ns = if segs.len() == 1 { ns } else { Namespace::Type };
         let mut i = 1;
         let mut cur = if absolute {
             match self.extern_name(krate, first) {
@@ -329,12 +482,13 @@ impl<'a> Resolver<'a> {
                 }
                 "Self" => Res::Unknown,
                 _ if node.facts.bound_locally(scope, first) => Res::Unknown,
-                _ => match self.lookup(node, first, scope, depth) {
+                _ => match self.lookup_in(node, first, scope, depth, first_ns) {
                     Look::Found(r) => r,
                     Look::Open => Res::Unknown,
                     Look::NotFound => match self
                         .extern_name(krate, first)
-                        .or_else(|| self.prelude_name(first))
+                        .filter(|_| !first_ns.is_macro())
+                        .or_else(|| self.prelude_name(first, first_ns))
                     {
                         Some(r) => r,
                         None => {
@@ -350,47 +504,71 @@ impl<'a> Resolver<'a> {
         while i < segs.len() {
             let seg = segs[i].as_str();
             let last = i + 1 == segs.len();
+            let seg_ns = if last { ns } else { Namespace::Type };
+            let missing_kind = match (last, seg_ns) {
+                (false, _) => MissingKind::Module,
+                (true, Namespace::DeriveMacro) => MissingKind::Derive,
+                (true, ns) if ns.is_macro() => MissingKind::Macro,
+                (true, _) => MissingKind::Symbol,
+            };
             cur = match cur {
                 Res::Unknown => return Outcome::Unknown,
-                Res::Crate(c) => {
-                    // A proc-macro crate's exports are named by attributes,
-                    // not items.
-                    let proc_macro = self
-                        .index
-                        .ws
-                        .crates
-                        .get(c)
-                        .is_none_or(|k| k.kind == crate::index::cargo::TargetKind::ProcMacro);
-                    match self.index.root(c) {
-                        Some(root) if !proc_macro => {
-                            cur = Res::Module(root);
-                            continue;
+                // A proc-macro crate's exports are named by attributes,
+                // not items: its macros, and nothing else.
+                Res::Crate(c) if self.is_proc_macro(c) => {
+                    match self.proc_macro_lookup(c, seg, seg_ns) {
+                        Look::Found(r) => r,
+                        Look::Open => return Outcome::Unknown,
+                        Look::NotFound => {
+                            let name = self.index.ws.crates.get(c).map_or("", |k| k.name.as_str());
+                            return Outcome::Missing {
+                                index: i,
+                                kind: missing_kind,
+                                container: format!("proc-macro crate `{name}`"),
+                                candidates: self.proc_macro_names(c, seg_ns),
+                            };
                         }
-                        _ => return Outcome::Unknown,
                     }
                 }
-                Res::Module(n) => match self.lookup(&n, seg, None, depth + 1) {
+                Res::Crate(c) => match self.index.root(c) {
+                    Some(root) => {
+                        cur = Res::Module(root);
+                        continue;
+                    }
+                    None => return Outcome::Unknown,
+                },
+                Res::Module(n) => match self.lookup_in(&n, seg, None, depth + 1, seg_ns) {
                     Look::Found(r) => r,
                     Look::Open => return Outcome::Unknown,
                     Look::NotFound => {
                         if n.key.0 == usize::MAX {
                             return Outcome::Unknown;
                         }
+                        // `use krate::name` may import a macro the crate
+                        // exports without its sources showing it.
+                        if seg_ns == Namespace::Any
+                            && n.key.1.is_empty()
+                            && n.local == 0
+                            && self.index.macros_open(n.key.0)
+                        {
+                            return Outcome::Unknown;
+                        }
                         return Outcome::Missing {
                             index: i,
-                            kind: if last {
-                                MissingKind::Symbol
-                            } else {
-                                MissingKind::Module
-                            },
+                            kind: missing_kind,
                             container: self.describe_module(&n),
-                            candidates: module_names(&n),
+                            // (Only the outermost resolution's are shown.)
+                            candidates: if depth == 0 {
+                                self.module_names(&n, seg_ns)
+                            } else {
+                                Vec::new()
+                            },
                         };
                     }
                 },
                 Res::Std(p, StdKind::Module) => {
                     let full = format!("{p}::{seg}");
-                    match self.std_kind(&full) {
+                    match self.std_kind_in(&full, seg_ns) {
                         Some(k) => Res::Std(full, k),
                         None => {
                             let candidates = self
@@ -401,11 +579,7 @@ impl<'a> Resolver<'a> {
                                 .unwrap_or_default();
                             return Outcome::Missing {
                                 index: i,
-                                kind: if last {
-                                    MissingKind::Symbol
-                                } else {
-                                    MissingKind::Module
-                                },
+                                kind: missing_kind,
                                 container: format!("`{p}`"),
                                 candidates,
                             };
@@ -550,9 +724,42 @@ fn visible(facts: &RustFacts, use_scope: Option<ScopeId>, scope: Option<ScopeId>
     false
 }
 
-fn module_names(n: &ModNode) -> Vec<String> {
-    let m = n.module();
-    let mut out: Vec<String> = m.items.iter().map(|i| i.name.clone()).collect();
-    out.extend(m.uses.iter().filter_map(|u| u.binds().map(str::to_string)));
-    out
+impl Resolver<'_> {
+    /// The names of module `n` in namespace `ns`, for suggestions.
+    fn module_names(&self, n: &Arc<ModNode>, ns: Namespace) -> Vec<String> {
+        let m = n.module();
+        let mut out: Vec<String> = m
+            .items
+            .iter()
+            .filter(|i| ns.holds(i.kind))
+            .map(|i| i.name.clone())
+            .collect();
+        // A macro is suggested only among imports that bring one (checked
+        // only here, when a name is already missing; not std's, whose
+        // paths the index may lack and the sources answer slowly).
+        let binds_macro = |u: &RUse| {
+            !ns.is_macro()
+                || !u
+                    .path
+                    .first()
+                    .is_some_and(|f| matches!(f.as_str(), "std" | "core" | "alloc"))
+                    && matches!(
+                        self.resolve_in(n, &u.path, u.absolute, u.scope, 1, ns),
+                        Outcome::Res(_)
+                    )
+        };
+        out.extend(
+            m.uses
+                .iter()
+                .filter(|u| binds_macro(u))
+                .filter_map(|u| u.binds().map(str::to_string)),
+        );
+        if n.key.1.is_empty()
+            && n.local == 0
+            && matches!(ns, Namespace::Macro | Namespace::BangMacro | Namespace::Any)
+        {
+            out.extend(self.index.exported_macros(n.key.0));
+        }
+        out
+    }
 }

@@ -91,6 +91,12 @@ pub struct CrateImpls {
     pub deref_targets: HashMap<String, Vec<ImplFn>>,
     /// `#[macro_export]` macros (they live at the crate root).
     pub exported_macros: BTreeSet<String>,
+    /// The crate may declare `#[macro_export]` macros its sources do not
+    /// show: an item-level invocation of a macro that is not the crate's own,
+    /// an attribute macro, `include!`, a `macro_rules! $name`, a module that
+    /// could not be read. (What an invocation or a macro body defines with
+    /// `macro_rules! name` is counted among the exported macros.)
+    pub macros_open: bool,
     /// Some module of the crate may generate inherent impls (a macro that
     /// may, an attribute macro, a module that could not be read).
     pub open: bool,
@@ -441,13 +447,21 @@ impl RustIndex {
             let (modules, incomplete) = self.all_modules(krate);
             let mut out = CrateImpls {
                 open: incomplete,
+                macros_open: incomplete,
                 ..Default::default()
             };
-            // Local macros that cannot expand to an inherent impl.
+            // Local macros (and those that cannot expand to an inherent impl).
+            let mut local: BTreeSet<String> = BTreeSet::new();
             let mut harmless: BTreeSet<String> = BTreeSet::new();
             for node in &modules {
-                for item in &node.module().items {
+                let m = node.module();
+                // What bodies and invocations may define: counted as
+                // exported (a superset).
+                out.exported_macros.extend(m.defined_macros.iter().cloned());
+                out.macros_open |= m.defined_macros_unnamed;
+                for item in &m.items {
                     if item.kind == RItemKind::Macro {
+                        local.insert(item.name.clone());
                         if item.macro_export {
                             out.exported_macros.insert(item.name.clone());
                         }
@@ -463,10 +477,17 @@ impl RustIndex {
                 for reason in &m.open_reasons {
                     let local_macro = reason
                         .strip_suffix('!')
-                        .map(|n| n.rsplit("::").next().unwrap_or(n))
-                        .is_some_and(|n| harmless.contains(n));
-                    if !local_macro {
+                        .map(|n| n.rsplit("::").next().unwrap_or(n));
+                    if !local_macro.is_some_and(|n| harmless.contains(n)) {
                         out.open = true;
+                    }
+                    // std's item macros (`thread_local!`) define no macros;
+                    // `include!` may hold anything.
+                    let std_macro = local_macro.is_some_and(|n| {
+                        STD_MACROS.contains(&n) && !matches!(n, "include" | "macro_rules")
+                    });
+                    if !local_macro.is_some_and(|n| local.contains(n)) && !std_macro {
+                        out.macros_open = true;
                     }
                 }
                 for imp in &m.impls {
@@ -553,6 +574,12 @@ impl RustIndex {
             Arc::new(out)
         })
         .clone()
+    }
+
+    /// Whether crate `krate` may declare `#[macro_export]` macros its
+    /// sources do not show (see [`CrateImpls::macros_open`]).
+    pub fn macros_open(&self, krate: CrateId) -> bool {
+        krate == usize::MAX || self.crate_impls(krate).macros_open
     }
 
     /// The `#[macro_export]` macros of a crate.

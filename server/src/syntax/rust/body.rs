@@ -169,6 +169,7 @@ impl<'s> Builder<'s> {
                     {
                         self.path_ref(base, RefKind::Type, module, scope);
                     }
+                    self.struct_literal(n, base, module, scope);
                 }
                 if let Some(body) = rfield!(n, "body") {
                     for c in named_children(body) {
@@ -457,6 +458,34 @@ impl<'s> Builder<'s> {
         })
     }
 
+    /// A struct literal's path and the fields it names.
+    fn struct_literal(&mut self, n: Node, base: Node, module: ModuleId, scope: Option<ScopeId>) {
+        let Some((segs, _, absolute)) = self.segments(base) else {
+            return;
+        };
+        let mut fields = Vec::new();
+        for c in rfield!(n, "body").map(named_children).unwrap_or_default() {
+            let name = match c.kind() {
+                "field_initializer" => rfield!(c, "field"),
+                "shorthand_field_initializer" => named_children(c).into_iter().next(),
+                _ => None,
+            };
+            if let Some(f) = name.filter(|f| matches!(f.kind(), "field_identifier" | "identifier"))
+            {
+                fields.push((self.text(f).to_string(), span(f)));
+            }
+        }
+        if !fields.is_empty() {
+            self.facts.struct_literals.push(StructLiteral {
+                segs,
+                absolute,
+                fields,
+                module,
+                scope,
+            });
+        }
+    }
+
     pub(super) fn path_ref(
         &mut self,
         n: Node,
@@ -488,7 +517,10 @@ impl<'s> Builder<'s> {
                 }
             }
             None => {
-                // `Vec::<u8>::new`, `<T as Trait>::f`: walk the generic part.
+                if self.qualified_ref(n, module, scope) {
+                    return;
+                }
+                // `Vec::<u8>::new`, `<T as Trait>::f::g`: walk the generic part.
                 for c in named_children(n) {
                     self.expr(c, module, scope);
                 }

@@ -60,6 +60,10 @@ pub struct RustFacts {
     /// Function bodies and impl/trait blocks: the names they bind.
     pub scopes: Vec<LocalScope>,
     pub refs: Vec<PathRef>,
+    /// `<T as Trait>::item` paths.
+    pub qualified: Vec<QualifiedRef>,
+    /// Struct literals (`Range { start: 0, end: 3 }`) with the fields they name.
+    pub struct_literals: Vec<StructLiteral>,
     pub method_calls: Vec<MethodCall>,
     /// Named field reads and writes (`r.start`), as calls without a call:
     /// `method` is the field's name.
@@ -103,6 +107,13 @@ pub struct RModule {
     /// passes its items through would make. Each also opened the module
     /// (`name!` in `open_reasons`) until the index knows the macro.
     pub macro_calls: Vec<MacroCall>,
+    /// The macros a `macro_rules!` body or an item-level invocation here
+    /// may define (`__ensure![#[macro_export] macro_rules! ensure { .. }]`):
+    /// with `#[macro_export]` they live at the crate root.
+    pub defined_macros: Vec<String>,
+    /// One of those is named by a metavariable (`macro_rules! $name`): which
+    /// macros it defines is not known.
+    pub defined_macros_unnamed: bool,
 }
 
 /// An item-level macro invocation (`cfg_rt! { … }`).
@@ -232,10 +243,14 @@ pub struct RItem {
     /// Written in the body of this module's macro call (an index in
     /// `macro_calls`): exists when the macro passes it through.
     pub via: Option<u32>,
-    /// For `mod`: `#[macro_use]` (its macros stay in scope after it).
+    /// `#[macro_use]`: on `mod`, its macros stay in scope after it; on
+    /// `extern crate`, its macros join every module's scope.
     pub macro_use: bool,
     /// `#[derive(...)]` names.
     pub derives: Vec<String>,
+    /// In a proc-macro crate: the macro this fn exports
+    /// (`#[proc_macro_derive(Name)]`, `#[proc_macro]`, `#[proc_macro_attribute]`).
+    pub proc_macro: Option<ProcMacro>,
     /// Attributes that are not built in (attribute macros may rewrite the item).
     pub attr_macros: Vec<String>,
     /// For `mod`: where its body is.
@@ -254,6 +269,23 @@ pub struct RItem {
     /// inline `mod`, its inner docs when it has no outer ones).
     pub doc: Option<String>,
     pub span: Span,
+}
+
+/// A macro a proc-macro crate exports, by its name in the macro namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcMacro {
+    pub name: String,
+    pub kind: ProcMacroKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProcMacroKind {
+    /// `#[proc_macro]`: `name!(...)`.
+    Bang,
+    /// `#[proc_macro_derive(Name)]`: `#[derive(Name)]`.
+    Derive,
+    /// `#[proc_macro_attribute]`: `#[name]`.
+    Attr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -411,6 +443,114 @@ pub enum RefKind {
     Type,
     /// A macro invocation (`serde_json::json!`).
     Macro,
+    /// A derive macro's path (`#[derive(serde::Serialize)]`, `#[derive(Debug)]`).
+    Derive,
+}
+
+impl RefKind {
+    /// The namespace the path's last segment names (Rust keeps types and
+    /// modules, values and macros apart: `anyhow::error!` is not the module
+    /// `anyhow::error`). An expression path may name a value or, for a
+    /// struct literal or a unit struct, a type: it is looked up among both.
+    pub fn namespace(self) -> Namespace {
+        match self {
+            RefKind::Expr | RefKind::Call => Namespace::Value,
+            RefKind::Type => Namespace::Type,
+            RefKind::Macro => Namespace::BangMacro,
+            RefKind::Derive => Namespace::DeriveMacro,
+        }
+    }
+}
+
+/// Rust's namespaces: what a name may be looked up as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Namespace {
+    /// Modules, crates, types, traits (every path segment but the last).
+    Type,
+    /// Functions, constants, statics, unit and tuple structs (and, here,
+    /// every type: what is not a module, a trait or a macro).
+    Value,
+    /// `macro_rules!` and proc macros.
+    Macro,
+    /// A macro called as `name!(...)`: `macro_rules!`, `#[proc_macro]`.
+    BangMacro,
+    /// A macro named in `#[derive(...)]`: `#[proc_macro_derive(Name)]`.
+    DeriveMacro,
+    /// Whatever the name is (a `use` binds every namespace its target has).
+    Any,
+}
+
+impl Namespace {
+    /// One of the macro namespaces (they are one in Rust; the kinds tell
+    /// how a macro may be used).
+    pub fn is_macro(self) -> bool {
+        matches!(
+            self,
+            Namespace::Macro | Namespace::BangMacro | Namespace::DeriveMacro
+        )
+    }
+
+    /// Whether a proc macro of `kind` can be used as this namespace asks.
+    pub fn takes(self, kind: ProcMacroKind) -> bool {
+        match self {
+            Namespace::Any | Namespace::Macro => true,
+            Namespace::BangMacro => kind == ProcMacroKind::Bang,
+            Namespace::DeriveMacro => kind == ProcMacroKind::Derive,
+            Namespace::Type | Namespace::Value => false,
+        }
+    }
+
+    /// Whether an item of `kind` lives in this namespace. (A struct is also
+    /// a value when it is a unit or tuple struct: counted in both.)
+    pub fn holds(self, kind: RItemKind) -> bool {
+        match self {
+            Namespace::Any => true,
+            // (`macro_rules!` macros are never derives.)
+            Namespace::Macro | Namespace::BangMacro => kind == RItemKind::Macro,
+            Namespace::DeriveMacro => false,
+            Namespace::Type => matches!(
+                kind,
+                RItemKind::Mod
+                    | RItemKind::ExternCrate
+                    | RItemKind::Struct
+                    | RItemKind::Enum
+                    | RItemKind::Union
+                    | RItemKind::Trait
+                    | RItemKind::TypeAlias
+            ),
+            // (Types too: a unit or tuple struct is a value, and a struct
+            // literal's path is read as one.)
+            Namespace::Value => !matches!(
+                kind,
+                RItemKind::Mod | RItemKind::Trait | RItemKind::Macro | RItemKind::ExternCrate
+            ),
+        }
+    }
+}
+
+/// `Path { field: value, .. }`: the fields a struct literal names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StructLiteral {
+    pub segs: Vec<String>,
+    pub absolute: bool,
+    /// Named fields (`a: 1` and shorthand `a`), with their spans.
+    pub fields: Vec<(String, Span)>,
+    pub module: ModuleId,
+    pub scope: Option<ScopeId>,
+}
+
+/// `<T as Trait>::item`: an associated item named through a trait, which
+/// must be one of the trait's own items.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QualifiedRef {
+    /// The trait's path, generic arguments dropped (`From<&str>` → `From`).
+    pub trait_segs: Vec<String>,
+    pub trait_spans: Vec<Span>,
+    pub absolute: bool,
+    pub item: String,
+    pub item_span: Span,
+    pub module: ModuleId,
+    pub scope: Option<ScopeId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -574,6 +714,16 @@ impl RustFacts {
                     && r.spans.len() == r.segs.len()
                     && module(r.module)
                     && scope(r.scope)
+            })
+            && self
+                .struct_literals
+                .iter()
+                .all(|l| !l.segs.is_empty() && module(l.module) && scope(l.scope))
+            && self.qualified.iter().all(|q| {
+                !q.trait_segs.is_empty()
+                    && q.trait_spans.len() == q.trait_segs.len()
+                    && module(q.module)
+                    && scope(q.scope)
             })
             && self
                 .method_calls

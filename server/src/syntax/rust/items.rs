@@ -122,6 +122,36 @@ pub(super) fn may_declare_items(name: &str) -> bool {
     !ITEMLESS_MACROS.contains(&last)
 }
 
+/// The names `macro_rules!` definitions in `text` give, and whether one
+/// is a metavariable (`macro_rules! $name`).
+fn macro_rules_names(text: &str) -> (Vec<String>, bool) {
+    let (mut names, mut unnamed) = (Vec::new(), false);
+    for (at, _) in text.match_indices("macro_rules") {
+        let before_ok = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let rest = &text[at + "macro_rules".len()..];
+        let Some(rest) = rest.trim_start().strip_prefix('!') else {
+            continue;
+        };
+        if !before_ok {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            unnamed = true;
+        } else {
+            names.push(name);
+        }
+    }
+    (names, unnamed)
+}
+
 /// Whether macro text contains an inherent impl: an `impl` word whose
 /// header (up to its `{`) has no ` for `.
 fn inherent_impl_in(text: &str) -> bool {
@@ -155,12 +185,17 @@ pub(super) struct Attrs {
     pub macros: Vec<String>,
     pub path: Option<String>,
     pub test_only: bool,
+    pub macro_use: bool,
+    /// `#[proc_macro_derive(Name)]` and the like: the macro's kind, and its
+    /// name when the attribute gives it (a derive's; else the fn's).
+    pub proc_macro: Option<(ProcMacroKind, Option<String>)>,
+    /// The paths of `#[derive(...)]` (not `cfg_attr`'s, which may be off),
+    /// with their spans and whether they start with `::`.
+    pub derive_paths: Vec<(Vec<String>, Vec<crate::syntax::facts::Span>, bool)>,
     /// Outer docs: `///`, `/** */`, `#[doc = ".."]`.
     pub doc: DocText,
     /// `#[cfg(…)]` predicates.
     pub cfgs: Vec<String>,
-    /// `#[macro_use]`.
-    pub macro_use: bool,
     /// `#[cfg_attr(…)]`s that add derives or attribute macros.
     pub cfg_attrs: Vec<CfgAttr>,
 }
@@ -287,7 +322,19 @@ impl<'s> Builder<'s> {
             }
             "macro_export" => attrs.macro_export = true,
             "macro_use" => attrs.macro_use = true,
+            "proc_macro" => attrs.proc_macro = Some((ProcMacroKind::Bang, None)),
+            "proc_macro_attribute" => attrs.proc_macro = Some((ProcMacroKind::Attr, None)),
+            "proc_macro_derive" => {
+                let name = top_level_parts(args)
+                    .first()
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty());
+                attrs.proc_macro = Some((ProcMacroKind::Derive, name));
+            }
             "derive" => {
+                if let Some(tree) = rfield!(attr, "arguments") {
+                    attrs.derive_paths.extend(self.derive_paths(tree));
+                }
                 let inner = args.trim_start_matches('(').trim_end_matches(')');
                 for d in inner.split(',') {
                     let d = d.trim();
@@ -308,6 +355,42 @@ impl<'s> Builder<'s> {
                 }
             }
         }
+    }
+
+    /// The paths a `derive(...)` token tree names: `(serde::Serialize,
+    /// Debug)`. A part that is not a plain path is left out.
+    fn derive_paths(
+        &self,
+        tree: Node,
+    ) -> Vec<(Vec<String>, Vec<crate::syntax::facts::Span>, bool)> {
+        let mut out = Vec::new();
+        let (mut segs, mut spans, mut absolute, mut plain) = (Vec::new(), Vec::new(), false, true);
+        let mut cursor = tree.walk();
+        let children: Vec<Node> = tree.children(&mut cursor).collect();
+        let last = children.len().saturating_sub(1);
+        for (i, c) in children.into_iter().enumerate() {
+            match c.kind() {
+                "(" if i == 0 => {}
+                "identifier" | "crate" | "self" | "super" => {
+                    segs.push(self.text(c).to_string());
+                    spans.push(span(c));
+                }
+                "::" => absolute |= segs.is_empty(),
+                "," | ")" if c.kind() == "," || i == last => {
+                    if plain && !segs.is_empty() {
+                        out.push((
+                            std::mem::take(&mut segs),
+                            std::mem::take(&mut spans),
+                            absolute,
+                        ));
+                    }
+                    (segs, spans, absolute, plain) = (Vec::new(), Vec::new(), false, true);
+                }
+                "line_comment" | "block_comment" => {}
+                _ => plain = false,
+            }
+        }
+        out
     }
 
     fn is_pub(&self, n: Node) -> bool {
@@ -357,6 +440,7 @@ impl<'s> Builder<'s> {
             return;
         }
         let name = name.to_string();
+        self.note_macro_definitions(n, module);
         if !self.item_macro_call(n, module, cfgs) {
             self.open_module(module, format!("{name}!"));
         }
@@ -371,6 +455,21 @@ impl<'s> Builder<'s> {
                 cfgs: cfgs.to_vec(),
             });
         }
+    }
+
+    /// The macros `text` (an item-level invocation, a `macro_rules!` body)
+    /// may define: the names after each `macro_rules!` in it.
+    fn note_macro_definitions_in(&mut self, text: &str, module: ModuleId) {
+        let (names, unnamed) = macro_rules_names(text);
+        if let Some(m) = self.facts.modules.get_mut(module as usize) {
+            m.defined_macros.extend(names);
+            m.defined_macros_unnamed |= unnamed;
+        }
+    }
+
+    fn note_macro_definitions(&mut self, invocation: Node, module: ModuleId) {
+        let text = self.text(invocation);
+        self.note_macro_definitions_in(text, module);
     }
 
     pub(super) fn item(&mut self, n: Node, module: ModuleId, scope: Option<ScopeId>, attrs: Attrs) {
@@ -394,6 +493,20 @@ impl<'s> Builder<'s> {
             // An attribute macro may add items beside the one it decorates.
             let reason = format!("#[{}]", attrs.macros[0]);
             self.open_module(module, reason);
+        }
+        if !attrs.cfg {
+            // A derive under `cfg` may never be compiled: its paths are not
+            // checked.
+            for (segs, spans, absolute) in &attrs.derive_paths {
+                self.facts.refs.push(PathRef {
+                    segs: segs.clone(),
+                    spans: spans.clone(),
+                    absolute: *absolute,
+                    kind: RefKind::Derive,
+                    module,
+                    scope,
+                });
+            }
         }
         let Some(kind) = kind else {
             match n.kind() {
@@ -458,6 +571,10 @@ impl<'s> Builder<'s> {
             via: self.via_for(module),
             macro_use: attrs.macro_use,
             derives: attrs.derives.clone(),
+            proc_macro: attrs.proc_macro.as_ref().map(|(kind, named)| ProcMacro {
+                name: named.clone().unwrap_or_else(|| name.clone()),
+                kind: *kind,
+            }),
             attr_macros: attrs.macros.clone(),
             module: None,
             members: Vec::new(),
@@ -552,7 +669,13 @@ impl<'s> Builder<'s> {
                     }
                 }
             }
-            RItemKind::Macro => {}
+            RItemKind::Macro => {
+                // A macro whose body defines macros (after its own name).
+                if let Some(body) = name_node.and_then(|c| self.src.get(c.end_byte()..n.end_byte()))
+                {
+                    self.note_macro_definitions_in(body, module);
+                }
+            }
             RItemKind::ExternCrate => {
                 // `extern crate foo as bar;` binds `bar`; `extern crate self as x`.
                 item.extern_crate = Some(name.clone());

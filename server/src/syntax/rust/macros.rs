@@ -251,6 +251,7 @@ fn static_item(
         kind: RItemKind::Static,
         public,
         restricted: false,
+        proc_macro: None,
         cfg: false,
         macro_export: false,
         test_only: false,

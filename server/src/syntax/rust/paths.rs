@@ -83,8 +83,8 @@ impl<'s> Builder<'s> {
     /// `std::collections::HashMapp<K, V>`).
     pub(super) fn type_refs(&mut self, t: Node, module: ModuleId, scope: Option<ScopeId>) {
         match t.kind() {
-            "scoped_type_identifier" => {
-                if let Some((segs, spans, absolute)) = self.segments(t) {
+            "scoped_type_identifier" => match self.segments(t) {
+                Some((segs, spans, absolute)) => {
                     self.facts.refs.push(PathRef {
                         segs,
                         spans,
@@ -94,7 +94,15 @@ impl<'s> Builder<'s> {
                         scope,
                     });
                 }
-            }
+                // `<Vec<u8> as IntoIterator>::Item`.
+                None => {
+                    if !self.qualified_ref(t, module, scope) {
+                        if let Some(p) = rfield!(t, "path") {
+                            self.type_refs(p, module, scope);
+                        }
+                    }
+                }
+            },
             "generic_type" => {
                 if let Some(base) = rfield!(t, "type") {
                     self.type_refs(base, module, scope);
@@ -112,6 +120,50 @@ impl<'s> Builder<'s> {
                 }
             }
         }
+    }
+
+    /// `<T as Trait>::item` (`n` is the path whose prefix is the bracketed
+    /// type): recorded with the trait's path, and the paths inside the
+    /// brackets as type references. False when `n` is not one.
+    pub(super) fn qualified_ref(
+        &mut self,
+        n: Node,
+        module: ModuleId,
+        scope: Option<ScopeId>,
+    ) -> bool {
+        let Some(path) = rfield!(n, "path").filter(|p| p.kind() == "bracketed_type") else {
+            return false;
+        };
+        let Some(q) = named_children(path)
+            .into_iter()
+            .find(|c| c.kind() == "qualified_type")
+        else {
+            return false;
+        };
+        let (Some(name), Some(self_ty), Some(tr)) =
+            (rfield!(n, "name"), rfield!(q, "type"), rfield!(q, "alias"))
+        else {
+            return false;
+        };
+        self.type_refs(self_ty, module, scope);
+        self.type_refs(tr, module, scope);
+        let base = if tr.kind() == "generic_type" {
+            rfield!(tr, "type").unwrap_or(tr)
+        } else {
+            tr
+        };
+        if let Some((trait_segs, trait_spans, absolute)) = self.segments(base) {
+            self.facts.qualified.push(QualifiedRef {
+                trait_segs,
+                trait_spans,
+                absolute,
+                item: self.text(name).to_string(),
+                item_span: span(name),
+                module,
+                scope,
+            });
+        }
+        true
     }
 
     pub(super) fn use_declaration(

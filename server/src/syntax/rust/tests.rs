@@ -458,3 +458,116 @@ pub fn gated() {}
     assert!(f.cfg_regions.iter().any(|r| r.cfgs == [r#"feature = "x""#]));
     assert!(f.is_consistent());
 }
+
+/// Derive paths are references in the macro namespace, with a span per
+/// segment; `cfg_attr`'s derives (maybe off) and derives of `cfg` items are not.
+#[test]
+fn derive_paths_are_macro_references() {
+    let src = "#[derive(Debug, serde::Serialize, ::thiserror::Error)]\npub struct A;\n\
+               #[cfg_attr(feature = \"x\", derive(Nope))]\npub struct B;\n\
+               #[cfg(test)]\n#[derive(Gone)]\npub struct C;\n";
+    let f = parse(src);
+    let derives: Vec<(String, bool)> = f
+        .refs
+        .iter()
+        .filter(|r| r.kind == RefKind::Derive)
+        .map(|r| (r.segs.join("::"), r.absolute))
+        .collect();
+    assert_eq!(
+        derives,
+        [
+            ("Debug".to_string(), false),
+            ("serde::Serialize".to_string(), false),
+            ("thiserror::Error".to_string(), true),
+        ]
+    );
+    let serialize = f.refs.iter().find(|r| r.segs.len() == 2).unwrap();
+    assert_eq!(
+        &src[serialize.spans[1].start_byte as usize..serialize.spans[1].end_byte as usize],
+        "Serialize"
+    );
+    assert_eq!(RefKind::Derive.namespace(), Namespace::DeriveMacro);
+}
+
+/// A proc-macro crate's fns carry the macro they export, by its name.
+#[test]
+fn proc_macro_attributes_name_the_macro() {
+    let f = parse(
+        "#[proc_macro_derive(Hello, attributes(hello))]\npub fn derive_hello(i: TokenStream) -> TokenStream { i }\n\
+         #[proc_macro]\npub fn answer(i: TokenStream) -> TokenStream { i }\n\
+         #[proc_macro_attribute]\npub fn traced(a: TokenStream, i: TokenStream) -> TokenStream { i }\n\
+         #[macro_use]\nextern crate log;\n",
+    );
+    let exported: Vec<(String, ProcMacroKind)> = f.modules[0]
+        .items
+        .iter()
+        .filter_map(|i| i.proc_macro.as_ref().map(|p| (p.name.clone(), p.kind)))
+        .collect();
+    assert_eq!(
+        exported,
+        [
+            ("Hello".to_string(), ProcMacroKind::Derive),
+            ("answer".to_string(), ProcMacroKind::Bang),
+            ("traced".to_string(), ProcMacroKind::Attr),
+        ]
+    );
+    assert!(f.modules[0]
+        .items
+        .iter()
+        .any(|i| i.name == "log" && i.macro_use));
+}
+
+/// `<T as Trait>::item`, in expressions and types, records the trait's path
+/// (generic arguments dropped) and the item.
+#[test]
+fn qualified_paths_name_the_trait_and_item() {
+    let f = parse(
+        "fn f() {\n    let _ = <Vec<u8> as Default>::new();\n    let _: Option<<Vec<u8> as IntoIterator>::Element> = None;\n    let _ = <String as From<&str>>::from(\"a\");\n    let _ = <u8 as ::std::str::FromStr>::from_str(\"1\");\n}\n",
+    );
+    let q: Vec<(String, String, bool)> = f
+        .qualified
+        .iter()
+        .map(|q| (q.trait_segs.join("::"), q.item.clone(), q.absolute))
+        .collect();
+    assert_eq!(
+        q,
+        [
+            ("Default".to_string(), "new".to_string(), false),
+            ("IntoIterator".to_string(), "Element".to_string(), false),
+            ("From".to_string(), "from".to_string(), false),
+            (
+                "std::str::FromStr".to_string(),
+                "from_str".to_string(),
+                true
+            ),
+        ]
+    );
+    assert!(f.is_consistent());
+}
+
+/// A struct literal records its path and the fields it names (shorthand
+/// included; the functional update's base is no field).
+#[test]
+fn struct_literals_record_their_fields() {
+    let f = parse("fn f(y: i32, p: P) {\n    let _ = std::ops::Range { start: 0, end: 3 };\n    let _ = P { x: 1, y, ..p };\n}\n");
+    let lits: Vec<(String, Vec<String>)> = f
+        .struct_literals
+        .iter()
+        .map(|l| {
+            (
+                l.segs.join("::"),
+                l.fields.iter().map(|f| f.0.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lits,
+        [
+            (
+                "std::ops::Range".to_string(),
+                vec!["start".to_string(), "end".to_string()]
+            ),
+            ("P".to_string(), vec!["x".to_string(), "y".to_string()]),
+        ]
+    );
+}
