@@ -5,6 +5,7 @@ mod methods;
 pub mod prelude;
 pub mod receivers;
 pub mod resolve;
+mod trait_impls;
 pub mod type_text;
 
 use std::path::Path;
@@ -194,16 +195,35 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
             let Some(node) = nodes.get(call.module as usize) else {
                 continue;
             };
-            if let Some((ty, candidates)) = methods::missing_method(&resolver, node, call) {
-                report(
-                    Code::UnknownMember,
-                    call.span,
+            if let Some(miss) = methods::missing_method(&resolver, node, call, &scope) {
+                let ty = &miss.ty;
+                let message = if let Some(traits) = &miss.out_of_scope {
+                    format!(
+                        "no method `{}` on `{ty}` in scope: it comes from {traits}, which is not imported (items from traits can only be used if the trait is in scope)",
+                        call.method
+                    )
+                } else if miss.unimplemented.is_empty() {
                     format!(
                         "no method `{}` on `{ty}`: it is not inherent, not from a trait the type implements, and no trait in scope provides it",
                         call.method
-                    ),
+                    )
+                } else {
+                    format!(
+                        "no method `{}` on `{ty}`: `{ty}` does not implement {}, the trait in scope that has it",
+                        call.method,
+                        miss.unimplemented
+                            .iter()
+                            .map(|t| format!("`{t}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )
+                };
+                report(
+                    Code::UnknownMember,
+                    call.span,
+                    message,
                     format!("{ty}::{}", call.method),
-                    suggest::suggest(&call.method, candidates.iter().map(String::as_str), 3)
+                    suggest::suggest(&call.method, miss.candidates.iter().map(String::as_str), 3)
                         .into_iter()
                         .map(|s| format!("{ty}::{s}"))
                         .collect(),

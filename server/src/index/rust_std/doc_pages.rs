@@ -32,6 +32,10 @@ pub struct PageInfo {
     /// The first sentence of the item's docs.
     pub doc: Option<String>,
     members: HashMap<String, Vec<PageMember>>,
+    /// The header of every impl the page shows (`impl<T> ToString for T
+    /// where T: Display + ?Sized`), inherent, trait, auto-trait and blanket
+    /// ones alike, as text.
+    pub impls: Vec<String>,
 }
 
 /// A member's header and doc line, with the impl it is shown under.
@@ -208,6 +212,7 @@ pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
         decl_qualified,
         doc,
         members: members(html),
+        impls: impl_headers(html),
     })
 }
 
@@ -284,6 +289,39 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     has_self,
                     impl_trait: impl_trait.clone(),
                 });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The header text of every `<section id="impl-…">` on the page (those under "Methods from
+/// Deref" are the target's, and left out).
+fn impl_headers(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_deref = false;
+    let mut pos = 0;
+    while let Some(found) = html[pos..].find(" id=\"") {
+        let id_start = pos + found + 5;
+        let Some(id_len) = html[id_start..].find('"') else {
+            break;
+        };
+        let id = &html[id_start..id_start + id_len];
+        pos = id_start + id_len;
+        let Some(tag_start) = html[..id_start].rfind('<') else {
+            continue;
+        };
+        let tag = html[tag_start + 1..]
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        match tag {
+            "h2" => in_deref = id.starts_with("deref-methods"),
+            "section" if id.starts_with("impl-") && !in_deref => {
+                if let Some(h) = section_header(html, pos) {
+                    out.push(html_text(h));
+                }
             }
             _ => {}
         }

@@ -6,6 +6,7 @@ mod docs;
 pub mod facts;
 mod items;
 mod paths;
+pub mod trait_header;
 
 pub(crate) use items::STD_DERIVES;
 
