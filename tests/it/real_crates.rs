@@ -1,4 +1,4 @@
-//! Real crates from crates.io (serde_json, regex, anyhow, clap): a scratch
+//! Real crates from crates.io (serde_json, regex, anyhow, clap, itertools): a scratch
 //! project depending on them is created and fetched by cargo; files of
 //! valid uses of their APIs must give no findings, and files of near-miss
 //! hallucinations must give exactly the findings their `// expect:`
@@ -142,11 +142,13 @@ fn real_crates_findings(std: StdSource) -> Option<BTreeMap<(String, u64), Vec<St
 }
 
 /// The files of `tests/real_crates/` checked as modules of one crate.
-const FILES: [&str; 4] = [
+const FILES: [&str; 6] = [
     "valid.rs",
     "hallucinated.rs",
     "receivers_valid.rs",
     "receivers_hallucinated.rs",
+    "traits_valid.rs",
+    "traits_hallucinated.rs",
 ];
 
 /// Grounded's own sources (a real crate with real dependencies: tokio,

@@ -168,6 +168,12 @@ impl Typer<'_, '_> {
         }
     }
 
+    /// A type written as a plain path at the level of module `node`
+    /// (aliases expanded).
+    pub fn written_type(&self, node: &Arc<ModNode>, path: &[String]) -> Option<RTy> {
+        self.written(node, path, None, 0)
+    }
+
     /// A type written as a plain path in `node` (aliases expanded).
     fn written(
         &self,

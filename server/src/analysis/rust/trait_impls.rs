@@ -20,7 +20,7 @@
 use std::sync::Arc;
 
 use super::prelude;
-use super::receivers::{type_res, RTy};
+use super::receivers::{RTy, Typer};
 use super::resolve::{Outcome, Res, Resolver};
 use super::NO_CRATE;
 use crate::index::rust::{ModNode, StdApi, StdKind, TraitImpl};
@@ -54,14 +54,10 @@ pub fn may_implement(r: &Resolver, ty: &RTy, tr: &ScopeTrait, depth: u32) -> boo
     if depth > MAX_DEPTH || ty.dyn_trait {
         return true;
     }
-    let out = match tr {
+    match tr {
         ScopeTrait::Std(path) => std_trait(r, ty, path),
         ScopeTrait::Item(n, i) => crate_trait(r, ty, n, *i, depth),
-    };
-    if std::env::var_os("GROUNDED_DEBUG_TRAITS").is_some() {
-        eprintln!("may_implement {:?} {} -> {out}", ty.res, tr.name());
     }
-    out
 }
 
 /// A std trait: decided for std types only, by their pages' impls.
@@ -155,25 +151,10 @@ fn crate_trait(r: &Resolver, ty: &RTy, tn: &Arc<ModNode>, ti: usize, depth: u32)
                     .is_some_and(|m| m == module_name || matches!(m, "crate" | "self" | "super"))
         });
         if impls.trait_impls_open || by_macro {
-            if std::env::var_os("GROUNDED_DEBUG_TRAITS").is_some() {
-                eprintln!(
-                    "  crate {k} open={} by_macro={by_macro} {:?}",
-                    impls.trait_impls_open, impls.macro_trait_impls
-                );
-            }
             return true;
         }
         for imp in impls.trait_impls.get(&item.name).into_iter().flatten() {
-            if std::env::var_os("GROUNDED_DEBUG_TRAITS").is_some() {
-                eprintln!(
-                    "  impl {:?} blanket={} bounds={:?} -> {}",
-                    imp.self_path,
-                    imp.blanket,
-                    imp.bounds,
-                    impl_may_apply(r, ty, imp, depth)
-                );
-            }
-            if impl_may_apply(r, ty, imp, depth) {
+            if impl_may_apply(r, ty, imp, (tn, ti), depth) {
                 return true;
             }
         }
@@ -181,8 +162,15 @@ fn crate_trait(r: &Resolver, ty: &RTy, tn: &Arc<ModNode>, ti: usize, depth: u32)
     false
 }
 
-/// Whether one `impl … Trait for X` may be an impl for `ty`.
-fn impl_may_apply(r: &Resolver, ty: &RTy, imp: &TraitImpl, depth: u32) -> bool {
+/// Whether one `impl … Trait for X` (of `this` trait) may be an impl for
+/// `ty`.
+fn impl_may_apply(
+    r: &Resolver,
+    ty: &RTy,
+    imp: &TraitImpl,
+    this: (&Arc<ModNode>, usize),
+    depth: u32,
+) -> bool {
     if imp.blanket {
         let Some(bounds) = &imp.bounds else {
             return true;
@@ -190,6 +178,13 @@ fn impl_may_apply(r: &Resolver, ty: &RTy, imp: &TraitImpl, depth: u32) -> bool {
         for b in bounds {
             let bound = match r.resolve(&imp.module, b, false, None, 0) {
                 Outcome::Res(Res::Std(p, StdKind::Trait)) => ScopeTrait::Std(p),
+                // `impl<T: Tr + ?Sized> Tr for &T`: it applies only where
+                // another impl does.
+                Outcome::Res(Res::Item(n, i))
+                    if n.key == this.0.key && n.local == this.0.local && i == this.1 =>
+                {
+                    return false;
+                }
                 Outcome::Res(Res::Item(n, i)) if n.module().items[i].kind == RItemKind::Trait => {
                     ScopeTrait::Item(n, i)
                 }
@@ -205,9 +200,10 @@ fn impl_may_apply(r: &Resolver, ty: &RTy, imp: &TraitImpl, depth: u32) -> bool {
     if imp.self_path.is_empty() {
         return true;
     }
-    match type_res(r, &imp.module, &imp.self_path, None) {
+    // (An alias is expanded: `impl Tr for Bytes` is for what `Bytes` names.)
+    match (Typer { r }).written_type(&imp.module, &imp.self_path) {
         None => true,
-        Some(res) => same_or_deref(r, ty, &res, 0),
+        Some(t) => same_or_deref(r, ty, &t.res, 0),
     }
 }
 
@@ -218,6 +214,16 @@ fn same_or_deref(r: &Resolver, ty: &RTy, res: &Res, depth: u32) -> bool {
         return true;
     }
     match (&ty.res, res) {
+        // An alias may name any type.
+        (_, Res::Item(m, j)) if m.module().items[*j].kind == RItemKind::TypeAlias => true,
+        (_, Res::Std(q, _))
+            if r.index
+                .std
+                .as_ref()
+                .is_none_or(|s| s.label(q) == Some("type alias")) =>
+        {
+            true
+        }
         (Res::Std(p, _), Res::Std(q, _)) => {
             // One std type has several paths (`std::collections::HashMap`,
             // `std::collections::hash_map::HashMap`): compared by name.
@@ -239,7 +245,7 @@ fn same_or_deref(r: &Resolver, ty: &RTy, res: &Res, depth: u32) -> bool {
                     return true;
                 }
             }
-            let typer = super::receivers::Typer { r };
+            let typer = Typer { r };
             match typer.deref_target(ty, depth) {
                 Some(None) => false,
                 Some(Some(target)) => same_or_deref(r, &target, res, depth + 1),

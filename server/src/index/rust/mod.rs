@@ -446,9 +446,6 @@ impl RustIndex {
                         .map(|n| n.rsplit("::").next().unwrap_or(n))
                         .is_some_and(|n| local_macros.contains(n));
                     if !own_macro {
-                        if std::env::var_os("GROUNDED_DEBUG_TRAITS").is_some() {
-                            eprintln!("trait impls open: {reason} in {:?}", node.key);
-                        }
                         out.trait_impls_open = true;
                     }
                 }
