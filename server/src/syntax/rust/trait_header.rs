@@ -169,7 +169,7 @@ pub struct ImplHead {
 impl ImplHead {
     /// Whether the self type is one of the impl's parameters (`impl<T> X for T`).
     pub fn blanket(&self) -> bool {
-        self.generics.iter().any(|g| *g == self.self_head)
+        self.generics.contains(&self.self_head)
     }
 }
 
