@@ -72,6 +72,23 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
                             out.add_item(&m, i);
                         }
                     }
+                    // A glob imports the module's own imports too (a child's
+                    // `use super::*` sees its parent's private `use`s).
+                    for x in module.uses.iter().filter(|x| !x.glob) {
+                        match r.resolve(&m, &x.path, x.absolute, None, 0) {
+                            Outcome::Res(Res::Std(p, StdKind::Trait)) => {
+                                let ms = std.members(&p).unwrap_or_default();
+                                out.add(ScopeTrait::Std(p), ms);
+                            }
+                            Outcome::Res(Res::Item(n, i))
+                                if n.module().items[i].kind == RItemKind::Trait =>
+                            {
+                                out.add_item(&n, i);
+                            }
+                            Outcome::Unknown => out.open = true,
+                            _ => {}
+                        }
+                    }
                     if module.uses.iter().any(|x| x.public) {
                         // Re-exported traits: not followed.
                         out.open = true;

@@ -135,7 +135,8 @@ pub fn param_bounds(head: &str, param: &str) -> Option<Vec<Vec<String>>> {
             if b.starts_with('(') || b.starts_with("for<") || b.contains('$') || b.contains('!') {
                 return None;
             }
-            let base = &b[..b.find('<').unwrap_or(b.len())];
+            // (`Iterator<Item = u8>`, `Fn(u8) -> u8`: the trait's path.)
+            let base = &b[..b.find(['<', '(']).unwrap_or(b.len())];
             let segs: Vec<String> = base
                 .split("::")
                 .map(|s| s.trim().to_string())
