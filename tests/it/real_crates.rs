@@ -1,5 +1,5 @@
-//! Real crates from crates.io (serde_json, regex, anyhow, clap, and tokio,
-//! chrono, rand, whose items are behind item macros and `cfg`): a scratch
+//! Real crates from crates.io (serde_json, regex, anyhow, clap, itertools,
+//! and tokio, chrono, rand, whose items are behind item macros and `cfg`): a scratch
 //! project depending on them is created and fetched by cargo; files of
 //! valid uses of their APIs must give no findings, and files of near-miss
 //! hallucinations must give exactly the findings their `// expect:`
@@ -143,7 +143,7 @@ fn real_crates_findings(std: StdSource) -> Option<BTreeMap<(String, u64), Vec<St
 }
 
 /// The files of `tests/real_crates/` checked as modules of one crate.
-const FILES: [&str; 8] = [
+const FILES: [&str; 10] = [
     "valid.rs",
     "hallucinated.rs",
     "receivers_valid.rs",
@@ -152,6 +152,8 @@ const FILES: [&str; 8] = [
     "macros_hallucinated.rs",
     "paths_valid.rs",
     "paths_hallucinated.rs",
+    "traits_valid.rs",
+    "traits_hallucinated.rs",
 ];
 
 /// Grounded's own sources (a real crate with real dependencies: tokio,

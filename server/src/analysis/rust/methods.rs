@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::prelude;
 use super::receivers::{RTy, Typer};
 use super::resolve::{Outcome, Res, Resolver};
+use super::trait_impls::{may_implement, ScopeTrait};
 use crate::index::rust::{ModNode, StdKind};
 use crate::syntax::rust::facts::*;
 
@@ -16,12 +17,15 @@ pub struct TraitsInScope {
     /// A glob import or an import could not be followed: a trait in scope
     /// may be unknown, so no method call is reported.
     pub open: bool,
+    /// Each trait in scope with its method names.
+    pub traits: Vec<(ScopeTrait, BTreeSet<String>)>,
 }
 
 pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
     let mut out = TraitsInScope {
         methods: BTreeSet::new(),
         open: false,
+        traits: Vec::new(),
     };
     let Some(std) = r.index.std.as_ref() else {
         out.open = true;
@@ -29,7 +33,7 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
     };
     for path in prelude::prelude_traits() {
         match std.members(path) {
-            Some(ms) => out.methods.extend(ms),
+            Some(ms) => out.add(ScopeTrait::Std(path.to_string()), ms),
             None => out.open = true,
         }
     }
@@ -37,13 +41,15 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
         for u in &node.module().uses {
             match r.resolve(node, &u.path, u.absolute, u.scope, 0) {
                 Outcome::Res(Res::Std(p, StdKind::Trait)) => {
-                    out.methods.extend(std.members(&p).unwrap_or_default());
+                    let ms = std.members(&p).unwrap_or_default();
+                    out.add(ScopeTrait::Std(p), ms);
                 }
                 Outcome::Res(Res::Std(p, StdKind::Module)) if u.glob => {
                     for child in std.children(&p).unwrap_or_default() {
                         let full = format!("{p}::{child}");
                         if std.kinds_of(&full).contains(&StdKind::Trait) {
-                            out.methods.extend(std.members(&full).unwrap_or_default());
+                            let ms = std.members(&full).unwrap_or_default();
+                            out.add(ScopeTrait::Std(full), ms);
                         }
                     }
                 }
@@ -53,8 +59,7 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
                         if item.members.iter().any(|m| m.name == "*") {
                             out.open = true;
                         }
-                        out.methods
-                            .extend(item.members.iter().map(|m| m.name.clone()));
+                        out.add_item(&n, i);
                     }
                 }
                 Outcome::Res(Res::Module(m)) if u.glob => {
@@ -62,10 +67,26 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
                     if !module.open_reasons.is_empty() || module.uses.iter().any(|x| x.glob) {
                         out.open = true;
                     }
-                    for item in &module.items {
+                    for (i, item) in module.items.iter().enumerate() {
                         if item.kind == RItemKind::Trait {
-                            out.methods
-                                .extend(item.members.iter().map(|m| m.name.clone()));
+                            out.add_item(&m, i);
+                        }
+                    }
+                    // A glob imports the module's own imports too (a child's
+                    // `use super::*` sees its parent's private `use`s).
+                    for x in module.uses.iter().filter(|x| !x.glob) {
+                        match r.resolve(&m, &x.path, x.absolute, None, 0) {
+                            Outcome::Res(Res::Std(p, StdKind::Trait)) => {
+                                let ms = std.members(&p).unwrap_or_default();
+                                out.add(ScopeTrait::Std(p), ms);
+                            }
+                            Outcome::Res(Res::Item(n, i))
+                                if n.module().items[i].kind == RItemKind::Trait =>
+                            {
+                                out.add_item(&n, i);
+                            }
+                            Outcome::Unknown => out.open = true,
+                            _ => {}
                         }
                     }
                     if module.uses.iter().any(|x| x.public) {
@@ -81,14 +102,42 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
             }
         }
         // Traits declared in the file are in scope where declared.
-        for item in &node.module().items {
+        for (i, item) in node.module().items.iter().enumerate() {
             if item.kind == RItemKind::Trait {
-                out.methods
-                    .extend(item.members.iter().map(|m| m.name.clone()));
+                out.add_item(node, i);
             }
         }
     }
     out
+}
+
+impl TraitsInScope {
+    fn add(&mut self, tr: ScopeTrait, methods: Vec<String>) {
+        let methods: BTreeSet<String> = methods.into_iter().collect();
+        self.methods.extend(methods.iter().cloned());
+        self.traits.push((tr, methods));
+    }
+
+    fn add_item(&mut self, n: &Arc<ModNode>, i: usize) {
+        let names = n.module().items[i]
+            .members
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        self.add(ScopeTrait::Item(n.clone(), i), names);
+    }
+}
+
+/// A method call that certainly fails: the receiver's type (for the
+/// message), the names it has, and the traits in scope that have the
+/// method but that the type does not implement.
+pub struct MissingMethod {
+    pub ty: String,
+    pub candidates: Vec<String>,
+    pub unimplemented: Vec<String>,
+    /// The method exists, from traits that are not in scope (their paths,
+    /// for the message).
+    pub out_of_scope: Option<String>,
 }
 
 /// The type a receiver certainly has, resolved.
@@ -98,29 +147,119 @@ pub fn receiver_type(r: &Resolver, node: &Arc<ModNode>, call: &MethodCall) -> Op
 }
 
 /// When `call`'s method certainly does not exist: the receiver's type (for
-/// the message) and the names it does have.
+/// the message) and the names it does have. A method of a trait in scope
+/// counts only when the type may implement the trait.
 pub fn missing_method(
     r: &Resolver,
     node: &Arc<ModNode>,
     call: &MethodCall,
-) -> Option<(String, Vec<String>)> {
-    if r.scope_methods.contains(&call.method)
-        || prelude::UNIVERSAL_METHODS.contains(&call.method.as_str())
-    {
+    scope: &TraitsInScope,
+) -> Option<MissingMethod> {
+    let method = call.method.as_str();
+    // `to_string` is universal only for what is `Display`, which std's
+    // types tell (`impl<T: Display> ToString for T` is on their pages).
+    if prelude::UNIVERSAL_METHODS.contains(&method) && method != "to_string" {
+        return None;
+    }
+    if method == "to_string" && !r.scope_methods.contains(method) {
         return None;
     }
     let typer = Typer { r };
     let ty = typer.receiver(node, &call.receiver, call.scope, 0)?;
-    let members = callable(&typer, &ty, 0)?;
-    if members.iter().any(|m| m == &call.method) {
+    let std_receiver = matches!(ty.res, Res::Std(..)) && !ty.dyn_trait;
+    if method == "to_string" && !std_receiver {
         return None;
     }
-    let short = match &ty.res {
-        Res::Std(p, _) => p.rsplit("::").next().unwrap_or(p).to_string(),
-        Res::Item(n, i) => n.module().items[*i].name.clone(),
-        _ => return None,
-    };
-    Some((short, members))
+    let members = callable(&typer, &ty, 0)?;
+    if members.iter().any(|m| m == method) {
+        // A std type's method that only traits out of scope provide
+        // (`file.write(…)` without `use std::io::Write`).
+        let out_of_scope = match &ty.res {
+            Res::Std(p, _) if std_receiver => trait_not_in_scope(r, p, method, scope)?,
+            _ => return None,
+        };
+        let short = p_short(&ty.res)?;
+        return Some(MissingMethod {
+            ty: short,
+            candidates: Vec::new(),
+            unimplemented: Vec::new(),
+            out_of_scope: Some(out_of_scope),
+        });
+    }
+    let mut unimplemented = Vec::new();
+    if r.scope_methods.contains(method) {
+        let providers: Vec<&ScopeTrait> = scope
+            .traits
+            .iter()
+            .filter(|(_, ms)| ms.contains(method))
+            .map(|(t, _)| t)
+            .collect();
+        if providers.is_empty() || providers.iter().any(|t| may_implement(r, &ty, t, 0)) {
+            return None;
+        }
+        unimplemented = providers.iter().map(|t| t.name()).collect();
+        unimplemented.dedup();
+    }
+    Some(MissingMethod {
+        ty: p_short(&ty.res)?,
+        candidates: members,
+        unimplemented,
+        out_of_scope: None,
+    })
+}
+
+/// A type's name for messages.
+fn p_short(res: &Res) -> Option<String> {
+    match res {
+        Res::Std(p, _) => Some(p.rsplit("::").next().unwrap_or(p).to_string()),
+        Res::Item(n, i) => Some(n.module().items[*i].name.clone()),
+        _ => None,
+    }
+}
+
+/// When every `method` std type `path` (or what it dereferences to) has
+/// comes from impls of traits that are not in scope: those traits' paths.
+/// None when an inherent one exists, one trait is in scope (by name), or
+/// the members cannot be told.
+fn trait_not_in_scope(
+    r: &Resolver,
+    path: &str,
+    method: &str,
+    scope: &TraitsInScope,
+) -> Option<String> {
+    let std = r.index.std.as_ref()?;
+    let in_scope: BTreeSet<String> = scope.traits.iter().map(|(t, _)| t.name()).collect();
+    let mut traits: Vec<String> = Vec::new();
+    let mut cur = Some(path);
+    let mut steps = 0;
+    while let Some(p) = cur {
+        for from in std.member_traits(p, method) {
+            let t = from?;
+            let name = t.rsplit("::").next().unwrap_or(&t).to_string();
+            // (Edition 2024's prelude adds `Future` and `IntoFuture`.)
+            if in_scope.contains(&name) || matches!(name.as_str(), "Future" | "IntoFuture") {
+                return None;
+            }
+            if !traits.contains(&t) {
+                traits.push(t);
+            }
+        }
+        steps += 1;
+        if steps > 4 {
+            return None;
+        }
+        cur = prelude::deref_target(p);
+    }
+    if traits.is_empty() {
+        return None;
+    }
+    Some(
+        traits
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    )
 }
 
 /// Every method name callable on a value of type `ty` (its own, its traits',

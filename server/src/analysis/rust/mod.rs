@@ -7,6 +7,7 @@ mod paths;
 pub mod prelude;
 pub mod receivers;
 pub mod resolve;
+mod trait_impls;
 pub mod type_text;
 
 use std::path::Path;
@@ -268,18 +269,39 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
             let Some(node) = nodes.get(call.module as usize) else {
                 continue;
             };
-            if let Some((ty, candidates)) = methods::missing_method(&resolver, node, call) {
+            if let Some(miss) = methods::missing_method(&resolver, node, call, &scope) {
+                let ty = &miss.ty;
                 let named = match receiver_type(&resolver, node, call) {
-                    Some(res) => named::for_methods(&resolver, &res, &candidates),
-                    None => named::for_path(&resolver, node, &[], 0, false, None, &candidates),
+                    Some(res) => named::for_methods(&resolver, &res, &miss.candidates),
+                    None => {
+                        named::for_path(&resolver, node, &[], 0, false, None, &miss.candidates)
+                    }
+                };
+                let message = if let Some(traits) = &miss.out_of_scope {
+                    format!(
+                        "no method `{}` on `{ty}` in scope: it comes from {traits}, which is not imported (items from traits can only be used if the trait is in scope)",
+                        call.method
+                    )
+                } else if miss.unimplemented.is_empty() {
+                    format!(
+                        "no method `{}` on `{ty}`: it is not inherent, not from a trait the type implements, and no trait in scope provides it",
+                        call.method
+                    )
+                } else {
+                    format!(
+                        "no method `{}` on `{ty}`: `{ty}` does not implement {}, the trait in scope that has it",
+                        call.method,
+                        miss.unimplemented
+                            .iter()
+                            .map(|t| format!("`{t}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )
                 };
                 report(
                     Code::UnknownMember,
                     call.span,
-                    format!(
-                        "no method `{}` on `{ty}`: it is not inherent, not from a trait the type implements, and no trait in scope provides it",
-                        call.method
-                    ),
+                    message,
                     format!("{ty}::{}", call.method),
                     suggest::suggest_members(&call.method, &named, true, 3)
                         .into_iter()

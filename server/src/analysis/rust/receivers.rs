@@ -134,8 +134,44 @@ impl Typer<'_, '_> {
                 let base = self.receiver(node, inner, scope, depth + 1)?;
                 unwrapped(&base)
             }
+            Receiver::Path(path) => self.variant_value(node, path, scope, depth),
             Receiver::Other => None,
         }
+    }
+
+    /// The enum a unit variant written as a path (`Value::Null`,
+    /// `Ordering::Less`) belongs to; any other path value is no type.
+    fn variant_value(
+        &self,
+        node: &Arc<ModNode>,
+        path: &[String],
+        scope: Option<ScopeId>,
+        depth: u32,
+    ) -> Option<RTy> {
+        let (name, parent) = path.split_last()?;
+        let ty = self.expand(RTy::plain(type_res(self.r, node, parent, scope)?), depth)?;
+        match &ty.res {
+            Res::Item(n, i) => {
+                let item = &n.module().items[*i];
+                let variant = item.kind == RItemKind::Enum
+                    && item
+                        .members
+                        .iter()
+                        .any(|m| m.kind == MemberKind::Variant && &m.name == name);
+                variant.then_some(ty)
+            }
+            Res::Std(p, StdKind::Type) => {
+                let std = self.r.index.std.as_ref()?;
+                (std.label(&format!("{p}::{name}")) == Some("variant")).then_some(ty)
+            }
+            _ => None,
+        }
+    }
+
+    /// A type written as a plain path at the level of module `node`
+    /// (aliases expanded).
+    pub fn written_type(&self, node: &Arc<ModNode>, path: &[String]) -> Option<RTy> {
+        self.written(node, path, None, 0)
     }
 
     /// A type written as a plain path in `node` (aliases expanded).
@@ -218,6 +254,14 @@ impl Typer<'_, '_> {
                 )
             }
             Outcome::Res(Res::Std(p, StdKind::Fn)) => self.std_call(&p, None, depth),
+            // A std variant's constructor (`Some(1)`, `Ok(x)`): its enum.
+            Outcome::Res(Res::Std(p, StdKind::Other)) => {
+                let std = self.r.index.std.as_ref()?;
+                let (parent, _) = p.rsplit_once("::")?;
+                let variant = std.label(&p) == Some("variant")
+                    && std.kinds_of(parent).contains(&StdKind::Type);
+                variant.then(|| RTy::plain(Res::Std(parent.to_string(), StdKind::Type)))
+            }
             _ => None,
         }
     }

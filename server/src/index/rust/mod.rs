@@ -89,6 +89,16 @@ pub struct CrateImpls {
     /// Type name → the `Deref::Target` its `Deref` impls name, as written,
     /// with the module of the impl.
     pub deref_targets: HashMap<String, Vec<ImplFn>>,
+    /// Trait name (its last) → the crate's impls of a trait of that name.
+    pub trait_impls: HashMap<String, Vec<TraitImpl>>,
+    /// Some module may hold trait impls its facts do not show: a module
+    /// that could not be read, or an item-level invocation of a macro the
+    /// crate does not define (its own macros' impls are
+    /// `macro_trait_impls`).
+    pub trait_impls_open: bool,
+    /// The traits the crate's own macros may implement (last names; `*`:
+    /// a trait named by a metavariable).
+    pub macro_trait_impls: BTreeSet<String>,
     /// `#[macro_export]` macros (they live at the crate root).
     pub exported_macros: BTreeSet<String>,
     /// The crate may declare `#[macro_export]` macros its sources do not
@@ -117,6 +127,19 @@ pub struct ImplFn {
     /// The impl's self type as written (`Regex`, `bytes::Regex`): types of
     /// one name in several modules are told apart by resolving it.
     pub self_path: Vec<String>,
+}
+
+/// An `impl Trait for X` of a crate.
+#[derive(Debug, Clone)]
+pub struct TraitImpl {
+    /// The self type as written (`[T]` is `slice`); empty when it is not a path.
+    pub self_path: Vec<String>,
+    /// `impl<T: Bound> Trait for T`.
+    pub blanket: bool,
+    /// A blanket impl's bounds on its self parameter (None: not readable).
+    pub bounds: Option<Vec<Vec<String>>>,
+    /// The module the impl is written in (where its names resolve).
+    pub module: Arc<ModNode>,
 }
 
 pub struct RustIndex {
@@ -448,9 +471,11 @@ impl RustIndex {
             let mut out = CrateImpls {
                 open: incomplete,
                 macros_open: incomplete,
+                trait_impls_open: incomplete,
                 ..Default::default()
             };
-            // Local macros (and those that cannot expand to an inherent impl).
+            // Every macro the crate defines (their impls are read from their
+            // text), and those that cannot expand to an inherent impl.
             let mut local: BTreeSet<String> = BTreeSet::new();
             let mut harmless: BTreeSet<String> = BTreeSet::new();
             for node in &modules {
@@ -468,6 +493,8 @@ impl RustIndex {
                         if !item.macro_inherent_impls {
                             harmless.insert(item.name.clone());
                         }
+                        out.macro_trait_impls
+                            .extend(item.macro_trait_impls.iter().cloned());
                     }
                 }
             }
@@ -481,16 +508,37 @@ impl RustIndex {
                     if !local_macro.is_some_and(|n| harmless.contains(n)) {
                         out.open = true;
                     }
+                    let own_macro = local_macro.is_some_and(|n| local.contains(n));
+                    if !own_macro {
+                        out.trait_impls_open = true;
+                    }
                     // std's item macros (`thread_local!`) define no macros;
                     // `include!` may hold anything.
                     let std_macro = local_macro.is_some_and(|n| {
                         STD_MACROS.contains(&n) && !matches!(n, "include" | "macro_rules")
                     });
-                    if !local_macro.is_some_and(|n| local.contains(n)) && !std_macro {
+                    if !own_macro && !std_macro {
                         out.macros_open = true;
                     }
                 }
                 for imp in &m.impls {
+                    if let Some(tr) = imp.trait_path.as_ref().and_then(|t| t.last()) {
+                        // (A self type that is not a path — a tuple, a fn
+                        // pointer — is kept with an empty path: it may be any.)
+                        out.trait_impls
+                            .entry(tr.clone())
+                            .or_default()
+                            .push(TraitImpl {
+                                self_path: imp
+                                    .self_ty
+                                    .as_ref()
+                                    .map(|t| t.path.clone())
+                                    .unwrap_or_default(),
+                                blanket: imp.blanket,
+                                bounds: imp.blanket_bounds.clone(),
+                                module: node.clone(),
+                            });
+                    }
                     let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
                         continue;
                     };

@@ -86,6 +86,19 @@ impl StdApi for StdIndex {
         StdIndex::qualified_signatures(self, path)
     }
 
+    fn impl_headers(&self, path: &str) -> Option<Vec<String>> {
+        StdIndex::impl_headers(self, path)
+    }
+
+    fn member_traits(&self, path: &str, name: &str) -> Vec<Option<String>> {
+        StdIndex::members(self, path)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.name == name)
+            .map(|m| m.trait_path)
+            .collect()
+    }
+
     fn type_alias(&self, path: &str) -> Option<String> {
         StdIndex::qualified_decl(self, path).filter(|d| d.starts_with("type "))
     }

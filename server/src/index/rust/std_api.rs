@@ -80,6 +80,19 @@ pub trait StdApi: Send + Sync {
     fn type_alias(&self, _path: &str) -> Option<String> {
         None
     }
+    /// The header of every impl std's documentation shows for the type at
+    /// `path` (`impl<T> ToString for T where T: Display + ?Sized`, `impl<T>
+    /// !Iterator for [T]`): what it implements, blanket impls included; None
+    /// when not known.
+    fn impl_headers(&self, _path: &str) -> Option<Vec<String>> {
+        None
+    }
+    /// Where each member named `name` of the type at `path` comes from: None
+    /// for an inherent item, else the trait of its impl (full path). Empty
+    /// when the type has none, or is not known.
+    fn member_traits(&self, _path: &str, _name: &str) -> Vec<Option<String>> {
+        Vec::new()
+    }
     /// The members of a type or trait with their kinds and signatures, as
     /// far as the source knows them; None when `path` is not one.
     fn member_details(&self, path: &str) -> Option<Vec<StdMemberInfo>> {

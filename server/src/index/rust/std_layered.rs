@@ -81,6 +81,14 @@ impl StdApi for StdLayered {
         StdApi::qualified_signatures(&*self.index, path)
     }
 
+    fn impl_headers(&self, path: &str) -> Option<Vec<String>> {
+        StdApi::impl_headers(&*self.index, path)
+    }
+
+    fn member_traits(&self, path: &str, name: &str) -> Vec<Option<String>> {
+        StdApi::member_traits(&*self.index, path, name)
+    }
+
     fn type_alias(&self, path: &str) -> Option<String> {
         StdApi::type_alias(&*self.index, path)
     }

@@ -37,6 +37,10 @@ pub struct PageInfo {
     /// Marked available on other platforms only ("Available on Windows only").
     pub elsewhere: bool,
     members: HashMap<String, Vec<PageMember>>,
+    /// The header of every impl the page shows (`impl<T> ToString for T
+    /// where T: Display + ?Sized`), inherent, trait, auto-trait and blanket
+    /// ones alike, as text.
+    pub impls: Vec<String>,
 }
 
 /// A member's header and doc line, with the impl it is shown under.
@@ -219,6 +223,7 @@ pub(crate) fn parse_page(html: &str) -> Option<PageInfo> {
         unstable: item_info(html, after).contains("class=\"stab unstable\""),
         elsewhere: elsewhere(item_info(html, after)),
         members: members(html),
+        impls: impl_headers(html),
     })
 }
 
@@ -340,6 +345,39 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
                     elsewhere: impl_elsewhere || elsewhere(item_info(html, end)),
                     impl_trait: impl_trait.clone(),
                 });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The header text of every `<section id="impl-…">` on the page (those under "Methods from
+/// Deref" are the target's, and left out).
+fn impl_headers(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_deref = false;
+    let mut pos = 0;
+    while let Some(found) = html[pos..].find(" id=\"") {
+        let id_start = pos + found + 5;
+        let Some(id_len) = html[id_start..].find('"') else {
+            break;
+        };
+        let id = &html[id_start..id_start + id_len];
+        pos = id_start + id_len;
+        let Some(tag_start) = html[..id_start].rfind('<') else {
+            continue;
+        };
+        let tag = html[tag_start + 1..]
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        match tag {
+            "h2" => in_deref = id.starts_with("deref-methods"),
+            "section" if id.starts_with("impl-") && !in_deref => {
+                if let Some(h) = section_header(html, pos) {
+                    out.push(html_text(h));
+                }
             }
             _ => {}
         }

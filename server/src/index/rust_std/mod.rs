@@ -295,6 +295,17 @@ impl StdIndex {
         out
     }
 
+    /// The header of every impl the page of the type at `path` shows (its
+    /// trait, auto-trait and blanket impls included), as text; None when no
+    /// page can be read.
+    pub fn impl_headers(&self, path: &str) -> Option<Vec<String>> {
+        let pages = self.type_pages(path);
+        if pages.is_empty() {
+            return None;
+        }
+        Some(pages.iter().flat_map(|p| p.impls.iter().cloned()).collect())
+    }
+
     /// The first page that shows the item at `path` as one of `kinds`.
     fn page_of(&self, path: &str, kinds: &[StdItemKind]) -> Option<Arc<doc_pages::PageInfo>> {
         let canonical = self.canonical(path);

@@ -91,7 +91,9 @@ impl<'s> Builder<'s> {
                         (None, Some(v)) => match self.receiver(v) {
                             Receiver::Constructed(p, c) => Some(VarType::Constructed(p, c)),
                             Receiver::Literal(t) => Some(VarType::Literal(t)),
-                            r @ (Receiver::Method(..) | Receiver::Try(_)) => Some(VarType::Expr(r)),
+                            r @ (Receiver::Method(..) | Receiver::Try(_) | Receiver::Path(_)) => {
+                                Some(VarType::Expr(r))
+                            }
                             _ => None,
                         },
                         (None, None) => None,
@@ -428,6 +430,26 @@ impl<'s> Builder<'s> {
                 None => Receiver::Other,
             },
             "range_expression" => self.range_type(v),
+            // `[1, 2]`, `[0; 4]`.
+            "array_expression" => Receiver::Literal(TypeRef {
+                path: vec!["array".to_string()],
+            }),
+            // `vec![…]` is a `Vec`.
+            "macro_invocation" => {
+                let name = rfield!(v, "macro").map(|m| self.text(m)).unwrap_or("");
+                if matches!(name, "vec" | "std::vec" | "alloc::vec" | "::std::vec") {
+                    Receiver::Literal(TypeRef {
+                        path: ["alloc", "vec", "Vec"].map(String::from).to_vec(),
+                    })
+                } else {
+                    Receiver::Other
+                }
+            }
+            // A path as a value: a unit variant (`Value::Null`) or a constant.
+            "scoped_identifier" => match self.segments(v) {
+                Some((segs, _, false)) if segs.len() >= 2 => Receiver::Path(segs),
+                _ => Receiver::Other,
+            },
             _ => Receiver::Other,
         }
     }

@@ -246,6 +246,11 @@ pub struct RItem {
     /// `#[macro_use]`: on `mod`, its macros stay in scope after it; on
     /// `extern crate`, its macros join every module's scope.
     pub macro_use: bool,
+    /// For `macro_rules!`: the traits its expansion may implement (the last
+    /// name of each `impl … Trait for …` it writes; `*` for a trait named by
+    /// a metavariable).
+    #[serde(default)]
+    pub macro_trait_impls: Vec<String>,
     /// `#[derive(...)]` names.
     pub derives: Vec<String>,
     /// In a proc-macro crate: the macro this fn exports
@@ -393,6 +398,12 @@ pub struct RImpl {
     pub trait_path: Option<Vec<String>>,
     /// `impl<T> Trait for T`: the self type is a generic parameter.
     pub blanket: bool,
+    /// For a blanket impl: the trait bounds on its self parameter, from its
+    /// generics and `where` clause (`impl<T: Iterator + ?Sized> X for T` →
+    /// `[["Iterator"]]`; `?Sized` and lifetimes left out); None when they
+    /// cannot be read (a bound with parentheses or a higher-ranked one).
+    #[serde(default)]
+    pub blanket_bounds: Option<Vec<Vec<String>>>,
     /// The impl's generic parameters (`impl<T, E> X<T, E>` → `T`, `E`).
     pub generics: Vec<String>,
     pub items: Vec<RMember>,
@@ -578,6 +589,9 @@ pub enum Receiver {
     Method(Box<Receiver>, String),
     /// `receiver?`.
     Try(Box<Receiver>),
+    /// A path used as a value (`Value::Null`): a unit variant's enum, when
+    /// it names one.
+    Path(Vec<String>),
     /// Anything else: not analyzed.
     Other,
 }

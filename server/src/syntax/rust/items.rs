@@ -176,6 +176,50 @@ fn inherent_impl_in(text: &str) -> bool {
     false
 }
 
+/// The traits macro text may implement: the last name of the trait of each
+/// `impl … Trait for …` header it writes, `*` when a metavariable names it
+/// (`m::*` when it is a metavariable in module `m`).
+fn trait_impls_in(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("impl") {
+        let at = from + pos;
+        from = at + 4;
+        let before_ok =
+            at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        let after_ok = bytes
+            .get(at + 4)
+            .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'));
+        if !before_ok || !after_ok {
+            continue;
+        }
+        let header_end = text[at..].find('{').map(|e| at + e).unwrap_or(text.len());
+        let header = &text[at + 4..header_end];
+        let Some(for_at) = header.find(" for ") else {
+            continue;
+        };
+        let trait_text = super::trait_header::skip_generics(&header[..for_at]);
+        let name = super::trait_header::last_name(trait_text);
+        // A trait named by a metavariable: any trait (`*`), or any of a
+        // module's when a path leads to it (`fmt::$fmt_trait` → `fmt::*`).
+        let name = if name.is_empty() {
+            match trait_text.trim().rsplit_once("::") {
+                Some((prefix, _)) if !prefix.contains('$') && !prefix.trim().is_empty() => {
+                    format!("{}::*", super::trait_header::last_name(prefix))
+                }
+                _ => "*".to_string(),
+            }
+        } else {
+            name
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// Attributes gathered before an item.
 #[derive(Default)]
 pub(super) struct Attrs {
@@ -570,6 +614,11 @@ impl<'s> Builder<'s> {
             cfg_attrs: attrs.cfg_attrs.clone(),
             via: self.via_for(module),
             macro_use: attrs.macro_use,
+            macro_trait_impls: if kind == RItemKind::Macro {
+                trait_impls_in(self.text(n))
+            } else {
+                Vec::new()
+            },
             derives: attrs.derives.clone(),
             proc_macro: attrs.proc_macro.as_ref().map(|(kind, named)| ProcMacro {
                 name: named.clone().unwrap_or_else(|| name.clone()),
@@ -898,6 +947,15 @@ impl<'s> Builder<'s> {
                 && self_ty
                     .as_ref()
                     .is_some_and(|t| t.path.len() == 1 && generics.contains(&t.path[0]));
+        let blanket_bounds = if blanket {
+            let head_end = rfield!(n, "body").map_or(n.end_byte(), |b| b.start_byte());
+            let head = self.src.get(n.start_byte()..head_end).unwrap_or_default();
+            self_ty
+                .as_ref()
+                .and_then(|t| super::trait_header::param_bounds(head, &t.path[0]))
+        } else {
+            None
+        };
         if let Some(t) = self.facts.scopes.get_mut(impl_scope as usize) {
             t.self_ty = self_ty.clone();
         }
@@ -931,6 +989,7 @@ impl<'s> Builder<'s> {
                 self_ty,
                 trait_path,
                 blanket,
+                blanket_bounds,
                 generics,
                 items,
                 attr_macros: attrs.macros,

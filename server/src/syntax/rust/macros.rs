@@ -252,6 +252,7 @@ fn static_item(
         public,
         restricted: false,
         proc_macro: None,
+        macro_trait_impls: Vec::new(),
         cfg: false,
         macro_export: false,
         test_only: false,

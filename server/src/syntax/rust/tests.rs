@@ -571,3 +571,50 @@ fn struct_literals_record_their_fields() {
         ]
     );
 }
+
+/// Receivers of literal shapes: `vec![…]`, array literals, paths as values.
+#[test]
+fn receivers_of_literals_and_paths() {
+    let f = parse(
+        "fn g() {\n    vec![1].a();\n    [1, 2].b();\n    Value::Null.c();\n    other![1].d();\n    let v = Level::Low;\n    v.e();\n}\n",
+    );
+    let m = |name: &str| f.method_calls.iter().find(|m| m.method == name).unwrap();
+    assert_eq!(
+        m("a").receiver,
+        Receiver::Literal(TypeRef {
+            path: ["alloc", "vec", "Vec"].map(String::from).to_vec(),
+        })
+    );
+    assert_eq!(
+        m("b").receiver,
+        Receiver::Literal(TypeRef {
+            path: vec!["array".to_string()],
+        })
+    );
+    let path = |a: &str, b: &str| Receiver::Path(vec![a.to_string(), b.to_string()]);
+    assert_eq!(m("c").receiver, path("Value", "Null"));
+    assert_eq!(m("d").receiver, Receiver::Other);
+    assert_eq!(
+        f.var_type(m("e").scope, "v"),
+        Some(&VarType::Expr(path("Level", "Low")))
+    );
+}
+
+/// Blanket impls keep their self parameter's bounds; macros the traits
+/// they may implement.
+#[test]
+fn blanket_bounds_and_macro_trait_impls() {
+    let f = parse(
+        "impl<T: Iterator + ?Sized> Ext for T {}\nimpl<T> Shout for T\nwhere\n    T: std::fmt::Display,\n{}\nimpl Ext for Vec<u8> {}\nmacro_rules! m {\n    ($t:ty) => { impl Greet for $t {} impl fmt::$tr for $t {} impl<X> $name for X {} };\n}\n",
+    );
+    let impls = &f.modules[0].impls;
+    let bounds = |i: usize| impls[i].blanket_bounds.clone();
+    assert_eq!(bounds(0), Some(vec![vec!["Iterator".to_string()]]));
+    assert_eq!(
+        bounds(1),
+        Some(vec![["std", "fmt", "Display"].map(String::from).to_vec()])
+    );
+    assert_eq!(bounds(2), None);
+    let m = f.modules[0].items.iter().find(|i| i.name == "m").unwrap();
+    assert_eq!(m.macro_trait_impls, ["Greet", "fmt::*", "*"]);
+}
