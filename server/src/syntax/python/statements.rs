@@ -201,6 +201,7 @@ impl<'s> Builder<'s> {
         if self.scope == MODULE_SCOPE && kind(left) == "identifier" && self.text(left) == "__all__"
         {
             self.facts.all = right.and_then(|r| self.string_list(r));
+            self.all_set = true;
         }
         if kind(left) == "subscript" {
             self.sys_modules_assignment(left, value.as_ref());
@@ -475,16 +476,34 @@ impl<'s> Builder<'s> {
     }
 
     /// The class a name is bound to by a `class` statement in a visible scope.
-    pub(super) fn class_named(&self, name: &str) -> Option<ClassId> {
-        let scope = self.facts.binding_scope(self.scope, name)?;
-        self.facts.scopes[scope as usize]
-            .bindings
-            .get(name)?
-            .iter()
-            .take(4)
-            .find_map(|b| match b.kind {
-                BindingKind::Class(c) => Some(c),
-                _ => None,
-            })
+    pub(super) fn class_named(&mut self, name: &str) -> Option<ClassId> {
+        let scope = self.facts.binding_scope(self.scope, name);
+        let found = scope.and_then(|scope| {
+            self.facts.scopes[scope as usize]
+                .bindings
+                .get(name)?
+                .iter()
+                .take(4)
+                .find_map(|b| match b.kind {
+                    BindingKind::Class(c) => Some(c),
+                    _ => None,
+                })
+        });
+        // In a chunk, a name the module binds (or nothing does) may be
+        // bound by the statements before it: the merge checks the answer.
+        if let Some(lookups) = &mut self.module_lookups {
+            if scope.is_none_or(|s| s == MODULE_SCOPE) {
+                let before = self.facts.scopes[MODULE_SCOPE as usize]
+                    .bindings
+                    .get(name)
+                    .map_or(0, Vec::len);
+                lookups.push(chunks::ModuleLookup {
+                    name: name.into(),
+                    before: before as u32,
+                    found,
+                });
+            }
+        }
+        found
     }
 }
