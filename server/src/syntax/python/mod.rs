@@ -154,14 +154,8 @@ fn parse_in_chunks(
     let changed: Vec<tree_sitter::Range> = old
         .map(|(old_tree, _)| old_tree.changed_ranges(&tree).collect())
         .unwrap_or_default();
-    let chunks = chunks::chunks_of(text, &tree, old.map(|o| o.1), &changed, cancelled, per_chunk)?;
-    if cancelled() {
-        return None;
-    }
-    // A module-level class a chunk looked up is bound otherwise before it:
-    // one walk of the whole module.
-    let facts = chunks::merge(text, tree.root_node(), &chunks)
-        .unwrap_or_else(|| facts_of(text, &tree));
+    let (facts, chunks) =
+        chunks::facts_in_chunks(text, &tree, old.map(|o| o.1), &changed, cancelled, per_chunk)?;
     Some((facts, Some(tree), Some(chunks)))
 }
 
@@ -580,10 +574,19 @@ struct Builder<'s> {
     /// `__all__ = …` was met (a chunk's `__all__ +=` before it extends the
     /// `__all__` of the statements before the chunk: see `chunks`).
     all_set: bool,
-    /// Walking one chunk of the module's statements (`chunks`): the lookups
-    /// of module-level class names, which statements before the chunk may
-    /// answer otherwise.
-    module_lookups: Option<Vec<chunks::ModuleLookup>>,
+    /// Walking one chunk of the module's statements (`chunks`): the
+    /// module-level bindings of the chunks before, and what the chunk did
+    /// with them.
+    chunk: Option<chunks::ChunkWalk<'s>>,
+}
+
+/// The class a name is bound to, as `Builder::class_named` finds it.
+enum Named {
+    /// One of the walk's own classes.
+    Here(ClassId),
+    /// In a chunk: the class of the module-level binding at this index of
+    /// the name's bindings in the chunks before.
+    Before(u8),
 }
 
 fn span(n: Node) -> Span {
@@ -657,7 +660,7 @@ impl<'s> Builder<'s> {
             literal_loops: Vec::new(),
             mutated_collections: BTreeSet::new(),
             all_set: false,
-            module_lookups: None,
+            chunk: None,
         }
     }
 
