@@ -40,12 +40,7 @@ pub struct KeptTree {
 impl KeptTree {
     /// The tree of the analysis of `version` (`len` bytes of text), when it
     /// is worth keeping.
-    pub fn keep(
-        version: i32,
-        tree: Tree,
-        chunks: Option<Chunks>,
-        len: usize,
-    ) -> Option<KeptTree> {
+    pub fn keep(version: i32, tree: Tree, chunks: Option<Chunks>, len: usize) -> Option<KeptTree> {
         Self::worth_keeping(&tree, len).then_some(KeptTree {
             version,
             tree,

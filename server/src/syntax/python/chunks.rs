@@ -201,7 +201,11 @@ fn partition<'t>(text: &str, root: Node<'t>, per_chunk: u64) -> Vec<(usize, usiz
         let starts_chunk = out.is_empty()
             || (child.start_position().column == 0 && boundary_hash(text, child) % per_chunk == 0);
         if starts_chunk {
-            let start = if out.is_empty() { 0 } else { child.start_byte() };
+            let start = if out.is_empty() {
+                0
+            } else {
+                child.start_byte()
+            };
             if let Some(last) = out.last_mut() {
                 last.1 = start;
             }
@@ -418,7 +422,11 @@ impl Merger {
                 ClassEffect::Attr(attr, value) => {
                     let mut value = value.clone();
                     map.expr(&mut value);
-                    class.self_attrs.entry(attr.clone()).or_default().push(value);
+                    class
+                        .self_attrs
+                        .entry(attr.clone())
+                        .or_default()
+                        .push(value);
                 }
                 ClassEffect::Dynamic => class.dynamic = true,
             }
@@ -802,7 +810,10 @@ value = undefined_name + len(NAMES@) + COUNTER
 
     fn point(text: &str, byte: usize) -> Point {
         let before = &text.as_bytes()[..byte];
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         Point {
             row: before.iter().filter(|&&b| b == b'\n').count(),
             column: byte - line_start,
@@ -848,7 +859,9 @@ value = undefined_name + len(NAMES@) + COUNTER
     fn incremental_facts_equal_a_fresh_walk_over_random_edits() {
         for (seed, per_chunk) in [(1u64, 1u64), (2, 2), (3, 3), (4, 1)] {
             let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed);
-            let mut text: String = (0..4).map(|i| MODULE.replace('@', &i.to_string())).collect();
+            let mut text: String = (0..4)
+                .map(|i| MODULE.replace('@', &i.to_string()))
+                .collect();
             let (_, mut tree, mut chunks) =
                 parse_in_chunks(&text, None, &|| false, &|_| true, per_chunk).unwrap();
             let (mut walked, mut total) = (0, 0);
@@ -879,7 +892,8 @@ value = undefined_name + len(NAMES@) + COUNTER
                         .zip(want.bytes())
                         .position(|(a, b)| a != b)
                         .unwrap_or(got.len().min(want.len()));
-                    let around = |s: &str| s[at.saturating_sub(400)..(at + 200).min(s.len())].to_string();
+                    let around =
+                        |s: &str| s[at.saturating_sub(400)..(at + 200).min(s.len())].to_string();
                     panic!(
                         "seed {seed}, step {step}: incremental facts differ from one walk\n\
                          incremental: …{}…\nfresh:       …{}…\nedit {edit:?} of\n{before:?}\ntext:\n{text:?}",
@@ -895,8 +909,11 @@ value = undefined_name + len(NAMES@) + COUNTER
                 chunks = new_chunks;
                 // Now and then, back to the whole module.
                 if rng.below(30) == 0 {
-                    text = (0..4).map(|i| MODULE.replace('@', &i.to_string())).collect();
-                    (_, tree, chunks) = parse_in_chunks(&text, None, &|| false, &|_| true, per_chunk).unwrap();
+                    text = (0..4)
+                        .map(|i| MODULE.replace('@', &i.to_string()))
+                        .collect();
+                    (_, tree, chunks) =
+                        parse_in_chunks(&text, None, &|| false, &|_| true, per_chunk).unwrap();
                 }
             }
             assert!(

@@ -154,8 +154,14 @@ fn parse_in_chunks(
     let changed: Vec<tree_sitter::Range> = old
         .map(|(old_tree, _)| old_tree.changed_ranges(&tree).collect())
         .unwrap_or_default();
-    let (facts, chunks) =
-        chunks::facts_in_chunks(text, &tree, old.map(|o| o.1), &changed, cancelled, per_chunk)?;
+    let (facts, chunks) = chunks::facts_in_chunks(
+        text,
+        &tree,
+        old.map(|o| o.1),
+        &changed,
+        cancelled,
+        per_chunk,
+    )?;
     Some((facts, Some(tree), Some(chunks)))
 }
 
