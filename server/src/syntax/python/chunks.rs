@@ -290,6 +290,14 @@ fn walk_chunk(
     }
 }
 
+/// Walk a piece of the module parsed on its own (`pieces`), `m` holding
+/// the pieces before.
+pub(super) fn walk_piece(piece: &str, root: Node, m: &Merger) -> ChunkFacts {
+    let statements = named_children(root);
+    let earlier = &m.facts.scopes[MODULE_SCOPE as usize].bindings;
+    walk_chunk(piece, root, (0, piece.len()), &statements, earlier)
+}
+
 /// The row a chunk starts on.
 fn chunk_row(start: usize, statements: &[Node]) -> u32 {
     match statements.first() {
@@ -357,7 +365,7 @@ pub(super) fn facts_in_chunks(
 }
 
 /// The module's facts being merged from its chunks, in order.
-struct Merger {
+pub(super) struct Merger {
     facts: FileFacts,
     pending: Vec<PendingName>,
     hasattr_pairs: HashSet<(String, String)>,
@@ -369,7 +377,7 @@ struct Merger {
 }
 
 impl Merger {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Merger {
             facts: Builder::new("").facts,
             pending: Vec::new(),
@@ -381,7 +389,7 @@ impl Merger {
     }
 
     /// Add the facts of the next chunk, moved by `bytes` and `rows`.
-    fn add(&mut self, chunk: &ChunkFacts, bytes: i64, rows: i64) {
+    pub(super) fn add(&mut self, chunk: &ChunkFacts, bytes: i64, rows: i64) {
         let mut map = Renumber {
             scope_base: self.facts.scopes.len() as u32,
             class_base: self.facts.classes.len() as u32,
@@ -509,6 +517,12 @@ impl Merger {
         self.hasattr_pairs
             .extend(chunk.hasattr_pairs.iter().cloned());
         self.mutated.extend(chunk.mutated.iter().cloned());
+    }
+
+    /// The facts of a module without syntax errors, once all its chunks
+    /// are added.
+    pub(super) fn finish_clean(self) -> FileFacts {
+        finish(self.facts, self.pending, self.mutated, &self.hasattr_pairs)
     }
 
     /// Whether the module-level bindings merged so far are, for each name
@@ -886,7 +900,7 @@ value = undefined_name + len(NAMES@) + COUNTER
                 if fresh.syntax_errors == 0 {
                     compared.push((format!("{facts:?}"), format!("{fresh:?}")));
                 }
-                for (got, want) in compared.into_iter().filter(|(g, w)| g != w) {
+                if let Some((got, want)) = compared.into_iter().find(|(g, w)| g != w) {
                     let at = got
                         .bytes()
                         .zip(want.bytes())

@@ -51,6 +51,7 @@ mod functional_classes;
 mod getattr_body;
 mod imports;
 mod literals;
+mod pieces;
 mod statements;
 
 thread_local! {
@@ -131,6 +132,16 @@ fn parse_in_chunks(
     per_chunk: u64,
 ) -> Option<(FileFacts, Option<Tree>, Option<Chunks>)> {
     let text = &*crate::syntax::line_breaks::for_parser(text);
+    // A large dense module with no tree to reuse: in pieces, one piece's
+    // tree alive at a time (no tree or chunks are kept).
+    if old.is_none() && text.len() >= pieces::DENSE_FROM {
+        let dense = pieces::DENSE_NODES_PER_BYTE;
+        match pieces::facts_in_pieces(text, cancelled, pieces::PIECE_BYTES, dense) {
+            None => return None,
+            Some(Some(facts)) => return Some((facts, None, None)),
+            Some(None) => {}
+        }
+    }
     let tree = parse_tree(text, old.map(|o| o.0), cancelled);
     if cancelled() {
         return None;
