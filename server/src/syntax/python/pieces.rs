@@ -162,7 +162,15 @@ mod tests {
             .unwrap()
             .is_some());
         // Code that is not dense is parsed whole.
-        let sparse = "def f(a, b):\n    return a + b\n\n\n".repeat(100);
+        let sparse = concat!(
+            "def read_config(path, defaults=None):\n",
+            "    \"\"\"Read the configuration file at `path`, falling back on `defaults`.\"\"\"\n",
+            "    # An unreadable file counts as an empty one.\n",
+            "    with open(path, encoding=\"utf-8\") as handle:\n",
+            "        text = handle.read()\n",
+            "    return parse_config(text) or defaults\n\n\n",
+        )
+        .repeat(20);
         assert!(
             facts_in_pieces(&sparse, &|| false, 200, DENSE_NODES_PER_BYTE)
                 .unwrap()
