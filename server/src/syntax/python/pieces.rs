@@ -23,7 +23,7 @@ use super::*;
 pub(super) const DENSE_FROM: usize = 256 << 10;
 
 /// Bytes of text parsed at a time.
-pub(super) const PIECE_BYTES: usize = 64 << 10;
+pub(super) const PIECE_BYTES: usize = 16 << 10;
 
 /// Visible nodes per byte of the first piece above which the module is
 /// parsed in pieces (what `lsp::kept_tree` calls dense).
