@@ -29,16 +29,23 @@ pub(super) const PIECE_BYTES: usize = 16 << 10;
 /// parsed in pieces (what `lsp::kept_tree` calls dense).
 pub(super) const DENSE_NODES_PER_BYTE: f64 = 0.4;
 
-/// The facts of `text` parsed in pieces of about `piece_bytes`: `None`
-/// when cancelled, `Some(None)` when it is not dense (its first piece has
-/// at most `dense` nodes per byte) or a piece does not parse cleanly on
-/// its own (then parse it whole).
+/// What parsing in pieces came to.
+pub(super) enum Pieces {
+    Facts(FileFacts),
+    /// The module is not dense (its first piece has at most `dense` nodes
+    /// per byte) or a piece does not parse cleanly on its own: parse it
+    /// whole — here already when the first piece was the whole text.
+    Whole(Option<Tree>),
+}
+
+/// The facts of `text` parsed in pieces of about `piece_bytes`; `None`
+/// when cancelled.
 pub(super) fn facts_in_pieces(
     text: &str,
     cancelled: &dyn Fn() -> bool,
     piece_bytes: usize,
     dense: f64,
-) -> Option<Option<FileFacts>> {
+) -> Option<Pieces> {
     let mut m = Merger::new();
     let mut start = 0;
     let mut row = 0u32;
@@ -50,11 +57,12 @@ pub(super) fn facts_in_pieces(
             return None;
         }
         let Some(tree) = tree else {
-            return Some(None);
+            return Some(Pieces::Whole(None));
         };
+        let whole = |tree: Tree| Some(Pieces::Whole((end == text.len()).then_some(tree)));
         let root = tree.root_node();
         if start == 0 && (root.descendant_count() as f64) <= dense * piece.len() as f64 {
-            return Some(None);
+            return whole(tree);
         }
         let clean = !root.has_error()
             && misplaced_statements(piece, root).is_empty()
@@ -63,7 +71,11 @@ pub(super) fn facts_in_pieces(
                 nesting::Shallow::Walkable
             );
         if !clean {
-            return Some(None);
+            return if start == 0 {
+                whole(tree)
+            } else {
+                Some(Pieces::Whole(None))
+            };
         }
         let chunk = chunks::walk_piece(piece, root, &m);
         drop(tree);
@@ -71,7 +83,7 @@ pub(super) fn facts_in_pieces(
         row += piece.bytes().filter(|&b| b == b'\n').count() as u32;
         start = end;
     }
-    Some(Some(m.finish_clean()))
+    Some(Pieces::Facts(m.finish_clean()))
 }
 
 /// The first line start at or after `from` where a piece may begin (the
@@ -145,12 +157,12 @@ mod tests {
             for piece_bytes in [1, 200, 1_000] {
                 let pieces = facts_in_pieces(text, &|| false, piece_bytes, 0.0).unwrap();
                 match pieces {
-                    Some(facts) => assert_eq!(
+                    Pieces::Facts(facts) => assert_eq!(
                         format!("{facts:?}"),
                         format!("{fresh:?}"),
                         "pieces of {piece_bytes} bytes of\n{text}"
                     ),
-                    None => assert!(
+                    Pieces::Whole(_) => assert!(
                         fresh.syntax_errors > 0 || hostile.iter().any(|h| text.contains(h)),
                         "clean text not parsed in pieces:\n{text}"
                     ),
@@ -158,10 +170,10 @@ mod tests {
             }
         }
         // The clean ones are parsed in pieces.
-        assert!(facts_in_pieces(&texts[0], &|| false, 200, 0.0)
-            .unwrap()
-            .is_some());
-        // Code that is not dense is parsed whole.
+        let in_pieces = facts_in_pieces(&texts[0], &|| false, 200, 0.0).unwrap();
+        assert!(matches!(in_pieces, Pieces::Facts(_)));
+        // Code that is not dense is parsed whole (here: one piece, its
+        // tree given back).
         let sparse = concat!(
             "def read_config(path, defaults=None):\n",
             "    \"\"\"Read the configuration file at `path`, falling back on `defaults`.\"\"\"\n",
@@ -171,10 +183,7 @@ mod tests {
             "    return parse_config(text) or defaults\n\n\n",
         )
         .repeat(20);
-        assert!(
-            facts_in_pieces(&sparse, &|| false, 200, DENSE_NODES_PER_BYTE)
-                .unwrap()
-                .is_none()
-        );
+        let whole = facts_in_pieces(&sparse, &|| false, 1 << 20, DENSE_NODES_PER_BYTE).unwrap();
+        assert!(matches!(whole, Pieces::Whole(Some(_))));
     }
 }
