@@ -138,7 +138,7 @@ fn parse_in_chunks(
     if old.is_none() && text.len() >= pieces::DENSE_FROM {
         let dense = pieces::DENSE_NODES_PER_BYTE;
         match pieces::facts_in_pieces(text, cancelled, pieces::PIECE_BYTES, dense)? {
-            pieces::Pieces::Facts(facts) => return Some((facts, None, None)),
+            pieces::Pieces::Facts(facts) => return Some((*facts, None, None)),
             // The first piece was the whole text: its tree serves.
             pieces::Pieces::Whole(tree) => parsed = tree,
         }

@@ -31,7 +31,7 @@ pub(super) const DENSE_NODES_PER_BYTE: f64 = 0.4;
 
 /// What parsing in pieces came to.
 pub(super) enum Pieces {
-    Facts(FileFacts),
+    Facts(Box<FileFacts>),
     /// The module is not dense (its first piece has at most `dense` nodes
     /// per byte) or a piece does not parse cleanly on its own: parse it
     /// whole — here already when the first piece was the whole text.
@@ -83,7 +83,7 @@ pub(super) fn facts_in_pieces(
         row += piece.bytes().filter(|&b| b == b'\n').count() as u32;
         start = end;
     }
-    Some(Pieces::Facts(m.finish_clean()))
+    Some(Pieces::Facts(Box::new(m.finish_clean())))
 }
 
 /// The first line start at or after `from` where a piece may begin (the
