@@ -49,6 +49,7 @@ pub(super) fn facts_in_pieces(
     let mut m = Merger::new();
     let mut start = 0;
     let mut row = 0u32;
+    let mut nodes = 0usize;
     while start < text.len() {
         let end = next_cut(text, start + piece_bytes);
         let piece = &text[start..end];
@@ -61,7 +62,8 @@ pub(super) fn facts_in_pieces(
         };
         let whole = |tree: Tree| Some(Pieces::Whole((end == text.len()).then_some(tree)));
         let root = tree.root_node();
-        if start == 0 && (root.descendant_count() as f64) <= dense * piece.len() as f64 {
+        nodes += root.descendant_count();
+        if start == 0 && (nodes as f64) <= dense * piece.len() as f64 {
             return whole(tree);
         }
         let clean = !root.has_error()
@@ -82,6 +84,11 @@ pub(super) fn facts_in_pieces(
         m.add(&chunk, start as i64, row as i64);
         row += piece.bytes().filter(|&b| b == b'\n').count() as u32;
         start = end;
+    }
+    // Dense at its start only: parsed whole, so that its tree is kept and
+    // its next analyses are incremental.
+    if (nodes as f64) <= dense * text.len() as f64 {
+        return Some(Pieces::Whole(None));
     }
     Some(Pieces::Facts(Box::new(m.finish_clean())))
 }
