@@ -134,19 +134,14 @@ fn parse_in_chunks(
     let text = &*crate::syntax::line_breaks::for_parser(text);
     // A large dense module with no tree to reuse: in pieces, one piece's
     // tree alive at a time (no tree or chunks are kept).
-    let mut parsed = None;
     if old.is_none() && text.len() >= pieces::DENSE_FROM {
         let dense = pieces::DENSE_NODES_PER_BYTE;
         match pieces::facts_in_pieces(text, cancelled, pieces::PIECE_BYTES, dense)? {
             pieces::Pieces::Facts(facts) => return Some((*facts, None, None)),
-            // The first piece was the whole text: its tree serves.
-            pieces::Pieces::Whole(tree) => parsed = tree,
+            pieces::Pieces::Whole => {}
         }
     }
-    let tree = match parsed {
-        Some(tree) => Some(tree),
-        None => parse_tree(text, old.map(|o| o.0), cancelled),
-    };
+    let tree = parse_tree(text, old.map(|o| o.0), cancelled);
     if cancelled() {
         return None;
     }

@@ -32,10 +32,10 @@ pub(super) const DENSE_NODES_PER_BYTE: f64 = 0.4;
 /// What parsing in pieces came to.
 pub(super) enum Pieces {
     Facts(Box<FileFacts>),
-    /// The module is not dense (its first piece has at most `dense` nodes
-    /// per byte) or a piece does not parse cleanly on its own: parse it
-    /// whole — here already when the first piece was the whole text.
-    Whole(Option<Tree>),
+    /// The module is one piece, is not dense (its first piece has at most
+    /// `dense` nodes per byte) or a piece does not parse cleanly on its
+    /// own: parse it whole.
+    Whole,
 }
 
 /// The facts of `text` parsed in pieces of about `piece_bytes`; `None`
@@ -52,19 +52,25 @@ pub(super) fn facts_in_pieces(
     let mut nodes = 0usize;
     while start < text.len() {
         let end = next_cut(text, start + piece_bytes);
+        // One piece, or a first piece much longer than asked for (one
+        // statement over most of the text: a table): the whole parse it
+        // would be, and a syntax error in it would cost a second.
+        let long = 4 * piece_bytes.max(PIECE_BYTES);
+        if start == 0 && (end == text.len() || end - start > long) {
+            return Some(Pieces::Whole);
+        }
         let piece = &text[start..end];
         let tree = parse_tree(piece, None, cancelled);
         if cancelled() {
             return None;
         }
         let Some(tree) = tree else {
-            return Some(Pieces::Whole(None));
+            return Some(Pieces::Whole);
         };
-        let whole = |tree: Tree| Some(Pieces::Whole((end == text.len()).then_some(tree)));
         let root = tree.root_node();
         nodes += root.descendant_count();
         if start == 0 && (nodes as f64) <= dense * piece.len() as f64 {
-            return whole(tree);
+            return Some(Pieces::Whole);
         }
         let clean = !root.has_error()
             && misplaced_statements(piece, root).is_empty()
@@ -73,11 +79,7 @@ pub(super) fn facts_in_pieces(
                 nesting::Shallow::Walkable
             );
         if !clean {
-            return if start == 0 {
-                whole(tree)
-            } else {
-                Some(Pieces::Whole(None))
-            };
+            return Some(Pieces::Whole);
         }
         let chunk = chunks::walk_piece(piece, root, &m);
         drop(tree);
@@ -88,7 +90,7 @@ pub(super) fn facts_in_pieces(
     // Dense at its start only: parsed whole, so that its tree is kept and
     // its next analyses are incremental.
     if (nodes as f64) <= dense * text.len() as f64 {
-        return Some(Pieces::Whole(None));
+        return Some(Pieces::Whole);
     }
     Some(Pieces::Facts(Box::new(m.finish_clean())))
 }
@@ -169,7 +171,7 @@ mod tests {
                         format!("{fresh:?}"),
                         "pieces of {piece_bytes} bytes of\n{text}"
                     ),
-                    Pieces::Whole(_) => assert!(
+                    Pieces::Whole => assert!(
                         fresh.syntax_errors > 0 || hostile.iter().any(|h| text.contains(h)),
                         "clean text not parsed in pieces:\n{text}"
                     ),
@@ -179,8 +181,7 @@ mod tests {
         // The clean ones are parsed in pieces.
         let in_pieces = facts_in_pieces(&texts[0], &|| false, 200, 0.0).unwrap();
         assert!(matches!(in_pieces, Pieces::Facts(_)));
-        // Code that is not dense is parsed whole (here: one piece, its
-        // tree given back).
+        // Code that is not dense is parsed whole, and so is one piece.
         let sparse = concat!(
             "def read_config(path, defaults=None):\n",
             "    \"\"\"Read the configuration file at `path`, falling back on `defaults`.\"\"\"\n",
@@ -190,7 +191,9 @@ mod tests {
             "    return parse_config(text) or defaults\n\n\n",
         )
         .repeat(20);
-        let whole = facts_in_pieces(&sparse, &|| false, 1 << 20, DENSE_NODES_PER_BYTE).unwrap();
-        assert!(matches!(whole, Pieces::Whole(Some(_))));
+        let whole = facts_in_pieces(&sparse, &|| false, 200, DENSE_NODES_PER_BYTE).unwrap();
+        assert!(matches!(whole, Pieces::Whole));
+        let one = facts_in_pieces(&texts[0], &|| false, 1 << 20, 0.0).unwrap();
+        assert!(matches!(one, Pieces::Whole));
     }
 }
