@@ -11,7 +11,9 @@ prints, per document size:
     library modules it uses (loaded once per session) are not counted as
     the document's;
   - keystroke latency: one-character edits in a comment in the middle of
-    the document, didChange -> publishDiagnostics of that version.
+    the document, didChange -> publishDiagnostics of that version, and the
+    server's CPU time (user + system) for each, with the load average, for
+    a shared machine.
 
 Then two scenarios:
   - stale: a document replaced by a large text (version 2) and at once by a
@@ -103,6 +105,12 @@ class Server:
                 if line.startswith(key + ":"):
                     return int(line.split()[1]) / 1024
         return float("nan")
+
+    def cpu_s(self):
+        """The server's CPU time so far (user + system), in seconds."""
+        with open(f"/proc/{self.p.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def reset_peak(self):
         """VmHWM back to the current resident size (Linux's clear_refs)."""
@@ -204,10 +212,11 @@ def measure_size(binary, size, keystrokes):
         first = s.wait(diagnostics_of(uri, 1))
         opened = time.time() - t
         line, col = comment_line(text)
-        latencies = []
+        latencies, cpu = [], []
         for i in range(keystrokes):
             version = i + 2
             t = time.time()
+            c = s.cpu_s()
             s.notify("textDocument/didChange", {
                 "textDocument": {"uri": uri, "version": version},
                 "contentChanges": [{"range": {"start": {"line": line, "character": col + i},
@@ -215,6 +224,7 @@ def measure_size(binary, size, keystrokes):
                                     "text": "x"}]})
             s.wait(diagnostics_of(uri, version))
             latencies.append(time.time() - t)
+            cpu.append(s.cpu_s() - c)
         time.sleep(0.5)
         rss, hwm = s.mem_mb("VmRSS"), s.mem_mb("VmHWM")
         s.stop()
@@ -226,6 +236,8 @@ def measure_size(binary, size, keystrokes):
         "peak_per_byte": max(hwm - base_hwm, 0) * 1024 * 1024 / nbytes,
         "key_p50": statistics.median(latencies) if latencies else float("nan"),
         "key_max": max(latencies) if latencies else float("nan"),
+        "key_cpu_p50": statistics.median(cpu) if cpu else float("nan"),
+        "key_cpu_max": max(cpu) if cpu else float("nan"),
     }
 
 
@@ -298,13 +310,16 @@ def main():
     KIND = args.kind
     skip = set(args.skip.split(","))
     if "sizes" not in skip:
+        # The machine may be shared: the load, and the server's CPU time
+        # per keystroke next to the wall time.
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
         print(f"{'document':>9} {'findings':>8} {'open s':>7} {'B/B now':>8} {'B/B peak':>9} "
-              f"{'key p50 s':>9} {'key max s':>9}")
+              f"{'key p50 s':>9} {'key max s':>9} {'cpu p50 s':>9} {'cpu max s':>9}")
         for mb in [float(x) for x in args.sizes.split(",") if x]:
             r = measure_size(args.binary, int(mb * MB), args.keystrokes)
             print(f"{r['bytes'] / MB:7.2f}MB {r['diagnostics']:8d} {r['open_s']:7.2f} "
-                  f"{r['rss_per_byte']:8.1f} {r['peak_per_byte']:9.1f} {r['key_p50']:9.3f} {r['key_max']:9.3f}",
-                  flush=True)
+                  f"{r['rss_per_byte']:8.1f} {r['peak_per_byte']:9.1f} {r['key_p50']:9.3f} {r['key_max']:9.3f} "
+                  f"{r['key_cpu_p50']:9.3f} {r['key_cpu_max']:9.3f}", flush=True)
     if "stale" not in skip:
         r = measure_stale(args.binary, int(args.stale_mb * MB))
         print(f"stale: {r['bytes'] / MB:.1f} MB version then a small one: its diagnostics after "

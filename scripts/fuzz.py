@@ -165,6 +165,40 @@ s.save("x.json")
 json.parse("1")
 """
 
+# A module of many top-level statements: the language server walks a
+# Python module in chunks of top-level statements and keeps the chunks an
+# edit did not touch (server/src/syntax/python/chunks.rs), so edits here
+# join, split and cross chunks.
+PY_MODULE_PART = """
+__all__ += ["Store@"]
+
+class Store@(Store):
+    def load(self):
+        if hasattr(os, "fspath@"):
+            return os.fspath@(self)
+        return json.loads(self.items)
+
+Store@.extra = 1
+setattr(Store@, "more", 2)
+NAMES@ = ("a", "b")
+NAMES@.count("a")
+
+@staticmethod
+def helper@(x):
+    global COUNTER
+    COUNTER = x
+    return x.attr
+
+if sys.version_info >= (3, 8):
+    value@ = os.path.joinx("a")
+else:
+    value@ = Store@().missing
+s.save(value@)  # grounded: ignore
+"""
+
+PY_MODULE = ('"""Module doc."""\nimport sys\n__all__ = ["Store"]\n' + PY_SEED
+             + "".join(PY_MODULE_PART.replace("@", str(i)) for i in range(30)))
+
 RS_SEED = """use std::collections::HashMap;
 
 pub struct Store {
@@ -192,6 +226,10 @@ PIECES = [
     ":", ";", ",", ".", " ", "    ", "'", '"', "#", "//", "\\",
     "\n", "\r\n", "\r", "\x0c", "\x0b", "\u0085", "\u2028", "\u2029",
     "é", "日本", "😀", "\t", "def g():\n    return 1\n", "fn g() {}\n",
+    # Module-level statements, clauses and decorators (they join and split
+    # the chunks of a long module), `__all__`, a string left open.
+    "@dec\n", "else:\n    ", "elif x:\n", "if x:\n    ", "class C:\n    ", "\"\"\"",
+    "__all__ += ['x']\n", "__all__ = []\n", "Store.extra = 1\n", "global COUNTER\n",
 ]
 
 BREAKS = ("\r\n", "\n", "\r")
@@ -267,7 +305,7 @@ def fuzz_edits(seconds, seed):
     rounds = edits = 0
     try:
         while time.monotonic() < deadline:
-            ext, text = rng.choice([("py", PY_SEED), ("rs", RS_SEED)])
+            ext, text = rng.choice([("py", PY_SEED), ("py", PY_MODULE), ("rs", RS_SEED)])
             if rng.random() < 0.3:
                 text = text.replace("\n", rng.choice(BREAKS))
             uri = f"file://{ws}/{'src/' if ext == 'rs' else ''}doc{rounds}.{ext}"

@@ -14,6 +14,8 @@
 
 use tree_sitter::{InputEdit, Tree};
 
+use crate::syntax::python::Chunks;
+
 /// Below this size a document always keeps its tree (its memory is small
 /// whatever its density).
 const ALWAYS_KEEP_BELOW: usize = 256 << 10;
@@ -30,31 +32,49 @@ pub struct KeptTree {
     /// The version the tree was parsed from.
     pub version: i32,
     pub tree: Tree,
+    /// A Python document's facts in chunks of top-level statements, so that
+    /// a keystroke walks again only the chunks it changed.
+    pub chunks: Option<Chunks>,
 }
 
 impl KeptTree {
     /// The tree of the analysis of `version` (`len` bytes of text), when it
     /// is worth keeping.
-    pub fn keep(version: i32, tree: Tree, len: usize) -> Option<KeptTree> {
+    pub fn keep(version: i32, tree: Tree, chunks: Option<Chunks>, len: usize) -> Option<KeptTree> {
+        Self::worth_keeping(&tree, len).then_some(KeptTree {
+            version,
+            tree,
+            chunks,
+        })
+    }
+
+    /// Whether the tree of a document of `len` bytes is kept: not when the
+    /// document is large and dense.
+    pub fn worth_keeping(tree: &Tree, len: usize) -> bool {
         let nodes = tree.root_node().descendant_count() as f64;
-        let dense = len >= ALWAYS_KEEP_BELOW && nodes > MAX_NODES_PER_BYTE * len as f64;
-        (!dense).then_some(KeptTree { version, tree })
+        len < ALWAYS_KEEP_BELOW || nodes <= MAX_NODES_PER_BYTE * len as f64
     }
 
     /// A copy brought up to the document's text by the edits made since
-    /// its version (`None`: a whole-text replacement, nothing to reuse).
+    /// its version, with the chunks no edit touched (`None`: a whole-text
+    /// replacement, nothing to reuse).
     pub fn edited<'e>(
         &self,
         edits: impl IntoIterator<Item = &'e (i32, Option<InputEdit>)>,
-    ) -> Option<Tree> {
+    ) -> Option<(Tree, Option<Chunks>)> {
         let mut tree = self.tree.clone();
+        let mut chunks = self.chunks.clone();
         for (v, edit) in edits {
             if *v <= self.version {
                 continue;
             }
-            tree.edit(edit.as_ref()?);
+            let edit = edit.as_ref()?;
+            tree.edit(edit);
+            if let Some(c) = &mut chunks {
+                c.edit(edit);
+            }
         }
-        Some(tree)
+        Some((tree, chunks))
     }
 }
 
@@ -76,7 +96,7 @@ mod tests {
             "    1, 2, 3, 4, 5, 6, 7, 8,\n".repeat(12_000)
         );
         assert!(data.len() >= ALWAYS_KEEP_BELOW);
-        assert!(KeptTree::keep(1, python(&data), data.len()).is_none());
+        assert!(KeptTree::keep(1, python(&data), None, data.len()).is_none());
         // Ordinary code of the same size keeps it.
         let code = concat!(
             "def read_config(path, defaults=None):\n",
@@ -88,9 +108,9 @@ mod tests {
         )
         .repeat(1_500);
         assert!(code.len() >= ALWAYS_KEEP_BELOW);
-        assert!(KeptTree::keep(1, python(&code), code.len()).is_some());
+        assert!(KeptTree::keep(1, python(&code), None, code.len()).is_some());
         // So does a small dense one.
         let small = "DATA = [1, 2, 3, 4, 5, 6, 7, 8]\n";
-        assert!(KeptTree::keep(1, python(small), small.len()).is_some());
+        assert!(KeptTree::keep(1, python(small), None, small.len()).is_some());
     }
 }

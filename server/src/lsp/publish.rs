@@ -20,6 +20,7 @@ use crate::analysis::{Finding, Severity};
 use crate::session::Session;
 use crate::syntax::facts::FileFacts;
 use crate::syntax::nesting::NestingCut;
+use crate::syntax::python::Chunks;
 
 /// How long the edits must pause before the other open documents (which
 /// may import the edited one) are re-analyzed. While typing, only the edited
@@ -113,6 +114,7 @@ const RETURN_MEMORY_FROM: usize = 256 << 10;
 struct Analyzed {
     facts: Option<Arc<FileFacts>>,
     tree: Option<tree_sitter::Tree>,
+    chunks: Option<Chunks>,
     findings: Vec<(Finding, Severity)>,
     cut: Option<NestingCut>,
 }
@@ -124,13 +126,14 @@ fn analyze(
     session: &Session,
     path: &Path,
     text: &str,
-    old: Option<tree_sitter::Tree>,
+    old: Option<(tree_sitter::Tree, Option<Chunks>)>,
     others: &HashMap<PathBuf, Arc<FileFacts>>,
     is_rust: bool,
     stale: &dyn Fn() -> bool,
 ) -> Option<Analyzed> {
     if is_rust {
         // Rust documents' facts are not shared with other analyses.
+        let old = old.map(|(tree, _)| tree);
         let (facts, tree) = crate::syntax::rust::parse_cancellable(text, old.as_ref(), stale)?;
         drop(old);
         if stale() {
@@ -141,11 +144,21 @@ fn analyze(
         return (!stale()).then_some(Analyzed {
             facts: None,
             tree,
+            chunks: None,
             findings,
             cut,
         });
     }
-    let (facts, tree) = crate::syntax::python::parse_cancellable(text, old.as_ref(), stale)?;
+    // The chunks of the previous analysis, with its tree: only what the
+    // edits changed is walked again.
+    let previous = old
+        .as_ref()
+        .and_then(|(tree, chunks)| Some((tree, chunks.as_ref()?)));
+    // Chunks only for a tree that is kept (a dense document's are dropped
+    // with its tree: walked whole, it needs no merge).
+    let kept = |tree: &tree_sitter::Tree| KeptTree::worth_keeping(tree, text.len());
+    let (facts, tree, chunks) =
+        crate::syntax::python::parse_with_chunks(text, previous, stale, &kept)?;
     drop(old);
     if stale() {
         return None;
@@ -156,6 +169,7 @@ fn analyze(
     (!stale()).then_some(Analyzed {
         facts: Some(facts),
         tree,
+        chunks,
         findings,
         cut,
     })
@@ -301,7 +315,9 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 if let Some(cut) = a.cut {
                     diags.push(diagnostics::nesting_note(&rope, &cut, enc));
                 }
-                let tree = a.tree.and_then(|tree| KeptTree::keep(version, tree, len));
+                let tree = a
+                    .tree
+                    .and_then(|tree| KeptTree::keep(version, tree, a.chunks, len));
                 (a.facts, tree, count, diags)
             });
         if large {

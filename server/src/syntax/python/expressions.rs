@@ -357,9 +357,12 @@ impl<'s> Builder<'s> {
                         self.facts.dynamic.setattr_self = true;
                     } else if kind(first) == "identifier" {
                         // setattr(SomeClass, …): the class named here gains members.
-                        let class = self.class_named(t);
-                        if let Some(c) = class {
-                            self.facts.classes[c as usize].dynamic = true;
+                        match self.class_named(t) {
+                            Some(Named::Here(c)) => self.facts.classes[c as usize].dynamic = true,
+                            Some(Named::Before(i)) => {
+                                self.class_before(t, i, chunks::ClassEffect::Dynamic)
+                            }
+                            None => {}
                         }
                     }
                 }

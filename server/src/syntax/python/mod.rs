@@ -42,6 +42,7 @@ fn kind<'t>(n: impl std::borrow::Borrow<Node<'t>>) -> &'static str {
         .unwrap_or("")
 }
 
+mod chunks;
 mod conditions;
 mod control_flow;
 mod definitions;
@@ -50,6 +51,7 @@ mod functional_classes;
 mod getattr_body;
 mod imports;
 mod literals;
+mod pieces;
 mod statements;
 
 thread_local! {
@@ -102,6 +104,77 @@ pub fn parse_cancellable(
     Some((facts, Some(tree)))
 }
 
+pub use chunks::Chunks;
+
+/// Like [`parse_cancellable`], walking the module in chunks of top-level
+/// statements and returning them: given the previous analysis's tree and
+/// chunks (both brought up to `text` by the edits since), only the chunks
+/// an edit or a change of structure touched are walked again. The facts
+/// are the ones [`parse_cancellable`] makes (see `chunks`).
+///
+/// `chunked` says whether the new tree is worth chunks (they are kept with
+/// it); when not, the module is walked whole.
+pub fn parse_with_chunks(
+    text: &str,
+    old: Option<(&Tree, &Chunks)>,
+    cancelled: &dyn Fn() -> bool,
+    chunked: &dyn Fn(&Tree) -> bool,
+) -> Option<(FileFacts, Option<Tree>, Option<Chunks>)> {
+    parse_in_chunks(text, old, cancelled, chunked, chunks::STATEMENTS_PER_CHUNK)
+}
+
+/// [`parse_with_chunks`] with chunks of about `per_chunk` statements.
+fn parse_in_chunks(
+    text: &str,
+    old: Option<(&Tree, &Chunks)>,
+    cancelled: &dyn Fn() -> bool,
+    chunked: &dyn Fn(&Tree) -> bool,
+    per_chunk: u64,
+) -> Option<(FileFacts, Option<Tree>, Option<Chunks>)> {
+    let text = &*crate::syntax::line_breaks::for_parser(text);
+    // A large dense module with no tree to reuse: in pieces, one piece's
+    // tree alive at a time (no tree or chunks are kept).
+    if old.is_none() && text.len() >= pieces::DENSE_FROM {
+        let dense = pieces::DENSE_NODES_PER_BYTE;
+        match pieces::facts_in_pieces(text, cancelled, pieces::PIECE_BYTES, dense)? {
+            pieces::Pieces::Facts(facts) => return Some((*facts, None, None)),
+            pieces::Pieces::Whole => {}
+        }
+    }
+    let tree = parse_tree(text, old.map(|o| o.0), cancelled);
+    if cancelled() {
+        return None;
+    }
+    let Some(tree) = tree else {
+        return Some((Builder::new(text).finish(), None, None));
+    };
+    let reparse = |t: &str| parse_tree(t, None, cancelled);
+    match nesting::shallow(text, &tree, is_body, "...", reparse) {
+        nesting::Shallow::Walkable => {}
+        nesting::Shallow::Cut(blanked, shallow_tree, cut) => {
+            let mut facts = facts_of(&blanked, &shallow_tree);
+            damage_cut(text, &cut, &mut facts);
+            return Some((facts, Some(tree), None));
+        }
+        nesting::Shallow::Unparsed => return None,
+    }
+    if !chunked(&tree) {
+        return Some((facts_of(text, &tree), Some(tree), None));
+    }
+    let changed: Vec<tree_sitter::Range> = old
+        .map(|(old_tree, _)| old_tree.changed_ranges(&tree).collect())
+        .unwrap_or_default();
+    let (facts, chunks) = chunks::facts_in_chunks(
+        text,
+        &tree,
+        old.map(|o| o.1),
+        &changed,
+        cancelled,
+        per_chunk,
+    )?;
+    Some((facts, Some(tree), Some(chunks)))
+}
+
 /// Parse with the thread's parser, halting as soon as `cancelled` says so.
 fn parse_tree(text: &str, old: Option<&Tree>, cancelled: &dyn Fn() -> bool) -> Option<Tree> {
     PARSER.with(|cell| {
@@ -137,11 +210,16 @@ fn damage_cut(text: &str, cut: &[nesting::Statement], facts: &mut FileFacts) {
 }
 
 fn facts_of(text: &str, tree: &Tree) -> FileFacts {
-    let mut b = Builder::new(text);
-    b.module(tree.root_node());
-    b.suppressions(tree.root_node());
-    let mut facts = b.finish();
     let root = tree.root_node();
+    let mut b = Builder::new(text);
+    b.module(root);
+    b.suppressions(root, 0..text.len());
+    with_errors(text, root, b.finish())
+}
+
+/// The syntax errors of the whole tree and the statements they damage,
+/// added to the facts walked from it.
+fn with_errors(text: &str, root: Node, mut facts: FileFacts) -> FileFacts {
     // What tree-sitter accepts and Python rejects (a dedent to no enclosing
     // level, two statements on a line) is a syntax error like the rest.
     let misplaced = misplaced_statements(text, root);
@@ -474,6 +552,7 @@ fn add_words(region: Option<&str>, words: &mut BTreeSet<Box<str>>) -> bool {
     dynamic
 }
 
+#[derive(Clone)]
 struct PendingName {
     name: Box<str>,
     scope: ScopeId,
@@ -511,6 +590,22 @@ struct Builder<'s> {
     /// While a `__getattr__`-like body is read: its locals derived from the
     /// parameter (see `getattr_body.rs`).
     getattr_aliases: HashMap<Box<str>, getattr_body::GetattrAlias>,
+    /// `__all__ = …` was met (a chunk's `__all__ +=` before it extends the
+    /// `__all__` of the statements before the chunk: see `chunks`).
+    all_set: bool,
+    /// Walking one chunk of the module's statements (`chunks`): the
+    /// module-level bindings of the chunks before, and what the chunk did
+    /// with them.
+    chunk: Option<chunks::ChunkWalk<'s>>,
+}
+
+/// The class a name is bound to, as `Builder::class_named` finds it.
+enum Named {
+    /// One of the walk's own classes.
+    Here(ClassId),
+    /// In a chunk: the class of the module-level binding at this index of
+    /// the name's bindings in the chunks before.
+    Before(u8),
 }
 
 fn span(n: Node) -> Span {
@@ -584,6 +679,8 @@ impl<'s> Builder<'s> {
             literal_loops: Vec::new(),
             mutated_collections: BTreeSet::new(),
             getattr_aliases: HashMap::new(),
+            all_set: false,
+            chunk: None,
         }
     }
 
@@ -676,38 +773,13 @@ impl<'s> Builder<'s> {
         self.block(root);
     }
 
-    fn finish(mut self) -> FileFacts {
-        // Keep only names that no visible scope binds.
-        let pending = std::mem::take(&mut self.pending_names);
-        for p in pending {
-            if self.facts.binding_scope(p.scope, &p.name).is_none() {
-                self.facts.free_names.push(FreeName {
-                    name: p.name,
-                    scope: p.scope,
-                    span: p.span,
-                    guard: p.guard,
-                    in_try_name: p.in_try_name,
-                });
-            }
-        }
-        // A collection changed in place is not the literal it was written as.
-        for name in std::mem::take(&mut self.mutated_collections) {
-            self.facts.literal_collections.remove(&name);
-        }
-        // Drop the global/nonlocal sentinels.
-        for scope in &mut self.facts.scopes {
-            scope.bindings.retain(|_, v| {
-                v.retain(|b| b.span.start_row != u32::MAX);
-                !v.is_empty()
-            });
-        }
-        if !self.hasattr_pairs.is_empty() {
-            let pairs = std::mem::take(&mut self.hasattr_pairs);
-            for r in &mut self.facts.attr_refs {
-                mark_guarded(&mut r.expr, &pairs);
-            }
-        }
-        self.facts
+    fn finish(self) -> FileFacts {
+        finish(
+            self.facts,
+            self.pending_names,
+            self.mutated_collections,
+            &self.hasattr_pairs,
+        )
     }
 
     fn block(&mut self, n: Node) {
@@ -720,6 +792,12 @@ impl<'s> Builder<'s> {
         let first = named_children(body)
             .into_iter()
             .find(|c| kind(c) != "comment")?;
+        self.docstring_of(first)
+    }
+
+    /// The first line of the docstring `first`, a body's first statement
+    /// (not a comment), starts with.
+    fn docstring_of(&self, first: Node) -> Option<String> {
         if kind(first) != "expression_statement" {
             return None;
         }
@@ -748,11 +826,14 @@ impl<'s> Builder<'s> {
     /// visits to comment nodes do nothing.
     fn comment(&mut self, _n: Node) {}
 
-    fn suppressions(&mut self, root: Node) {
-        let src = self.src;
+    /// The suppression comments of the text in `within` (whole lines:
+    /// the statements of a chunk, or the whole file).
+    fn suppressions(&mut self, root: Node, within: std::ops::Range<usize>) {
+        let src = self.src.get(within.clone()).unwrap_or("");
         let mut seen_rows = HashSet::new();
         for marker in ["grounded: ignore", "type: ignore", "pyright: ignore"] {
             for (pos, _) in src.match_indices(marker) {
+                let pos = within.start + pos;
                 let Some(node) = root.descendant_for_byte_range(pos, pos) else {
                     continue;
                 };
@@ -794,6 +875,47 @@ impl<'s> Builder<'s> {
             codes,
         });
     }
+}
+
+/// What ends a walk of the whole module (or the merge of its chunks):
+/// keep the names read that no visible scope binds, forget the literal
+/// collections changed in place, drop the `global`/`nonlocal` sentinels and
+/// mark the attributes `hasattr`/`getattr` guard.
+fn finish(
+    mut facts: FileFacts,
+    pending: Vec<PendingName>,
+    mutated: BTreeSet<Box<str>>,
+    hasattr_pairs: &HashSet<(String, String)>,
+) -> FileFacts {
+    // Keep only names that no visible scope binds.
+    for p in pending {
+        if facts.binding_scope(p.scope, &p.name).is_none() {
+            facts.free_names.push(FreeName {
+                name: p.name,
+                scope: p.scope,
+                span: p.span,
+                guard: p.guard,
+                in_try_name: p.in_try_name,
+            });
+        }
+    }
+    // A collection changed in place is not the literal it was written as.
+    for name in mutated {
+        facts.literal_collections.remove(&name);
+    }
+    // Drop the global/nonlocal sentinels.
+    for scope in &mut facts.scopes {
+        scope.bindings.retain(|_, v| {
+            v.retain(|b| b.span.start_row != u32::MAX);
+            !v.is_empty()
+        });
+    }
+    if !hasattr_pairs.is_empty() {
+        for r in &mut facts.attr_refs {
+            mark_guarded(&mut r.expr, hasattr_pairs);
+        }
+    }
+    facts
 }
 
 fn first_identifier(n: Node) -> Option<Node> {

@@ -201,6 +201,7 @@ impl<'s> Builder<'s> {
         if self.scope == MODULE_SCOPE && kind(left) == "identifier" && self.text(left) == "__all__"
         {
             self.facts.all = right.and_then(|r| self.string_list(r));
+            self.all_set = true;
         }
         if kind(left) == "subscript" {
             self.sys_modules_assignment(left, value.as_ref());
@@ -456,12 +457,20 @@ impl<'s> Builder<'s> {
         }
         if kind(obj) == "identifier" {
             // `Cls.attr = value` after the class body adds a class attribute.
-            if let Some(class) = self.class_named(self.text(obj)) {
-                self.facts.classes[class as usize]
-                    .self_attrs
-                    .entry(attr_name.into())
-                    .or_default()
-                    .push(value.unwrap_or(Expr::Unknown));
+            let value = value.unwrap_or(Expr::Unknown);
+            match self.class_named(self.text(obj)) {
+                Some(Named::Here(class)) => {
+                    self.facts.classes[class as usize]
+                        .self_attrs
+                        .entry(attr_name.into())
+                        .or_default()
+                        .push(value);
+                }
+                Some(Named::Before(i)) => {
+                    let effect = chunks::ClassEffect::Attr(attr_name.into(), value);
+                    self.class_before(self.text(obj), i, effect);
+                }
+                None => {}
             }
         }
         // `other.attr = v`: objects of some class get `attr` from outside.
@@ -492,16 +501,29 @@ impl<'s> Builder<'s> {
     }
 
     /// The class a name is bound to by a `class` statement in a visible scope.
-    pub(super) fn class_named(&self, name: &str) -> Option<ClassId> {
-        let scope = self.facts.binding_scope(self.scope, name)?;
-        self.facts.scopes[scope as usize]
+    pub(super) fn class_named(&mut self, name: &str) -> Option<Named> {
+        let scope = self.facts.binding_scope(self.scope, name);
+        let class = |b: &Binding| match b.kind {
+            BindingKind::Class(c) => Some(c),
+            _ => None,
+        };
+        let module_level = scope.is_none_or(|s| s == MODULE_SCOPE);
+        let Some(chunk) = self.chunk.as_mut().filter(|_| module_level) else {
+            let bindings = self.facts.scopes[scope? as usize].bindings.get(name)?;
+            return bindings.iter().take(4).find_map(class).map(Named::Here);
+        };
+        // In a chunk, the module-level bindings of the chunks before come
+        // first (the first four bindings are looked at).
+        let (before, classes) = chunk.earlier(name);
+        if let Some(i) = (0..before).find(|i| classes & (1 << i) != 0) {
+            return Some(Named::Before(i));
+        }
+        self.facts.scopes[MODULE_SCOPE as usize]
             .bindings
             .get(name)?
             .iter()
-            .take(4)
-            .find_map(|b| match b.kind {
-                BindingKind::Class(c) => Some(c),
-                _ => None,
-            })
+            .take(4 - before as usize)
+            .find_map(class)
+            .map(Named::Here)
     }
 }
