@@ -246,9 +246,11 @@ impl Words {
     /// 1 when `candidate` abbreviates the name (`mkdir` of `make_dirs`) or
     /// the name abbreviates it.
     fn abbreviated_by(&self, candidate: &str) -> f64 {
-        // Either one may abbreviate the other: `sqrt` for `square_root`,
-        // `ext` for `extension`.
-        let short = abbreviates(candidate, &self.name) || abbreviates(&self.name, candidate);
+        // Either one may abbreviate the other: `sqrt` for `square_root`;
+        // `ext` for `extension` (a one-word name cut short).
+        let short = abbreviates(candidate, &self.name)
+            || abbreviates(&self.name, candidate)
+            || truncates(&self.name, candidate);
         f64::from(u8::from(short))
     }
 
@@ -345,6 +347,17 @@ fn abbreviates(short: &str, long: &str) -> bool {
         return false;
     }
     abbreviates_from(&short, &words, 0, 0)
+}
+
+/// Whether `short` is one-word `long` cut short by two letters or more
+/// (`ext` of `extension`; not `exist` of `exists`).
+fn truncates(short: &str, long: &str) -> bool {
+    let short = short.to_lowercase();
+    let long_l = long.to_lowercase();
+    short.len() >= 3
+        && long_l.len() >= short.len() + 2
+        && long_l.starts_with(&short)
+        && tokens(long).len() == 1
 }
 
 /// Whether `short[i..]` abbreviates `words[w..]`, starting with the first
