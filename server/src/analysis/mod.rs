@@ -124,6 +124,76 @@ pub fn check_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> V
     out
 }
 
+/// Why each silent attribute lookup of one file is silent (`--why`): the
+/// chains [`check_file`] reads, each up to its first open container or
+/// unknown call result. Computed only when asked.
+pub fn why_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> Vec<eval::Why> {
+    let Some(facts) = module.facts.clone() else {
+        return Vec::new();
+    };
+    let ev = Evaluator::new(index, shared);
+    let ctx = Ctx { module };
+    let mut out: Vec<eval::Why> = facts
+        .attr_refs
+        .iter()
+        .filter_map(|r| why_ref(&ev, &ctx, &facts, r))
+        .collect();
+    out.sort_by_key(|w| w.span.start_byte);
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}
+
+/// Why the lookup at byte `at` of the file is silent, when it is (hover).
+pub fn why_at(
+    index: &Index,
+    shared: &SharedCache,
+    module: Arc<Module>,
+    at: u32,
+) -> Option<eval::Why> {
+    let facts = module.facts.clone()?;
+    let ev = Evaluator::new(index, shared);
+    let ctx = Ctx { module };
+    facts
+        .attr_refs
+        .iter()
+        .filter(|r| expr_covers(&r.expr, at))
+        .filter_map(|r| why_ref(&ev, &ctx, &facts, r))
+        .find(|w| w.span.start_byte <= at && at <= w.span.end_byte)
+}
+
+/// Whether an attribute of the chain `e` spans byte `at`.
+fn expr_covers(e: &Expr, at: u32) -> bool {
+    match e {
+        Expr::Attr { base, span, .. } => {
+            (span.start_byte <= at && at <= span.end_byte) || expr_covers(base, at)
+        }
+        Expr::Call { func, .. } => expr_covers(func, at),
+        Expr::Subscript { value } => expr_covers(value, at),
+        _ => false,
+    }
+}
+
+/// The reason for one chain, under the same conditions as [`check_attributes`]
+/// (chains it never checks have no reason to give here).
+fn why_ref(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, r: &AttrRef) -> Option<eval::Why> {
+    if r.in_try_attr || !ev.guard_active(ctx, r.guard) {
+        return None;
+    }
+    if chain_root(&r.expr).is_some_and(|n| facts.damaged.rebound.contains(n)) {
+        return None;
+    }
+    let mut why = None;
+    ev.why_chain(ctx, &r.expr, &mut why);
+    let why = why?;
+    let damaged = facts.damaged.covers(&why.span)
+        || why
+            .symbol
+            .rsplit('.')
+            .next()
+            .is_some_and(|m| facts.damaged.words.contains(m));
+    (!damaged && !facts.suppressed(why.span.start_row, Code::UnknownMember.as_str())).then_some(why)
+}
+
 fn env_description(index: &Index) -> String {
     match &index.env {
         Some(env) => format!(

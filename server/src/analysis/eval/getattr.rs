@@ -25,12 +25,15 @@ pub struct GetattrReading {
     /// Names it raises for on their own path, with the message when it is
     /// made of literals.
     pub removed: BTreeMap<String, Option<String>>,
+    /// When open: why it is not closed-form, for `--why`.
+    pub open_because: Option<String>,
 }
 
 impl GetattrReading {
-    fn open() -> GetattrReading {
+    fn open(because: impl Into<String>) -> GetattrReading {
         GetattrReading {
             open: true,
+            open_because: Some(because.into()),
             ..GetattrReading::default()
         }
     }
@@ -83,6 +86,9 @@ struct Walk<'e, 'a> {
     ctx: Ctx,
     scope: ScopeId,
     reading: GetattrReading,
+    /// What the walk could not read (a test not on the parameter, a call
+    /// that may return), in order: said when the function turns out open.
+    doubts: Vec<String>,
 }
 
 /// The names reaching a point: (may, must).
@@ -116,7 +122,15 @@ impl Walk<'_, '_> {
                 }
                 None => self.either(&[then.clone(), otherwise.clone()], (may, must)),
             },
-            GetattrStep::Either(branches) => self.either(branches, (may, must)),
+            GetattrStep::Either(branches) => {
+                if branches.iter().any(|b| b.iter().any(GetattrStep::leaves)) {
+                    self.doubt(
+                        "a branch its parameter does not decide (an `if` on something else, a loop, a `try`)"
+                            .to_string(),
+                    );
+                }
+                self.either(branches, (may, must))
+            }
             GetattrStep::Return => {
                 self.answer(&may);
                 None
@@ -134,6 +148,7 @@ impl Walk<'_, '_> {
                     self.raise(&may, &must, None, certain);
                     None
                 } else {
+                    self.doubt(format!("calls `{name}`, which may return"));
                     Some((may, must))
                 }
             }
@@ -162,7 +177,24 @@ impl Walk<'_, '_> {
     fn answer(&mut self, may: &Names) {
         match may {
             Names::Only(names) => self.reading.members.extend(names.iter().cloned()),
-            Names::AllBut(_) => self.reading.open = true,
+            Names::AllBut(_) => {
+                if !self.reading.open {
+                    let mut because =
+                        "not closed-form: names outside a literal set reach a `return` or its end"
+                            .to_string();
+                    if !self.doubts.is_empty() {
+                        because = format!("not closed-form ({})", self.doubts.join("; "));
+                    }
+                    self.reading.open_because = Some(because);
+                }
+                self.reading.open = true
+            }
+        }
+    }
+
+    fn doubt(&mut self, what: String) {
+        if !self.doubts.contains(&what) {
+            self.doubts.push(what);
         }
     }
 
@@ -188,14 +220,19 @@ impl Walk<'_, '_> {
         }
     }
 
-    fn test(&self, test: &NameTest) -> Option<Names> {
+    fn test(&mut self, test: &NameTest) -> Option<Names> {
         match test {
-            NameTest::In(c) => Some(Names::Only(
-                self.ev
-                    .collection_keys(&self.ctx, self.scope, c, 0)?
-                    .into_iter()
-                    .collect(),
-            )),
+            NameTest::In(c) => match self.ev.collection_keys(&self.ctx, self.scope, c, 0) {
+                Some(keys) => Some(Names::Only(keys.into_iter().collect())),
+                None => {
+                    let what = match c {
+                        NameCollection::Named(n) => format!("`{n}`"),
+                        _ => "a collection".to_string(),
+                    };
+                    self.doubt(format!("tests `in` {what}, not a literal collection"));
+                    None
+                }
+            },
             NameTest::Not(t) => Some(self.test(t)?.complement()),
             NameTest::And(ts) => ts
                 .iter()
@@ -203,7 +240,10 @@ impl Walk<'_, '_> {
             NameTest::Or(ts) => ts
                 .iter()
                 .try_fold(Names::none(), |acc, t| Some(acc.union(&self.test(t)?))),
-            NameTest::Unknown => None,
+            NameTest::Unknown => {
+                self.doubt("an `if` test not on its parameter".to_string());
+                None
+            }
         }
     }
 
@@ -232,6 +272,21 @@ impl Walk<'_, '_> {
     }
 }
 
+impl GetattrStep {
+    /// Whether a name may leave the function by this step (a `return`,
+    /// a store, or one inside a branch).
+    fn leaves(&self) -> bool {
+        match self {
+            GetattrStep::Return | GetattrStep::StoreGlobal => true,
+            GetattrStep::If {
+                then, otherwise, ..
+            } => then.iter().chain(otherwise).any(GetattrStep::leaves),
+            GetattrStep::Either(bs) => bs.iter().flatten().any(GetattrStep::leaves),
+            GetattrStep::Raise { .. } | GetattrStep::Call(_) => false,
+        }
+    }
+}
+
 /// How deep imported collections are followed (`from ._x import NAMES`).
 const MAX_COLLECTION_HOPS: u32 = 8;
 
@@ -249,7 +304,7 @@ impl<'a> Evaluator<'a> {
             self.leave();
             r
         } else {
-            GetattrReading::open()
+            GetattrReading::open("not read: modules nested too deeply")
         });
         self.shared.getattr.insert(key, reading.clone());
         Some(reading)
@@ -257,13 +312,17 @@ impl<'a> Evaluator<'a> {
 
     fn read_getattr(&self, m: &Arc<Module>) -> GetattrReading {
         let Some(f) = self.getattr_function(m) else {
-            return GetattrReading::open();
+            return GetattrReading::open(
+                "not closed-form: bound to something other than a `def` (or a factory returning a nested `def`)",
+            );
         };
         let Some(facts) = f.facts() else {
-            return GetattrReading::open();
+            return GetattrReading::open("not read: its module was not parsed");
         };
         let Some(steps) = &facts.getattr_body else {
-            return GetattrReading::open();
+            return GetattrReading::open(
+                "not closed-form: its parameter is bound again, or its body has syntax errors",
+            );
         };
         let mut walk = Walk {
             ev: self,
@@ -272,6 +331,7 @@ impl<'a> Evaluator<'a> {
             },
             scope: facts.scope,
             reading: GetattrReading::default(),
+            doubts: Vec::new(),
         };
         // Falling off the end returns None: those names exist.
         if let Some((may, _)) = walk.steps(steps, (Names::all(), Names::all()), true) {

@@ -22,8 +22,10 @@ mod classes;
 mod getattr;
 mod guards;
 mod modules;
+mod why;
 
 pub use getattr::{quoted_names, GetattrReading};
+pub use why::{short_path, Why};
 
 const MAX_DEPTH: u32 = 24;
 

@@ -125,7 +125,7 @@ pub fn missing_method(
 
 /// Every method name callable on a value of type `ty` (its own, its traits',
 /// what it dereferences to); None when they cannot all be known.
-fn callable(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
+pub(super) fn callable(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
     const MAX_DEREFS: u32 = 4;
     if depth > MAX_DEREFS {
         return None;

@@ -6,6 +6,7 @@ pub mod prelude;
 pub mod receivers;
 pub mod resolve;
 pub mod type_text;
+pub mod why;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -77,6 +77,8 @@ pub struct CrateImpls {
     /// Some module of the crate may generate inherent impls (a macro that
     /// may, an attribute macro, a module that could not be read).
     pub open: bool,
+    /// When `open`: the first construct that made it so, and where (`--why`).
+    pub open_because: Option<String>,
     /// Types with an inherent impl whose items are partly generated.
     pub open_types: BTreeSet<String>,
 }
@@ -386,6 +388,8 @@ impl RustIndex {
             let (modules, incomplete) = self.all_modules(krate);
             let mut out = CrateImpls {
                 open: incomplete,
+                open_because: incomplete
+                    .then(|| "a `mod` of the crate whose file could not be read".to_string()),
                 ..Default::default()
             };
             // Local macros that cannot expand to an inherent impl.
@@ -404,13 +408,17 @@ impl RustIndex {
             }
             for node in &modules {
                 let m = node.module();
-                for reason in &m.open_reasons {
+                for (i, reason) in m.open_reasons.iter().enumerate() {
                     let local_macro = reason
                         .strip_suffix('!')
                         .map(|n| n.rsplit("::").next().unwrap_or(n))
                         .is_some_and(|n| harmless.contains(n));
                     if !local_macro {
                         out.open = true;
+                        if out.open_because.is_none() {
+                            out.open_because =
+                                Some(crate::analysis::rust::why::open_reason(self, node, i));
+                        }
                     }
                 }
                 for imp in &m.impls {

@@ -310,32 +310,43 @@ impl<'s> Builder<'s> {
                                 .or_default()
                                 .push(Expr::Unknown);
                         }
-                        None => self.facts.classes[c as usize].dynamic = true,
+                        None => {
+                            self.facts.classes[c as usize].dynamic = true;
+                            let what = format!("`{callee}` of a computed name");
+                            self.open_site(OpenTarget::Class(c), args, what);
+                        }
                     }
                 }
             }
             "setattr" | "delattr" => {
                 if let Some(first) = arg_nodes.first() {
                     let t = self.text(*first);
+                    let what = format!("`{callee}({t}, …)`");
                     if let Some(c) = self.self_class_of(t) {
                         self.facts.classes[c as usize].dynamic = true;
+                        self.open_site(OpenTarget::Class(c), args, what);
                     } else if t.starts_with("sys.modules[") {
                         self.facts.dynamic.setattr_self = true;
+                        self.open_site(OpenTarget::Module, args, what);
                     } else if kind(first) == "identifier" {
                         // setattr(SomeClass, …): the class named here gains members.
                         let class = self.class_named(t);
                         if let Some(c) = class {
                             self.facts.classes[c as usize].dynamic = true;
+                            self.open_site(OpenTarget::Class(c), args, what);
                         }
                     }
                 }
             }
             "locals" | "vars" | "exec" | "eval" => {
                 self.facts.scopes[self.scope as usize].dynamic_names = true;
+                let scope = self.scope;
+                self.open_site(OpenTarget::Scope(scope), args, format!("`{callee}()`"));
                 if callee == "vars" {
                     if let Some(first) = arg_nodes.first() {
                         if let Some(c) = self.self_class_of(self.text(*first)) {
                             self.facts.classes[c as usize].dynamic = true;
+                            self.open_site(OpenTarget::Class(c), args, "`vars(self)`");
                         }
                     }
                 }
@@ -349,11 +360,14 @@ impl<'s> Builder<'s> {
                         if let Some(root) = base.dotted() {
                             if let Some(c) = self.self_class_of(&root) {
                                 self.facts.classes[c as usize].dynamic = true;
+                                let what = format!("`{callee}(…)`");
+                                self.open_site(OpenTarget::Class(c), args, what);
                             }
                         }
                     }
                     if callee == "globals().update" {
                         self.facts.dynamic.globals_write = true;
+                        self.open_site(OpenTarget::Module, args, "`globals().update(…)`");
                     }
                 }
                 if ["append", "insert", "extend"].iter().any(|m| {
@@ -365,6 +379,7 @@ impl<'s> Builder<'s> {
                 }
                 if callee == "globals.update" || callee == "globals.setdefault" {
                     self.facts.dynamic.globals_write = true;
+                    self.open_site(OpenTarget::Module, args, format!("`{callee}(…)`"));
                 }
                 if self.scope == MODULE_SCOPE
                     && (callee == "__all__.extend" || callee == "__all__.append")
@@ -389,6 +404,8 @@ impl<'s> Builder<'s> {
                 if let Expr::Call { func: inner, .. } = base.as_ref() {
                     if inner.dotted().as_deref() == Some("globals") {
                         self.facts.dynamic.globals_write = true;
+                        let what = format!("`globals().{attr}(…)`");
+                        self.open_site(OpenTarget::Module, args, what);
                     }
                 }
             }

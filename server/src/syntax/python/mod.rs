@@ -510,6 +510,18 @@ struct Builder<'s> {
     mutated_collections: BTreeSet<Box<str>>,
 }
 
+impl Builder<'_> {
+    /// Record what made `target` open, at `n`, for `--why` (beside the flag
+    /// the caller sets).
+    pub(super) fn open_site(&mut self, target: OpenTarget, n: Node, what: impl Into<Box<str>>) {
+        self.facts.open_sites.push(OpenSite {
+            target,
+            row: n.start_position().row as u32,
+            what: what.into(),
+        });
+    }
+}
+
 fn span(n: Node) -> Span {
     let s = n.start_position();
     let e = n.end_position();
@@ -563,6 +575,7 @@ impl<'s> Builder<'s> {
                 first_error: None,
                 damaged: Damaged::default(),
                 nesting_cut: None,
+                open_sites: Vec::new(),
             },
             scope: MODULE_SCOPE,
             guard_stack: Vec::new(),

@@ -327,6 +327,19 @@ impl<'s> Builder<'s> {
         if let Some(m) = self.facts.modules.get_mut(module as usize) {
             if !m.open_reasons.contains(&reason) {
                 m.open_reasons.push(reason);
+                m.open_lines.push(u32::MAX);
+            }
+        }
+    }
+
+    /// [`Self::open_module`], remembering the row of the construct (`--why`).
+    fn open_module_at(&mut self, module: ModuleId, reason: String, n: Node) {
+        self.open_module(module, reason.clone());
+        if let Some(m) = self.facts.modules.get_mut(module as usize) {
+            if let Some(i) = m.open_reasons.iter().position(|r| *r == reason) {
+                if m.open_lines.len() == m.open_reasons.len() && m.open_lines[i] == u32::MAX {
+                    m.open_lines[i] = n.start_position().row as u32;
+                }
             }
         }
     }
@@ -350,7 +363,7 @@ impl<'s> Builder<'s> {
         if scope.is_none() && !attrs.macros.is_empty() && n.kind() != "impl_item" {
             // An attribute macro may add items beside the one it decorates.
             let reason = format!("#[{}]", attrs.macros[0]);
-            self.open_module(module, reason);
+            self.open_module_at(module, reason, n);
         }
         let Some(kind) = kind else {
             match n.kind() {
@@ -361,7 +374,7 @@ impl<'s> Builder<'s> {
                     if scope.is_none() {
                         let name = rfield!(n, "macro").map(|m| self.text(m)).unwrap_or("");
                         if may_declare_items(name) {
-                            self.open_module(module, format!("{name}!"));
+                            self.open_module_at(module, format!("{name}!"), n);
                         }
                     }
                 }
@@ -380,7 +393,7 @@ impl<'s> Builder<'s> {
                         {
                             let name = rfield!(m, "macro").map(|m| self.text(m)).unwrap_or("");
                             if may_declare_items(name) {
-                                self.open_module(module, format!("{name}!"));
+                                self.open_module_at(module, format!("{name}!"), m);
                             }
                         }
                     }
