@@ -140,6 +140,60 @@ impl<'a> Evaluator<'a> {
                     _ => format!("calling `{q}` builds no instance known here (`type`, `super`, a functional Enum)"),
                 })
             }
+            Ty::Unknown => self
+                .decorated_function(ctx, func)
+                .map(|f| self.why_return(&f)),
+            _ => None,
+        }
+    }
+
+    /// The function `e` names when a decorator hides it (a decorated
+    /// function evaluates to nothing known): bound in this file, imported
+    /// from a module, or a module's member.
+    fn decorated_function(&self, ctx: &Ctx, e: &Expr) -> Option<FuncRef> {
+        let (module, name) = match e {
+            Expr::Name { name, scope, .. } => {
+                let facts = ctx.facts();
+                let s = facts.binding_scope(*scope, name)?;
+                let [b] = facts.scope(s).bindings.get(name)?.as_slice() else {
+                    return None;
+                };
+                match &b.kind {
+                    BindingKind::Function(id) => {
+                        return Some(FuncRef {
+                            module: ctx.module.clone(),
+                            id: *id,
+                        })
+                    }
+                    BindingKind::ImportFrom {
+                        level,
+                        module,
+                        name: original,
+                    } => {
+                        let abs = self.absolute_module(ctx, *level, module)?;
+                        (self.resolve_module(&abs)?, original.to_string())
+                    }
+                    _ => return None,
+                }
+            }
+            Expr::Attr { base, attr, .. } => match self.eval(ctx, base) {
+                Ty::Module(m) => (m, attr.to_string()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let facts = module.facts.as_ref()?;
+        let [b] = facts.module_bindings(&name)? else {
+            return None;
+        };
+        match b.kind {
+            BindingKind::Function(id) => {
+                let f = FuncRef {
+                    module: module.clone(),
+                    id,
+                };
+                (!f.facts()?.decorators_transparent()).then_some(f)
+            }
             _ => None,
         }
     }
