@@ -137,7 +137,11 @@ impl<'a> Evaluator<'a> {
                             m.dotted().unwrap_or_default()
                         )
                     }
-                    _ => format!("calling `{q}` builds no instance known here (`type`, `super`, a functional Enum)"),
+                    _ => match q.as_str() {
+                        "builtins.super" => "`super()` is not followed (the next class of the MRO is not computed)".to_string(),
+                        "builtins.type" => "`type(…)` gives a class not known here".to_string(),
+                        _ => format!("calling `{q}` builds no instance known here (a functional Enum, `object()`)"),
+                    },
                 })
             }
             Ty::Unknown => self
