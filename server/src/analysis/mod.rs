@@ -138,9 +138,55 @@ pub fn why_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> Vec
         .iter()
         .filter_map(|r| why_ref(&ev, &ctx, &facts, r))
         .collect();
+    why_imports(&ev, &ctx, &facts, &mut out);
     out.sort_by_key(|w| w.span.start_byte);
     out.dedup_by(|a, b| a.span == b.span);
     out
+}
+
+/// The imports [`check_imports`] cannot check: a name from an open module,
+/// a submodule of an open package.
+fn why_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<eval::Why>) {
+    for imp in &facts.imports {
+        if imp.in_try_import
+            || !ev.guard_active(ctx, imp.guard)
+            || ev.guard_uncertain(ctx, imp.guard)
+        {
+            continue;
+        }
+        let Some(abs) = ev.absolute_module(ctx, imp.level, &imp.module) else {
+            continue;
+        };
+        let Some(module) = ev.resolve_module(&abs) else {
+            // The deepest package that exists, when it is open.
+            let parts: Vec<&str> = abs.split('.').collect();
+            let parent = (1..parts.len())
+                .rev()
+                .find_map(|i| Some((i, ev.resolve_module(&parts[..i].join("."))?)));
+            if let Some((i, p)) = parent {
+                if let Lookup::Unknown = ev.module_member(&p, parts[i]) {
+                    out.push(eval::Why {
+                        span: imp.span,
+                        symbol: abs.clone(),
+                        reason: ev.why_module(&p, parts[i], 0),
+                    });
+                }
+            }
+            continue;
+        };
+        for (name, span) in &imp.names {
+            if dunder(name) {
+                continue;
+            }
+            if let Lookup::Unknown = ev.module_member(&module, name) {
+                out.push(eval::Why {
+                    span: *span,
+                    symbol: format!("{abs}.{name}"),
+                    reason: ev.why_module(&module, name, 0),
+                });
+            }
+        }
+    }
 }
 
 /// Why the lookup at byte `at` of the file is silent, when it is (hover).

@@ -320,9 +320,17 @@ impl<'a> Evaluator<'a> {
             return GetattrReading::open("not read: its module was not parsed");
         };
         let Some(steps) = &facts.getattr_body else {
-            return GetattrReading::open(
-                "not closed-form: its parameter is bound again, or its body has syntax errors",
+            let at = format!(
+                "`{}` ({}:{})",
+                facts.name,
+                super::why::short_path(&f.module),
+                facts.span.start_row + 1
             );
+            return GetattrReading::open(if &*facts.name == "__getattr__" {
+                format!("not closed-form: {at} binds its parameter again, or has syntax errors")
+            } else {
+                format!("not read: the factory returns {at}, and only a function named `__getattr__` is read as tests on its parameter")
+            });
         };
         let mut walk = Walk {
             ev: self,
