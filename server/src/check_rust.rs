@@ -13,6 +13,7 @@ use crate::check::{collect_files_with, display_path, place_all, Reported};
 use crate::config::Config;
 use crate::index::cargo::CargoWorkspace;
 use crate::index::facts_cache::FactsCache;
+use crate::index::rust::host_cfg::HostCfg;
 use crate::index::rust::{load_rust_facts, RustIndex, StdApi};
 use crate::source_lang::Lang;
 use crate::syntax::rust::facts::RustFacts;
@@ -45,7 +46,7 @@ pub fn check(
         || {
             rayon::join(
                 || CargoWorkspace::load(&first_dir, trusted),
-                || load_std(cache_dir, trusted),
+                || load_toolchain(cache_dir, trusted),
             )
         },
         || {
@@ -69,6 +70,7 @@ pub fn check(
             CargoWorkspace::default()
         }
     };
+    let (std, host_cfg) = std;
     let std = match std {
         Ok(s) => Some(s),
         Err(e) => {
@@ -105,7 +107,7 @@ pub fn check(
         }
     }
     let count = preparsed.len();
-    let index = RustIndex::new(ws, std, preparsed.clone(), cache);
+    let index = RustIndex::new(ws, std, preparsed.clone(), cache).with_host_cfg(host_cfg);
     let findings: Vec<Reported> = preparsed
         .par_iter()
         .flat_map_iter(|(path, facts)| {
@@ -155,17 +157,38 @@ pub fn check(
 /// ([`StdLayered`](crate::index::rust::std_layered::StdLayered)); either
 /// alone serves alone. `GROUNDED_RUST_STD=index` hides rust-src (the index
 /// alone, as a toolchain without rust-src has it).
-pub fn load_std(cache_dir: Option<&Path>, trusted: bool) -> Result<Arc<dyn StdApi>, String> {
-    let hide_src = std::env::var("GROUNDED_RUST_STD").is_ok_and(|v| v == "index");
-    let sysroot = if trusted {
-        sysroot().ok_or("no Rust toolchain (`rustc --print sysroot` failed)")?
+/// std and the host's `cfg` (see [`HostCfg`]) of the toolchain
+/// [`sysroot_for`] finds; the built-in host configuration without one.
+pub fn load_toolchain(
+    cache_dir: Option<&Path>,
+    trusted: bool,
+) -> (Result<Arc<dyn StdApi>, String>, Arc<HostCfg>) {
+    match sysroot_for(trusted) {
+        Ok(sysroot) => rayon::join(
+            || load_std_at(&sysroot, cache_dir),
+            || HostCfg::load(&sysroot, cache_dir),
+        ),
+        Err(e) => (Err(e), HostCfg::builtin()),
+    }
+}
+
+/// The toolchain's sysroot: `rustc --print sysroot` when trusted; the
+/// user's default toolchain, found without running anything, when not.
+pub fn sysroot_for(trusted: bool) -> Result<PathBuf, String> {
+    if trusted {
+        sysroot().ok_or_else(|| "no Rust toolchain (`rustc --print sysroot` failed)".to_string())
     } else {
         crate::index::rust::toolchain::default_sysroot().map_err(|e| {
             format!(
                 "untrusted workspace: no toolchain is run, and the default one is not found: {e}"
             )
-        })?
-    };
+        })
+    }
+}
+
+fn load_std_at(sysroot: &Path, cache_dir: Option<&Path>) -> Result<Arc<dyn StdApi>, String> {
+    let sysroot = sysroot.to_path_buf();
+    let hide_src = std::env::var("GROUNDED_RUST_STD").is_ok_and(|v| v == "index");
     let source = if hide_src {
         None
     } else {

@@ -65,13 +65,18 @@ pub const UNTRUSTED_NOTE: &str = "untrusted workspace: nothing it names is run â
 (Python: an earlier cached answer or no environment), no cargo or rustc (Rust: the manifests \
 alone, std from the default toolchain)";
 
-type StdLoad = Result<Arc<dyn crate::index::rust::StdApi>, String>;
+type StdLoad = (
+    Result<Arc<dyn crate::index::rust::StdApi>, String>,
+    Arc<crate::index::rust::host_cfg::HostCfg>,
+);
 
 struct RustWorld {
     cargo: crate::index::cargo::CargoWorkspace,
     std: Option<Arc<dyn crate::index::rust::StdApi>>,
     /// Why std could not be loaded.
     std_error: Option<String>,
+    /// The host's `cfg` (of the same toolchain).
+    host_cfg: Arc<crate::index::rust::host_cfg::HostCfg>,
     memory: Arc<crate::index::rust::RustMemory>,
     /// What registry and git crates derive to, shared by this graph's indexes.
     frozen: Arc<crate::index::rust::FrozenCrates>,
@@ -361,10 +366,10 @@ impl Session {
         }
         let dir = path.parent().unwrap_or(&self.root);
         // std outlives a reloaded Cargo graph: the toolchain did not change.
-        let std = self
+        let (std, host_cfg) = self
             .rust_std
             .get_or_init(|| {
-                crate::check_rust::load_std(self.facts_cache_dir.as_deref(), self.trusted)
+                crate::check_rust::load_toolchain(self.facts_cache_dir.as_deref(), self.trusted)
             })
             .clone();
         let cargo =
@@ -380,6 +385,7 @@ impl Session {
             cargo,
             std_error: std.as_ref().err().cloned(),
             std: std.ok(),
+            host_cfg,
             memory: Arc::default(),
             frozen: Arc::default(),
             manifests,
@@ -405,6 +411,7 @@ impl Session {
         )
         .with_memory(world.memory.clone())
         .with_frozen(world.frozen.clone())
+        .with_host_cfg(world.host_cfg.clone())
     }
 
     /// Findings for the Rust file `path` whose current content is `text`.

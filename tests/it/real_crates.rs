@@ -1,4 +1,5 @@
-//! Real crates from crates.io (serde_json, regex, anyhow, clap): a scratch
+//! Real crates from crates.io (serde_json, regex, anyhow, clap, and tokio,
+//! chrono, rand, whose items are behind item macros and `cfg`): a scratch
 //! project depending on them is created and fetched by cargo; files of
 //! valid uses of their APIs must give no findings, and files of near-miss
 //! hallucinations must give exactly the findings their `// expect:`
@@ -142,11 +143,13 @@ fn real_crates_findings(std: StdSource) -> Option<BTreeMap<(String, u64), Vec<St
 }
 
 /// The files of `tests/real_crates/` checked as modules of one crate.
-const FILES: [&str; 4] = [
+const FILES: [&str; 6] = [
     "valid.rs",
     "hallucinated.rs",
     "receivers_valid.rs",
     "receivers_hallucinated.rs",
+    "macros_valid.rs",
+    "macros_hallucinated.rs",
 ];
 
 /// Grounded's own sources (a real crate with real dependencies: tokio,

@@ -24,3 +24,11 @@ plt.ArrayLike  # expect: unresolved-symbol
 plt.pathlib.Path("a")  # expect: unresolved-symbol
 from matplotlib.pyplot import Callable  # expect: unresolved-symbol
 six.ensure_strr("a")  # expect: unresolved-symbol
+fig, ax = plt.subplots()
+ax.heatmap([[1]])  # expect: unknown-member
+fig.save("a.png")  # expect: unknown-member
+np.ones(3).to_numpy()  # expect: unknown-member
+import matplotlib.cm  # noqa: E402
+matplotlib.cm.get_cmap("viridis")  # expect: unresolved-symbol
+from pydantic import BaseSettings  # expect: removed-api
+from pydantic import JsonModel  # expect: unresolved-symbol

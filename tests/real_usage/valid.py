@@ -50,3 +50,16 @@ print(six.PY3, six.ensure_str("a"), urllib, quote("a b"), six.moves.range(3))
 
 def draw(data: "ArrayLike", figure: plt.Figure) -> None:
     print(data, figure)
+
+# Unpacked declared tuples, callable stub objects, inline stubs, the
+# pydantic migration `__getattr__`.
+ax.plot([1], [2])
+ax.set_title("t")
+fig.savefig("/dev/null", format="png")
+print(np.ones(3).tolist(), np.zeros(2).sum())
+import matplotlib.cm  # noqa: E402
+
+print(matplotlib.cm.viridis, plt.cm.viridis, plt.get_cmap("viridis"))
+from pydantic import parse_obj_as, validator  # noqa: E402
+
+print(parse_obj_as, validator)

@@ -86,7 +86,7 @@ fn describe_in_chain(ev: &Evaluator, ctx: &Ctx, e: &Expr, byte: u32) -> Option<D
             describe_in_chain(ev, ctx, base, byte)
         }
         Expr::Call { func, .. } => describe_in_chain(ev, ctx, func, byte),
-        Expr::Subscript { value } => describe_in_chain(ev, ctx, value, byte),
+        Expr::Subscript { value, .. } => describe_in_chain(ev, ctx, value, byte),
         Expr::Name { name, scope, span } => {
             if span.start_byte <= byte && byte <= span.end_byte {
                 let ty = ev.eval_name(ctx, name, *scope);

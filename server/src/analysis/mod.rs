@@ -214,7 +214,7 @@ fn expr_covers(e: &Expr, at: u32) -> bool {
             (span.start_byte <= at && at <= span.end_byte) || expr_covers(base, at)
         }
         Expr::Call { func, .. } => expr_covers(func, at),
-        Expr::Subscript { value } => expr_covers(value, at),
+        Expr::Subscript { value, .. } => expr_covers(value, at),
         _ => false,
     }
 }
@@ -475,7 +475,7 @@ fn chain_root(e: &Expr) -> Option<&str> {
         Expr::Name { name, .. } => Some(name),
         Expr::Attr { base, .. } => chain_root(base),
         Expr::Call { func, .. } => chain_root(func),
-        Expr::Subscript { value } => chain_root(value),
+        Expr::Subscript { value, .. } => chain_root(value),
         Expr::Literal(_) | Expr::Unknown => None,
     }
 }
@@ -545,11 +545,16 @@ fn check_chain(
                 }
             }
         }
-        Expr::Call { func, builds } => {
+        Expr::Call {
+            func,
+            builds,
+            no_args,
+            ..
+        } => {
             let f = check_chain(ev, ctx, func, typeshed_view, runtime, true, finding);
-            ev.call_building(ctx, &f, *builds)
+            ev.call_building(ctx, &f, *builds, *no_args)
         }
-        Expr::Subscript { value } => {
+        Expr::Subscript { value, .. } => {
             check_chain(ev, ctx, value, typeshed_view, runtime, false, finding);
             Ty::Unknown
         }

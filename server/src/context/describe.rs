@@ -259,7 +259,7 @@ pub fn class_signature(facts: &ClassFacts) -> String {
 
 fn base_text(e: &Expr) -> Option<String> {
     match e {
-        Expr::Subscript { value } => value.dotted().map(|d| format!("{d}[…]")),
+        Expr::Subscript { value, .. } => value.dotted().map(|d| format!("{d}[…]")),
         other => other.dotted(),
     }
 }

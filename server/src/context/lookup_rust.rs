@@ -277,6 +277,7 @@ fn vantage_nodes(index: &RustIndex, vantage: &Vantage) -> Vec<Arc<ModNode>> {
             local: 0,
             facts: Arc::new(crate::syntax::rust::parse("")),
             dir: index.ws.root.clone(),
+            expanded: None,
         }));
     }
     nodes

@@ -54,9 +54,19 @@ pub enum Expr {
         /// class it builds when the callee is such a factory, kept in
         /// [`FileFacts::classes`] (its bases: the callee).
         builds: Option<ClassId>,
+        /// Called with no argument at all (`plt.subplots()`): the first
+        /// `@overload` every parameter of which has a default is the one.
+        no_args: bool,
+        /// Its only argument is `__name__` (`make(__name__)`): a factory's
+        /// parameter is then the calling module's name.
+        module_name_arg: bool,
     },
     Subscript {
         value: Box<Expr>,
+        /// The subscript's items when it reads as a type (`tuple[Figure,
+        /// Axes]`, `Final[C]`): names, attribute chains and subscripts of
+        /// them; empty otherwise.
+        args: Box<[Expr]>,
     },
     Literal(Literal),
     Unknown,
@@ -148,7 +158,14 @@ pub enum BindingKind {
     With(Expr),
     /// `except E as x`: an instance of `E`.
     Except(Expr),
-    /// Loop targets, unpacking, augmented assignment, `global` writes…
+    /// `a, b = value`: item `index` of `count` (a flat target list, no
+    /// starred name).
+    Unpack {
+        value: Expr,
+        index: u32,
+        count: u32,
+    },
+    /// Loop targets, other unpacking, augmented assignment, `global` writes…
     Other,
 }
 
@@ -321,6 +338,21 @@ pub enum GetattrStep {
     /// `globals()[name] = …`: the names reaching it become members, and the
     /// path goes on.
     StoreGlobal,
+    /// `return helper(name)`: what the function `helper` makes of the name
+    /// (a function read the same way, or the one a factory returns:
+    /// `helper = make(__name__)`); otherwise a plain `return`.
+    Delegate(Box<str>),
+}
+
+impl GetattrStep {
+    /// Whether this step (or one inside it) tests the parameter.
+    pub fn tests(&self) -> bool {
+        match self {
+            GetattrStep::If { .. } => true,
+            GetattrStep::Either(branches) => branches.iter().flatten().any(GetattrStep::tests),
+            _ => false,
+        }
+    }
 }
 
 /// A test on the `__getattr__` parameter.
@@ -331,7 +363,31 @@ pub enum NameTest {
     Not(Box<NameTest>),
     And(Vec<NameTest>),
     Or(Vec<NameTest>),
+    /// True for some of the names the inner test is true for, not all
+    /// (`D.get(name) is not None`: a value may be `None`).
+    Within(Box<NameTest>),
+    /// `f"{prefix}{name}" in COLLECTION` (or `== "x"`): the keys that start
+    /// with the prefix, the prefix cut off. The prefix is literal text and
+    /// names: a factory parameter given the module's `__name__` is its name;
+    /// other names make the test an over-estimate.
+    Prefixed {
+        prefix: Vec<PrefixPiece>,
+        collection: NameCollection,
+    },
+    /// `name in globals()` (or a local bound to it, to
+    /// `sys.modules[__name__].__dict__`, or to `sys.modules[p].__dict__` for a
+    /// factory parameter `p`): the module's own names, which never reach its
+    /// `__getattr__`.
+    InModuleDict(Option<Box<str>>),
     Unknown,
+}
+
+/// A piece of the text a `Prefixed` test puts before the parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PrefixPiece {
+    Text(Box<str>),
+    /// `{x}`: a name read where the function is defined.
+    Name(Box<str>),
 }
 
 /// The strings a test compares the parameter with.
@@ -833,13 +889,18 @@ impl Ids {
             e = match e {
                 Expr::Name { scope, .. } => return self.scope(*scope),
                 Expr::Attr { base, .. } => base,
-                Expr::Call { func, builds } => {
+                Expr::Call { func, builds, .. } => {
                     if builds.is_some_and(|c| !self.class(c)) {
                         return false;
                     }
                     func
                 }
-                Expr::Subscript { value } => value,
+                Expr::Subscript { value, args } => {
+                    if !args.iter().all(|a| self.expr(a)) {
+                        return false;
+                    }
+                    value
+                }
                 Expr::Literal(_) | Expr::Unknown => return true,
             }
         }
@@ -849,7 +910,10 @@ impl Ids {
         match kind {
             BindingKind::Class(c) => self.class(*c),
             BindingKind::Function(f) => self.function(*f),
-            BindingKind::Assign(e) | BindingKind::With(e) | BindingKind::Except(e) => self.expr(e),
+            BindingKind::Assign(e)
+            | BindingKind::With(e)
+            | BindingKind::Except(e)
+            | BindingKind::Unpack { value: e, .. } => self.expr(e),
             BindingKind::Annotated { annotation, value } => {
                 self.expr(annotation) && value.as_ref().is_none_or(|e| self.expr(e))
             }

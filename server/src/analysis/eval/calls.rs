@@ -58,7 +58,7 @@ impl<'a> Evaluator<'a> {
             return None;
         }
         let found = match e {
-            Expr::Subscript { value } => self
+            Expr::Subscript { value, .. } => self
                 .type_expr_class(ctx, value)
                 // `Annotated[X, …]` declares X (Annotated is a class on some
                 // versions).
@@ -198,13 +198,13 @@ impl<'a> Evaluator<'a> {
 
     /// A call whose literal arguments describe a class (`builds`): that
     /// class when the callee is a class factory, else a plain call.
-    pub fn call_building(&self, ctx: &Ctx, f: &Ty, builds: Option<ClassId>) -> Ty {
+    pub fn call_building(&self, ctx: &Ctx, f: &Ty, builds: Option<ClassId>, no_args: bool) -> Ty {
         match builds {
             Some(id) if self.builds_class(f) => Ty::Class(ClassRef::Source {
                 module: ctx.module.clone(),
                 id,
             }),
-            _ => self.call(f),
+            _ => self.call(f, no_args),
         }
     }
 
@@ -229,7 +229,8 @@ impl<'a> Evaluator<'a> {
             )
     }
 
-    pub fn call(&self, f: &Ty) -> Ty {
+    /// What calling `f` returns; `no_args`: it is called with no argument.
+    pub fn call(&self, f: &Ty, no_args: bool) -> Ty {
         match f {
             Ty::Class(c) => {
                 let q = c.qualified_name();
@@ -253,11 +254,175 @@ impl<'a> Evaluator<'a> {
                 }
                 Ty::Instance(c.clone())
             }
-            Ty::Function(func) => self.return_type(func, None),
-            Ty::BoundMethod(func, recv) => self.return_type(func, Some(recv)),
+            Ty::Function(func) => self.return_type_of_call(func, None, no_args),
+            Ty::BoundMethod(func, recv) => self.return_type_of_call(func, Some(recv), no_args),
             Ty::Known { ret, receiver } => self.known_type(ret, Some(receiver), None),
+            // A callable object (`ones: Final[_ConstructorEmpty]`): what its
+            // class's `__call__` declares.
+            Ty::Instance(c) => match self.class_member(c, "__call__", true) {
+                Lookup::Found(Ty::BoundMethod(func, recv)) => {
+                    self.return_type_of_call(&func, Some(&recv), no_args)
+                }
+                _ => Ty::Unknown,
+            },
             _ => Ty::Unknown,
         }
+    }
+
+    /// What a call of `f` returns, when the call has no argument
+    /// (`no_args`): of `@overload`s, the first that needs no argument is
+    /// the one a type checker picks (`plt.subplots()` → `tuple[Figure,
+    /// Axes]`); else as [`Self::return_type`].
+    fn return_type_of_call(&self, f: &FuncRef, receiver: Option<&ClassRef>, no_args: bool) -> Ty {
+        if no_args {
+            if let Some((ctx, ann)) = self.zero_arg_overload_return(f) {
+                if let Some(r) = receiver {
+                    self.receiver.borrow_mut().push(r.clone());
+                }
+                let t = self.declared_return(&ctx, &ann);
+                if receiver.is_some() {
+                    self.receiver.borrow_mut().pop();
+                }
+                return t;
+            }
+        }
+        self.return_type(f, receiver)
+    }
+
+    /// The return annotation of the first `@overload` of `f` that can be
+    /// called with no argument, with the file it is in.
+    fn zero_arg_overload_return(&self, f: &FuncRef) -> Option<(Ctx, Expr)> {
+        let facts = f.facts()?;
+        if !facts.decorators_transparent() || facts.is_async || facts.is_generator {
+            return None;
+        }
+        let group = self.overloads(f);
+        let file = f.module.facts.as_ref()?;
+        let first = group
+            .iter()
+            .map(|id| &file.functions[*id as usize])
+            .find(|o| needs_no_argument(o))?;
+        let ctx = Ctx {
+            module: f.module.clone(),
+        };
+        Some((ctx, first.returns.clone()?))
+    }
+
+    /// Item `index` of the `count` a call returns, for `a, b = call()`: the
+    /// item of the `tuple[…]` its return annotation declares (through
+    /// aliases of the callee; of `@overload`s, the one a no-argument call
+    /// picks, or the item every overload agrees on).
+    pub(super) fn unpacked(&self, ctx: &Ctx, value: &Expr, index: u32, count: u32) -> Ty {
+        let Expr::Call {
+            func,
+            builds: None,
+            no_args,
+            ..
+        } = value
+        else {
+            return Ty::Unknown;
+        };
+        let (f, receiver) = match self.eval(ctx, func) {
+            Ty::Function(f) => (f, None),
+            Ty::BoundMethod(f, r) => (f, Some(r)),
+            _ => return Ty::Unknown,
+        };
+        let Some(facts) = f.facts() else {
+            return Ty::Unknown;
+        };
+        if !facts.decorators_transparent() || facts.is_async || facts.is_generator {
+            return Ty::Unknown;
+        }
+        let annotations: Vec<(Ctx, Expr)> = match (*no_args)
+            .then(|| self.zero_arg_overload_return(&f))
+            .flatten()
+        {
+            Some(one) => vec![one],
+            None => {
+                let group = self.overloads(&f);
+                let file = f.module.facts.as_ref();
+                let ids: Vec<FuncId> = if group.is_empty() {
+                    if facts.has_decorator("overload") {
+                        return Ty::Unknown;
+                    }
+                    vec![f.id]
+                } else {
+                    group
+                };
+                let mut out = Vec::new();
+                for id in ids {
+                    let Some(ann) =
+                        file.and_then(|file| file.functions[id as usize].returns.clone())
+                    else {
+                        return Ty::Unknown;
+                    };
+                    out.push((
+                        Ctx {
+                            module: f.module.clone(),
+                        },
+                        ann,
+                    ));
+                }
+                out
+            }
+        };
+        if let Some(r) = &receiver {
+            self.receiver.borrow_mut().push(r.clone());
+        }
+        let mut result: Option<Ty> = None;
+        for (actx, ann) in &annotations {
+            let t = self
+                .tuple_items(actx, ann)
+                .filter(|(_, items)| items.len() == count as usize)
+                .map(|(ictx, items)| self.declared_return(&ictx, &items[index as usize]))
+                .unwrap_or(Ty::Unknown);
+            match &result {
+                _ if t.is_unknown() => {
+                    result = Some(Ty::Unknown);
+                    break;
+                }
+                Some(prev) if !prev.same(&t) => {
+                    result = Some(Ty::Unknown);
+                    break;
+                }
+                _ => result = Some(t),
+            }
+        }
+        if receiver.is_some() {
+            self.receiver.borrow_mut().pop();
+        }
+        result.unwrap_or(Ty::Unknown)
+    }
+
+    /// The items of a `tuple[A, B]` (or `typing.Tuple[A, B]`) type
+    /// expression, through aliases, with the file they are read in; not a
+    /// variadic `tuple[A, ...]`.
+    fn tuple_items(&self, ctx: &Ctx, e: &Expr) -> Option<(Ctx, Vec<Expr>)> {
+        if !self.enter() {
+            return None;
+        }
+        let found = match e {
+            Expr::Subscript { value, args } => {
+                let is_tuple = matches!(
+                    self.eval(ctx, value),
+                    Ty::Class(c) if c.is("builtins", "tuple") || c.is("typing", "Tuple")
+                ) || value
+                    .dotted()
+                    .is_some_and(|d| matches!(d.as_str(), "tuple" | "Tuple" | "typing.Tuple"));
+                let variadic = args.iter().any(|a| matches!(a, Expr::Unknown));
+                (is_tuple && !variadic && !args.is_empty()).then(|| (ctx.clone(), args.to_vec()))
+            }
+            Expr::Name { name, scope, .. } => {
+                let facts = ctx.facts();
+                facts
+                    .binding_scope(*scope, name)
+                    .and_then(|s| self.alias_target(ctx, &facts.scope(s).bindings[&**name]))
+                    .and_then(|(actx, target)| self.tuple_items(&actx, &target))
+            }
+            _ => None,
+        };
+        self.leave();
+        found
     }
 
     pub fn return_type(&self, f: &FuncRef, receiver: Option<&ClassRef>) -> Ty {
@@ -364,6 +529,18 @@ impl<'a> Evaluator<'a> {
             _ => Ty::Unknown,
         }
     }
+}
+
+/// Whether a call with no argument matches `f`: every parameter, but the
+/// receiver of a method and `*args`/`**kwargs`, has a default.
+fn needs_no_argument(f: &FunctionFacts) -> bool {
+    let method = f.class.is_some() && !f.has_decorator("staticmethod");
+    // Separators (`/`, a bare `*`) have no name.
+    let mut params = f.params.iter().filter(|p| !p.name.is_empty());
+    if method {
+        params.next();
+    }
+    params.all(|p| p.default_text.is_some() || p.prefix.starts_with('*'))
 }
 
 /// An instance of the class an annotation names; `Any`, `object` and `type`

@@ -98,7 +98,7 @@ impl<'a> Evaluator<'a> {
                 };
                 for base in &class.bases {
                     let base_expr = match base {
-                        Expr::Subscript { value } => value.as_ref(),
+                        Expr::Subscript { value, .. } => value.as_ref(),
                         other => other,
                     };
                     // A call as a base (`NamedTuple("P", …)`, `with_metaclass(…)`) builds
@@ -155,7 +155,7 @@ impl<'a> Evaluator<'a> {
                 || k.facts().is_some_and(|f| {
                     let last = |e: &Expr| {
                         let e = match e {
-                            Expr::Subscript { value } => value.as_ref(),
+                            Expr::Subscript { value, .. } => value.as_ref(),
                             other => other,
                         };
                         e.dotted()
@@ -233,6 +233,11 @@ impl<'a> Evaluator<'a> {
         };
         match self.class_member(&runtime_class, name, on_instance) {
             Lookup::Found(_) => Lookup::Found(Ty::Unknown),
+            // A runtime class open to dynamic members (a decorator, a
+            // `setattr` with a computed name) beside a stub its own package
+            // ships (PEP 561 inline stubs: `matplotlib/figure.pyi` next to
+            // `figure.py`): the package declares its interface there.
+            Lookup::Unknown if is_inline_stub(module, &runtime) => missing,
             Lookup::Unknown => Lookup::Unknown,
             Lookup::Missing(_) => missing,
         }
@@ -516,4 +521,13 @@ fn seen_by_type_checkers(facts: &FileFacts, scope: &Scope, name: &str) -> bool {
         .bindings
         .get(name)
         .is_some_and(|bs| bs.iter().any(|b| !facts.hidden_from_type_checkers(b.guard)))
+}
+
+/// Whether stub module `stub` is one its package ships beside the runtime
+/// module `runtime` (the same directory), not a separate `-stubs` package.
+pub(super) fn is_inline_stub(stub: &Module, runtime: &Module) -> bool {
+    match (&stub.file, &runtime.file) {
+        (Some(s), Some(r)) => s.parent().is_some() && s.parent() == r.parent(),
+        _ => false,
+    }
 }

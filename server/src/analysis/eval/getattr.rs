@@ -89,6 +89,11 @@ struct Walk<'e, 'a> {
     /// What the walk could not read (a test not on the parameter, a call
     /// that may return), in order: said when the function turns out open.
     doubts: Vec<String>,
+    /// The module whose `__getattr__` is read.
+    module_name: String,
+    /// Parameters of the factory that made the function being walked which
+    /// were given the module's `__name__`.
+    module_params: Vec<Box<str>>,
 }
 
 /// The names reaching a point: (may, must).
@@ -110,17 +115,30 @@ impl Walk<'_, '_> {
                 then,
                 otherwise,
             } => match self.test(test) {
-                Some(t) => {
-                    let f = t.complement();
-                    let a = self.steps(then, (may.intersect(&t), must.intersect(&t)), certain);
-                    let b = self.steps(otherwise, (may.intersect(&f), must.intersect(&f)), certain);
+                Some((over, under)) => {
+                    // A name takes `then` only if `over` has it, and surely
+                    // when `under` has it.
+                    let (not_over, not_under) = (under.complement(), over.complement());
+                    let a = self.steps(
+                        then,
+                        (may.intersect(&over), must.intersect(&under)),
+                        certain,
+                    );
+                    let b = self.steps(
+                        otherwise,
+                        (may.intersect(&not_over), must.intersect(&not_under)),
+                        certain,
+                    );
                     // Each name takes one branch: what leaves either is the union.
                     match (a, b) {
                         (Some(a), Some(b)) => Some((a.0.union(&b.0), a.1.union(&b.1))),
                         (one, None) | (None, one) => one,
                     }
                 }
-                None => self.either(&[then.clone(), otherwise.clone()], (may, must)),
+                None => {
+                    self.doubt("an `if` test not read as a test on its parameter".to_string());
+                    self.either(&[then.clone(), otherwise.clone()], (may, must))
+                }
             },
             GetattrStep::Either(branches) => {
                 if branches.iter().any(|b| b.iter().any(GetattrStep::leaves)) {
@@ -141,6 +159,10 @@ impl Walk<'_, '_> {
             }
             GetattrStep::Raise { message } => {
                 self.raise(&may, &must, message.as_deref(), certain);
+                None
+            }
+            GetattrStep::Delegate(helper) => {
+                self.delegate(helper, may, must, certain);
                 None
             }
             GetattrStep::Call(name) => {
@@ -220,31 +242,126 @@ impl Walk<'_, '_> {
         }
     }
 
-    fn test(&mut self, test: &NameTest) -> Option<Names> {
+    /// `return helper(name)`: the names reaching it are what `helper` makes
+    /// of them, read the same way; a helper that cannot be read answers them.
+    fn delegate(&mut self, helper: &str, may: Names, must: Names, certain: bool) {
+        let Some((target, module_params)) = self.ev.delegate_target(&self.ctx, self.scope, helper)
+        else {
+            self.doubt(format!("returns `{helper}(…)`, which is not followed"));
+            self.answer(&may);
+            return;
+        };
+        let Some(steps) = target.facts().and_then(|f| f.getattr_body.clone()) else {
+            self.doubt(format!("returns `{helper}(…)`, which is not read as tests"));
+            self.answer(&may);
+            return;
+        };
+        if !self.ev.enter() {
+            self.answer(&may);
+            return;
+        }
+        let saved = (
+            std::mem::replace(
+                &mut self.ctx,
+                Ctx {
+                    module: target.module.clone(),
+                },
+            ),
+            self.scope,
+            std::mem::replace(&mut self.module_params, module_params),
+        );
+        self.scope = target.facts().map_or(self.scope, |f| f.scope);
+        // Falling off the helper's end returns None: those names exist.
+        if let Some((left, _)) = self.steps(&steps, (may, must), certain) {
+            self.answer(&left);
+        }
+        (self.ctx, self.scope, self.module_params) = saved;
+        self.ev.leave();
+    }
+
+    /// The names a test is true for: (at most these, at least these).
+    fn test(&self, test: &NameTest) -> Option<(Names, Names)> {
         match test {
-            NameTest::In(c) => match self.ev.collection_keys(&self.ctx, self.scope, c, 0) {
-                Some(keys) => Some(Names::Only(keys.into_iter().collect())),
-                None => {
-                    let what = match c {
-                        NameCollection::Named(n) => format!("`{n}`"),
-                        _ => "a collection".to_string(),
-                    };
-                    self.doubt(format!("tests `in` {what}, not a literal collection"));
-                    None
-                }
-            },
-            NameTest::Not(t) => Some(self.test(t)?.complement()),
-            NameTest::And(ts) => ts
-                .iter()
-                .try_fold(Names::all(), |acc, t| Some(acc.intersect(&self.test(t)?))),
+            NameTest::In(c) => {
+                let t = Names::Only(
+                    self.ev
+                        .collection_keys(&self.ctx, self.scope, c, 0)?
+                        .into_iter()
+                        .collect(),
+                );
+                Some((t.clone(), t))
+            }
+            NameTest::Not(t) => {
+                let (over, under) = self.test(t)?;
+                Some((under.complement(), over.complement()))
+            }
+            NameTest::And(ts) => ts.iter().try_fold((Names::all(), Names::all()), |acc, t| {
+                let (o, u) = self.test(t)?;
+                Some((acc.0.intersect(&o), acc.1.intersect(&u)))
+            }),
             NameTest::Or(ts) => ts
                 .iter()
-                .try_fold(Names::none(), |acc, t| Some(acc.union(&self.test(t)?))),
-            NameTest::Unknown => {
-                self.doubt("an `if` test not on its parameter".to_string());
-                None
+                .try_fold((Names::none(), Names::none()), |acc, t| {
+                    let (o, u) = self.test(t)?;
+                    Some((acc.0.union(&o), acc.1.union(&u)))
+                }),
+            NameTest::Within(t) => Some((self.test(t)?.0, Names::none())),
+            NameTest::Prefixed { prefix, collection } => {
+                let keys = self
+                    .ev
+                    .collection_keys(&self.ctx, self.scope, collection, 0)?;
+                Some(self.prefixed(prefix, &keys))
+            }
+            NameTest::InModuleDict(which) => {
+                // The module's own names never reach its `__getattr__`:
+                // true for none of the names here, when the namespace is
+                // surely that module's.
+                let own = match which {
+                    None => self.ctx.module.name == self.module_name,
+                    Some(p) => self.module_params.contains(p),
+                };
+                own.then(|| (Names::none(), Names::none()))
+            }
+            NameTest::Unknown => None,
+        }
+    }
+
+    /// `f"{prefix}{name}" in keys`: the names after the prefix in the keys
+    /// that start with it — exactly when the prefix is known (literal text,
+    /// the module's name), else an over-estimate (every cut after the
+    /// prefix's literal tail).
+    fn prefixed(&self, prefix: &[PrefixPiece], keys: &[String]) -> (Names, Names) {
+        let mut known = String::new();
+        let mut exact = true;
+        for piece in prefix {
+            match piece {
+                PrefixPiece::Text(t) => known.push_str(t),
+                PrefixPiece::Name(n) if exact && self.module_params.contains(n) => {
+                    known.push_str(&self.module_name)
+                }
+                PrefixPiece::Name(_) => {
+                    exact = false;
+                    known.clear();
+                }
             }
         }
+        let mut names = BTreeSet::new();
+        for k in keys {
+            if exact {
+                if let Some(rest) = k.strip_prefix(known.as_str()) {
+                    names.insert(rest.to_string());
+                }
+            } else {
+                for (i, _) in k.char_indices().chain(std::iter::once((k.len(), ' '))) {
+                    if k[..i].ends_with(known.as_str()) {
+                        names.insert(k[i..].to_string());
+                    }
+                }
+            }
+        }
+        let over = Names::Only(names);
+        let under = if exact { over.clone() } else { Names::none() };
+        (over, under)
     }
 
     fn always_raises(&self, name: &str) -> bool {
@@ -277,7 +394,7 @@ impl GetattrStep {
     /// a store, or one inside a branch).
     fn leaves(&self) -> bool {
         match self {
-            GetattrStep::Return | GetattrStep::StoreGlobal => true,
+            GetattrStep::Return | GetattrStep::StoreGlobal | GetattrStep::Delegate(_) => true,
             GetattrStep::If {
                 then, otherwise, ..
             } => then.iter().chain(otherwise).any(GetattrStep::leaves),
@@ -311,7 +428,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn read_getattr(&self, m: &Arc<Module>) -> GetattrReading {
-        let Some(f) = self.getattr_function(m) else {
+        let Some((f, module_params)) = self.getattr_function(m) else {
             return GetattrReading::open(
                 "not closed-form: bound to something other than a `def` (or a factory returning a nested `def`)",
             );
@@ -340,6 +457,8 @@ impl<'a> Evaluator<'a> {
             scope: facts.scope,
             reading: GetattrReading::default(),
             doubts: Vec::new(),
+            module_name: m.name.clone(),
+            module_params,
         };
         // Falling off the end returns None: those names exist.
         if let Some((may, _)) = walk.steps(steps, (Names::all(), Names::all()), true) {
@@ -350,33 +469,79 @@ impl<'a> Evaluator<'a> {
 
     /// The function a module's `__getattr__` is: a `def`, one imported, or
     /// the nested function a factory returns (`__getattr__ = make(__name__)`).
-    fn getattr_function(&self, m: &Arc<Module>) -> Option<FuncRef> {
+    fn getattr_function(&self, m: &Arc<Module>) -> Option<(FuncRef, Vec<Box<str>>)> {
         let facts = m.facts.as_ref()?;
         let [binding] = facts.module_bindings("__getattr__")? else {
             return None;
         };
         let ctx = Ctx { module: m.clone() };
-        if let BindingKind::Assign(Expr::Call { func, .. }) = &binding.kind {
-            let Ty::Function(factory) = self.eval(&ctx, func) else {
-                return None;
-            };
-            let ffacts = factory.facts()?;
-            let [Expr::Name { name, scope, .. }] = ffacts.return_exprs.as_slice() else {
-                return None;
-            };
-            let module = factory.module.clone();
-            let file = module.facts.as_ref()?;
-            let bound = file.binding_scope(*scope, name)?;
-            let [inner] = file.scope(bound).bindings.get(name)?.as_slice() else {
-                return None;
-            };
-            return match inner.kind {
-                BindingKind::Function(id) => Some(FuncRef { module, id }),
-                _ => None,
-            };
+        if let BindingKind::Assign(call @ Expr::Call { .. }) = &binding.kind {
+            return self.factory_product(&ctx, call);
         }
         match self.eval_bindings(&ctx, MODULE_SCOPE, "__getattr__", &[binding]) {
-            Ty::Function(f) => Some(f),
+            Ty::Function(f) => Some((f, Vec::new())),
+            _ => None,
+        }
+    }
+
+    /// The nested function a factory call returns (`make(__name__)`), with
+    /// the factory's parameters that the call gives the module's name.
+    fn factory_product(&self, ctx: &Ctx, call: &Expr) -> Option<(FuncRef, Vec<Box<str>>)> {
+        let Expr::Call {
+            func,
+            module_name_arg,
+            ..
+        } = call
+        else {
+            return None;
+        };
+        let Ty::Function(factory) = self.eval(ctx, func) else {
+            return None;
+        };
+        let ffacts = factory.facts()?;
+        let [Expr::Name { name, scope, .. }] = ffacts.return_exprs.as_slice() else {
+            return None;
+        };
+        let module = factory.module.clone();
+        let file = module.facts.as_ref()?;
+        let bound = file.binding_scope(*scope, name)?;
+        let [inner] = file.scope(bound).bindings.get(name)?.as_slice() else {
+            return None;
+        };
+        let params = match (module_name_arg, ffacts.params.first()) {
+            (true, Some(p)) if p.prefix.is_empty() => vec![p.name.clone()],
+            _ => Vec::new(),
+        };
+        match inner.kind {
+            BindingKind::Function(id) => Some((FuncRef { module, id }, params)),
+            _ => None,
+        }
+    }
+
+    /// The function `return helper(name)` hands a name to, where `helper` is
+    /// read from `scope`: a plain function, or a module-level name bound to
+    /// a factory's product.
+    fn delegate_target(
+        &self,
+        ctx: &Ctx,
+        scope: ScopeId,
+        helper: &str,
+    ) -> Option<(FuncRef, Vec<Box<str>>)> {
+        let facts = ctx.facts();
+        let bound = facts.binding_scope(scope, helper)?;
+        let [binding] = facts.scope(bound).bindings.get(helper)?.as_slice() else {
+            return None;
+        };
+        match &binding.kind {
+            BindingKind::Assign(call @ Expr::Call { .. }) if bound == MODULE_SCOPE => {
+                self.factory_product(ctx, call)
+            }
+            BindingKind::ImportFrom { .. } | BindingKind::Function(_) => {
+                match self.eval_name(ctx, helper, scope) {
+                    Ty::Function(f) => Some((f, Vec::new())),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }

@@ -24,6 +24,7 @@ mod guards;
 mod modules;
 mod why;
 
+use classes::is_inline_stub;
 pub use getattr::{quoted_names, GetattrReading};
 pub use why::{short_path, Why};
 
@@ -195,7 +196,7 @@ impl<'a> Evaluator<'a> {
                         .iter()
                         .filter_map(|b| {
                             let b = match b {
-                                Expr::Subscript { value } => value.as_ref(),
+                                Expr::Subscript { value, .. } => value.as_ref(),
                                 other => other,
                             };
                             b.dotted()?.rsplit('.').next().map(str::to_string)
@@ -429,7 +430,13 @@ impl<'a> Evaluator<'a> {
                 }
             }
             BindingKind::Assign(e) => self.eval(ctx, e),
+            BindingKind::Unpack {
+                value,
+                index,
+                count,
+            } => self.unpacked(ctx, value, *index, *count),
             BindingKind::Annotated { annotation, value } => {
+                let annotation = declared_of_qualifier(annotation);
                 let t = self.annotation_type(ctx, annotation);
                 // `x: Flask = LocalProxy(…)`: a declared type the value does not
                 // have is not certain.
@@ -521,9 +528,14 @@ impl<'a> Evaluator<'a> {
                     _ => Ty::Unknown,
                 }
             }
-            Expr::Call { func, builds } => {
+            Expr::Call {
+                func,
+                builds,
+                no_args,
+                ..
+            } => {
                 let f = self.eval(ctx, func);
-                self.call_building(ctx, &f, *builds)
+                self.call_building(ctx, &f, *builds, *no_args)
             }
             Expr::Literal(l) => match l.class_name() {
                 Some(cls) => match self.builtin(cls) {
@@ -534,5 +546,23 @@ impl<'a> Evaluator<'a> {
             },
             Expr::Subscript { .. } | Expr::Unknown => Ty::Unknown,
         }
+    }
+}
+
+/// The type a qualified annotation declares: `Final[C]`, `ClassVar[C]`,
+/// `Annotated[C, …]` declare `C`; any other annotation is itself.
+fn declared_of_qualifier(annotation: &Expr) -> &Expr {
+    match annotation {
+        Expr::Subscript { value, args }
+            if value.dotted().is_some_and(|d| {
+                matches!(
+                    d.rsplit('.').next(),
+                    Some("Final" | "ClassVar" | "Annotated")
+                )
+            }) =>
+        {
+            args.first().unwrap_or(annotation)
+        }
+        other => other,
     }
 }

@@ -225,6 +225,13 @@ impl<'a> Evaluator<'a> {
                 // typed by the stub or not at all.
                 Lookup::Found(t @ (Ty::Module(_) | Ty::Function(_))) => Lookup::Found(t),
                 Lookup::Found(_) => Lookup::Found(Ty::Unknown),
+                // A runtime module open to names it does not bind (a
+                // `globals().update(registry)`, a module `__getattr__` not
+                // read) beside a stub its own package ships: the package
+                // declares its interface there.
+                Lookup::Unknown if is_inline_stub(m, &runtime) => {
+                    Lookup::Missing(Container::Module(m.clone()))
+                }
                 Lookup::Unknown => Lookup::Unknown,
                 Lookup::Missing(_) => Lookup::Missing(Container::Module(m.clone())),
             };

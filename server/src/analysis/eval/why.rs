@@ -53,7 +53,7 @@ fn written(e: &Expr) -> String {
         Expr::Name { name, .. } => name.to_string(),
         Expr::Attr { base, attr, .. } => format!("{}.{attr}", written(base)),
         Expr::Call { func, .. } => format!("{}()", written(func)),
-        Expr::Subscript { value } => format!("{}[…]", written(value)),
+        Expr::Subscript { value, .. } => format!("{}[…]", written(value)),
         Expr::Literal(_) | Expr::Unknown => "…".to_string(),
     }
 }
@@ -102,11 +102,16 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            Expr::Call { func, builds } => {
+            Expr::Call {
+                func,
+                builds,
+                no_args,
+                ..
+            } => {
                 let f = self.why_chain(ctx, func, out);
-                self.call_building(ctx, &f, *builds)
+                self.call_building(ctx, &f, *builds, *no_args)
             }
-            Expr::Subscript { value } => {
+            Expr::Subscript { value, .. } => {
                 self.why_chain(ctx, value, out);
                 Ty::Unknown
             }
@@ -525,7 +530,7 @@ impl<'a> Evaluator<'a> {
         };
         for base in &class.bases {
             let base_expr = match base {
-                Expr::Subscript { value } => value.as_ref(),
+                Expr::Subscript { value, .. } => value.as_ref(),
                 other => other,
             };
             if let Expr::Call { func, .. } = base_expr {

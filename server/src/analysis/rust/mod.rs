@@ -31,22 +31,22 @@ pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec
         .find_map(|k| index.module_of_file(k, file))
         .filter(|n| Arc::ptr_eq(&n.facts, facts) || n.facts.modules.len() == facts.modules.len())
         .map(|n| {
-            Arc::new(ModNode {
-                key: n.key.clone(),
-                file: n.file.clone(),
-                local: n.local,
-                facts: facts.clone(),
-                dir: n.dir.clone(),
-            })
+            Arc::new(index.node(
+                n.key.clone(),
+                n.file.clone(),
+                n.local,
+                facts.clone(),
+                n.dir.clone(),
+            ))
         })
         .unwrap_or_else(|| {
-            Arc::new(ModNode {
-                key: (NO_CRATE, Vec::new()),
-                file: file.to_path_buf(),
-                local: 0,
-                facts: facts.clone(),
-                dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
-            })
+            Arc::new(index.node(
+                (NO_CRATE, Vec::new()),
+                file.to_path_buf(),
+                0,
+                facts.clone(),
+                file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ))
         });
     // The node of each of the file's modules (inline `mod x { }` included).
     let mut nodes: Vec<Arc<ModNode>> = Vec::with_capacity(facts.modules.len());
@@ -60,13 +60,8 @@ pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec
                     .unwrap_or_else(|| root.clone());
                 let mut key = parent.key.clone();
                 key.1.push(m.name.clone());
-                Arc::new(ModNode {
-                    key,
-                    file: file.to_path_buf(),
-                    local: id as ModuleId,
-                    facts: facts.clone(),
-                    dir: parent.dir.join(&m.name),
-                })
+                let dir = parent.dir.join(&m.name);
+                Arc::new(index.node(key, file.to_path_buf(), id as ModuleId, facts.clone(), dir))
             }
         };
         nodes.push(node);
@@ -232,6 +227,25 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
                     .collect(),
             );
         }
+    }
+    // Code for another configuration is not compiled here: nothing in it
+    // is reported (`#[cfg(windows)] fn f() { tokio::net::windows::… }`).
+    if !facts.cfg_regions.is_empty() {
+        let env = index.cfg_env(nodes[0].key.0);
+        let off: Vec<(u32, u32)> = facts
+            .cfg_regions
+            .iter()
+            .filter(|r| {
+                r.cfgs
+                    .iter()
+                    .any(|p| crate::syntax::rust::cfg::eval_text(p, &env) == Some(false))
+            })
+            .map(|r| (r.start_byte, r.end_byte))
+            .collect();
+        out.retain(|f| {
+            !off.iter()
+                .any(|(s, e)| *s <= f.span.start_byte && f.span.end_byte <= *e)
+        });
     }
     out.sort_by_key(|f| (f.span.start_byte, f.code));
     out.dedup_by(|a, b| a.span == b.span && a.code == b.code);

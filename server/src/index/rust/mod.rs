@@ -3,6 +3,8 @@
 //! path reaches it), the items and impls each module declares, and the
 //! standard library through [`StdApi`].
 
+pub mod expand;
+pub mod host_cfg;
 mod std_adapter;
 pub mod std_api;
 pub mod std_layered;
@@ -35,13 +37,28 @@ pub struct ModNode {
     pub facts: Arc<RustFacts>,
     /// Where `mod x;` inside this module looks for `x.rs` / `x/mod.rs`.
     pub dir: PathBuf,
+    /// The module as compiled, when it differs from the text
+    /// ([`RustIndex::expand`]): macro calls expanded, `cfg` evaluated.
+    pub expanded: Option<Box<expand::Expanded>>,
 }
 
 impl ModNode {
+    /// The module's items, uses and impls as compiled.
     pub fn module(&self) -> &RModule {
-        &self.facts.modules[self.local as usize]
+        match &self.expanded {
+            Some(e) => &e.module,
+            None => &self.facts.modules[self.local as usize],
+        }
+    }
+
+    /// Types whose inherent impls a macro call here may extend.
+    pub fn open_types(&self) -> &[String] {
+        self.expanded.as_deref().map_or(&[], |e| &e.open_types)
     }
 }
+
+/// Per crate, built once: its `macro_rules!` definitions.
+type MacroTable = DashMap<CrateId, Arc<OnceLock<Arc<expand::CrateMacros>>>>;
 
 /// How a child module turned out.
 #[derive(Debug, Clone)]
@@ -117,6 +134,9 @@ pub struct RustIndex {
     /// The standard library's own sources: read through
     /// [`std_src::newer_syntax_blanked`] (syntax newer than the parser's).
     std_sources: bool,
+    /// What `cfg(...)` predicates of the host are.
+    host_cfg: Arc<host_cfg::HostCfg>,
+    macros: MacroTable,
 }
 
 /// The module trees and impl tables of the crates a registry or a git
@@ -128,6 +148,7 @@ pub struct RustIndex {
 pub struct FrozenCrates {
     modules: DashMap<ModKey, Arc<OnceLock<Option<Arc<ModNode>>>>>,
     impls: DashMap<CrateId, Arc<OnceLock<Arc<CrateImpls>>>>,
+    macros: MacroTable,
 }
 
 /// Whether `root_file` is in a registry's or a git checkout's sources.
@@ -157,6 +178,45 @@ impl RustIndex {
             frozen: None,
             frozen_ids: Vec::new(),
             std_sources: false,
+            host_cfg: host_cfg::HostCfg::builtin(),
+            macros: DashMap::new(),
+        }
+    }
+
+    /// Evaluate `cfg(...)` with `host` (the toolchain's `rustc --print cfg`).
+    pub fn with_host_cfg(mut self, host: Arc<host_cfg::HostCfg>) -> RustIndex {
+        self.host_cfg = host;
+        self
+    }
+
+    /// What `cfg(...)` means in crate `krate` ([`usize::MAX`]: no crate).
+    pub fn cfg_env(&self, krate: CrateId) -> host_cfg::CrateCfg<'_> {
+        host_cfg::CrateCfg::of(
+            &self.host_cfg,
+            self.ws.crates.get(krate),
+            self.ws.graph_known,
+        )
+    }
+
+    /// A module node, expanded (see [`expand`]).
+    pub fn node(
+        &self,
+        key: ModKey,
+        file: PathBuf,
+        local: ModuleId,
+        facts: Arc<RustFacts>,
+        dir: PathBuf,
+    ) -> ModNode {
+        let expanded = self
+            .expand((key.0, &key.1), &file, &facts, local)
+            .map(Box::new);
+        ModNode {
+            key,
+            file,
+            local,
+            facts,
+            dir,
+            expanded,
         }
     }
 
@@ -255,13 +315,14 @@ impl RustIndex {
         if path.is_empty() {
             let info = self.ws.crates.get(*krate)?;
             let facts = self.facts(&info.root_file)?;
-            return Some(Arc::new(ModNode {
-                key: key.clone(),
-                file: info.root_file.clone(),
-                local: 0,
+            let dir = info.root_file.parent()?.to_path_buf();
+            return Some(Arc::new(self.node(
+                key.clone(),
+                info.root_file.clone(),
+                0,
                 facts,
-                dir: info.root_file.parent()?.to_path_buf(),
-            }));
+                dir,
+            )));
         }
         let parent = self.module(&(*krate, path[..path.len() - 1].to_vec()))?;
         let name = path.last()?;
@@ -271,13 +332,13 @@ impl RustIndex {
             .iter()
             .find(|i| i.kind == RItemKind::Mod && &i.name == name)?;
         match &item.module {
-            Some(ModTarget::Inline(id)) => Some(Arc::new(ModNode {
-                key: key.clone(),
-                file: parent.file.clone(),
-                local: *id,
-                facts: parent.facts.clone(),
-                dir: parent.dir.join(name),
-            })),
+            Some(ModTarget::Inline(id)) => Some(Arc::new(self.node(
+                key.clone(),
+                parent.file.clone(),
+                *id,
+                parent.facts.clone(),
+                parent.dir.join(name),
+            ))),
             Some(ModTarget::File { path_attr }) => {
                 let candidates: Vec<PathBuf> = match path_attr {
                     Some(p) => {
@@ -305,13 +366,7 @@ impl RustIndex {
                 } else {
                     file.parent()?.join(name)
                 };
-                Some(Arc::new(ModNode {
-                    key: key.clone(),
-                    file,
-                    local: 0,
-                    facts,
-                    dir,
-                }))
+                Some(Arc::new(self.node(key.clone(), file, 0, facts, dir)))
             }
             None => None,
         }
@@ -408,6 +463,7 @@ impl RustIndex {
             }
             for node in &modules {
                 let m = node.module();
+                out.open_types.extend(node.open_types().iter().cloned());
                 for (i, reason) in m.open_reasons.iter().enumerate() {
                     let local_macro = reason
                         .strip_suffix('!')

@@ -6,7 +6,7 @@
 //! Two sources describe std: the `rust-src` component (the library's sources, under
 //! `$(rustc --print sysroot)/lib/rustlib/src/rust/library`) and the `rust-docs` component's
 //! rustdoc search index (`$(sysroot)/share/doc/rust/html/search.index/`). When rust-src is
-//! installed, `check_rust::load_std` uses it (`index::rust::std_src`: the sources indexed as
+//! installed, `check_rust::load_toolchain` uses it (`index::rust::std_src`: the sources indexed as
 //! crates, tested on a miniature sysroot); this module is the other source, used whenever
 //! rust-src is absent and the index parses (`GROUNDED_RUST_STD=index` forces it).
 //!

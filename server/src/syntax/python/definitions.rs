@@ -332,7 +332,14 @@ impl<'s> Builder<'s> {
             // A `__getattr__` outside a class (at module level, or nested
             // in a factory that returns it) read as tests on its parameter,
             // unless the body binds the parameter again.
-            let getattr_param = (name == "__getattr__" && class.is_none())
+            // So is a one-parameter function nested in another (a factory's
+            // product, which a `__getattr__` may hand names to:
+            // `return migration(name)` with `migration = make(__name__)`).
+            let nested = matches!(
+                self.facts.scopes[parent_scope as usize].kind,
+                ScopeKind::Function(_)
+            ) && f.params.len() == 1;
+            let getattr_param = ((name == "__getattr__" || nested) && class.is_none())
                 .then(|| f.params.first())
                 .flatten()
                 .filter(|p| p.prefix.is_empty())
@@ -350,7 +357,11 @@ impl<'s> Builder<'s> {
                     .find(|c| kind(c) != "comment");
                 last.is_some_and(|s| kind(s) == "raise_statement")
             };
-            let steps = getattr_param.and_then(|p| self.getattr_body(body, &p));
+            let steps = getattr_param
+                .and_then(|p| self.getattr_body(body, &p))
+                // A nested function that never tests its parameter says
+                // nothing a `__getattr__` could use: not kept.
+                .filter(|steps| name == "__getattr__" || steps.iter().any(GetattrStep::tests));
             let f = &mut self.facts.functions[func_id as usize];
             f.getattr_body = steps;
             f.always_raises = always_raises;
@@ -404,10 +415,21 @@ impl<'s> Builder<'s> {
             },
             "generic_type" => {
                 let mut value = Expr::Unknown;
+                let mut args = Vec::new();
                 for c in named_children(inner) {
                     match kind(c) {
                         "identifier" if matches!(value, Expr::Unknown) => value = self.walk_expr(c),
                         "comment" => {}
+                        // `tuple[Figure, Axes]`: each item is a type of its own.
+                        "type_parameter" => {
+                            for t in named_children(c) {
+                                match kind(t) {
+                                    "type" => args.push(self.annotation_expr_inner(t)),
+                                    "comment" => {}
+                                    _ => args.push(self.walk_expr(t)),
+                                }
+                            }
+                        }
                         _ => {
                             self.walk_expr(c);
                         }
@@ -415,6 +437,7 @@ impl<'s> Builder<'s> {
                 }
                 Expr::Subscript {
                     value: Box::new(value),
+                    args: args.into_boxed_slice(),
                 }
             }
             _ => {

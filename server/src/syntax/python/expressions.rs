@@ -54,6 +54,15 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// Inside a `__setstate__`: unpickling restores the attributes the
+    /// object had when it was pickled, which its class sets elsewhere, so
+    /// writing them there adds none.
+    fn in_setstate(&self) -> bool {
+        self.facts
+            .enclosing_function(self.scope)
+            .is_some_and(|f| &*self.facts.functions[f as usize].name == "__setstate__")
+    }
+
     /// Build the chain expression for a primary; sub-expressions that are not
     /// part of the chain are walked independently.
     pub(super) fn build(&mut self, n: Node) -> Expr {
@@ -77,13 +86,24 @@ impl<'s> Builder<'s> {
                 let func_node = field!(n, "function");
                 let func = func_node.map(|f| self.build(f)).unwrap_or(Expr::Unknown);
                 let mut builds = None;
+                let mut no_args = false;
+                let mut module_name_arg = false;
                 if let Some(args) = field!(n, "arguments") {
+                    let given: Vec<Node> = named_children(args)
+                        .into_iter()
+                        .filter(|c| kind(*c) != "comment")
+                        .collect();
+                    no_args = kind(args) == "argument_list" && given.is_empty();
+                    module_name_arg = matches!(given.as_slice(),
+                        [one] if kind(*one) == "identifier" && self.text(*one) == "__name__");
                     self.call_arguments(&func, args);
                     builds = self.functional_class(&func, args);
                 }
                 Expr::Call {
                     func: Box::new(func),
                     builds,
+                    no_args,
+                    module_name_arg,
                 }
             }
             "subscript" => {
@@ -92,11 +112,22 @@ impl<'s> Builder<'s> {
                     .unwrap_or(Expr::Unknown);
                 let mut cursor = n.walk();
                 let subs: Vec<Node> = n.children_by_field_name("subscript", &mut cursor).collect();
+                let mut args = Vec::new();
+                let mut typelike = matches!(value, Expr::Name { .. } | Expr::Attr { .. });
                 for s in subs {
-                    self.walk_expr(s);
+                    let e = self.walk_expr(s);
+                    typelike &= matches!(
+                        e,
+                        Expr::Name { .. } | Expr::Attr { .. } | Expr::Subscript { .. }
+                    ) || matches!(kind(s), "none" | "ellipsis");
+                    args.push(e);
+                }
+                if !typelike {
+                    args.clear();
                 }
                 Expr::Subscript {
                     value: Box::new(value),
+                    args: args.into_boxed_slice(),
                 }
             }
             "parenthesized_expression" => match n.named_child(0) {
@@ -322,9 +353,12 @@ impl<'s> Builder<'s> {
                 if let Some(first) = arg_nodes.first() {
                     let t = self.text(*first);
                     let what = format!("`{callee}({t}, …)`");
+                    let restoring = self.in_setstate();
                     if let Some(c) = self.self_class_of(t) {
-                        self.facts.classes[c as usize].dynamic = true;
-                        self.open_site(OpenTarget::Class(c), args, what);
+                        if !restoring {
+                            self.facts.classes[c as usize].dynamic = true;
+                            self.open_site(OpenTarget::Class(c), args, what);
+                        }
                     } else if t.starts_with("sys.modules[") {
                         self.facts.dynamic.setattr_self = true;
                         self.open_site(OpenTarget::Module, args, what);
@@ -345,8 +379,10 @@ impl<'s> Builder<'s> {
                 if callee == "vars" {
                     if let Some(first) = arg_nodes.first() {
                         if let Some(c) = self.self_class_of(self.text(*first)) {
-                            self.facts.classes[c as usize].dynamic = true;
-                            self.open_site(OpenTarget::Class(c), args, "`vars(self)`");
+                            if !self.in_setstate() {
+                                self.facts.classes[c as usize].dynamic = true;
+                                self.open_site(OpenTarget::Class(c), args, "`vars(self)`");
+                            }
                         }
                     }
                 }
@@ -359,9 +395,11 @@ impl<'s> Builder<'s> {
                     } {
                         if let Some(root) = base.dotted() {
                             if let Some(c) = self.self_class_of(&root) {
-                                self.facts.classes[c as usize].dynamic = true;
-                                let what = format!("`{callee}(…)`");
-                                self.open_site(OpenTarget::Class(c), args, what);
+                                if !self.in_setstate() {
+                                    self.facts.classes[c as usize].dynamic = true;
+                                    let what = format!("`{callee}(…)`");
+                                    self.open_site(OpenTarget::Class(c), args, what);
+                                }
                             }
                         }
                     }

@@ -11,11 +11,163 @@ use super::*;
 impl<'s> Builder<'s> {
     /// The steps of a `__getattr__` body, or `None` when it cannot be read
     /// as tests on `param`.
-    pub(super) fn getattr_body(&self, body: Node, param: &str) -> Option<Vec<GetattrStep>> {
+    pub(super) fn getattr_body(&mut self, body: Node, param: &str) -> Option<Vec<GetattrStep>> {
         if body.has_error() {
             return None;
         }
-        Some(self.getattr_steps(body, param))
+        let mut found: HashMap<Box<str>, Option<GetattrAlias>> = HashMap::new();
+        self.scan_aliases(body, param, &mut found);
+        self.getattr_aliases = found
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        let steps = self.getattr_steps(body, param);
+        self.getattr_aliases.clear();
+        Some(steps)
+    }
+
+    /// The locals of a body assigned once, to a value derived from `param`
+    /// (`None` for any other, or a second, assignment).
+    fn scan_aliases(
+        &self,
+        block: Node,
+        param: &str,
+        found: &mut HashMap<Box<str>, Option<GetattrAlias>>,
+    ) {
+        for s in named_children(block) {
+            match kind(s) {
+                "function_definition" | "class_definition" | "decorated_definition" => {}
+                "expression_statement" => {
+                    for e in named_children(s) {
+                        let (Some(left), Some(right)) = (field!(e, "left"), field!(e, "right"))
+                        else {
+                            continue;
+                        };
+                        if kind(e) != "assignment" || kind(left) != "identifier" {
+                            continue;
+                        }
+                        let alias = self.alias_value(right, param);
+                        found
+                            .entry(self.text(left).into())
+                            .and_modify(|a| *a = None)
+                            .or_insert(alias);
+                    }
+                }
+                _ => {
+                    for c in named_children(s) {
+                        if matches!(
+                            kind(c),
+                            "block"
+                                | "else_clause"
+                                | "elif_clause"
+                                | "except_clause"
+                                | "finally_clause"
+                        ) {
+                            if kind(c) == "block" {
+                                self.scan_aliases(c, param, found);
+                            } else {
+                                for b in named_children(c) {
+                                    if kind(b) == "block" {
+                                        self.scan_aliases(b, param, found);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `D.get(name)`, `f"{prefix}{name}"`, `globals()`,
+    /// `sys.modules[m].__dict__`.
+    fn alias_value(&self, v: Node, param: &str) -> Option<GetattrAlias> {
+        match kind(v) {
+            "call" => {
+                let func = field!(v, "function")?;
+                let args: Vec<Node> = named_children(field!(v, "arguments")?)
+                    .into_iter()
+                    .filter(|c| kind(*c) != "comment")
+                    .collect();
+                match (kind(func), args.as_slice()) {
+                    ("identifier", []) if self.text(func) == "globals" => {
+                        Some(GetattrAlias::ModuleDict(None))
+                    }
+                    ("attribute", [one])
+                        if field!(func, "attribute").is_some_and(|a| self.text(a) == "get")
+                            && kind(*one) == "identifier"
+                            && self.text(*one) == param =>
+                    {
+                        let c = self.name_collection(field!(func, "object")?, param)?;
+                        Some(GetattrAlias::DictGet(c))
+                    }
+                    _ => None,
+                }
+            }
+            "attribute" => {
+                if field!(v, "attribute").map(|a| self.text(a)) != Some("__dict__") {
+                    return None;
+                }
+                let object = field!(v, "object")?;
+                if kind(object) != "subscript"
+                    || field!(object, "value")
+                        .map(|o| squash(self.text(o)))
+                        .as_deref()
+                        != Some("sys.modules")
+                {
+                    return None;
+                }
+                let key = field!(object, "subscript")?;
+                if kind(key) != "identifier" {
+                    return None;
+                }
+                Some(GetattrAlias::ModuleDict(match self.text(key) {
+                    "__name__" => None,
+                    other => Some(other.into()),
+                }))
+            }
+            "string" => {
+                let mut pieces = Vec::new();
+                let mut ends_with_param = false;
+                for c in named_children(v) {
+                    match kind(c) {
+                        "string_start" | "string_end" => {}
+                        "string_content" => {
+                            ends_with_param = false;
+                            pieces.push(PrefixPiece::Text(self.text(c).into()))
+                        }
+                        "interpolation" => {
+                            ends_with_param = false;
+                            if field!(c, "format_specifier").is_some()
+                                || field!(c, "type_conversion").is_some()
+                            {
+                                return None;
+                            }
+                            let e = field!(c, "expression")?;
+                            if kind(e) != "identifier" {
+                                return None;
+                            }
+                            if self.text(e) == param {
+                                ends_with_param = true;
+                            } else {
+                                pieces.push(PrefixPiece::Name(self.text(e).into()));
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+                // The parameter once, at the end: `f"{module}:{name}"`.
+                let interpolations = named_children(v)
+                    .iter()
+                    .filter(|c| {
+                        kind(**c) == "interpolation"
+                            && field!(**c, "expression").is_some_and(|e| self.text(e) == param)
+                    })
+                    .count();
+                (ends_with_param && interpolations == 1).then_some(GetattrAlias::Prefixed(pieces))
+            }
+            _ => None,
+        }
     }
 
     fn getattr_steps(&self, block: Node, param: &str) -> Vec<GetattrStep> {
@@ -23,7 +175,7 @@ impl<'s> Builder<'s> {
         for s in named_children(block) {
             match kind(s) {
                 "return_statement" => {
-                    out.push(GetattrStep::Return);
+                    out.push(self.delegate(s, param).unwrap_or(GetattrStep::Return));
                     return out;
                 }
                 "raise_statement" => {
@@ -153,6 +305,22 @@ impl<'s> Builder<'s> {
         branch(test, then, otherwise)
     }
 
+    /// `return helper(param)`: the name is what `helper` makes of it.
+    fn delegate(&self, ret: Node, param: &str) -> Option<GetattrStep> {
+        let call = ret.named_child(0).filter(|c| kind(*c) == "call")?;
+        let func = field!(call, "function").filter(|f| kind(*f) == "identifier")?;
+        let args: Vec<Node> = named_children(field!(call, "arguments")?)
+            .into_iter()
+            .filter(|c| kind(*c) != "comment")
+            .collect();
+        match args.as_slice() {
+            [one] if kind(*one) == "identifier" && self.text(*one) == param => {
+                Some(GetattrStep::Delegate(self.text(func).into()))
+            }
+            _ => None,
+        }
+    }
+
     /// `globals()[param] = …`
     fn stores_global_param(&self, assignment: Node, param: &str) -> bool {
         let Some(left) = field!(assignment, "left") else {
@@ -186,6 +354,13 @@ impl<'s> Builder<'s> {
                 }
             }
             "comparison_operator" => self.comparison_test(cond, param),
+            // `if value:` for `value = D.get(name)`: only keys of D.
+            "identifier" => match self.getattr_aliases.get(self.text(cond)) {
+                Some(GetattrAlias::DictGet(c)) => {
+                    NameTest::Within(Box::new(NameTest::In(c.clone())))
+                }
+                _ => NameTest::Unknown,
+            },
             _ => NameTest::Unknown,
         }
     }
@@ -208,7 +383,47 @@ impl<'s> Builder<'s> {
             ops.join(" ")
         };
         let is_param = |n: &Node| kind(n) == "identifier" && self.text(*n) == param;
+        let alias = |n: &Node| {
+            (kind(n) == "identifier")
+                .then(|| self.getattr_aliases.get(self.text(*n)))
+                .flatten()
+        };
         let test = match op.as_str() {
+            // `value is None` for `value = D.get(name)`.
+            "is" | "is not" if kind(right) == "none" => match alias(left) {
+                Some(GetattrAlias::DictGet(c)) => {
+                    let within = NameTest::Within(Box::new(NameTest::In(c.clone())));
+                    return if op == "is" {
+                        NameTest::Not(Box::new(within))
+                    } else {
+                        within
+                    };
+                }
+                _ => return NameTest::Unknown,
+            },
+            "==" | "!=" | "in" | "not in"
+                if matches!(alias(left), Some(GetattrAlias::Prefixed(_))) =>
+            {
+                let Some(GetattrAlias::Prefixed(prefix)) = alias(left) else {
+                    return NameTest::Unknown;
+                };
+                let collection = if op.ends_with("in") {
+                    self.name_collection(*right, param)
+                } else {
+                    self.string_literal(*right)
+                        .map(|s| NameCollection::Literal(vec![s.into()]))
+                };
+                match collection {
+                    Some(collection) => NameTest::Prefixed {
+                        prefix: prefix.clone(),
+                        collection,
+                    },
+                    None => return NameTest::Unknown,
+                }
+            }
+            "in" | "not in" if is_param(left) && self.module_dict(*right).is_some() => {
+                NameTest::InModuleDict(self.module_dict(*right).flatten())
+            }
             "==" | "!=" => {
                 let other = if is_param(left) {
                     right
@@ -232,6 +447,19 @@ impl<'s> Builder<'s> {
             NameTest::Not(Box::new(test))
         } else {
             test
+        }
+    }
+
+    /// `globals()`, or a local bound to a module's namespace: which one
+    /// (`None`: this module's own).
+    fn module_dict(&self, n: Node) -> Option<Option<Box<str>>> {
+        match kind(n) {
+            "call" if squash(self.text(n)) == "globals()" => Some(None),
+            "identifier" => match self.getattr_aliases.get(self.text(n)) {
+                Some(GetattrAlias::ModuleDict(m)) => Some(m.clone()),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -373,6 +601,17 @@ impl<'s> Builder<'s> {
             _ => None,
         }
     }
+}
+
+/// A local of a `__getattr__`-like body derived from its parameter.
+#[derive(Debug, Clone)]
+pub(super) enum GetattrAlias {
+    /// `value = D.get(name)`.
+    DictGet(NameCollection),
+    /// `path = f"{module}:{name}"`: the pieces before the parameter.
+    Prefixed(Vec<PrefixPiece>),
+    /// `g = globals()`, `g = sys.modules[m].__dict__` (`None`: `__name__`).
+    ModuleDict(Option<Box<str>>),
 }
 
 /// `if test: then else: otherwise`, or either branch for a test not on the

@@ -209,6 +209,39 @@ impl<'s> Builder<'s> {
                 }
                 return row.get(i).cloned().flatten();
             }
+            if kind(e) == "string" {
+                // `f"pkg.utils:{name}"`: the loop variables put in.
+                let mut out = String::new();
+                for c in named_children(e) {
+                    match kind(c) {
+                        "string_start" | "string_end" => {}
+                        "string_content" => out.push_str(self.text(c)),
+                        "interpolation" => {
+                            if field!(c, "format_specifier").is_some()
+                                || field!(c, "type_conversion").is_some()
+                            {
+                                return None;
+                            }
+                            let v = field!(c, "expression")?;
+                            if kind(v) != "identifier" {
+                                return None;
+                            }
+                            let i = vars.iter().position(|x| *x == self.text(v))?;
+                            let value = if single {
+                                match row {
+                                    [one] => one.clone()?,
+                                    _ => return None,
+                                }
+                            } else {
+                                row.get(i).cloned().flatten()?
+                            };
+                            out.push_str(&value);
+                        }
+                        _ => return None,
+                    }
+                }
+                return Some(out.into());
+            }
             self.literal_text(e).map(Box::from)
         };
         let dict = kind(n) == "dictionary_comprehension";

@@ -508,6 +508,9 @@ struct Builder<'s> {
     literal_loops: Vec<(Box<str>, Vec<Box<str>>)>,
     /// Names of collections changed in place somewhere in the file.
     mutated_collections: BTreeSet<Box<str>>,
+    /// While a `__getattr__`-like body is read: its locals derived from the
+    /// parameter (see `getattr_body.rs`).
+    getattr_aliases: HashMap<Box<str>, getattr_body::GetattrAlias>,
 }
 
 impl Builder<'_> {
@@ -593,6 +596,7 @@ impl<'s> Builder<'s> {
             conditions: RefCell::new(HashMap::new()),
             literal_loops: Vec::new(),
             mutated_collections: BTreeSet::new(),
+            getattr_aliases: HashMap::new(),
         }
     }
 
@@ -829,7 +833,7 @@ fn contains_attr(e: &Expr) -> bool {
     match e {
         Expr::Attr { .. } => true,
         Expr::Call { func, .. } => contains_attr(func),
-        Expr::Subscript { value } => contains_attr(value),
+        Expr::Subscript { value, .. } => contains_attr(value),
         _ => false,
     }
 }
@@ -850,7 +854,7 @@ fn mark_guarded(e: &mut Expr, pairs: &HashSet<(String, String)>) {
             mark_guarded(base, pairs);
         }
         Expr::Call { func, .. } => mark_guarded(func, pairs),
-        Expr::Subscript { value } => mark_guarded(value, pairs),
+        Expr::Subscript { value, .. } => mark_guarded(value, pairs),
         _ => {}
     }
 }

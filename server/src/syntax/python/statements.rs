@@ -370,7 +370,24 @@ impl<'s> Builder<'s> {
             | "parenthesized_expression" => {
                 let parenthesized_single =
                     kind(target) == "parenthesized_expression" && target.named_child_count() == 1;
-                for c in named_children(target) {
+                let items = named_children(target);
+                // `fig, ax = plt.subplots()`: each name is an item of what the
+                // call returns (a declared `tuple[...]` says which).
+                if let (false, Some(call @ Expr::Call { .. })) = (parenthesized_single, &value) {
+                    if items.iter().all(|c| kind(*c) == "identifier") {
+                        let count = items.len() as u32;
+                        for (index, c) in items.into_iter().enumerate() {
+                            let kind = BindingKind::Unpack {
+                                value: call.clone(),
+                                index: index as u32,
+                                count,
+                            };
+                            self.bind(self.text(c), kind, c);
+                        }
+                        return;
+                    }
+                }
+                for c in items {
                     let v = if parenthesized_single {
                         value.clone()
                     } else {

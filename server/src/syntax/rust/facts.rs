@@ -71,6 +71,17 @@ pub struct RustFacts {
     pub first_error: Option<(u32, u32)>,
     /// Statements and items nested too deeply to be walked, left out.
     pub nesting_cut: Option<crate::syntax::nesting::NestingCut>,
+    /// Items (and impl or trait items) under `#[cfg(…)]`: code that is not
+    /// compiled where a predicate is false.
+    pub cfg_regions: Vec<CfgRegion>,
+}
+
+/// Code under `#[cfg(…)]`: its bytes and predicates.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CfgRegion {
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub cfgs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -91,6 +102,66 @@ pub struct RModule {
     pub open_lines: Vec<u32>,
     /// The first line of its inner docs (`//!`, `/*! */`, `#![doc = ".."]`).
     pub doc: Option<String>,
+    /// Item-level macro invocations whose body was read as items (the
+    /// items, uses and impls marked `via` one of them): what a macro that
+    /// passes its items through would make. Each also opened the module
+    /// (`name!` in `open_reasons`) until the index knows the macro.
+    pub macro_calls: Vec<MacroCall>,
+}
+
+/// An item-level macro invocation (`cfg_rt! { … }`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MacroCall {
+    /// The macro's path as written (`cfg_rt`, `crate::cfg_rt`).
+    pub name: String,
+    /// The call whose body holds this one.
+    pub parent: Option<u32>,
+    /// The body read as items, without a syntax error.
+    pub items_ok: bool,
+    /// `#![…]` at the start of the body (tokio's `feature! { #![any(…)] … }`):
+    /// what it holds.
+    pub inner_meta: Option<String>,
+    /// The capitalised identifiers of its tokens: the types a macro that
+    /// writes `impl $t { … }` may give members to.
+    pub idents: Vec<String>,
+    /// The open reason it gave its module (`name!`).
+    pub reason: String,
+    /// The call's own `#[cfg(…)]` predicates (they hold for its items).
+    pub cfgs: Vec<String>,
+    /// The statics its body would declare were it `thread_local!`'s
+    /// (`static NAME:` at its top level): for a macro that hands its tokens
+    /// to `thread_local!`.
+    pub statics: Vec<RItem>,
+}
+
+/// What a `macro_rules!` expands to, as far as its text tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MacroShape {
+    /// Every arm passes `$item` fragments through, each under these
+    /// attributes (their text inside `#[…]`); `meta` names the fragment of
+    /// a leading `#![$meta:meta]` the attributes may use.
+    PassThrough {
+        attrs: Vec<String>,
+        meta: Option<String>,
+        /// `#[cfg(unix)] cfg_signal_internal! { $($item)* }`: the items go
+        /// on to that macro (of the same crate), which must pass them through.
+        forward: Option<String>,
+    },
+    /// Every arm writes `impl` blocks only: the self types they name
+    /// (`impl Foo<$t>` → `Foo`); `from_call` when a self type is a fragment
+    /// (`impl $t`), whose types the call names.
+    Impls { types: Vec<String>, from_call: bool },
+    /// Every arm hands its tokens to `thread_local!` (tokio's
+    /// `tokio_thread_local!`): the call declares the statics it names.
+    ThreadLocal,
+}
+
+/// `#[cfg_attr(pred, …)]`: what it adds when `pred` holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfgAttr {
+    pub pred: String,
+    pub derives: Vec<String>,
+    pub macros: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +222,17 @@ pub struct RItem {
     /// For `macro_rules!`: its expansion may contain an inherent impl
     /// (`impl X { ... }`, as opposed to `impl Trait for X`).
     pub macro_inherent_impls: bool,
+    /// For `macro_rules!`: what it expands to, when its text tells.
+    pub macro_shape: Option<MacroShape>,
+    /// The predicates of its `#[cfg(…)]` attributes (all must hold).
+    pub cfgs: Vec<String>,
+    /// Its `#[cfg_attr(…)]` attributes that add derives or attribute macros.
+    pub cfg_attrs: Vec<CfgAttr>,
+    /// Written in the body of this module's macro call (an index in
+    /// `macro_calls`): exists when the macro passes it through.
+    pub via: Option<u32>,
+    /// For `mod`: `#[macro_use]` (its macros stay in scope after it).
+    pub macro_use: bool,
     /// `#[derive(...)]` names.
     pub derives: Vec<String>,
     /// Attributes that are not built in (attribute macros may rewrite the item).
@@ -240,6 +322,10 @@ pub struct RUse {
     /// Inside a function body: that scope.
     pub scope: Option<ScopeId>,
     pub cfg: bool,
+    /// As [`RItem::cfgs`].
+    pub cfgs: Vec<String>,
+    /// As [`RItem::via`].
+    pub via: Option<u32>,
 }
 
 impl RUse {
@@ -267,6 +353,10 @@ pub struct RImpl {
     pub generics: Vec<String>,
     pub items: Vec<RMember>,
     pub attr_macros: Vec<String>,
+    /// As [`RItem::cfgs`].
+    pub cfgs: Vec<String>,
+    /// As [`RItem::via`].
+    pub via: Option<u32>,
     pub span: Span,
 }
 
@@ -449,7 +539,14 @@ impl RustFacts {
                         .get(id as usize)
                         .is_some_and(|c| c.parent == Some(i as ModuleId))
                 };
-                m.uses.iter().all(|u| scope(u.scope))
+                let via = |v: Option<u32>| v.is_none_or(|c| (c as usize) < m.macro_calls.len());
+                m.uses.iter().all(|u| scope(u.scope) && via(u.via))
+                    && m.items.iter().all(|i| via(i.via))
+                    && m.impls.iter().all(|i| via(i.via))
+                    && m.macro_calls
+                        .iter()
+                        .enumerate()
+                        .all(|(c, call)| call.parent.is_none_or(|p| (p as usize) < c))
                     && m.items.iter().all(|item| match &item.module {
                         Some(ModTarget::Inline(id)) => child(*id),
                         Some(ModTarget::File { .. }) | None => true,

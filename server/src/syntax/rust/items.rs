@@ -3,13 +3,14 @@
 
 use tree_sitter::Node;
 
+use super::cfg::top_level_parts;
 use super::docs::{DocComment, DocText};
 use super::facts::*;
 use super::{named_children, rfield, span, squash, Builder};
 
 /// Attributes the compiler itself understands; any other attribute on an
 /// item is an attribute macro that may rewrite it.
-const BUILTIN_ATTRS: &[&str] = &[
+pub(crate) const BUILTIN_ATTRS: &[&str] = &[
     "allow",
     "automatically_derived",
     "cfg",
@@ -99,36 +100,6 @@ pub(crate) const STD_DERIVES: &[&str] = &[
     "Default",
 ];
 
-/// The comma-separated parts of `(a, b(c, d), e)` at the top level.
-fn top_level_parts(args: &str) -> Vec<&str> {
-    let inner = args.trim();
-    let inner = inner
-        .strip_prefix('(')
-        .and_then(|r| r.strip_suffix(')'))
-        .unwrap_or(inner);
-    let mut parts = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    let mut in_str = false;
-    for (i, c) in inner.char_indices() {
-        match c {
-            '"' => in_str = !in_str,
-            '(' | '[' | '{' if !in_str => depth += 1,
-            ')' | ']' | '}' if !in_str => depth -= 1,
-            ',' if depth == 0 && !in_str => {
-                parts.push(inner[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    let last = inner[start..].trim();
-    if !last.is_empty() {
-        parts.push(last);
-    }
-    parts
-}
-
 /// Item-level macros that expand to no nameable item.
 const ITEMLESS_MACROS: &[&str] = &[
     "compile_error",
@@ -186,6 +157,12 @@ pub(super) struct Attrs {
     pub test_only: bool,
     /// Outer docs: `///`, `/** */`, `#[doc = ".."]`.
     pub doc: DocText,
+    /// `#[cfg(…)]` predicates.
+    pub cfgs: Vec<String>,
+    /// `#[macro_use]`.
+    pub macro_use: bool,
+    /// `#[cfg_attr(…)]`s that add derives or attribute macros.
+    pub cfg_attrs: Vec<CfgAttr>,
 }
 
 impl<'s> Builder<'s> {
@@ -262,11 +239,21 @@ impl<'s> Builder<'s> {
                 if args.contains("test") && !args.contains("not") {
                     attrs.test_only = true;
                 }
+                let parts = top_level_parts(args);
+                if let [pred] = parts.as_slice() {
+                    attrs.cfgs.push(super::squash(pred));
+                }
             }
             "cfg_attr" => {
                 attrs.cfg = true;
                 // `cfg_attr(pred, attr, ...)`: the attributes it may add.
-                for added in top_level_parts(args).into_iter().skip(1) {
+                let parts = top_level_parts(args);
+                let pred = parts.first().map(|p| super::squash(p)).unwrap_or_default();
+                let mut added_by = CfgAttr {
+                    pred: pred.clone(),
+                    ..Default::default()
+                };
+                for added in parts.into_iter().skip(1) {
                     let name: String = added
                         .chars()
                         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
@@ -275,13 +262,31 @@ impl<'s> Builder<'s> {
                         let inner = added[name.len()..].trim();
                         for d in top_level_parts(inner) {
                             attrs.derives.push(d.trim().to_string());
+                            added_by.derives.push(d.trim().to_string());
                         }
+                    } else if name == "cfg" {
+                        // `cfg_attr(p, cfg(q))`: exists unless p holds and q does not.
+                        let q = added[name.len()..].trim();
+                        if let [q] = top_level_parts(q).as_slice() {
+                            attrs
+                                .cfgs
+                                .push(format!("any(not({pred}), {})", super::squash(q)));
+                        }
+                    } else if name == "path" {
+                        // Its file depends on the configuration: a name no
+                        // configuration sets keeps it uncertain.
+                        attrs.cfgs.push("__grounded_cfg_attr_path".to_string());
                     } else if !BUILTIN_ATTRS.contains(&name.split("::").next().unwrap_or("")) {
-                        attrs.macros.push(name);
+                        attrs.macros.push(name.clone());
+                        added_by.macros.push(name);
                     }
+                }
+                if !added_by.derives.is_empty() || !added_by.macros.is_empty() {
+                    attrs.cfg_attrs.push(added_by);
                 }
             }
             "macro_export" => attrs.macro_export = true,
+            "macro_use" => attrs.macro_use = true,
             "derive" => {
                 let inner = args.trim_start_matches('(').trim_end_matches(')');
                 for d in inner.split(',') {
@@ -344,7 +349,33 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// An item-level macro invocation: its body read as items; the module
+    /// is open (`name!`) unless the macro makes no nameable item or its
+    /// body was read whole (`thread_local!`).
+    fn item_level_call(&mut self, n: Node, module: ModuleId, cfgs: &[String]) {
+        let name = rfield!(n, "macro").map(|m| self.text(m)).unwrap_or("");
+        if !may_declare_items(name) {
+            return;
+        }
+        let name = name.to_string();
+        if !self.item_macro_call(n, module, cfgs) {
+            self.open_module_at(module, format!("{name}!"), n);
+        }
+    }
+
+    /// Where code under `#[cfg(…)]` is: `n`, under `cfgs`.
+    fn cfg_region(&mut self, n: Node, cfgs: &[String]) {
+        if !cfgs.is_empty() && self.via.is_none() {
+            self.facts.cfg_regions.push(CfgRegion {
+                start_byte: n.start_byte() as u32,
+                end_byte: n.end_byte() as u32,
+                cfgs: cfgs.to_vec(),
+            });
+        }
+    }
+
     pub(super) fn item(&mut self, n: Node, module: ModuleId, scope: Option<ScopeId>, attrs: Attrs) {
+        self.cfg_region(n, &attrs.cfgs);
         let kind = match n.kind() {
             "function_item" => Some(RItemKind::Fn),
             "function_signature_item" => Some(RItemKind::Fn),
@@ -367,15 +398,12 @@ impl<'s> Builder<'s> {
         }
         let Some(kind) = kind else {
             match n.kind() {
-                "use_declaration" => self.use_declaration(n, module, scope, attrs.cfg),
+                "use_declaration" => self.use_declaration(n, module, scope, &attrs),
                 "impl_item" => self.impl_item(n, module, scope, attrs),
                 "macro_invocation" => {
                     self.macro_invocation(n, module, scope);
                     if scope.is_none() {
-                        let name = rfield!(n, "macro").map(|m| self.text(m)).unwrap_or("");
-                        if may_declare_items(name) {
-                            self.open_module_at(module, format!("{name}!"), n);
-                        }
+                        self.item_level_call(n, module, &attrs.cfgs);
                     }
                 }
                 "foreign_mod_item" => {
@@ -391,10 +419,7 @@ impl<'s> Builder<'s> {
                             .into_iter()
                             .find(|c| c.kind() == "macro_invocation")
                         {
-                            let name = rfield!(m, "macro").map(|m| self.text(m)).unwrap_or("");
-                            if may_declare_items(name) {
-                                self.open_module_at(module, format!("{name}!"), m);
-                            }
+                            self.item_level_call(m, module, &attrs.cfgs);
                         }
                     }
                     self.statement(n, module, scope)
@@ -423,6 +448,15 @@ impl<'s> Builder<'s> {
             macro_export: attrs.macro_export,
             test_only: attrs.test_only,
             macro_inherent_impls: kind == RItemKind::Macro && inherent_impl_in(self.text(n)),
+            macro_shape: if kind == RItemKind::Macro {
+                self.macro_shape(n)
+            } else {
+                None
+            },
+            cfgs: attrs.cfgs.clone(),
+            cfg_attrs: attrs.cfg_attrs.clone(),
+            via: self.via_for(module),
+            macro_use: attrs.macro_use,
             derives: attrs.derives.clone(),
             attr_macros: attrs.macros.clone(),
             module: None,
@@ -626,7 +660,9 @@ impl<'s> Builder<'s> {
             if self.member_prelude(c, &mut attrs) {
                 continue;
             }
-            let doc = std::mem::take(&mut attrs).doc.line();
+            let taken = std::mem::take(&mut attrs);
+            self.cfg_region(c, &taken.cfgs);
+            let doc = taken.doc.line();
             match c.kind() {
                 "function_item" | "function_signature_item" => {
                     let Some(name) = rfield!(c, "name") else {
@@ -740,6 +776,7 @@ impl<'s> Builder<'s> {
         if scope.is_some() {
             // Impls inside function bodies still count (their methods exist).
         }
+        let via = self.via_for(module);
         if let Some(m) = self.facts.modules.get_mut(module as usize) {
             m.impls.push(RImpl {
                 self_ty,
@@ -748,6 +785,8 @@ impl<'s> Builder<'s> {
                 generics,
                 items,
                 attr_macros: attrs.macros,
+                cfgs: attrs.cfgs,
+                via,
                 span: span(n),
             });
         }

@@ -2,12 +2,14 @@
 //! pure, no I/O.
 
 mod body;
+pub mod cfg;
 mod docs;
 pub mod facts;
 mod items;
+pub mod macros;
 mod paths;
 
-pub(crate) use items::STD_DERIVES;
+pub(crate) use items::{BUILTIN_ATTRS, STD_DERIVES};
 
 use std::cell::RefCell;
 
@@ -130,12 +132,15 @@ fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
 struct Builder<'s> {
     src: &'s str,
     facts: RustFacts,
+    /// While a macro body is walked: its module and call (see `macros`).
+    via: Option<(ModuleId, u32)>,
 }
 
 impl<'s> Builder<'s> {
     fn new(src: &'s str) -> Self {
         Builder {
             src,
+            via: None,
             facts: RustFacts {
                 modules: vec![RModule::default()],
                 ..Default::default()

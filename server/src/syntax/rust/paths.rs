@@ -119,7 +119,7 @@ impl<'s> Builder<'s> {
         n: Node,
         module: ModuleId,
         scope: Option<ScopeId>,
-        cfg: bool,
+        attrs: &super::items::Attrs,
     ) {
         let public = named_children(n)
             .into_iter()
@@ -138,7 +138,9 @@ impl<'s> Builder<'s> {
                 public,
                 absolute,
                 scope,
-                cfg,
+                cfg: attrs.cfg,
+                cfgs: attrs.cfgs.clone(),
+                via: self.via_for(module),
             };
             if let Some(name) = u.binds() {
                 let name = name.to_string();

@@ -379,3 +379,82 @@ fn receivers_through_calls() {
     assert_eq!(m("c").receiver, range("RangeTo"));
     assert_eq!(m("z").receiver, Receiver::Other);
 }
+
+/// An item-level call's body is read as items marked `via` the call (the
+/// index decides whether the macro passes them through); nested calls
+/// record their parent; the paths inside are not the file's.
+#[test]
+fn item_macro_bodies_are_read_as_items() {
+    let src = r#"
+#[cfg(unix)]
+cfg_rt! {
+    pub mod runtime;
+    pub use task::spawn;
+    impl Handle { pub fn current() -> Handle { other::thing() } }
+    cfg_net! {
+        pub fn bind() {}
+    }
+}
+feature! {
+    #![any(feature = "a", feature = "b")]
+    pub struct Both;
+}
+make_fn!(generated);
+thread_local! {
+    pub static COUNTER: u32 = const { 0 };
+    static PRIVATE: u32 = 1;
+}
+#[cfg(feature = "x")]
+#[cfg_attr(docsrs, doc(cfg(feature = "x")))]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+pub fn gated() {}
+"#;
+    let f = parse(src);
+    let root = &f.modules[0];
+    let calls: Vec<(&str, Option<u32>, bool)> = root
+        .macro_calls
+        .iter()
+        .map(|c| (c.name.as_str(), c.parent, c.items_ok))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("cfg_rt", None, true),
+            ("cfg_net", Some(0), true),
+            ("feature", None, true),
+            ("make_fn", None, false)
+        ]
+    );
+    assert_eq!(root.macro_calls[0].cfgs, ["unix"]);
+    assert_eq!(
+        root.macro_calls[2].inner_meta.as_deref(),
+        Some(r#"any(feature = "a", feature = "b")"#)
+    );
+    let item = |n: &str| root.items.iter().find(|i| i.name == n).unwrap();
+    assert_eq!(item("runtime").via, Some(0));
+    assert_eq!(item("bind").via, Some(1));
+    assert_eq!(item("Both").via, Some(2));
+    assert!(root
+        .uses
+        .iter()
+        .any(|u| u.via == Some(0) && u.path == ["task", "spawn"]));
+    assert!(root.impls.iter().any(|i| i.via == Some(0)));
+    // thread_local! declares its statics; the module stays closed by it.
+    assert!(item("COUNTER").public && item("COUNTER").kind == RItemKind::Static);
+    assert!(!item("PRIVATE").public);
+    let mut reasons = root.open_reasons.clone();
+    reasons.sort();
+    assert_eq!(reasons, ["cfg_net!", "cfg_rt!", "feature!", "make_fn!"]);
+    // Paths inside bodies are the macro's business.
+    assert!(!f
+        .refs
+        .iter()
+        .any(|r| r.segs.first().is_some_and(|s| s == "other")));
+    let gated = item("gated");
+    assert_eq!(gated.cfgs, [r#"feature = "x""#]);
+    assert_eq!(gated.cfg_attrs.len(), 1);
+    assert_eq!(gated.cfg_attrs[0].pred, r#"feature = "serde""#);
+    assert_eq!(gated.cfg_attrs[0].derives, ["Serialize"]);
+    assert!(f.cfg_regions.iter().any(|r| r.cfgs == [r#"feature = "x""#]));
+    assert!(f.is_consistent());
+}
