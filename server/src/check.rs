@@ -32,6 +32,20 @@ pub struct CheckOptions {
     /// The process exits right after this check (the CLI): the index and the
     /// parsed files are not freed one by one, which is pure cost at exit.
     pub one_shot: bool,
+    /// `--why`: say why each silent lookup on an open container is silent.
+    pub why: bool,
+}
+
+/// A silent lookup and why it is silent (`--why`), placed in its file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WhyReported {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// The lookup as written (`np.foo`, `tokio::time::sleep_ms`).
+    pub symbol: String,
+    /// The construct that left it open, and where.
+    pub reason: String,
 }
 
 /// A finding placed in its file, with 1-based lines and character columns.
@@ -78,6 +92,9 @@ pub struct CheckOutcome {
     pub notes: Vec<String>,
     pub files: usize,
     pub duration_ms: u128,
+    /// With `--why`: the silent lookups and their reasons, sorted (`None`
+    /// without `--why`).
+    pub why: Option<Vec<WhyReported>>,
 }
 
 impl CheckOutcome {
@@ -292,6 +309,24 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         })
         .collect();
     lap("index + analysis");
+    let mut why: Vec<WhyReported> = if opts.why {
+        ok_files
+            .par_iter()
+            .flat_map_iter(|f| {
+                let module = index.module_for_file(&f.path, f.facts.clone());
+                let found = analysis::why_file(&index, &shared, module);
+                let text = crate::regular_file::read_to_string(&f.path).unwrap_or_default();
+                let path = display_path(&f.path, &cwd);
+                place_why(
+                    &path,
+                    &text,
+                    found.into_iter().map(|w| (w.span, w.symbol, w.reason)),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let rust = crate::check_rust::check(
         &abs_paths,
         &root,
@@ -299,7 +334,10 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         &cwd,
         opts.cache_dir.as_deref(),
         opts.trusted,
+        opts.why,
     );
+    why.extend(rust.why);
+    why.sort();
     notes.extend(rust.notes);
     findings.extend(rust.findings);
     lap("rust");
@@ -316,6 +354,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
         notes,
         files: ok_files.len() + rust.files,
         duration_ms: started.elapsed().as_millis(),
+        why: opts.why.then_some(why),
     };
     if opts.one_shot {
         std::mem::forget(index);
@@ -553,6 +592,33 @@ pub(crate) fn place_all(
                 line_key,
                 finding,
             }
+        })
+        .collect()
+}
+
+/// Silent lookups of one file placed in it (1-based lines and character
+/// columns), with their reasons.
+pub(crate) fn place_why(
+    path: &str,
+    text: &str,
+    found: impl IntoIterator<Item = (crate::syntax::facts::Span, String, String)>,
+) -> Vec<WhyReported> {
+    let found: Vec<_> = found.into_iter().collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let lines = line_breaks::LineIndex::new(text);
+    let offsets: Vec<usize> = found.iter().map(|(s, ..)| s.start_byte as usize).collect();
+    let placed = lines.line_cols(text, &offsets);
+    found
+        .into_iter()
+        .zip(placed)
+        .map(|((_, symbol, reason), (line, column))| WhyReported {
+            path: path.to_string(),
+            line,
+            column,
+            symbol,
+            reason,
         })
         .collect()
 }

@@ -23,6 +23,8 @@ pub struct RustOutcome {
     pub findings: Vec<Reported>,
     pub notes: Vec<String>,
     pub files: usize,
+    /// With `--why`: the silent lookups and their reasons.
+    pub why: Vec<crate::check::WhyReported>,
 }
 
 pub fn check(
@@ -32,6 +34,7 @@ pub fn check(
     cwd: &Path,
     cache_dir: Option<&Path>,
     trusted: bool,
+    why: bool,
 ) -> RustOutcome {
     let files = collect_files_with(paths, root, config, Lang::Rust);
     if files.is_empty() {
@@ -122,10 +125,25 @@ pub fn check(
             place_all(&shown, &text, found)
         })
         .collect();
+    let why = if why {
+        preparsed
+            .par_iter()
+            .flat_map_iter(|(path, facts)| {
+                let found = crate::analysis::rust::why::why_rust_file(&index, path, facts.clone());
+                let text = crate::regular_file::read(path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                crate::check::place_why(&display_path(path, cwd), &text, found)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     RustOutcome {
         findings,
         notes,
         files: count,
+        why,
     }
 }
 

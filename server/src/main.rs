@@ -163,6 +163,11 @@ struct CheckArgs {
     /// Record the reported findings in this baseline file, and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Also say why each attribute or path on an open container (a dynamic
+    /// module or class, a macro-filled Rust module, a receiver of unknown
+    /// type) is silent: the construct that opened it and where.
+    #[arg(long)]
+    why: bool,
 }
 
 #[derive(Args)]
@@ -409,6 +414,7 @@ fn run_check(args: CheckArgs, trusted: bool) -> Result<ExitCode, String> {
         user_python: true,
         cache_dir: python_env::default_cache_dir(),
         one_shot: true,
+        why: args.why,
     };
     let mut outcome = check::run_check(&opts)?;
     let filtered = gate::apply(&gate, &mut outcome, &cwd);

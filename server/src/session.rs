@@ -148,6 +148,7 @@ impl Session {
             user_python: opts.user_python,
             cache_dir: opts.cache_dir.clone(),
             one_shot: false,
+            why: false,
         };
         let (env, dump) = match check::discover_env(&check_opts, &config, root) {
             Ok((env, dump, env_notes)) => {

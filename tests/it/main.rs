@@ -25,3 +25,4 @@ mod readme;
 mod real_crates;
 mod rust_accuracy_data;
 mod trust;
+mod why;

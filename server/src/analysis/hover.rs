@@ -56,7 +56,17 @@ pub fn describe_at(index: &Index, module: Arc<Module>, byte: u32) -> Option<Desc
             return Some(d);
         }
     }
-    None
+    // An attribute of an open container: why it is not checked (`--why`).
+    let why = super::why_at(index, &shared, ctx.module.clone(), byte)?;
+    Some(Description {
+        kind: "unchecked",
+        name: why.symbol,
+        signature: None,
+        doc: Some(format!("Not checked: {}", why.reason)),
+        location: None,
+        start_byte: why.span.start_byte,
+        end_byte: why.span.end_byte,
+    })
 }
 
 /// Find the chain node under `byte` and describe it.

@@ -124,6 +124,122 @@ pub fn check_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> V
     out
 }
 
+/// Why each silent attribute lookup of one file is silent (`--why`): the
+/// chains [`check_file`] reads, each up to its first open container or
+/// unknown call result. Computed only when asked.
+pub fn why_file(index: &Index, shared: &SharedCache, module: Arc<Module>) -> Vec<eval::Why> {
+    let Some(facts) = module.facts.clone() else {
+        return Vec::new();
+    };
+    let ev = Evaluator::new(index, shared);
+    let ctx = Ctx { module };
+    let mut out: Vec<eval::Why> = facts
+        .attr_refs
+        .iter()
+        .filter_map(|r| why_ref(&ev, &ctx, &facts, r))
+        .collect();
+    why_imports(&ev, &ctx, &facts, &mut out);
+    out.sort_by_key(|w| w.span.start_byte);
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}
+
+/// The imports [`check_imports`] cannot check: a name from an open module,
+/// a submodule of an open package.
+fn why_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<eval::Why>) {
+    for imp in &facts.imports {
+        if imp.in_try_import
+            || !ev.guard_active(ctx, imp.guard)
+            || ev.guard_uncertain(ctx, imp.guard)
+        {
+            continue;
+        }
+        let Some(abs) = ev.absolute_module(ctx, imp.level, &imp.module) else {
+            continue;
+        };
+        let Some(module) = ev.resolve_module(&abs) else {
+            // The deepest package that exists, when it is open.
+            let parts: Vec<&str> = abs.split('.').collect();
+            let parent = (1..parts.len())
+                .rev()
+                .find_map(|i| Some((i, ev.resolve_module(&parts[..i].join("."))?)));
+            if let Some((i, p)) = parent {
+                if let Lookup::Unknown = ev.module_member(&p, parts[i]) {
+                    out.push(eval::Why {
+                        span: imp.span,
+                        symbol: abs.clone(),
+                        reason: ev.why_module(&p, parts[i], 0),
+                    });
+                }
+            }
+            continue;
+        };
+        for (name, span) in &imp.names {
+            if dunder(name) {
+                continue;
+            }
+            if let Lookup::Unknown = ev.module_member(&module, name) {
+                out.push(eval::Why {
+                    span: *span,
+                    symbol: format!("{abs}.{name}"),
+                    reason: ev.why_module(&module, name, 0),
+                });
+            }
+        }
+    }
+}
+
+/// Why the lookup at byte `at` of the file is silent, when it is (hover).
+pub fn why_at(
+    index: &Index,
+    shared: &SharedCache,
+    module: Arc<Module>,
+    at: u32,
+) -> Option<eval::Why> {
+    let facts = module.facts.clone()?;
+    let ev = Evaluator::new(index, shared);
+    let ctx = Ctx { module };
+    facts
+        .attr_refs
+        .iter()
+        .filter(|r| expr_covers(&r.expr, at))
+        .filter_map(|r| why_ref(&ev, &ctx, &facts, r))
+        .find(|w| w.span.start_byte <= at && at <= w.span.end_byte)
+}
+
+/// Whether an attribute of the chain `e` spans byte `at`.
+fn expr_covers(e: &Expr, at: u32) -> bool {
+    match e {
+        Expr::Attr { base, span, .. } => {
+            (span.start_byte <= at && at <= span.end_byte) || expr_covers(base, at)
+        }
+        Expr::Call { func, .. } => expr_covers(func, at),
+        Expr::Subscript { value, .. } => expr_covers(value, at),
+        _ => false,
+    }
+}
+
+/// The reason for one chain, under the same conditions as [`check_attributes`]
+/// (chains it never checks have no reason to give here).
+fn why_ref(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, r: &AttrRef) -> Option<eval::Why> {
+    if r.in_try_attr || !ev.guard_active(ctx, r.guard) {
+        return None;
+    }
+    if chain_root(&r.expr).is_some_and(|n| facts.damaged.rebound.contains(n)) {
+        return None;
+    }
+    let mut why = None;
+    ev.why_chain(ctx, &r.expr, &mut why);
+    let why = why?;
+    let damaged = facts.damaged.covers(&why.span)
+        || why
+            .symbol
+            .rsplit('.')
+            .next()
+            .is_some_and(|m| facts.damaged.words.contains(m));
+    (!damaged && !facts.suppressed(why.span.start_row, Code::UnknownMember.as_str())).then_some(why)
+}
+
 fn env_description(index: &Index) -> String {
     match &index.env {
         Some(env) => format!(

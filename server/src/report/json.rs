@@ -32,6 +32,21 @@ pub fn render(outcome: &CheckOutcome) -> String {
             "duration_ms": outcome.duration_ms as u64,
         },
     });
+    let mut skeleton = skeleton;
+    if let Some(why) = &outcome.why {
+        skeleton["why"] = why
+            .iter()
+            .map(|w| {
+                json!({
+                    "path": w.path,
+                    "line": w.line,
+                    "column": w.column,
+                    "symbol": w.symbol,
+                    "reason": w.reason,
+                })
+            })
+            .collect();
+    }
     let mut s = super::pretty_with_items(&skeleton, outcome.findings.iter().map(diagnostic));
     s.push('\n');
     s

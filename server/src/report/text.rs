@@ -19,6 +19,14 @@ pub fn render(outcome: &CheckOutcome) -> String {
             with_suggestions(&r.finding)
         );
     }
+    // `--why`: one line per silent lookup, in the findings' shape.
+    for w in outcome.why.iter().flatten() {
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: silent[why] `{}`: {}",
+            w.path, w.line, w.column, w.symbol, w.reason
+        );
+    }
     out.push_str(&summary(outcome));
     out.push('\n');
     out

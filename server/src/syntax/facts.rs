@@ -676,6 +676,34 @@ pub struct FileFacts {
     /// Statements nested too deeply to be walked, left out (their words are
     /// in `damaged`).
     pub nesting_cut: Option<NestingCut>,
+    /// Where the module, a class or a scope was made open, kept beside the
+    /// open flags (`dynamic`, `ClassFacts::dynamic`, `allows_extra`,
+    /// `Scope::dynamic_names`) for `grounded check --why`.
+    pub open_sites: Vec<OpenSite>,
+}
+
+/// The construct that made something open, and where: said by `--why`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenSite {
+    pub target: OpenTarget,
+    /// 0-based row of the construct.
+    pub row: u32,
+    /// The construct, as a user reads it (`setattr(self, …)`).
+    pub what: Box<str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpenTarget {
+    Module,
+    Class(ClassId),
+    Scope(ScopeId),
+}
+
+impl FileFacts {
+    /// The first construct recorded as opening `target`.
+    pub fn open_site(&self, target: OpenTarget) -> Option<&OpenSite> {
+        self.open_sites.iter().find(|s| s.target == target)
+    }
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;

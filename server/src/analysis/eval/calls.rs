@@ -146,7 +146,7 @@ impl<'a> Evaluator<'a> {
     /// The `@overload` signatures a function belongs to (those of its name in
     /// the scope it is defined in, where they run here): a stub's overloads,
     /// or a module's before its implementation.
-    fn overloads(&self, f: &FuncRef) -> Vec<FuncId> {
+    pub(super) fn overloads(&self, f: &FuncRef) -> Vec<FuncId> {
         let (Some(file), Some(def)) = (f.module.facts.as_ref(), f.facts()) else {
             return Vec::new();
         };

@@ -25,12 +25,15 @@ pub struct GetattrReading {
     /// Names it raises for on their own path, with the message when it is
     /// made of literals.
     pub removed: BTreeMap<String, Option<String>>,
+    /// When open: why it is not closed-form, for `--why`.
+    pub open_because: Option<String>,
 }
 
 impl GetattrReading {
-    fn open() -> GetattrReading {
+    fn open(because: impl Into<String>) -> GetattrReading {
         GetattrReading {
             open: true,
+            open_because: Some(because.into()),
             ..GetattrReading::default()
         }
     }
@@ -83,6 +86,9 @@ struct Walk<'e, 'a> {
     ctx: Ctx,
     scope: ScopeId,
     reading: GetattrReading,
+    /// What the walk could not read (a test not on the parameter, a call
+    /// that may return), in order: said when the function turns out open.
+    doubts: Vec<String>,
     /// The module whose `__getattr__` is read.
     module_name: String,
     /// Parameters of the factory that made the function being walked which
@@ -129,9 +135,20 @@ impl Walk<'_, '_> {
                         (one, None) | (None, one) => one,
                     }
                 }
-                None => self.either(&[then.clone(), otherwise.clone()], (may, must)),
+                None => {
+                    self.doubt("an `if` test not read as a test on its parameter".to_string());
+                    self.either(&[then.clone(), otherwise.clone()], (may, must))
+                }
             },
-            GetattrStep::Either(branches) => self.either(branches, (may, must)),
+            GetattrStep::Either(branches) => {
+                if branches.iter().any(|b| b.iter().any(GetattrStep::leaves)) {
+                    self.doubt(
+                        "a branch its parameter does not decide (an `if` on something else, a loop, a `try`)"
+                            .to_string(),
+                    );
+                }
+                self.either(branches, (may, must))
+            }
             GetattrStep::Return => {
                 self.answer(&may);
                 None
@@ -153,6 +170,7 @@ impl Walk<'_, '_> {
                     self.raise(&may, &must, None, certain);
                     None
                 } else {
+                    self.doubt(format!("calls `{name}`, which may return"));
                     Some((may, must))
                 }
             }
@@ -181,7 +199,24 @@ impl Walk<'_, '_> {
     fn answer(&mut self, may: &Names) {
         match may {
             Names::Only(names) => self.reading.members.extend(names.iter().cloned()),
-            Names::AllBut(_) => self.reading.open = true,
+            Names::AllBut(_) => {
+                if !self.reading.open {
+                    let mut because =
+                        "not closed-form: names outside a literal set reach a `return` or its end"
+                            .to_string();
+                    if !self.doubts.is_empty() {
+                        because = format!("not closed-form ({})", self.doubts.join("; "));
+                    }
+                    self.reading.open_because = Some(because);
+                }
+                self.reading.open = true
+            }
+        }
+    }
+
+    fn doubt(&mut self, what: String) {
+        if !self.doubts.contains(&what) {
+            self.doubts.push(what);
         }
     }
 
@@ -212,10 +247,12 @@ impl Walk<'_, '_> {
     fn delegate(&mut self, helper: &str, may: Names, must: Names, certain: bool) {
         let Some((target, module_params)) = self.ev.delegate_target(&self.ctx, self.scope, helper)
         else {
+            self.doubt(format!("returns `{helper}(…)`, which is not followed"));
             self.answer(&may);
             return;
         };
         let Some(steps) = target.facts().and_then(|f| f.getattr_body.clone()) else {
+            self.doubt(format!("returns `{helper}(…)`, which is not read as tests"));
             self.answer(&may);
             return;
         };
@@ -352,6 +389,21 @@ impl Walk<'_, '_> {
     }
 }
 
+impl GetattrStep {
+    /// Whether a name may leave the function by this step (a `return`,
+    /// a store, or one inside a branch).
+    fn leaves(&self) -> bool {
+        match self {
+            GetattrStep::Return | GetattrStep::StoreGlobal | GetattrStep::Delegate(_) => true,
+            GetattrStep::If {
+                then, otherwise, ..
+            } => then.iter().chain(otherwise).any(GetattrStep::leaves),
+            GetattrStep::Either(bs) => bs.iter().flatten().any(GetattrStep::leaves),
+            GetattrStep::Raise { .. } | GetattrStep::Call(_) => false,
+        }
+    }
+}
+
 /// How deep imported collections are followed (`from ._x import NAMES`).
 const MAX_COLLECTION_HOPS: u32 = 8;
 
@@ -369,7 +421,7 @@ impl<'a> Evaluator<'a> {
             self.leave();
             r
         } else {
-            GetattrReading::open()
+            GetattrReading::open("not read: modules nested too deeply")
         });
         self.shared.getattr.insert(key, reading.clone());
         Some(reading)
@@ -377,13 +429,25 @@ impl<'a> Evaluator<'a> {
 
     fn read_getattr(&self, m: &Arc<Module>) -> GetattrReading {
         let Some((f, module_params)) = self.getattr_function(m) else {
-            return GetattrReading::open();
+            return GetattrReading::open(
+                "not closed-form: bound to something other than a `def` (or a factory returning a nested `def`)",
+            );
         };
         let Some(facts) = f.facts() else {
-            return GetattrReading::open();
+            return GetattrReading::open("not read: its module was not parsed");
         };
         let Some(steps) = &facts.getattr_body else {
-            return GetattrReading::open();
+            let at = format!(
+                "`{}` ({}:{})",
+                facts.name,
+                super::why::short_path(&f.module),
+                facts.span.start_row + 1
+            );
+            return GetattrReading::open(if &*facts.name == "__getattr__" {
+                format!("not closed-form: {at} binds its parameter again, or has syntax errors")
+            } else {
+                format!("not read: the factory returns {at}, and only a function named `__getattr__` is read as tests on its parameter")
+            });
         };
         let mut walk = Walk {
             ev: self,
@@ -392,6 +456,7 @@ impl<'a> Evaluator<'a> {
             },
             scope: facts.scope,
             reading: GetattrReading::default(),
+            doubts: Vec::new(),
             module_name: m.name.clone(),
             module_params,
         };

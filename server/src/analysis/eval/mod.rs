@@ -22,9 +22,11 @@ mod classes;
 mod getattr;
 mod guards;
 mod modules;
+mod why;
 
 use classes::is_inline_stub;
 pub use getattr::{quoted_names, GetattrReading};
+pub use why::{short_path, Why};
 
 const MAX_DEPTH: u32 = 24;
 

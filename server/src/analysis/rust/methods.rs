@@ -264,7 +264,7 @@ fn trait_not_in_scope(
 
 /// Every method name callable on a value of type `ty` (its own, its traits',
 /// what it dereferences to); None when they cannot all be known.
-fn callable(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
+pub(super) fn callable(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
     const MAX_DEREFS: u32 = 4;
     if depth > MAX_DEREFS {
         return None;

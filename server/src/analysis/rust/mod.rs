@@ -9,6 +9,7 @@ pub mod receivers;
 pub mod resolve;
 mod trait_impls;
 pub mod type_text;
+pub mod why;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -261,7 +261,9 @@ impl RustIndex {
         // A reason stays while some call that gave it is not expanded; an
         // attribute macro's while an item still carries it (a `cfg_attr`
         // that does not apply adds none).
-        for reason in &m.open_reasons {
+        for (i, reason) in m.open_reasons.iter().enumerate() {
+            // Its row goes with it (`--why`).
+            let row = m.open_lines.get(i).copied().unwrap_or(u32::MAX);
             if let Some(attr) = reason.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
                 if module
                     .items
@@ -269,6 +271,7 @@ impl RustIndex {
                     .any(|i| i.attr_macros.iter().any(|a| a == attr))
                 {
                     module.open_reasons.push(reason.clone());
+                    module.open_lines.push(row);
                 }
                 continue;
             }
@@ -281,6 +284,7 @@ impl RustIndex {
             let closed = gave.peek().is_some() && gave.all(|(_, d)| !matches!(d, Call::Open));
             if !closed {
                 module.open_reasons.push(reason.clone());
+                module.open_lines.push(row);
             }
         }
         out.module = module;

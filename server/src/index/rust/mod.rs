@@ -110,6 +110,8 @@ pub struct CrateImpls {
     /// Some module of the crate may generate inherent impls (a macro that
     /// may, an attribute macro, a module that could not be read).
     pub open: bool,
+    /// When `open`: the first construct that made it so, and where (`--why`).
+    pub open_because: Option<String>,
     /// Types with an inherent impl whose items are partly generated.
     pub open_types: BTreeSet<String>,
 }
@@ -472,6 +474,8 @@ impl RustIndex {
                 open: incomplete,
                 macros_open: incomplete,
                 trait_impls_open: incomplete,
+                open_because: incomplete
+                    .then(|| "a `mod` of the crate whose file could not be read".to_string()),
                 ..Default::default()
             };
             // Every macro the crate defines (their impls are read from their
@@ -501,12 +505,16 @@ impl RustIndex {
             for node in &modules {
                 let m = node.module();
                 out.open_types.extend(node.open_types().iter().cloned());
-                for reason in &m.open_reasons {
+                for (i, reason) in m.open_reasons.iter().enumerate() {
                     let local_macro = reason
                         .strip_suffix('!')
                         .map(|n| n.rsplit("::").next().unwrap_or(n));
                     if !local_macro.is_some_and(|n| harmless.contains(n)) {
                         out.open = true;
+                        if out.open_because.is_none() {
+                            out.open_because =
+                                Some(crate::analysis::rust::why::open_reason(self, node, i));
+                        }
                     }
                     let own_macro = local_macro.is_some_and(|n| local.contains(n));
                     if !own_macro {

@@ -70,8 +70,8 @@ fn pattern(bindings: Option<&Vec<Binding>>) -> Pattern {
 pub(super) enum ClassEffect {
     /// `Cls.attr = value`.
     Attr(Box<str>, Expr),
-    /// `setattr(Cls, …)`.
-    Dynamic,
+    /// `setattr(Cls, …)`: at that row (in the chunk), the construct for `--why`.
+    Dynamic(u32, Box<str>),
 }
 
 /// A change to the class of the module-level binding `index` of `name` in
@@ -425,6 +425,7 @@ impl Merger {
                 });
             // Always there: the chunk was walked with these bindings.
             let Some(class) = class else { continue };
+            let class_id = class;
             let class = &mut self.facts.classes[class as usize];
             match &op.effect {
                 ClassEffect::Attr(attr, value) => {
@@ -436,7 +437,14 @@ impl Merger {
                         .or_default()
                         .push(value);
                 }
-                ClassEffect::Dynamic => class.dynamic = true,
+                ClassEffect::Dynamic(row, what) => {
+                    class.dynamic = true;
+                    self.facts.open_sites.push(OpenSite {
+                        target: OpenTarget::Class(class_id),
+                        row: map.row(*row),
+                        what: what.clone(),
+                    });
+                }
             }
         }
         let mut f = chunk.facts.clone();
@@ -485,6 +493,15 @@ impl Merger {
         for mut s in f.suppressions {
             s.row = map.row(s.row);
             self.facts.suppressions.push(s);
+        }
+        for mut o in f.open_sites {
+            o.row = map.row(o.row);
+            o.target = match o.target {
+                OpenTarget::Module => OpenTarget::Module,
+                OpenTarget::Class(c) => OpenTarget::Class(map.class(c)),
+                OpenTarget::Scope(s) => OpenTarget::Scope(map.scope_id(s)),
+            };
+            self.facts.open_sites.push(o);
         }
         self.facts.literal_collections.extend(f.literal_collections);
         self.facts.foreign_attr_stores.extend(f.foreign_attr_stores);

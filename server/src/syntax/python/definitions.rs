@@ -117,6 +117,8 @@ impl<'s> Builder<'s> {
             if let ScopeKind::Class(owner) = self.facts.scopes[outer as usize].kind {
                 if self.extra_allowed(value) {
                     self.facts.classes[owner as usize].allows_extra = true;
+                    let what = format!("`class Config: extra = {}`", self.text(value));
+                    self.open_site(OpenTarget::Class(owner), value, what);
                 }
             }
             return;
@@ -159,6 +161,8 @@ impl<'s> Builder<'s> {
         }
         if allows {
             self.facts.classes[class as usize].allows_extra = true;
+            let what = format!("`{target} = {}`", one_line(self.text(value)));
+            self.open_site(OpenTarget::Class(class), value, what);
         }
     }
 
@@ -469,4 +473,14 @@ impl<'s> Builder<'s> {
         }
         expr
     }
+}
+
+/// The first line of a construct's text, cut to a readable length.
+pub(super) fn one_line(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let mut out: String = first.chars().take(60).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
 }

@@ -341,26 +341,38 @@ impl<'s> Builder<'s> {
                                 .or_default()
                                 .push(Expr::Unknown);
                         }
-                        None => self.facts.classes[c as usize].dynamic = true,
+                        None => {
+                            self.facts.classes[c as usize].dynamic = true;
+                            let what = format!("`{callee}` of a computed name");
+                            self.open_site(OpenTarget::Class(c), args, what);
+                        }
                     }
                 }
             }
             "setattr" | "delattr" => {
                 if let Some(first) = arg_nodes.first() {
                     let t = self.text(*first);
+                    let what = format!("`{callee}({t}, …)`");
                     let restoring = self.in_setstate();
                     if let Some(c) = self.self_class_of(t) {
                         if !restoring {
                             self.facts.classes[c as usize].dynamic = true;
+                            self.open_site(OpenTarget::Class(c), args, what);
                         }
                     } else if t.starts_with("sys.modules[") {
                         self.facts.dynamic.setattr_self = true;
+                        self.open_site(OpenTarget::Module, args, what);
                     } else if kind(first) == "identifier" {
                         // setattr(SomeClass, …): the class named here gains members.
                         match self.class_named(t) {
-                            Some(Named::Here(c)) => self.facts.classes[c as usize].dynamic = true,
+                            Some(Named::Here(c)) => {
+                                self.facts.classes[c as usize].dynamic = true;
+                                self.open_site(OpenTarget::Class(c), args, what);
+                            }
                             Some(Named::Before(i)) => {
-                                self.class_before(t, i, chunks::ClassEffect::Dynamic)
+                                let row = args.start_position().row as u32;
+                                let effect = chunks::ClassEffect::Dynamic(row, what.into());
+                                self.class_before(t, i, effect)
                             }
                             None => {}
                         }
@@ -369,11 +381,14 @@ impl<'s> Builder<'s> {
             }
             "locals" | "vars" | "exec" | "eval" => {
                 self.facts.scopes[self.scope as usize].dynamic_names = true;
+                let scope = self.scope;
+                self.open_site(OpenTarget::Scope(scope), args, format!("`{callee}()`"));
                 if callee == "vars" {
                     if let Some(first) = arg_nodes.first() {
                         if let Some(c) = self.self_class_of(self.text(*first)) {
                             if !self.in_setstate() {
                                 self.facts.classes[c as usize].dynamic = true;
+                                self.open_site(OpenTarget::Class(c), args, "`vars(self)`");
                             }
                         }
                     }
@@ -389,12 +404,15 @@ impl<'s> Builder<'s> {
                             if let Some(c) = self.self_class_of(&root) {
                                 if !self.in_setstate() {
                                     self.facts.classes[c as usize].dynamic = true;
+                                    let what = format!("`{callee}(…)`");
+                                    self.open_site(OpenTarget::Class(c), args, what);
                                 }
                             }
                         }
                     }
                     if callee == "globals().update" {
                         self.facts.dynamic.globals_write = true;
+                        self.open_site(OpenTarget::Module, args, "`globals().update(…)`");
                     }
                 }
                 if ["append", "insert", "extend"].iter().any(|m| {
@@ -406,6 +424,7 @@ impl<'s> Builder<'s> {
                 }
                 if callee == "globals.update" || callee == "globals.setdefault" {
                     self.facts.dynamic.globals_write = true;
+                    self.open_site(OpenTarget::Module, args, format!("`{callee}(…)`"));
                 }
                 if self.scope == MODULE_SCOPE
                     && (callee == "__all__.extend" || callee == "__all__.append")
@@ -430,6 +449,8 @@ impl<'s> Builder<'s> {
                 if let Expr::Call { func: inner, .. } = base.as_ref() {
                     if inner.dotted().as_deref() == Some("globals") {
                         self.facts.dynamic.globals_write = true;
+                        let what = format!("`globals().{attr}(…)`");
+                        self.open_site(OpenTarget::Module, args, what);
                     }
                 }
             }

@@ -293,6 +293,7 @@ impl<'s> Builder<'s> {
             self.bind_in(MODULE_SCOPE, &name, BindingKind::Other, key);
             return;
         }
+        let what = format!("`globals()[{}] = …` with a computed key", self.text(key));
         if kind(key) == "identifier" {
             let var = self.text(key);
             let looped = self
@@ -312,6 +313,7 @@ impl<'s> Builder<'s> {
             }
         }
         self.facts.dynamic.globals_write = true;
+        self.open_site(OpenTarget::Module, key, what);
     }
 
     /// Whether the current scope is a `__getattr__` outside a class whose

@@ -608,6 +608,18 @@ enum Named {
     Before(u8),
 }
 
+impl Builder<'_> {
+    /// Record what made `target` open, at `n`, for `--why` (beside the flag
+    /// the caller sets).
+    pub(super) fn open_site(&mut self, target: OpenTarget, n: Node, what: impl Into<Box<str>>) {
+        self.facts.open_sites.push(OpenSite {
+            target,
+            row: n.start_position().row as u32,
+            what: what.into(),
+        });
+    }
+}
+
 fn span(n: Node) -> Span {
     let s = n.start_position();
     let e = n.end_position();
@@ -661,6 +673,7 @@ impl<'s> Builder<'s> {
                 first_error: None,
                 damaged: Damaged::default(),
                 nesting_cut: None,
+                open_sites: Vec::new(),
             },
             scope: MODULE_SCOPE,
             guard_stack: Vec::new(),
@@ -887,6 +900,9 @@ fn finish(
     mutated: BTreeSet<Box<str>>,
     hasattr_pairs: &HashSet<(String, String)>,
 ) -> FileFacts {
+    // In source order (a chunked walk records a statement's change to a
+    // class of an earlier chunk when the chunks merge, not where it is).
+    facts.open_sites.sort_by_key(|o| o.row);
     // Keep only names that no visible scope binds.
     for p in pending {
         if facts.binding_scope(p.scope, &p.name).is_none() {

@@ -293,6 +293,7 @@ impl<'s> Builder<'s> {
         };
         if self.text(key) == "__name__" {
             self.facts.dynamic.sys_modules_self = true;
+            self.open_site(OpenTarget::Module, left, "`sys.modules[__name__] = …`");
         } else if let (Some(name), Some(value)) = (self.string_literal(key), value) {
             self.facts.sys_modules_aliases.push((name, value.clone()));
         }
@@ -441,6 +442,8 @@ impl<'s> Builder<'s> {
             if let Some(class) = self.self_class_of(base) {
                 if attr_name == "__dict__" {
                     self.facts.classes[class as usize].dynamic = true;
+                    let what = format!("`{base}.__dict__ = …`");
+                    self.open_site(OpenTarget::Class(class), target, what);
                     return;
                 }
                 let entry = self.facts.classes[class as usize]

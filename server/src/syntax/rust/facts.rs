@@ -100,6 +100,10 @@ pub struct RModule {
     /// item-level macro invocation, `include!`, an attribute macro…); empty
     /// when every item is visible.
     pub open_reasons: Vec<String>,
+    /// The 0-based row of each of `open_reasons`, where it is known (for
+    /// `--why`; `u32::MAX` or missing: not known).
+    #[serde(default)]
+    pub open_lines: Vec<u32>,
     /// The first line of its inner docs (`//!`, `/*! */`, `#![doc = ".."]`).
     pub doc: Option<String>,
     /// Item-level macro invocations whose body was read as items (the

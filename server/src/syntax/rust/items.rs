@@ -471,6 +471,19 @@ impl<'s> Builder<'s> {
         if let Some(m) = self.facts.modules.get_mut(module as usize) {
             if !m.open_reasons.contains(&reason) {
                 m.open_reasons.push(reason);
+                m.open_lines.push(u32::MAX);
+            }
+        }
+    }
+
+    /// [`Self::open_module`], remembering the row of the construct (`--why`).
+    fn open_module_at(&mut self, module: ModuleId, reason: String, n: Node) {
+        self.open_module(module, reason.clone());
+        if let Some(m) = self.facts.modules.get_mut(module as usize) {
+            if let Some(i) = m.open_reasons.iter().position(|r| *r == reason) {
+                if m.open_lines.len() == m.open_reasons.len() && m.open_lines[i] == u32::MAX {
+                    m.open_lines[i] = n.start_position().row as u32;
+                }
             }
         }
     }
@@ -486,7 +499,7 @@ impl<'s> Builder<'s> {
         let name = name.to_string();
         self.note_macro_definitions(n, module);
         if !self.item_macro_call(n, module, cfgs) {
-            self.open_module(module, format!("{name}!"));
+            self.open_module_at(module, format!("{name}!"), n);
         }
     }
 
@@ -536,7 +549,7 @@ impl<'s> Builder<'s> {
         if scope.is_none() && !attrs.macros.is_empty() && n.kind() != "impl_item" {
             // An attribute macro may add items beside the one it decorates.
             let reason = format!("#[{}]", attrs.macros[0]);
-            self.open_module(module, reason);
+            self.open_module_at(module, reason, n);
         }
         if !attrs.cfg {
             // A derive under `cfg` may never be compiled: its paths are not

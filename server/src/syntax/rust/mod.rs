@@ -78,6 +78,7 @@ pub fn parse_cancellable(
                 let reason = "an item nested too deeply, left out".to_string();
                 for m in &mut facts.modules {
                     m.open_reasons.push(reason.clone());
+                    m.open_lines.push(u32::MAX);
                 }
             }
             facts
