@@ -22,8 +22,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::build::{fit, Plan, Shell};
-use crate::index::rust::host_cfg::CrateCfg;
-use crate::syntax::rust::cfg::compiled_out;
 use super::candidates::{Candidate, Heading};
 use super::describe::Described;
 use super::packages::Package;
@@ -32,7 +30,9 @@ use super::*;
 use crate::analysis::rust::prelude;
 use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
 use crate::analysis::rust::{file_nodes, receiver_type, NO_CRATE};
+use crate::index::rust::host_cfg::CrateCfg;
 use crate::index::rust::{ModNode, RustIndex, StdKind};
+use crate::syntax::rust::cfg::compiled_out;
 use crate::syntax::rust::facts::*;
 
 /// The API context of the Rust file `file` whose current content parsed to

@@ -274,9 +274,7 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
                 let ty = &miss.ty;
                 let named = match receiver_type(&resolver, node, call) {
                     Some(res) => named::for_methods(&resolver, &res, &miss.candidates),
-                    None => {
-                        named::for_path(&resolver, node, &[], 0, false, None, &miss.candidates)
-                    }
+                    None => named::for_path(&resolver, node, &[], 0, false, None, &miss.candidates),
                 };
                 let message = if let Some(traits) = &miss.out_of_scope {
                     format!(

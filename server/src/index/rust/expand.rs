@@ -208,12 +208,21 @@ impl RustIndex {
             }
             (!unknown).then_some(true)
         };
+        // Every field spelled out: a field added to `RModule` must be
+        // decided here (the expanded module replaces the read one).
         let mut module = RModule {
             name: m.name.clone(),
             parent: m.parent,
+            items: Vec::new(),
+            uses: Vec::new(),
+            impls: Vec::new(),
+            open_reasons: Vec::new(),
+            open_lines: Vec::new(),
             doc: m.doc.clone(),
             macro_calls: m.macro_calls.clone(),
-            ..Default::default()
+            // Read from the text, whatever the calls expand to: a superset.
+            defined_macros: m.defined_macros.clone(),
+            defined_macros_unnamed: m.defined_macros_unnamed,
         };
         for item in m.items.iter().chain(&thread_locals) {
             let Some((via, export)) = via_preds(item.via) else {
@@ -409,9 +418,7 @@ fn add_definitions(
         return;
     };
     for item in &m.items {
-        if item.kind != RItemKind::Macro
-            || compiled_out(&item.cfgs, env)
-        {
+        if item.kind != RItemKind::Macro || compiled_out(&item.cfgs, env) {
             continue;
         }
         let defs = out.by_name.entry(item.name.clone()).or_default();
