@@ -32,7 +32,7 @@ use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
 use crate::analysis::rust::{file_nodes, receiver_type, NO_CRATE};
 use crate::index::rust::host_cfg::CrateCfg;
 use crate::index::rust::{ModNode, RustIndex, StdKind};
-use crate::syntax::rust::cfg::compiled_out;
+use crate::syntax::rust::cfg::{compiled_out, CfgEnv};
 use crate::syntax::rust::facts::*;
 
 /// The API context of the Rust file `file` whose current content parsed to
@@ -925,7 +925,7 @@ fn crate_impls(index: &RustIndex, krate: usize, node: &ModNode) -> CrateImpls {
     let mut declared: HashMap<String, usize> = HashMap::new();
     // What the crate's build compiles out (a feature that is off) has no
     // items.
-    let build = index.cfg_env(krate);
+    let build = OrdinaryBuild(index.cfg_env(krate));
     let mut add = |m: &RModule, at: &crate::index::rust::ModKey| {
         for item in m.items.iter().filter(|i| i.kind.is_type()) {
             *declared.entry(item.name.clone()).or_default() += 1;
@@ -1002,7 +1002,7 @@ fn crate_items_at(
     // what it makes public (its crate's too: private items are not
     // reachable from here). A dependency's `pub(crate)` items and its
     // `__`-named ones (hidden from its docs, not its API) are not listed.
-    let build = index.cfg_env(node.key.0);
+    let build = OrdinaryBuild(index.cfg_env(node.key.0));
     let hidden = |name: &str, restricted: bool, cfg: &[String]| {
         (foreign && (restricted || name.starts_with("__"))) || (!all && compiled_out(cfg, &build))
     };
@@ -1114,9 +1114,10 @@ fn crate_items_at(
             }
         }
     }
-    // `#[macro_export]` macros live at the crate root.
+    // `#[macro_export]` macros live at the crate root (those the items
+    // declare: a name a macro's text may define is not listed).
     if node.key.1.is_empty() && node.local == 0 && node.key.0 != NO_CRATE {
-        for name in index.exported_macros(node.key.0) {
+        for name in index.declared_macros(node.key.0) {
             if !hidden(&name, false, &[]) && seen.insert(name.clone()) {
                 out.push(Listed {
                     described: described("macro", &name, None),
@@ -1131,9 +1132,32 @@ fn crate_items_at(
     out
 }
 
+/// The configuration a listing assumes: the crate's (features, host), in
+/// an ordinary build — the cfgs only special builds set (docs.rs, tests of
+/// the crate itself, fuzzing, loom, miri) are off, so what only they
+/// compile is not listed. (The checker keeps those unknown: silent.)
+struct OrdinaryBuild<'a>(CrateCfg<'a>);
+
+const SPECIAL_BUILDS: &[&str] = &[
+    "test", "doc", "docsrs", "miri", "loom", "fuzzing", "rustdoc",
+];
+
+impl CfgEnv for OrdinaryBuild<'_> {
+    fn name(&self, name: &str) -> Option<bool> {
+        if SPECIAL_BUILDS.contains(&name) {
+            return Some(false);
+        }
+        self.0.name(name)
+    }
+
+    fn key_value(&self, key: &str, value: &str) -> Option<bool> {
+        self.0.key_value(key, value)
+    }
+}
+
 /// Whether module `n` or a module above it is declared under a `#[cfg]`
 /// the build rules out (`#[cfg(feature = "serde")] mod serde;`).
-fn module_off(index: &RustIndex, n: &ModNode, build: &CrateCfg) -> bool {
+fn module_off(index: &RustIndex, n: &ModNode, build: &OrdinaryBuild) -> bool {
     let (krate, path) = &n.key;
     (1..=path.len()).any(|i| {
         index

@@ -99,8 +99,12 @@ pub struct CrateImpls {
     /// The traits the crate's own macros may implement (last names; `*`:
     /// a trait named by a metavariable).
     pub macro_trait_impls: BTreeSet<String>,
-    /// `#[macro_export]` macros (they live at the crate root).
+    /// `#[macro_export]` macros (they live at the crate root), and what
+    /// macro calls' text and macro bodies may define: a superset.
     pub exported_macros: BTreeSet<String>,
+    /// The `#[macro_export]` macros the crate's items (after expansion)
+    /// certainly declare: what a listing may name.
+    pub declared_macros: BTreeSet<String>,
     /// The crate may declare `#[macro_export]` macros its sources do not
     /// show: an item-level invocation of a macro that is not the crate's own,
     /// an attribute macro, `include!`, a `macro_rules! $name`, a module that
@@ -493,6 +497,9 @@ impl RustIndex {
                         local.insert(item.name.clone());
                         if item.macro_export {
                             out.exported_macros.insert(item.name.clone());
+                            if !item.cfg {
+                                out.declared_macros.insert(item.name.clone());
+                            }
                         }
                         if !item.macro_inherent_impls {
                             harmless.insert(item.name.clone());
@@ -644,6 +651,15 @@ impl RustIndex {
             return BTreeSet::new();
         }
         self.crate_impls(krate).exported_macros.clone()
+    }
+
+    /// The `#[macro_export]` macros a crate's items certainly declare (not
+    /// those only a macro's text may define).
+    pub fn declared_macros(&self, krate: CrateId) -> BTreeSet<String> {
+        if krate == usize::MAX {
+            return BTreeSet::new();
+        }
+        self.crate_impls(krate).declared_macros.clone()
     }
 
     /// The crates whose sources hold `file` (best first).
