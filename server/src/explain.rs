@@ -67,7 +67,7 @@ dynamically (`globals()[...] = ...`, star imports that cannot be resolved) are o
             code,
             summary: "A module member the library removed: looking it up raises.",
             meaning: "The module answers missing names with a module-level `__getattr__` \
-(PEP 562), and that function raises AttributeError for this name on a path of its own \
+(PEP 562), and that function raises (AttributeError, or the exception it names) for this name on a path of its own \
 (`if name in __expired_attributes__: raise AttributeError(...)`): the library removed it and \
 says so. The message quotes the library's own text when it is made of literals (including a \
 lookup in a literal dict of messages). Modules whose `__getattr__` cannot be read as tests on \

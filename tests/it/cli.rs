@@ -798,7 +798,29 @@ fn removed_api_quotes_the_library_and_offers_its_replacement() {
     assert_eq!(d["code"], "removed-api");
     assert_eq!(d["symbol"], "oldlib.Inf");
     assert_eq!(d["suggestions"], serde_json::json!(["oldlib.inf"]));
-    let o = grounded(dir.path(), &["check", "--format", "sarif"], &[]);
+    // The exception the library raises is named as it is (ImportError for
+    // a name moved to an optional package), or not at all when computed.
+    write(
+        dir.path(),
+        "movedlib/__init__.py",
+        b"def __getattr__(name):\n    if name == \"Plot\":\n        raise ImportError(\"Plot moved to movedlib-extras\")\n    if name == \"Grid\":\n        raise _error_for(name)\n    raise AttributeError(name)\n",
+    );
+    write(
+        dir.path(),
+        "moved.py",
+        b"import movedlib\nmovedlib.Plot\nmovedlib.Grid\n",
+    );
+    let o = grounded(dir.path(), &["check", "moved.py"], &[]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("moved.py:2:10: error[removed-api] `movedlib.Plot` was removed: module `movedlib` raises ImportError for it ("),
+        "{out}"
+    );
+    assert!(
+        out.contains("moved.py:3:10: error[removed-api] `movedlib.Grid` was removed: module `movedlib` raises an exception for it ("),
+        "{out}"
+    );
+    let o = grounded(dir.path(), &["check", "app.py", "--format", "sarif"], &[]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let run = &v["runs"][0];
     let result = &run["results"][0];

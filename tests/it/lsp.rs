@@ -89,8 +89,10 @@ fn handshake_diagnostics_edits_actions_and_exit() {
     );
     assert!(c.diagnostics(&uri, 3).is_empty());
 
+    // `exit` ends the process at once, not after pending work (a liveness
+    // guard, loose enough for a loaded CI machine; not a speed check).
     let took = c.shutdown_and_exit();
-    assert!(took < Duration::from_secs(1), "exit took {took:?}");
+    assert!(took < Duration::from_secs(10), "exit took {took:?}");
 }
 
 /// A document with a syntax error is checked for what parsed, edit after
@@ -248,7 +250,9 @@ fn a_file_changed_on_disk_updates_open_documents() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri_of(&ws.join("helpers.py")), "type": 2}]}),
     );
-    let d = c.diagnostics(&uri, 1);
+    // An analysis of the old state (the workspace's indexing ending after
+    // the open, on a loaded machine) may still publish first.
+    let d = c.diagnostics_once(&uri, 1, |d| !d.is_empty());
     assert_eq!(codes(&d), ["unresolved-symbol"]);
     assert_eq!(d[0]["data"][0], "helpers.load_all");
     c.shutdown_and_exit();
@@ -539,7 +543,7 @@ fn bad_input_is_answered_not_fatal() {
         2,
         json!([{"range": {"start": {"line": 999999, "character": 5}, "end": {"line": 999999, "character": 9}}, "text": "json.parse(1)\n"}]),
     );
-    let d = c.diagnostics(&uri, 2);
+    let d = c.diagnostics_within(&uri, 2, Duration::from_secs(180));
     assert_eq!(codes(&d), ["unresolved-symbol"], "{d:?}");
     // Still alive and answering.
     let r = c.request("shutdown", json!(null));

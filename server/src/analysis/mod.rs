@@ -704,7 +704,9 @@ fn removed_finding(
     attr: &str,
     span: Span,
 ) -> Option<Finding> {
-    let (message, location) = ev.module_removal(m, attr)?;
+    let (removal, location) = ev.module_removal(m, attr)?;
+    let message = removal.message;
+    let raises = removal.exception.as_deref().unwrap_or("an exception");
     let symbol = format!("{prefix}.{attr}");
     let said = match &message {
         Some(text) if !text.trim().is_empty() => {
@@ -722,7 +724,7 @@ fn removed_finding(
     Some(Finding {
         code: Code::RemovedApi,
         message: format!(
-            "`{symbol}` was removed: module `{}` raises AttributeError for it ({location}){said}",
+            "`{symbol}` was removed: module `{}` raises {raises} for it ({location}){said}",
             m.name
         ),
         symbol,

@@ -331,8 +331,12 @@ pub enum GetattrStep {
     Return,
     /// `raise …`: the names reaching it are not members; the message is the
     /// first argument of the exception when it is made of literals, the
-    /// parameter and literal-dict lookups.
-    Raise { message: Option<Vec<MessagePiece>> },
+    /// parameter and literal-dict lookups; the exception is the class
+    /// raised (`AttributeError`, `ImportError`) when the code names it.
+    Raise {
+        exception: Option<Box<str>>,
+        message: Option<Vec<MessagePiece>>,
+    },
     /// A call statement of a plain name: raises when that function always does.
     Call(Box<str>),
     /// `globals()[name] = …`: the names reaching it become members, and the

@@ -132,7 +132,14 @@ impl Client {
 
     /// The next message matching `pred`; panics after 20 s.
     pub fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        match self.wait_within(&pred, Duration::from_secs(20)) {
+        self.wait_at_most(pred, Duration::from_secs(20))
+    }
+
+    /// The next message matching `pred`; panics after `limit` (a guard
+    /// against a server that never answers, not a speed check: documents of
+    /// many megabytes get a long one, since CI machines may be loaded).
+    pub fn wait_at_most(&mut self, pred: impl Fn(&Value) -> bool, limit: Duration) -> Value {
+        match self.wait_within(&pred, limit) {
             Some(m) => m,
             None => {
                 let tail: Vec<String> = self
@@ -142,7 +149,7 @@ impl Client {
                     .take(6)
                     .map(|m| m.to_string().chars().take(300).collect())
                     .collect();
-                panic!("no matching message within 20 s; last seen: {tail:#?}")
+                panic!("no matching message within {limit:?}; last seen: {tail:#?}")
             }
         }
     }
@@ -186,10 +193,41 @@ impl Client {
 
     /// The next diagnostics published for `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        self.diagnostics_within(uri, version, Duration::from_secs(20))
+    }
+
+    /// The next diagnostics published for `uri` at `version`, waiting up to
+    /// `limit`.
+    pub fn diagnostics_within(&mut self, uri: &str, version: i64, limit: Duration) -> Vec<Value> {
+        let m = self.wait_at_most(
+            |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == version
+            },
+            limit,
+        );
+        m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The diagnostics of `uri` at `version` once a publish satisfies
+    /// `done` — for a change the server learns of by itself (a file changed
+    /// on disk), after which an earlier analysis of the same version may
+    /// still publish first.
+    pub fn diagnostics_once(
+        &mut self,
+        uri: &str,
+        version: i64,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
         let m = self.wait(|m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && m["params"]["version"] == version
+                && done(m["params"]["diagnostics"].as_array().map_or(&[][..], |a| a))
         });
         m["params"]["diagnostics"]
             .as_array()

@@ -22,11 +22,20 @@ pub struct GetattrReading {
     pub open: bool,
     /// Names it answers.
     pub members: BTreeSet<String>,
-    /// Names it raises for on their own path, with the message when it is
-    /// made of literals.
-    pub removed: BTreeMap<String, Option<String>>,
+    /// Names it raises for on their own path.
+    pub removed: BTreeMap<String, Removal>,
     /// When open: why it is not closed-form, for `--why`.
     pub open_because: Option<String>,
+}
+
+/// How a module's `__getattr__` refuses a name it raises for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// The exception class the `raise` names (`AttributeError`,
+    /// `ImportError`); None when computed or raised by a helper.
+    pub exception: Option<String>,
+    /// The exception's message, when it is made of literals.
+    pub message: Option<String>,
 }
 
 impl GetattrReading {
@@ -157,8 +166,14 @@ impl Walk<'_, '_> {
                 self.answer(&may);
                 Some((may, must))
             }
-            GetattrStep::Raise { message } => {
-                self.raise(&may, &must, message.as_deref(), certain);
+            GetattrStep::Raise { exception, message } => {
+                self.raise(
+                    &may,
+                    &must,
+                    exception.as_deref(),
+                    message.as_deref(),
+                    certain,
+                );
                 None
             }
             GetattrStep::Delegate(helper) => {
@@ -167,7 +182,7 @@ impl Walk<'_, '_> {
             }
             GetattrStep::Call(name) => {
                 if self.always_raises(name) {
-                    self.raise(&may, &must, None, certain);
+                    self.raise(&may, &must, None, None, certain);
                     None
                 } else {
                     self.doubt(format!("calls `{name}`, which may return"));
@@ -227,6 +242,7 @@ impl Walk<'_, '_> {
         &mut self,
         may: &Names,
         must: &Names,
+        exception: Option<&str>,
         message: Option<&[MessagePiece]>,
         certain: bool,
     ) {
@@ -237,8 +253,12 @@ impl Walk<'_, '_> {
             return;
         };
         for name in &names {
-            let text = message.and_then(|m| self.message(m, name));
-            self.reading.removed.entry(name.clone()).or_insert(text);
+            let message = message.and_then(|m| self.message(m, name));
+            let exception = exception.map(str::to_string);
+            self.reading
+                .removed
+                .entry(name.clone())
+                .or_insert(Removal { exception, message });
         }
     }
 

@@ -25,7 +25,7 @@ mod modules;
 mod why;
 
 use classes::is_inline_stub;
-pub use getattr::{quoted_names, GetattrReading};
+pub use getattr::{quoted_names, GetattrReading, Removal};
 pub use why::{short_path, Why};
 
 const MAX_DEPTH: u32 = 24;

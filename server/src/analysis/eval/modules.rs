@@ -240,12 +240,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// For a name missing from a module: the `__getattr__` raise that
-    /// removed it (of the stub's runtime module too) — its message, when
-    /// made of literals, and the file of that `__getattr__`.
-    pub fn module_removal(&self, m: &Arc<Module>, name: &str) -> Option<(Option<String>, String)> {
+    /// removed it (of the stub's runtime module too) — the exception and
+    /// its message, when made of literals, and the file of that
+    /// `__getattr__`.
+    pub fn module_removal(&self, m: &Arc<Module>, name: &str) -> Option<(Removal, String)> {
         let removed = |m: &Arc<Module>| {
-            let message = self.module_getattr(m)?.removed.get(name).cloned()?;
-            Some((message, m.location()))
+            let removal = self.module_getattr(m)?.removed.get(name).cloned()?;
+            Some((removal, m.location()))
         };
         removed(m).or_else(|| removed(&self.index.runtime_module_of(m)?))
     }

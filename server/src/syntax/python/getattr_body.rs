@@ -179,11 +179,12 @@ impl<'s> Builder<'s> {
                     return out;
                 }
                 "raise_statement" => {
-                    let message = s
-                        .named_child(0)
+                    let raised = s.named_child(0);
+                    let message = raised
                         .filter(|e| kind(e) == "call")
                         .and_then(|call| self.raise_message(call, param));
-                    out.push(GetattrStep::Raise { message });
+                    let exception = raised.and_then(|e| self.exception_class(e));
+                    out.push(GetattrStep::Raise { exception, message });
                     return out;
                 }
                 "if_statement" => out.push(self.getattr_if(s, param)),
@@ -526,6 +527,26 @@ impl<'s> Builder<'s> {
     }
 
     /// The message of `raise Exc(message, …)`, as pieces.
+    /// The class a `raise` names: `AttributeError` of `raise
+    /// AttributeError(…)`, `raise AttributeError` or `raise
+    /// builtins.AttributeError(…)`; None for anything computed
+    /// (`raise make_error(name)`).
+    fn exception_class(&self, raised: Node) -> Option<Box<str>> {
+        let class = match kind(raised) {
+            "call" => field!(raised, "function")?,
+            _ => raised,
+        };
+        let name = match kind(class) {
+            "identifier" => self.text(class),
+            "attribute" => self.text(field!(class, "attribute")?),
+            _ => return None,
+        };
+        // A class by its CapWords name; `raise make_error(name)` raises
+        // whatever its factory makes.
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            .then(|| name.into())
+    }
+
     fn raise_message(&self, call: Node, param: &str) -> Option<Vec<MessagePiece>> {
         let args = field!(call, "arguments")?;
         let first = named_children(args)
