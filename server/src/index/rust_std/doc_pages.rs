@@ -286,21 +286,7 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
     // File`, "Available on Windows only") hold for its items too.
     let mut impl_unstable = false;
     let mut impl_elsewhere = false;
-    let mut pos = 0;
-    while let Some(found) = html[pos..].find(" id=\"") {
-        let id_start = pos + found + 5;
-        let Some(id_len) = html[id_start..].find('"') else {
-            break;
-        };
-        let id = &html[id_start..id_start + id_len];
-        pos = id_start + id_len;
-        let Some(tag_start) = html[..id_start].rfind('<') else {
-            continue;
-        };
-        let tag = html[tag_start + 1..]
-            .split(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("");
+    for (tag, id, pos) in elements_with_id(html) {
         match tag {
             "h2" => {
                 in_deref = id.starts_with("deref-methods");
@@ -357,21 +343,7 @@ fn members(html: &str) -> HashMap<String, Vec<PageMember>> {
 fn impl_headers(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_deref = false;
-    let mut pos = 0;
-    while let Some(found) = html[pos..].find(" id=\"") {
-        let id_start = pos + found + 5;
-        let Some(id_len) = html[id_start..].find('"') else {
-            break;
-        };
-        let id = &html[id_start..id_start + id_len];
-        pos = id_start + id_len;
-        let Some(tag_start) = html[..id_start].rfind('<') else {
-            continue;
-        };
-        let tag = html[tag_start + 1..]
-            .split(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("");
+    for (tag, id, pos) in elements_with_id(html) {
         match tag {
             "h2" => in_deref = id.starts_with("deref-methods"),
             "section" if id.starts_with("impl-") && !in_deref => {
@@ -383,6 +355,27 @@ fn impl_headers(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Every element of the page that has an `id`, in order: its tag, the id,
+/// and the byte offset just past the id's value.
+fn elements_with_id(html: &str) -> impl Iterator<Item = (&str, &str, usize)> {
+    let mut pos = 0;
+    std::iter::from_fn(move || loop {
+        let found = html[pos..].find(" id=\"")?;
+        let id_start = pos + found + 5;
+        let id_len = html[id_start..].find('"')?;
+        let id = &html[id_start..id_start + id_len];
+        pos = id_start + id_len;
+        let Some(tag_start) = html[..id_start].rfind('<') else {
+            continue;
+        };
+        let tag = html[tag_start + 1..]
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        return Some((tag, id, pos));
+    })
 }
 
 /// `method.insert`, `tymethod.read-1`, `variant.Some` → (kind, name); None for other ids.
