@@ -1136,17 +1136,33 @@ fn rust_raw_identifiers_are_their_names() {
     assert_eq!(flagged[0].0, "Dice::gen_value");
     assert_eq!(flagged[0].1.first(), Some(&"Dice::gen"), "{json}");
     let (names, _) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
-    assert!(names.contains(&"textkit::Dice::gen".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"textkit::Dice::gen".to_string()),
+        "{names:?}"
+    );
     assert!(!names.iter().any(|n| n.contains("r#")), "{names:?}");
-    assert!(!names.contains(&"textkit::Dice::probed".to_string()), "{names:?}");
+    assert!(
+        !names.contains(&"textkit::Dice::probed".to_string()),
+        "{names:?}"
+    );
     // Edition 2024: `gen` is a keyword, written raw.
     let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
-    write(dir.path(), "Cargo.toml", &manifest.replace("edition = \"2021\"", "edition = \"2024\""));
+    write(
+        dir.path(),
+        "Cargo.toml",
+        &manifest.replace("edition = \"2021\"", "edition = \"2024\""),
+    );
     let (names, _) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
-    assert!(names.contains(&"textkit::Dice::r#gen".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"textkit::Dice::r#gen".to_string()),
+        "{names:?}"
+    );
     let o = grounded(dir.path(), &["check", "src/extra.rs", "--format", "json"]);
     let json = json_of(&o);
-    assert_eq!(json["diagnostics"][0]["suggestions"][0], "Dice::r#gen", "{json}");
+    assert_eq!(
+        json["diagnostics"][0]["suggestions"][0], "Dice::r#gen",
+        "{json}"
+    );
 }
 
 /// A type alias of a crate type has that type's items (a missing one is

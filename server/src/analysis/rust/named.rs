@@ -138,7 +138,13 @@ pub fn for_methods(
             if let Res::Item(n, i) = ty {
                 let item = &n.module().items[*i];
                 for m in crate_members(r, n, item) {
-                    if matches!(m.kind, MemberKind::Fn { has_self: false, .. }) {
+                    if matches!(
+                        m.kind,
+                        MemberKind::Fn {
+                            has_self: false,
+                            ..
+                        }
+                    ) {
                         not_methods.insert(m.name.clone());
                     } else {
                         described.push(member_named(&m));

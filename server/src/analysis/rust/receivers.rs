@@ -237,7 +237,10 @@ impl Typer<'_, '_> {
         full.push(ctor.to_string());
         // A call names a value: `rand::rng()` is the fn a `pub use` brings,
         // not the module `rng` of the same name.
-        match self.r.resolve_in(node, &full, false, scope, 0, Namespace::Value) {
+        match self
+            .r
+            .resolve_in(node, &full, false, scope, 0, Namespace::Value)
+        {
             Outcome::Res(Res::Item(n, i)) => {
                 let item = &n.module().items[i];
                 if item.kind != RItemKind::Fn {

@@ -704,7 +704,12 @@ impl<'a> Resolver<'a> {
 
     /// All associated names of the type a type alias names and of the
     /// impls on the alias's own name, or None when not all can be known.
-    fn alias_members(&self, n: &Arc<ModNode>, item: &RItem, depth: u32) -> Option<BTreeSet<String>> {
+    fn alias_members(
+        &self,
+        n: &Arc<ModNode>,
+        item: &RItem,
+        depth: u32,
+    ) -> Option<BTreeSet<String>> {
         let (t, i) = self.alias_target(n, item, depth)?;
         let mut out = self.crate_type_members(&t, &t.module().items[i])?;
         let impls = self.index.crate_impls(n.key.0);

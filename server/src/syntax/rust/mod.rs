@@ -156,7 +156,9 @@ impl<'s> Builder<'s> {
     fn text(&self, n: Node) -> &'s str {
         let t = self.src.get(n.byte_range()).unwrap_or("");
         match n.kind() {
-            "identifier" | "field_identifier" | "type_identifier"
+            "identifier"
+            | "field_identifier"
+            | "type_identifier"
             | "shorthand_field_identifier" => t.strip_prefix("r#").unwrap_or(t),
             _ => t,
         }
