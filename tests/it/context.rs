@@ -1097,3 +1097,98 @@ fn rust_suggestions_fit_the_use_and_the_meaning() {
         Some("textkit::sorted_words")
     );
 }
+
+/// The textkit crate of the fixture with a type whose method is a raw
+/// identifier (`r#gen`), a method under a cfg only a build script could
+/// set, an alias of the type, and a trait the file may import.
+fn textkit_with_raw_names() -> String {
+    let textkit = std::fs::read_to_string(rust_fixture().join("textkit/src/lib.rs")).unwrap();
+    format!(
+        "{textkit}\n/// A die.\npub struct Dice;\n\nimpl Dice {{\n    /// A random face.\n    pub fn r#gen(&self) -> u32 {{\n        4\n    }}\n\n    /// Only where a build script sets the cfg.\n    #[cfg(textkit_probe)]\n    pub fn probed(&self) {{}}\n}}\n\n/// The same type.\npub type Die = Dice;\n\n/// Mixing a sequence.\npub trait Mix {{\n    /// Put the items in a random order.\n    fn mix(&mut self);\n}}\n\nimpl Mix for Vec<u32> {{\n    fn mix(&mut self) {{}}\n}}\n"
+    )
+}
+
+/// `r#gen` is the method `gen`: a use resolves, the listing writes it as
+/// the crate's edition must (`gen` before 2024, `r#gen` from 2024 on), and
+/// so do suggestions. A method under a cfg nothing decides is not listed.
+#[test]
+fn rust_raw_identifiers_are_their_names() {
+    let extra = "use textkit::Dice;\n\npub fn f() -> u32 {\n    let d: Dice = Dice;\n    d.gen_value();\n    d.r#gen()\n}\n";
+    let dir = rust_fixture_with(&[
+        ("textkit/src/lib.rs", &textkit_with_raw_names()),
+        ("src/extra.rs", extra),
+    ]);
+    let o = grounded(dir.path(), &["check", "src/extra.rs", "--format", "json"]);
+    let json = json_of(&o);
+    let flagged: Vec<(&str, Vec<&str>)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = d["suggestions"].as_array().unwrap();
+            (
+                d["symbol"].as_str().unwrap(),
+                s.iter().map(|x| x.as_str().unwrap()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(flagged.len(), 1, "only gen_value: {json}");
+    assert_eq!(flagged[0].0, "Dice::gen_value");
+    assert_eq!(flagged[0].1.first(), Some(&"Dice::gen"), "{json}");
+    let (names, _) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
+    assert!(
+        names.contains(&"textkit::Dice::gen".to_string()),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.contains("r#")), "{names:?}");
+    assert!(
+        !names.contains(&"textkit::Dice::probed".to_string()),
+        "{names:?}"
+    );
+    // Edition 2024: `gen` is a keyword, written raw.
+    let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        &manifest.replace("edition = \"2021\"", "edition = \"2024\""),
+    );
+    let (names, _) = rust_names(dir.path(), "src/extra.rs", &["--budget", "4000"]);
+    assert!(
+        names.contains(&"textkit::Dice::r#gen".to_string()),
+        "{names:?}"
+    );
+    let o = grounded(dir.path(), &["check", "src/extra.rs", "--format", "json"]);
+    let json = json_of(&o);
+    assert_eq!(
+        json["diagnostics"][0]["suggestions"][0], "Dice::r#gen",
+        "{json}"
+    );
+}
+
+/// A type alias of a crate type has that type's items (a missing one is
+/// flagged, with the type's names as suggestions); a method call is
+/// offered the methods of an imported trait the receiver may implement.
+#[test]
+fn rust_aliases_and_imported_traits_give_real_members() {
+    let extra = "use textkit::{Die, Mix};\n\npub fn f() {\n    let d = Die::make();\n    let mut v: Vec<u32> = Vec::new();\n    v.mix_up();\n}\n";
+    let dir = rust_fixture_with(&[
+        ("textkit/src/lib.rs", &textkit_with_raw_names()),
+        ("src/extra.rs", extra),
+    ]);
+    let o = grounded(dir.path(), &["check", "src/extra.rs", "--format", "json"]);
+    let json = json_of(&o);
+    let find = |symbol: &str| {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["symbol"] == symbol)
+            .unwrap_or_else(|| panic!("{symbol} not flagged: {json}"))
+            .clone()
+    };
+    assert!(find("Die::make")["message"]
+        .as_str()
+        .unwrap()
+        .contains("not an associated item"));
+    assert_eq!(find("Vec::mix_up")["suggestions"][0], "Vec::mix", "{json}");
+}

@@ -32,8 +32,9 @@ use crate::analysis::rust::resolve::{Outcome, Res, Resolver};
 use crate::analysis::rust::{file_nodes, receiver_type, NO_CRATE};
 use crate::index::rust::host_cfg::CrateCfg;
 use crate::index::rust::{ModNode, RustIndex, StdKind};
-use crate::syntax::rust::cfg::{compiled_out, CfgEnv};
+use crate::syntax::rust::cfg::{compiled_out, surely_compiled, surely_one_compiled, CfgEnv};
 use crate::syntax::rust::facts::*;
+use crate::syntax::rust::raw_ident;
 
 /// The API context of the Rust file `file` whose current content parsed to
 /// `facts`; `notes` say what is not known (no Cargo.toml, std unknown).
@@ -53,6 +54,7 @@ pub fn build_rust(
         visiting: Default::default(),
     };
     let interest = Interest::new(req.task, req.text, req.line);
+    let edition = crate::analysis::rust::crate_edition(index, krate);
     let mut groups = Groups::default();
     let this = groups.get_or_add(index, &Container::Crate(own.clone()), krate);
     groups.list[this].this_file = true;
@@ -269,11 +271,12 @@ pub fn build_rust(
                 0,
             );
             let mut d = item.described;
-            d.name = format!("{}::{short}", g.name);
+            let spelled = spell(&mut d, &short, edition);
+            d.name = format!("{}::{spelled}", g.name);
             let qualified = d.name.clone();
             plan.cands.push(Candidate {
                 heading: h,
-                name: short.clone(),
+                name: spelled,
                 parent: None,
                 relevance,
                 key,
@@ -322,9 +325,11 @@ pub fn build_rust(
                 } else {
                     closeness
                 };
+                let mut d = m.described;
+                let spelled = spell(&mut d, &m.name, edition);
                 plan.cands.push(Candidate {
                     heading: h,
-                    name: m.name.clone(),
+                    name: spelled.clone(),
                     parent: Some(parent),
                     relevance: mine,
                     key: (
@@ -336,8 +341,7 @@ pub fn build_rust(
                         j as u32 + 1,
                     ),
                 });
-                let mut d = m.described;
-                d.name = format!("{qualified}::{}", m.name);
+                d.name = format!("{qualified}::{spelled}");
                 plan.described.push(Some(Some(d)));
                 plan.has_children.push(false);
             }
@@ -934,13 +938,17 @@ fn crate_impls(index: &RustIndex, krate: usize, node: &ModNode) -> CrateImpls {
             let Some(ty) = imp.self_ty.as_ref().and_then(|t| t.path.last()) else {
                 continue;
             };
-            if compiled_out(&imp.cfgs, &build) {
+            // Listed members surely exist: an impl or item under a cfg
+            // nothing decides (`cfg(tokio_unstable)`) is left out.
+            if !surely_compiled(&imp.cfgs, &build) {
                 continue;
             }
             let entry = out.by_name.entry(ty.clone()).or_default();
             for item in &imp.items {
                 if item.name != "*"
                     && !compiled_out(&item.cfgs, &build)
+                    && (surely_compiled(&item.cfgs, &build)
+                        || declared_surely(&imp.items, &item.name, &build))
                     && !entry.iter().any(|(e, _, k)| e.name == item.name && k == at)
                 {
                     entry.push((item.clone(), imp.trait_path.is_some(), at.clone()));
@@ -962,6 +970,17 @@ fn crate_impls(index: &RustIndex, krate: usize, node: &ModNode) -> CrateImpls {
         .map(|(name, _)| name)
         .collect();
     out
+}
+
+/// Whether `items` (one impl's) declare `name` under cfgs of which one
+/// surely holds.
+fn declared_surely(items: &[RMember], name: &str, build: &OrdinaryBuild) -> bool {
+    let decls: Vec<&[String]> = items
+        .iter()
+        .filter(|i| i.name == name)
+        .map(|i| i.cfgs.as_slice())
+        .collect();
+    decls.len() > 1 && surely_one_compiled(&decls, build)
 }
 
 /// `from`: the crate reading the module (None: any other crate than its
@@ -1003,8 +1022,29 @@ fn crate_items_at(
     // reachable from here). A dependency's `pub(crate)` items and its
     // `__`-named ones (hidden from its docs, not its API) are not listed.
     let build = OrdinaryBuild(index.cfg_env(node.key.0));
+    // What a listing names must surely exist: an item under a cfg nothing
+    // decides (one a build script sets) is left out, unless the module
+    // declares the name under cfgs of which one surely holds (`#[cfg(x)]`
+    // and `#[cfg(not(x))]`).
+    // (Public declarations only: a private `mod m` does not make `pub mod
+    // m` exist.)
+    let mut decls: HashMap<&str, Vec<&[String]>> = HashMap::new();
+    for i in m.items.iter().filter(|i| i.public || i.macro_export) {
+        decls.entry(i.name.as_str()).or_default().push(&i.cfgs);
+    }
+    for u in m.uses.iter().filter(|u| u.scope.is_none() && u.public) {
+        if let Some(name) = u.binds() {
+            decls.entry(name).or_default().push(&u.cfgs);
+        }
+    }
+    let surely = |name: &str, cfg: &[String]| {
+        surely_compiled(cfg, &build)
+            || decls
+                .get(name)
+                .is_some_and(|d| d.len() > 1 && surely_one_compiled(d, &build))
+    };
     let hidden = |name: &str, restricted: bool, cfg: &[String]| {
-        (foreign && (restricted || name.starts_with("__"))) || (!all && compiled_out(cfg, &build))
+        (foreign && (restricted || name.starts_with("__"))) || (!all && !surely(name, cfg))
     };
     let mut out: Vec<Listed> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -1172,6 +1212,30 @@ fn module_off(index: &RustIndex, n: &ModNode, build: &OrdinaryBuild) -> bool {
             })
             .unwrap_or(false)
     })
+}
+
+/// `name` as code of `edition` writes it (`r#gen` where `gen` is a keyword,
+/// else `gen`), in the listing and in `d`'s signature, whose name is as
+/// its source spelled it.
+fn spell(d: &mut Described, name: &str, edition: &str) -> String {
+    let written = raw_ident::written(name, edition).into_owned();
+    if let Some(sig) = &mut d.signature {
+        let raw = format!("r#{name}");
+        let at = [raw.as_str(), name].into_iter().find_map(|word| {
+            sig.match_indices(word)
+                .find(|(i, _)| {
+                    let before = sig[..*i].chars().last();
+                    let after = sig[i + word.len()..].chars().next();
+                    before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '#'))
+                        && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                })
+                .map(|(i, _)| (i, word.len()))
+        });
+        if let Some((i, len)) = at {
+            sig.replace_range(i..i + len, &written);
+        }
+    }
+    written
 }
 
 /// An item as a re-export names it (`pub use weighted::Error as

@@ -208,6 +208,27 @@ pub fn missing_method(
     })
 }
 
+/// The traits the file imports (not the prelude's) that the receiver of
+/// `call` may implement: their methods are the receiver's too.
+pub fn imported_traits<'a>(
+    r: &Resolver,
+    node: &Arc<ModNode>,
+    call: &MethodCall,
+    scope: &'a TraitsInScope,
+) -> Vec<&'a ScopeTrait> {
+    let Some(ty) = (Typer { r }).receiver(node, &call.receiver, call.scope, 0) else {
+        return Vec::new();
+    };
+    let prelude: BTreeSet<&str> = prelude::prelude_traits().collect();
+    scope
+        .traits
+        .iter()
+        .map(|(t, _)| t)
+        .filter(|t| !matches!(t, ScopeTrait::Std(p) if prelude.contains(p.as_str())))
+        .filter(|t| may_implement(r, &ty, t, 0))
+        .collect()
+}
+
 /// A type's name for messages.
 fn p_short(res: &Res) -> Option<String> {
     match res {

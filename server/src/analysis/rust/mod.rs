@@ -18,6 +18,7 @@ use super::{suggest, Code, Finding};
 use crate::index::rust::{ModNode, RustIndex};
 use crate::syntax::facts::Span;
 use crate::syntax::rust::facts::*;
+use crate::syntax::rust::raw_ident;
 pub use methods::receiver_type;
 use resolve::{Look, MissingKind, Outcome, Resolver};
 
@@ -72,6 +73,17 @@ pub fn file_nodes(index: &RustIndex, file: &Path, facts: &Arc<RustFacts>) -> Vec
     nodes
 }
 
+/// The edition crate `krate` is built with ("2021" for a file no crate
+/// reaches: what `cargo new` gave for years, and no keyword it lacks matters
+/// to the names a finding suggests).
+pub fn crate_edition(index: &RustIndex, krate: usize) -> &str {
+    index
+        .ws
+        .crates
+        .get(krate)
+        .map_or("2021", |c| c.edition.as_str())
+}
+
 /// Check one Rust file of the workspace.
 pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) -> Vec<Finding> {
     let nodes = file_nodes(index, file, &facts);
@@ -83,11 +95,18 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
     let scope = methods::traits_in_scope(&resolver, &nodes);
     resolver.scope_methods = scope.methods.clone();
     let mut out = Vec::new();
+    let edition = crate_edition(index, nodes[0].key.0);
     let mut report =
         |code: Code, span: Span, message: String, symbol: String, suggestions: Vec<String>| {
             if facts.suppressed(span.start_row, code.as_str()) {
                 return;
             }
+            // A suggestion is code to write: a keyword of the crate's
+            // edition is spelled raw (`rng.r#gen()` in edition 2024).
+            let suggestions = suggestions
+                .iter()
+                .map(|s| raw_ident::written_path(s, edition))
+                .collect();
             out.push(Finding {
                 code,
                 message,
@@ -265,6 +284,8 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
     }
 
     // Methods on receivers whose type is certain.
+    let in_scope: std::collections::BTreeSet<String> =
+        scope.traits.iter().map(|(t, _)| t.name()).collect();
     if !scope.open {
         for call in &facts.method_calls {
             let Some(node) = nodes.get(call.module as usize) else {
@@ -272,10 +293,18 @@ pub fn check_rust_file(index: &RustIndex, file: &Path, facts: Arc<RustFacts>) ->
             };
             if let Some(miss) = methods::missing_method(&resolver, node, call, &scope) {
                 let ty = &miss.ty;
-                let named = match receiver_type(&resolver, node, call) {
-                    Some(res) => named::for_methods(&resolver, &res, &miss.candidates),
+                let mut named = match receiver_type(&resolver, node, call) {
+                    Some(res) => named::for_methods(&resolver, &res, &miss.candidates, &in_scope),
                     None => named::for_path(&resolver, node, &[], 0, false, None, &miss.candidates),
                 };
+                // The methods of the traits the file imports that the type
+                // may implement are real members of the receiver too.
+                let traits = methods::imported_traits(&resolver, node, call, &scope);
+                for m in named::imported_trait_methods(&resolver, &traits) {
+                    if !named.iter().any(|n| n.name == m.name) {
+                        named.push(m);
+                    }
+                }
                 let message = if let Some(traits) = &miss.out_of_scope {
                     format!(
                         "no method `{}` on `{ty}` in scope: it comes from {traits}, which is not imported (items from traits can only be used if the trait is in scope)",

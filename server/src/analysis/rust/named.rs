@@ -5,14 +5,16 @@
 //! offered functions, never a constant, and `serde_json::from_file` the
 //! function whose doc line speaks of reading from a file.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::analysis::suggest::{NameKind, Named};
-use crate::index::rust::{ModNode, StdApi, StdKind};
+use crate::index::rust::{ModNode, StdApi, StdKind, StdMemberInfo};
 use crate::syntax::rust::facts::{MemberKind, RItem, RItemKind, RMember, ScopeId};
 
 use super::prelude;
 use super::resolve::{Outcome, Res, Resolver};
+use super::trait_impls::ScopeTrait;
 
 /// `candidates` (the names the resolver found in the container of
 /// `segs[at]`) described: the container is resolved again, and each name is
@@ -36,6 +38,8 @@ pub fn for_path(
     let Some(res) = container else {
         return complete(Vec::new(), candidates);
     };
+    let kept = usable(r, &res, candidates);
+    let candidates = kept.as_slice();
     let described = of_container(r, &res);
     // A crate module's glob re-exports (`pub use crate::free::*`) are its
     // names too, though the resolver lists only what it declares and binds.
@@ -54,20 +58,140 @@ pub fn for_path(
 
 /// `candidates` of the container `res` (a module, crate or type) described.
 pub fn for_container(r: &Resolver, res: &Res, candidates: &[String]) -> Vec<Named> {
-    complete(of_container(r, res), candidates)
+    complete(of_container(r, res), &usable(r, res, candidates))
+}
+
+/// `candidates` less the std items of container `res` that code built on
+/// stable cannot use (nightly-only: `Duration::MILLISECOND`): no fix.
+fn usable(r: &Resolver, res: &Res, candidates: &[String]) -> Vec<String> {
+    let (Res::Std(p, kind), Some(std)) = (res, r.index.std.as_ref()) else {
+        return candidates.to_vec();
+    };
+    let off: BTreeSet<String> = match kind {
+        StdKind::Module => candidates
+            .iter()
+            .filter(|c| std.unavailable(&format!("{p}::{c}")))
+            .cloned()
+            .collect(),
+        StdKind::Type | StdKind::Trait => {
+            let details = std.member_details(p).unwrap_or_default();
+            details
+                .iter()
+                .filter(|m| m.unavailable)
+                .filter(|m| !details.iter().any(|x| x.name == m.name && !x.unavailable))
+                .map(|m| m.name.clone())
+                .collect()
+        }
+        _ => BTreeSet::new(),
+    };
+    candidates
+        .iter()
+        .filter(|c| !off.contains(*c))
+        .cloned()
+        .collect()
 }
 
 /// The methods callable on a value of type `ty` (a receiver's), described;
-/// `candidates` as in [`for_path`].
-pub fn for_methods(r: &Resolver, ty: &Res, candidates: &[String]) -> Vec<Named> {
-    let mut described = of_container(r, ty);
-    if let (Res::Std(p, _), Some(std)) = (ty, r.index.std.as_ref()) {
+/// `candidates` as in [`for_path`], less what a method call cannot name:
+/// an associated fn without `self` (`Vec::new_in`), a nightly-only std
+/// method, and a std method only a trait out of scope provides
+/// (`str::to_socket_addrs` without `use std::net::ToSocketAddrs`).
+/// `in_scope`: the names of the traits in scope (the prelude's included).
+pub fn for_methods(
+    r: &Resolver,
+    ty: &Res,
+    candidates: &[String],
+    in_scope: &BTreeSet<String>,
+) -> Vec<Named> {
+    let mut described = Vec::new();
+    let mut not_methods: BTreeSet<String> = BTreeSet::new();
+    let mut std_types: Vec<&str> = Vec::new();
+    if let Res::Std(p, _) = ty {
+        std_types.push(p);
         // What the type dereferences to (`String` → `str`): its methods too.
         if let Some(t) = prelude::deref_target(p) {
-            described.extend(std_type(std.as_ref(), t));
+            std_types.push(t);
         }
     }
-    complete(described, candidates)
+    match (std_types.is_empty(), r.index.std.as_ref()) {
+        (false, Some(std)) => {
+            for p in std_types {
+                for m in std.member_details(p).unwrap_or_default() {
+                    let usable = !m.unavailable
+                        && m.kind.is_none_or(|k| k == "method")
+                        && m.from_trait.as_deref().is_none_or(|t| {
+                            let path = t.split('<').next().unwrap_or(t);
+                            in_scope.contains(path.rsplit("::").next().unwrap_or(path))
+                        });
+                    if usable {
+                        described.push(std_named(m));
+                    } else {
+                        not_methods.insert(m.name);
+                    }
+                }
+            }
+            // A name some usable member has stays.
+            not_methods.retain(|n| !described.iter().any(|d| &d.name == n));
+        }
+        (false, None) => {}
+        (true, _) => {
+            if let Res::Item(n, i) = ty {
+                let item = &n.module().items[*i];
+                for m in crate_members(r, n, item) {
+                    if matches!(
+                        m.kind,
+                        MemberKind::Fn {
+                            has_self: false,
+                            ..
+                        }
+                    ) {
+                        not_methods.insert(m.name.clone());
+                    } else {
+                        described.push(member_named(&m));
+                    }
+                }
+                not_methods.retain(|n| !described.iter().any(|d| &d.name == n));
+            } else {
+                described = of_container(r, ty);
+            }
+        }
+    }
+    let candidates: Vec<String> = candidates
+        .iter()
+        .filter(|c| !not_methods.contains(*c))
+        .cloned()
+        .collect();
+    complete(described, &candidates)
+}
+
+/// The methods of the traits the file imports (not the prelude's) that
+/// `ty` may implement, described: `v.shuffle_in_place()` with `use
+/// rand::seq::SliceRandom` is offered `shuffle`.
+pub fn imported_trait_methods(r: &Resolver, traits: &[&ScopeTrait]) -> Vec<Named> {
+    let mut out = Vec::new();
+    for t in traits {
+        match t {
+            ScopeTrait::Std(p) => {
+                if let Some(std) = r.index.std.as_ref() {
+                    out.extend(
+                        std.member_details(p)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|m| !m.unavailable && m.kind.is_none_or(|k| k == "method"))
+                            .map(std_named),
+                    );
+                }
+            }
+            ScopeTrait::Item(n, i) => out.extend(
+                n.module().items[*i]
+                    .members
+                    .iter()
+                    .filter(|m| matches!(m.kind, MemberKind::Fn { has_self: true, .. }))
+                    .map(member_named),
+            ),
+        }
+    }
+    out
 }
 
 /// Every name of `candidates`, described when `described` has it (the first
@@ -145,17 +269,23 @@ fn std_type(std: &dyn StdApi, ty: &str) -> Vec<Named> {
     std.member_details(ty)
         .unwrap_or_default()
         .into_iter()
-        .map(|m| Named {
-            kind: match m.kind {
-                Some("method" | "associated function") => NameKind::Callable,
-                Some("associated constant" | "field") => NameKind::Value,
-                Some("associated type") => NameKind::Class,
-                _ => NameKind::Unknown,
-            },
-            name: m.name,
-            doc: m.doc,
-        })
+        // A nightly-only member is no fix for code built on stable.
+        .filter(|m| !m.unavailable)
+        .map(std_named)
         .collect()
+}
+
+fn std_named(m: StdMemberInfo) -> Named {
+    Named {
+        kind: match m.kind {
+            Some("method" | "associated function") => NameKind::Callable,
+            Some("associated constant" | "field") => NameKind::Value,
+            Some("associated type") => NameKind::Class,
+            _ => NameKind::Unknown,
+        },
+        name: m.name,
+        doc: m.doc,
+    }
 }
 
 fn item_kind(kind: RItemKind) -> NameKind {
@@ -261,16 +391,25 @@ fn module_names(
 /// A crate type's declared members and the items of its impls anywhere in
 /// its crate.
 fn crate_type(r: &Resolver, n: &Arc<ModNode>, item: &RItem) -> Vec<Named> {
-    let mut out: Vec<Named> = item.members.iter().map(member_named).collect();
+    crate_members(r, n, item).iter().map(member_named).collect()
+}
+
+/// A crate type's declared members and the items of its impls anywhere in
+/// its crate; a type alias's, those of the type it names too.
+fn crate_members(r: &Resolver, n: &Arc<ModNode>, item: &RItem) -> Vec<RMember> {
+    let mut out: Vec<RMember> = item.members.clone();
     if n.key.0 == super::NO_CRATE {
         return out;
+    }
+    if let Some((t, i)) = r.alias_target(n, item, 0) {
+        out.extend(crate_members(r, &t, &t.module().items[i]));
     }
     for module in r.index.all_modules(n.key.0).0 {
         for imp in &module.module().impls {
             if imp.self_ty.as_ref().and_then(|t| t.path.last()) != Some(&item.name) {
                 continue;
             }
-            out.extend(imp.items.iter().filter(|m| m.name != "*").map(member_named));
+            out.extend(imp.items.iter().filter(|m| m.name != "*").cloned());
         }
     }
     out

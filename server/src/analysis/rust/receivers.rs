@@ -235,7 +235,12 @@ impl Typer<'_, '_> {
         }
         let mut full = path.to_vec();
         full.push(ctor.to_string());
-        match self.r.resolve(node, &full, false, scope, 0) {
+        // A call names a value: `rand::rng()` is the fn a `pub use` brings,
+        // not the module `rng` of the same name.
+        match self
+            .r
+            .resolve_in(node, &full, false, scope, 0, Namespace::Value)
+        {
             Outcome::Res(Res::Item(n, i)) => {
                 let item = &n.module().items[i];
                 if item.kind != RItemKind::Fn {

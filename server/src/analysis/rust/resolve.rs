@@ -603,10 +603,17 @@ impl<'a> Resolver<'a> {
                 Res::Std(..) => return Outcome::Unknown,
                 Res::Item(n, idx) => {
                     let item = &n.module().items[idx];
-                    if !item.kind.is_type() || item.kind == RItemKind::TypeAlias {
+                    if !item.kind.is_type() {
                         return Outcome::Unknown;
                     }
-                    let Some(members) = self.crate_type_members(&n, item) else {
+                    // A type alias has its target's items (`chrono::Duration`
+                    // is `TimeDelta`), and those of impls on its own name.
+                    let members = if item.kind == RItemKind::TypeAlias {
+                        self.alias_members(&n, item, depth)
+                    } else {
+                        self.crate_type_members(&n, item)
+                    };
+                    let Some(members) = members else {
                         return Outcome::Unknown;
                     };
                     if members.contains(seg) || self.member_elsewhere(seg) {
@@ -671,6 +678,46 @@ impl<'a> Resolver<'a> {
         } else {
             format!("module `{crate_name}::{}`", n.key.1.join("::"))
         }
+    }
+
+    /// The type a type alias of a crate names, when it is a plain path to a
+    /// crate type (not another alias, not a std type): `pub type Duration =
+    /// TimeDelta;` → `TimeDelta`.
+    pub fn alias_target(
+        &self,
+        n: &Arc<ModNode>,
+        item: &RItem,
+        depth: u32,
+    ) -> Option<(Arc<ModNode>, usize)> {
+        let target = item.aliased.as_ref()?;
+        if item.kind != RItemKind::TypeAlias || target.path.last() == Some(&item.name) {
+            return None;
+        }
+        match self.resolve_in(n, &target.path, false, None, depth + 1, Namespace::Type) {
+            Outcome::Res(Res::Item(t, i)) => {
+                let ti = &t.module().items[i];
+                (ti.kind.is_type() && ti.kind != RItemKind::TypeAlias).then_some((t, i))
+            }
+            _ => None,
+        }
+    }
+
+    /// All associated names of the type a type alias names and of the
+    /// impls on the alias's own name, or None when not all can be known.
+    fn alias_members(
+        &self,
+        n: &Arc<ModNode>,
+        item: &RItem,
+        depth: u32,
+    ) -> Option<BTreeSet<String>> {
+        let (t, i) = self.alias_target(n, item, depth)?;
+        let mut out = self.crate_type_members(&t, &t.module().items[i])?;
+        let impls = self.index.crate_impls(n.key.0);
+        if impls.open || impls.open_types.contains(&item.name) {
+            return None;
+        }
+        out.extend(impls.members.get(&item.name).cloned().unwrap_or_default());
+        Some(out)
     }
 
     /// All associated names a workspace or dependency type has, or None

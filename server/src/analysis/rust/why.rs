@@ -159,11 +159,21 @@ fn why_path(
         Res::Item(n, i) => {
             let item = &n.module().items[i];
             if item.kind == RItemKind::TypeAlias {
-                format!(
-                    "{}: `{}` is a type alias, not followed",
-                    at(r.index, &n, item.span.start_row),
-                    item.name
-                )
+                match r.alias_target(&n, item, 0) {
+                    Some((t, ti)) => {
+                        let target = &t.module().items[ti];
+                        match r.crate_type_members(&t, target) {
+                            None => why_type_open(r, &t, target),
+                            Some(_) if trait_method() => trait_reason(seg, &item.name),
+                            Some(_) => return None,
+                        }
+                    }
+                    None => format!(
+                        "{}: `{}` is a type alias of a std type, a generic or another alias, not followed",
+                        at(r.index, &n, item.span.start_row),
+                        item.name
+                    ),
+                }
             } else if !item.kind.is_type() {
                 return None;
             } else {

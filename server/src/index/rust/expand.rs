@@ -236,7 +236,12 @@ impl RustIndex {
             match decide(&item.cfgs, via) {
                 Some(false) => continue,
                 Some(true) if !item.test_only => item.cfg = false,
-                _ => item.cfg = true,
+                _ => {
+                    item.cfg = true;
+                    // The wrapping call's cfgs are the item's too (a
+                    // listing names only what surely exists).
+                    item.cfgs.extend(via.iter().cloned());
+                }
             }
             for attr in &item.cfg_attrs {
                 if eval_text(&attr.pred, &env) == Some(false) {
@@ -255,6 +260,9 @@ impl RustIndex {
                 certain => {
                     let mut u = u.clone();
                     u.cfg = certain.is_none();
+                    if u.cfg {
+                        u.cfgs.extend(via.iter().cloned());
+                    }
                     module.uses.push(u);
                 }
             }
@@ -263,8 +271,14 @@ impl RustIndex {
             let Some((via, _)) = via_preds(imp.via) else {
                 continue;
             };
-            if decide(&imp.cfgs, via) != Some(false) {
-                module.impls.push(imp.clone());
+            match decide(&imp.cfgs, via) {
+                Some(false) => {}
+                Some(true) => module.impls.push(imp.clone()),
+                None => {
+                    let mut imp = imp.clone();
+                    imp.cfgs.extend(via.iter().cloned());
+                    module.impls.push(imp);
+                }
             }
         }
         // A reason stays while some call that gave it is not expanded; an

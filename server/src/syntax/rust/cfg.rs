@@ -75,6 +75,100 @@ pub fn compiled_out(cfgs: &[String], env: &dyn CfgEnv) -> bool {
     cfgs.iter().any(|p| eval_text(p, env) == Some(false))
 }
 
+/// Whether the cfgs of one declaration of a name surely all hold in `env`:
+/// a listing names only what certainly exists (an item under a cfg a build
+/// script sets, `#[cfg(error_generic_member_access)]`, is unknown, and left
+/// out), where the checker keeps unknown cfgs silent.
+pub fn surely_compiled(cfgs: &[String], env: &dyn CfgEnv) -> bool {
+    surely_one_compiled(&[cfgs], env)
+}
+
+/// Whether one of several declarations of the same name (each with its
+/// `#[cfg]`s) surely holds, whatever the unknown names are: `#[cfg(x)] pub
+/// mod m;` and `#[cfg(not(x))] pub mod m;` together declare `m` surely.
+/// The unknown names met (at most [`MAX_UNKNOWN`]) are tried both ways.
+pub fn surely_one_compiled(decls: &[&[String]], env: &dyn CfgEnv) -> bool {
+    let preds: Option<Vec<Vec<CfgPred>>> = decls
+        .iter()
+        .map(|cfgs| cfgs.iter().map(|c| CfgPred::parse(c)).collect())
+        .collect();
+    let Some(preds) = preds else {
+        return false;
+    };
+    holds_always(&preds, env, &mut Vec::new())
+}
+
+/// How many unknown names [`surely_one_compiled`] tries both ways.
+const MAX_UNKNOWN: usize = 4;
+
+/// An unknown name (or `key = "value"`) given a value while trying.
+type Assumed = (String, Option<String>, bool);
+
+struct Trying<'a> {
+    env: &'a dyn CfgEnv,
+    assumed: &'a [Assumed],
+    /// The first unknown name met that has no assumed value.
+    open: std::cell::RefCell<Option<(String, Option<String>)>>,
+}
+
+impl Trying<'_> {
+    fn answer(&self, key: &str, value: Option<&str>, known: Option<bool>) -> Option<bool> {
+        if known.is_some() {
+            return known;
+        }
+        if let Some((_, _, b)) = self
+            .assumed
+            .iter()
+            .find(|(k, v, _)| k == key && v.as_deref() == value)
+        {
+            return Some(*b);
+        }
+        self.open
+            .borrow_mut()
+            .get_or_insert_with(|| (key.to_string(), value.map(str::to_string)));
+        None
+    }
+}
+
+impl CfgEnv for Trying<'_> {
+    fn name(&self, name: &str) -> Option<bool> {
+        self.answer(name, None, self.env.name(name))
+    }
+    fn key_value(&self, key: &str, value: &str) -> Option<bool> {
+        self.answer(key, Some(value), self.env.key_value(key, value))
+    }
+}
+
+fn holds_always(decls: &[Vec<CfgPred>], env: &dyn CfgEnv, assumed: &mut Vec<Assumed>) -> bool {
+    let trying = Trying {
+        env,
+        assumed,
+        open: Default::default(),
+    };
+    let mut unknown = false;
+    for decl in decls {
+        let all = CfgPred::All(decl.clone()).eval(&trying);
+        match all {
+            Some(true) => return true,
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    let open = trying.open.into_inner();
+    let (Some((key, value)), true) = (open, unknown) else {
+        return false;
+    };
+    if assumed.len() >= MAX_UNKNOWN {
+        return false;
+    }
+    [true, false].into_iter().all(|b| {
+        assumed.push((key.clone(), value.clone(), b));
+        let ok = holds_always(decls, env, assumed);
+        assumed.pop();
+        ok
+    })
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Tok {
     Ident(String),
@@ -266,6 +360,22 @@ mod tests {
         assert_eq!(eval("$meta"), None);
         assert_eq!(eval("not(a, b)"), None);
         assert_eq!(eval(r#"feature = "rt"#), None);
+    }
+
+    #[test]
+    fn surely_compiled_needs_every_cfg_known_true_or_a_covering_pair() {
+        let env = Env;
+        let c = |s: &str| vec![s.to_string()];
+        assert!(surely_compiled(&[], &env));
+        assert!(surely_compiled(&c(r#"feature = "rt""#), &env));
+        assert!(!surely_compiled(&c("tokio_unstable"), &env));
+        assert!(!surely_compiled(&c(r#"feature = "fs""#), &env));
+        // `#[cfg(x)]` and `#[cfg(not(x))]` declarations of one name: surely one.
+        let (on, off) = (c("tokio_unstable"), c("not(tokio_unstable)"));
+        assert!(surely_one_compiled(&[&on, &off], &env));
+        let fs = c(r#"all(feature = "fs", not(tokio_unstable))"#);
+        assert!(!surely_one_compiled(&[&on, &fs], &env));
+        assert!(!surely_compiled(&c("$meta"), &env));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod facts;
 mod items;
 pub mod macros;
 mod paths;
+pub mod raw_ident;
 pub mod trait_header;
 
 pub(crate) use items::{BUILTIN_ATTRS, STD_DERIVES};
@@ -149,8 +150,18 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// The source text of `n`; for a name, the name itself: a raw
+    /// identifier `r#gen` names `gen` (written raw where `gen` is a keyword),
+    /// so facts, lookups and suggestions all hold the bare name.
     fn text(&self, n: Node) -> &'s str {
-        self.src.get(n.byte_range()).unwrap_or("")
+        let t = self.src.get(n.byte_range()).unwrap_or("");
+        match n.kind() {
+            "identifier"
+            | "field_identifier"
+            | "type_identifier"
+            | "shorthand_field_identifier" => t.strip_prefix("r#").unwrap_or(t),
+            _ => t,
+        }
     }
 
     fn finish(self) -> RustFacts {

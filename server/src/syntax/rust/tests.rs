@@ -618,3 +618,17 @@ fn blanket_bounds_and_macro_trait_impls() {
     let m = f.modules[0].items.iter().find(|i| i.name == "m").unwrap();
     assert_eq!(m.macro_trait_impls, ["Greet", "fmt::*", "*"]);
 }
+
+#[test]
+fn raw_identifiers_are_their_bare_names() {
+    let f = parse(
+        "use rand::r#gen as g;\npub trait Rng { fn r#gen(&self) -> u32; }\nimpl Rng for u8 { fn r#gen(&self) -> u32 { 1 } }\nfn r#match(r#type: u8) -> u32 { let x = 1u8; x.r#gen() + r#type as u32 }\n",
+    );
+    let m = &f.modules[0];
+    assert_eq!(m.uses[0].path, ["rand", "gen"]);
+    let rng = m.items.iter().find(|i| i.name == "Rng").unwrap();
+    assert_eq!(rng.members[0].name, "gen");
+    assert!(m.items.iter().any(|i| i.name == "match"));
+    assert_eq!(m.impls[0].items[0].name, "gen");
+    assert!(f.method_calls.iter().any(|c| c.method == "gen"));
+}
