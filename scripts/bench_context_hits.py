@@ -878,6 +878,10 @@ def measure(lang, cases, contents, probe, listing, fix, budgets, verbose):
         print("  fix@3 misses: " + ", ".join(
             f"{c['id']}({'not flagged' if fix[c['id']] is None else '/'.join(fix[c['id']]) or '-'})"
             for c in cases if not fix_at(c["meant"], fix[c["id"]], 3)))
+        print("  fix@1 misses that fix@3 finds: " + ", ".join(
+            f"{c['id']}({'/'.join(fix[c['id']][:3])})"
+            for c in cases
+            if fix_at(c["meant"], fix[c["id"]], 3) and not fix_at(c["meant"], fix[c["id"]], 1)))
     return rows, (f1, f3, flagged_twins), (listed_pre, listed_post)
 
 

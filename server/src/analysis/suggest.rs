@@ -1,5 +1,7 @@
 //! Suggestions: real names from the same container, nearest first.
 
+use crate::analysis::synonyms;
+
 /// Up to `limit` candidates close to `name`, best first. Close means a small
 /// edit distance (case-insensitive), a shared prefix, or shared word tokens.
 pub fn suggest<'a, I>(name: &str, candidates: I, limit: usize) -> Vec<String>
@@ -300,14 +302,17 @@ impl Words {
 }
 
 /// How well stem `w` of a name matches one of `words`: 1 for the same stem
-/// or a synonym of it, [`PARTIAL_MATCH`] when one is the start of the other
-/// (the shorter of four letters or more: `config` of `configur`), else 0.
+/// or a [`SYNONYMS`] one, [`THESAURUS_MATCH`] for a thesaurus synonym
+/// ([`synonyms`]: `push` → `append`), a [`PARTIAL_MATCH`] share of that when
+/// one is the start of the other (the shorter of four letters or more:
+/// `config` of `configur`), else 0.
 fn word_match(w: &str, words: &[String]) -> f64 {
     let mut best: f64 = 0.0;
-    for s in synonyms_of(w) {
+    for (s, weight) in synonyms_of(w) {
         for x in words {
             if x == s {
-                return 1.0;
+                best = best.max(weight);
+                continue;
             }
             let (short, long) = if s.len() <= x.len() {
                 (s, x.as_str())
@@ -315,18 +320,29 @@ fn word_match(w: &str, words: &[String]) -> f64 {
                 (x.as_str(), s)
             };
             if short.len() >= 4 && long.starts_with(short) {
-                best = PARTIAL_MATCH;
+                best = best.max(PARTIAL_MATCH * weight);
             }
         }
     }
     best
 }
 
-/// A stem and the members of every synonym group that holds it.
-fn synonyms_of(w: &str) -> Vec<&str> {
-    let mut out = vec![w];
+/// What a thesaurus synonym counts: a little less than the same stem, so
+/// that the name's own word wins when both are there.
+const THESAURUS_MATCH: f64 = 0.9;
+
+/// A stem and the members of every synonym group that holds it, each with
+/// what a match on it counts: the stem and [`SYNONYMS`] 1, the thesaurus'
+/// [`THESAURUS_MATCH`].
+fn synonyms_of(w: &str) -> Vec<(&str, f64)> {
+    let mut out = vec![(w, 1.0)];
     for g in SYNONYMS.iter().filter(|g| g.contains(&w)) {
-        out.extend(g.iter().copied().filter(|x| *x != w));
+        out.extend(g.iter().filter(|x| **x != w).map(|x| (*x, 1.0)));
+    }
+    for x in synonyms::of(w) {
+        if !out.iter().any(|(s, _)| *s == x) {
+            out.push((x, THESAURUS_MATCH));
+        }
     }
     out
 }
@@ -593,6 +609,59 @@ mod tests {
         ];
         let s = suggest_members("home_dir", &path, true, 3);
         assert_eq!(s.first().map(String::as_str), Some("home"), "{s:?}");
+    }
+
+    #[test]
+    fn another_languages_name_finds_the_real_one_through_the_thesaurus() {
+        // JavaScript's and Rust's `push` is Python's `append`.
+        let list = [
+            named("append", NameKind::Callable, None),
+            named("pop", NameKind::Callable, None),
+            named("sort", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("push", &list, true, 3)[0], "append");
+        // `mv` / Java's `Files.move` is `rename`; C++'s `clamp` is numpy's `clip`.
+        let os = [
+            named("rename", NameKind::Callable, None),
+            named("remove", NameKind::Callable, None),
+            named("mkdir", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("move", &os, true, 3)[0], "rename");
+        let np = [
+            named("clip", NameKind::Callable, None),
+            named("cumsum", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("clamp", &np, true, 3), ["clip"]);
+    }
+
+    #[test]
+    fn a_doc_line_that_says_a_synonym_counts() {
+        // Nothing in the names links `deflate` to `compress`: the doc line
+        // of `compress` says the synonym.
+        let gzip = [
+            named(
+                "compress",
+                NameKind::Callable,
+                Some("Compress data in one shot and return the compressed string."),
+            ),
+            named("open", NameKind::Callable, Some("Open a gzip-compressed file.")),
+            named("GzipFile", NameKind::Class, None),
+        ];
+        let s = suggest_members("deflate", &gzip, true, 3);
+        assert_eq!(s.first().map(String::as_str), Some("compress"), "{s:?}");
+    }
+
+    #[test]
+    fn the_names_own_word_outranks_a_synonym() {
+        // `move_file`: `move` says the word itself, `rename` a synonym.
+        let shutil = [
+            named("rename", NameKind::Callable, None),
+            named("move", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("move_file", &shutil, true, 3)[0], "move");
+        assert_eq!(word_match("push", &["push".to_string()]), 1.0);
+        assert_eq!(word_match("push", &["append".to_string()]), THESAURUS_MATCH);
+        assert_eq!(word_match("frobn", &["append".to_string()]), 0.0);
     }
 
     #[test]
