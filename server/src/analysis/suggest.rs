@@ -162,7 +162,11 @@ pub fn suggest_members(
         .iter()
         .filter(|c| visible(c) && fits(c))
         .filter_map(|c| {
-            let spelled = score(&lname, &ntokens, &c.name);
+            let spelled = if negates(&lname, &c.name.to_lowercase()) {
+                0.0
+            } else {
+                score(&lname, &ntokens, &c.name)
+            };
             let near = if spelled >= 0.62 { spelled } else { 0.0 };
             let meaning = words.meaning(c);
             if near == 0.0 && meaning == 0.0 {
@@ -267,8 +271,8 @@ impl Words {
         let unsplit: String = c.name.to_lowercase().replace('_', "");
         let in_name = self.share(|w| {
             let m = word_match(w, &cstems);
-            if m == 0.0 && w.len() >= 4 && unsplit.contains(w) {
-                PARTIAL_MATCH
+            if m == 0.0 {
+                inside(w, &unsplit)
             } else {
                 m
             }
@@ -325,6 +329,33 @@ fn word_match(w: &str, words: &[String]) -> f64 {
         }
     }
     best
+}
+
+/// How much stem `w` of a name, or a synonym of it, counts inside the
+/// unsplit name `unsplit` of a candidate: [`PARTIAL_MATCH`] times what the
+/// synonym counts (`random` in `urandom`, `find` for `match` in `findall`),
+/// for words of four letters or more (shorter ones sit inside too many names
+/// by chance).
+fn inside(w: &str, unsplit: &str) -> f64 {
+    synonyms_of(w)
+        .into_iter()
+        .filter(|(s, _)| s.len() >= 4 && unsplit.contains(s))
+        .map(|(_, weight)| PARTIAL_MATCH * weight)
+        .fold(0.0, f64::max)
+}
+
+/// Whether one lower-cased name is the other with a negation prefix
+/// (`immutable` and `mutable`, `unquote` and `quote`, `non_blocking` and
+/// `blocking`): spelled alike, they mean the opposite, so their spelling
+/// must not make one the suggestion for the other. The shorter has four
+/// letters or more (`index` is not the opposite of `dex`).
+fn negates(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4
+        && ["un", "in", "im", "ir", "non", "dis"].iter().any(|p| {
+            long.strip_prefix(p)
+                .is_some_and(|rest| rest.trim_start_matches('_') == short)
+        })
 }
 
 /// What a thesaurus synonym counts: a little less than the same stem, so
@@ -644,7 +675,11 @@ mod tests {
                 NameKind::Callable,
                 Some("Compress data in one shot and return the compressed string."),
             ),
-            named("open", NameKind::Callable, Some("Open a gzip-compressed file.")),
+            named(
+                "open",
+                NameKind::Callable,
+                Some("Open a gzip-compressed file."),
+            ),
             named("GzipFile", NameKind::Class, None),
         ];
         let s = suggest_members("deflate", &gzip, true, 3);
@@ -662,6 +697,40 @@ mod tests {
         assert_eq!(word_match("push", &["push".to_string()]), 1.0);
         assert_eq!(word_match("push", &["append".to_string()]), THESAURUS_MATCH);
         assert_eq!(word_match("frobn", &["append".to_string()]), 0.0);
+    }
+
+    #[test]
+    fn a_synonym_counts_inside_an_unsplit_name() {
+        // `push`, a synonym of `add`, is inside `heappush`.
+        let heapq = [
+            named("heappush", NameKind::Callable, None),
+            named("heapify", NameKind::Callable, None),
+            named("nlargest", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("add", &heapq, true, 3), ["heappush"]);
+        assert!(inside("add", "heappush") > 0.0);
+        assert_eq!(inside("add", "heapify"), 0.0);
+        // Three letters are too few to count inside a name.
+        assert_eq!(inside("dir", "chdir"), 0.0);
+    }
+
+    #[test]
+    fn an_opposite_is_not_suggested_for_its_spelling() {
+        let attrs = [
+            named("mutable", NameKind::Callable, None),
+            named(
+                "frozen",
+                NameKind::Callable,
+                Some("Define a frozen class: its instances cannot be changed."),
+            ),
+        ];
+        assert_eq!(suggest_members("immutable", &attrs, true, 3), ["frozen"]);
+        assert!(negates("immutable", "mutable"));
+        assert!(negates("quote", "unquote"));
+        assert!(negates("non_blocking", "blocking"));
+        // Not a word of three letters: `index` is not the opposite of `dex`.
+        assert!(!negates("index", "dex"));
+        assert!(!negates("quote", "unquote_plus"));
     }
 
     #[test]

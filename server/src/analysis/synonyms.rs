@@ -95,7 +95,10 @@ mod tests {
     fn a_word_in_several_groups_gets_all_of_them() {
         // `count`: a collection's size, and a tally.
         let count = of("count");
-        assert!(count.contains(&"len") && count.contains(&"tally"), "{count:?}");
+        assert!(
+            count.contains(&"len") && count.contains(&"tally"),
+            "{count:?}"
+        );
         let mut sorted = count.clone();
         sorted.sort_unstable();
         sorted.dedup();
@@ -111,7 +114,10 @@ mod tests {
     #[test]
     fn comments_blank_lines_and_one_stem_groups_link_nothing() {
         let t = parse("# a comment\n\n  lookup find\nexist exists\n");
-        assert_eq!(t.groups, vec![vec!["lookup".to_string(), "find".to_string()]]);
+        assert_eq!(
+            t.groups,
+            vec![vec!["lookup".to_string(), "find".to_string()]]
+        );
         assert!(!t.by_stem.contains_key("exist"));
     }
 
@@ -119,12 +125,16 @@ mod tests {
     fn the_thesaurus_is_well_formed() {
         let t = thesaurus();
         assert!(t.groups.len() >= 100, "{} groups", t.groups.len());
-        for line in TEXT.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        for line in TEXT
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
             // Lower-case words only: the stems are matched against lower-cased
             // word parts.
             assert!(
-                line.split_whitespace()
-                    .all(|w| w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                line.split_whitespace().all(|w| w
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
                 "{line}"
             );
             assert!(line.split_whitespace().count() >= 2, "{line}");
