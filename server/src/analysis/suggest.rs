@@ -167,7 +167,11 @@ pub fn suggest_members(
             } else {
                 score(&lname, &ntokens, &c.name)
             };
-            let near = if spelled >= 0.62 { spelled } else { 0.0 };
+            let near = if spelled >= NEAR_SPELLING {
+                spelled
+            } else {
+                0.0
+            };
             let meaning = words.meaning(c);
             if near == 0.0 && meaning == 0.0 {
                 return None;
@@ -192,6 +196,12 @@ pub fn suggest_members(
         .map(|(_, c)| c.to_string())
         .collect()
 }
+
+/// How alike two names must be spelled for the spelling to count in
+/// [`suggest_members`]: a typo's distance (`get_env` → `getenv` 0.86,
+/// `OrderDict` → `OrderedDict` 0.82). Below it the names differ by a word
+/// (`open_url` and `open_new`, 0.63), and the words decide.
+const NEAR_SPELLING: f64 = 0.7;
 
 /// The word parts of a missing name, weighed for [`suggest_members`].
 struct Words {
@@ -731,6 +741,23 @@ mod tests {
         // Not a word of three letters: `index` is not the opposite of `dex`.
         assert!(!negates("index", "dex"));
         assert!(!negates("quote", "unquote_plus"));
+    }
+
+    #[test]
+    fn a_name_that_differs_by_a_word_is_not_near() {
+        // `open_new` is spelled like `open_url` only by chance (0.63):
+        // `open` says the name's word and nothing else.
+        let webbrowser = [
+            named("open_new", NameKind::Callable, None),
+            named("open", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("open_url", &webbrowser, true, 3)[0], "open");
+        // A typo still is.
+        let os = [
+            named("getenv", NameKind::Callable, None),
+            named("putenv", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("get_env", &os, true, 3)[0], "getenv");
     }
 
     #[test]
