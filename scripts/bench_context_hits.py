@@ -35,6 +35,9 @@ listed path), and `api_context` round-trip times.
 
 Usage: python3 scripts/bench_context_hits.py [--no-build] [--lang python|rust|both]
        [--budgets 500,1000,2000] [--binary PATH] [--validate-only] [--check-data] [--verbose]
+       [--set NAME]
+  --set NAME       measure bench/context/NAME.jsonl instead (python-heldout: twins written
+                   after the suggestion thesaurus, to check it on cases it was not written from)
   --check-data     the data's shape and task rules only (no venv, cargo or network)
   --validate-only  also the existence of every meant API and absence of every invented one
   --verbose        name the cases each figure misses
@@ -88,9 +91,10 @@ def split_path(path):
     return path.split("::") if "::" in path else path.split(".")
 
 
-def load(lang):
-    """The cases of one language, checked for shape; exits on bad data."""
-    name = os.path.join(DATA, f"{lang}.jsonl")
+def load(lang, case_set=None):
+    """The cases of one language (bench/context/<case_set or lang>.jsonl),
+    checked for shape; exits on bad data."""
+    name = os.path.join(DATA, f"{case_set or lang}.jsonl")
     cases, problems, seen = [], [], set()
     with open(name, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -874,6 +878,10 @@ def measure(lang, cases, contents, probe, listing, fix, budgets, verbose):
         print("  fix@3 misses: " + ", ".join(
             f"{c['id']}({'not flagged' if fix[c['id']] is None else '/'.join(fix[c['id']]) or '-'})"
             for c in cases if not fix_at(c["meant"], fix[c["id"]], 3)))
+        print("  fix@1 misses that fix@3 finds: " + ", ".join(
+            f"{c['id']}({'/'.join(fix[c['id']][:3])})"
+            for c in cases
+            if fix_at(c["meant"], fix[c["id"]], 3) and not fix_at(c["meant"], fix[c["id"]], 1)))
     return rows, (f1, f3, flagged_twins), (listed_pre, listed_post)
 
 
@@ -934,9 +942,9 @@ def report(lang, cases, rows, fixres, times, listed, flagged, missing, budgets, 
     print("targets: " + "; ".join(f"{what}: {'met' if ok else 'NOT met'}" for what, ok in checks))
 
 
-def run_python(binary, budgets, validate_only, verbose, cache):
+def run_python(binary, budgets, validate_only, verbose, cache, case_set=None):
     py = ensure_venv()
-    cases = load("python")
+    cases = load("python", case_set)
     ans = validate_python(py, cases)
     print(f"bench: {len(cases)} Python cases valid", file=sys.stderr)
     if validate_only:
@@ -958,8 +966,8 @@ def run_python(binary, budgets, validate_only, verbose, cache):
         print("  missing at run time: " + ", ".join(f"{c}.{n}" for c, n in missing))
 
 
-def run_rust(binary, budgets, validate_only, verbose, cache):
-    cases = load("rust")
+def run_rust(binary, budgets, validate_only, verbose, cache, case_set=None):
+    cases = load("rust", case_set)
     contents, twins = rust_setup(cases)
     validate_rust(cases)
     print(f"bench: {len(cases)} Rust cases valid", file=sys.stderr)
@@ -1002,11 +1010,19 @@ def main():
     ap.add_argument("--check-data", action="store_true",
                     help="check the data's shape and tasks only (no venv, no cargo, no network)")
     ap.add_argument("--verbose", action="store_true", help="name the misses")
+    ap.add_argument("--set", dest="case_set", metavar="NAME",
+                    help="measure bench/context/NAME.jsonl (e.g. python-heldout) instead of "
+                         "<lang>.jsonl; needs --lang python or rust")
     a = ap.parse_args()
     budgets = [int(x) for x in a.budgets.split(",")]
+    if a.case_set and a.lang == "both":
+        die("--set needs --lang python or --lang rust")
     if a.check_data:
         py, rs = load("python"), load("rust")
-        print(f"bench: {len(py)} Python and {len(rs)} Rust cases, well formed")
+        extra = [(lang, os.path.basename(f)[:-len(".jsonl")]) for lang in ("python", "rust")
+                 for f in sorted(os.listdir(DATA)) if f.startswith(lang + "-") and f.endswith(".jsonl")]
+        more = "".join(f", {len(load(lang, name))} in {name}.jsonl" for lang, name in extra)
+        print(f"bench: {len(py)} Python and {len(rs)} Rust cases{more}, well formed")
         return
     if not a.no_build and not a.validate_only:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -1015,9 +1031,9 @@ def main():
     os.makedirs(os.path.join(ROOT, ".bench"), exist_ok=True)
     with tempfile.TemporaryDirectory() as cache:
         if a.lang in ("python", "both"):
-            run_python(a.binary, budgets, a.validate_only, a.verbose, cache)
+            run_python(a.binary, budgets, a.validate_only, a.verbose, cache, a.case_set)
         if a.lang in ("rust", "both"):
-            run_rust(a.binary, budgets, a.validate_only, a.verbose, cache)
+            run_rust(a.binary, budgets, a.validate_only, a.verbose, cache, a.case_set)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ pub mod named;
 pub mod platform_members;
 pub mod rust;
 pub mod suggest;
+pub mod synonyms;
 pub mod types;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -1,5 +1,7 @@
 //! Suggestions: real names from the same container, nearest first.
 
+use crate::analysis::synonyms;
+
 /// Up to `limit` candidates close to `name`, best first. Close means a small
 /// edit distance (case-insensitive), a shared prefix, or shared word tokens.
 pub fn suggest<'a, I>(name: &str, candidates: I, limit: usize) -> Vec<String>
@@ -160,8 +162,16 @@ pub fn suggest_members(
         .iter()
         .filter(|c| visible(c) && fits(c))
         .filter_map(|c| {
-            let spelled = score(&lname, &ntokens, &c.name);
-            let near = if spelled >= 0.62 { spelled } else { 0.0 };
+            let spelled = if negates(&lname, &c.name.to_lowercase()) {
+                0.0
+            } else {
+                score(&lname, &ntokens, &c.name)
+            };
+            let near = if spelled >= NEAR_SPELLING {
+                spelled
+            } else {
+                0.0
+            };
             let meaning = words.meaning(c);
             if near == 0.0 && meaning == 0.0 {
                 return None;
@@ -186,6 +196,12 @@ pub fn suggest_members(
         .map(|(_, c)| c.to_string())
         .collect()
 }
+
+/// How alike two names must be spelled for the spelling to count in
+/// [`suggest_members`]: a typo's distance (`get_env` → `getenv` 0.86,
+/// `OrderDict` → `OrderedDict` 0.82). Below it the names differ by a word
+/// (`open_url` and `open_new`, 0.63), and the words decide.
+const NEAR_SPELLING: f64 = 0.7;
 
 /// The word parts of a missing name, weighed for [`suggest_members`].
 struct Words {
@@ -265,8 +281,8 @@ impl Words {
         let unsplit: String = c.name.to_lowercase().replace('_', "");
         let in_name = self.share(|w| {
             let m = word_match(w, &cstems);
-            if m == 0.0 && w.len() >= 4 && unsplit.contains(w) {
-                PARTIAL_MATCH
+            if m == 0.0 {
+                inside(w, &unsplit)
             } else {
                 m
             }
@@ -300,14 +316,17 @@ impl Words {
 }
 
 /// How well stem `w` of a name matches one of `words`: 1 for the same stem
-/// or a synonym of it, [`PARTIAL_MATCH`] when one is the start of the other
-/// (the shorter of four letters or more: `config` of `configur`), else 0.
+/// or a [`SYNONYMS`] one, [`THESAURUS_MATCH`] for a thesaurus synonym
+/// ([`synonyms`]: `push` → `append`), a [`PARTIAL_MATCH`] share of that when
+/// one is the start of the other (the shorter of four letters or more:
+/// `config` of `configur`), else 0.
 fn word_match(w: &str, words: &[String]) -> f64 {
     let mut best: f64 = 0.0;
-    for s in synonyms_of(w) {
+    for (s, weight) in synonyms_of(w) {
         for x in words {
             if x == s {
-                return 1.0;
+                best = best.max(weight);
+                continue;
             }
             let (short, long) = if s.len() <= x.len() {
                 (s, x.as_str())
@@ -315,18 +334,56 @@ fn word_match(w: &str, words: &[String]) -> f64 {
                 (x.as_str(), s)
             };
             if short.len() >= 4 && long.starts_with(short) {
-                best = PARTIAL_MATCH;
+                best = best.max(PARTIAL_MATCH * weight);
             }
         }
     }
     best
 }
 
-/// A stem and the members of every synonym group that holds it.
-fn synonyms_of(w: &str) -> Vec<&str> {
-    let mut out = vec![w];
+/// How much stem `w` of a name, or a synonym of it, counts inside the
+/// unsplit name `unsplit` of a candidate: [`PARTIAL_MATCH`] times what the
+/// synonym counts (`random` in `urandom`, `find` for `match` in `findall`),
+/// for words of four letters or more (shorter ones sit inside too many names
+/// by chance).
+fn inside(w: &str, unsplit: &str) -> f64 {
+    synonyms_of(w)
+        .into_iter()
+        .filter(|(s, _)| s.len() >= 4 && unsplit.contains(s))
+        .map(|(_, weight)| PARTIAL_MATCH * weight)
+        .fold(0.0, f64::max)
+}
+
+/// Whether one lower-cased name is the other with a negation prefix
+/// (`immutable` and `mutable`, `unquote` and `quote`, `non_blocking` and
+/// `blocking`): spelled alike, they mean the opposite, so their spelling
+/// must not make one the suggestion for the other. The shorter has four
+/// letters or more (`index` is not the opposite of `dex`).
+fn negates(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4
+        && ["un", "in", "im", "ir", "non", "dis"].iter().any(|p| {
+            long.strip_prefix(p)
+                .is_some_and(|rest| rest.trim_start_matches('_') == short)
+        })
+}
+
+/// What a thesaurus synonym counts: a little less than the same stem, so
+/// that the name's own word wins when both are there.
+const THESAURUS_MATCH: f64 = 0.9;
+
+/// A stem and the members of every synonym group that holds it, each with
+/// what a match on it counts: the stem and [`SYNONYMS`] 1, the thesaurus'
+/// [`THESAURUS_MATCH`].
+fn synonyms_of(w: &str) -> Vec<(&str, f64)> {
+    let mut out = vec![(w, 1.0)];
     for g in SYNONYMS.iter().filter(|g| g.contains(&w)) {
-        out.extend(g.iter().copied().filter(|x| *x != w));
+        out.extend(g.iter().filter(|x| **x != w).map(|x| (*x, 1.0)));
+    }
+    for x in synonyms::of(w) {
+        if !out.iter().any(|(s, _)| *s == x) {
+            out.push((x, THESAURUS_MATCH));
+        }
     }
     out
 }
@@ -593,6 +650,114 @@ mod tests {
         ];
         let s = suggest_members("home_dir", &path, true, 3);
         assert_eq!(s.first().map(String::as_str), Some("home"), "{s:?}");
+    }
+
+    #[test]
+    fn another_languages_name_finds_the_real_one_through_the_thesaurus() {
+        // JavaScript's and Rust's `push` is Python's `append`.
+        let list = [
+            named("append", NameKind::Callable, None),
+            named("pop", NameKind::Callable, None),
+            named("sort", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("push", &list, true, 3)[0], "append");
+        // `mv` / Java's `Files.move` is `rename`; C++'s `clamp` is numpy's `clip`.
+        let os = [
+            named("rename", NameKind::Callable, None),
+            named("remove", NameKind::Callable, None),
+            named("mkdir", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("move", &os, true, 3)[0], "rename");
+        let np = [
+            named("clip", NameKind::Callable, None),
+            named("cumsum", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("clamp", &np, true, 3), ["clip"]);
+    }
+
+    #[test]
+    fn a_doc_line_that_says_a_synonym_counts() {
+        // Nothing in the names links `deflate` to `compress`: the doc line
+        // of `compress` says the synonym.
+        let gzip = [
+            named(
+                "compress",
+                NameKind::Callable,
+                Some("Compress data in one shot and return the compressed string."),
+            ),
+            named(
+                "open",
+                NameKind::Callable,
+                Some("Open a gzip-compressed file."),
+            ),
+            named("GzipFile", NameKind::Class, None),
+        ];
+        let s = suggest_members("deflate", &gzip, true, 3);
+        assert_eq!(s.first().map(String::as_str), Some("compress"), "{s:?}");
+    }
+
+    #[test]
+    fn the_names_own_word_outranks_a_synonym() {
+        // `move_file`: `move` says the word itself, `rename` a synonym.
+        let shutil = [
+            named("rename", NameKind::Callable, None),
+            named("move", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("move_file", &shutil, true, 3)[0], "move");
+        assert_eq!(word_match("push", &["push".to_string()]), 1.0);
+        assert_eq!(word_match("push", &["append".to_string()]), THESAURUS_MATCH);
+        assert_eq!(word_match("frobn", &["append".to_string()]), 0.0);
+    }
+
+    #[test]
+    fn a_synonym_counts_inside_an_unsplit_name() {
+        // `push`, a synonym of `add`, is inside `heappush`.
+        let heapq = [
+            named("heappush", NameKind::Callable, None),
+            named("heapify", NameKind::Callable, None),
+            named("nlargest", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("add", &heapq, true, 3), ["heappush"]);
+        assert!(inside("add", "heappush") > 0.0);
+        assert_eq!(inside("add", "heapify"), 0.0);
+        // Three letters are too few to count inside a name.
+        assert_eq!(inside("dir", "chdir"), 0.0);
+    }
+
+    #[test]
+    fn an_opposite_is_not_suggested_for_its_spelling() {
+        let attrs = [
+            named("mutable", NameKind::Callable, None),
+            named(
+                "frozen",
+                NameKind::Callable,
+                Some("Define a frozen class: its instances cannot be changed."),
+            ),
+        ];
+        assert_eq!(suggest_members("immutable", &attrs, true, 3), ["frozen"]);
+        assert!(negates("immutable", "mutable"));
+        assert!(negates("quote", "unquote"));
+        assert!(negates("non_blocking", "blocking"));
+        // Not a word of three letters: `index` is not the opposite of `dex`.
+        assert!(!negates("index", "dex"));
+        assert!(!negates("quote", "unquote_plus"));
+    }
+
+    #[test]
+    fn a_name_that_differs_by_a_word_is_not_near() {
+        // `open_new` is spelled like `open_url` only by chance (0.63):
+        // `open` says the name's word and nothing else.
+        let webbrowser = [
+            named("open_new", NameKind::Callable, None),
+            named("open", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("open_url", &webbrowser, true, 3)[0], "open");
+        // A typo still is.
+        let os = [
+            named("getenv", NameKind::Callable, None),
+            named("putenv", NameKind::Callable, None),
+        ];
+        assert_eq!(suggest_members("get_env", &os, true, 3)[0], "getenv");
     }
 
     #[test]
