@@ -13,6 +13,8 @@ use crate::index::rust::{Child, ModNode, RustIndex, StdKind};
 use crate::syntax::rust::facts::*;
 
 const MAX_DEPTH: u32 = 12;
+/// How many type aliases one path is followed through.
+const MAX_ALIASES: u32 = 8;
 
 #[derive(Debug, Clone)]
 pub enum Res {
@@ -342,7 +344,9 @@ impl<'a> Resolver<'a> {
                 Outcome::Missing { .. } => return Look::Found(Res::Unknown),
             }
         }
-        let mut open = !m.open_reasons.is_empty();
+        // (A confined call of another crate's macro may define `name`.)
+        let mut open =
+            !m.open_reasons.is_empty() || node.maybe_names().is_some_and(|n| n.contains(name));
         for u in &m.uses {
             if !u.glob || !visible(&node.facts, u.scope, scope) || (public_only && !u.public) {
                 continue;
@@ -501,6 +505,7 @@ impl<'a> Resolver<'a> {
                 },
             }
         };
+        let mut aliases = 0;
         while i < segs.len() {
             let seg = segs[i].as_str();
             let last = i + 1 == segs.len();
@@ -603,6 +608,17 @@ impl<'a> Resolver<'a> {
                 Res::Std(..) => return Outcome::Unknown,
                 Res::Item(n, idx) => {
                     let item = &n.module().items[idx];
+                    // `Alias::item`: the item of the type the alias names.
+                    if item.kind == RItemKind::TypeAlias && aliases < MAX_ALIASES {
+                        aliases += 1;
+                        match self.alias_target(&n, item, depth) {
+                            Some(target) => {
+                                cur = target;
+                                continue;
+                            }
+                            None => return Outcome::Unknown,
+                        }
+                    }
                     if !item.kind.is_type() || item.kind == RItemKind::TypeAlias {
                         return Outcome::Unknown;
                     }
@@ -623,6 +639,26 @@ impl<'a> Resolver<'a> {
             i += 1;
         }
         Outcome::Res(cur)
+    }
+
+    /// The type a type alias names (`type Duration = TimeDelta;`), resolved
+    /// where the alias is written; None when it is not a plain path to a
+    /// type (one of the alias's own parameters, a tuple, `dyn Trait`…).
+    fn alias_target(&self, n: &Arc<ModNode>, item: &RItem, depth: u32) -> Option<Res> {
+        let (params, target) = super::type_text::alias_parts(item.signature.as_deref()?)?;
+        let super::type_text::Ty::Path(segs, _) = target else {
+            return None;
+        };
+        if segs.len() == 1 && (params.contains(&segs[0]) || segs[0] == "Self") {
+            return None;
+        }
+        match self.resolve_in(n, &segs, false, None, depth + 1, Namespace::Type) {
+            Outcome::Res(res @ Res::Std(_, StdKind::Type)) => Some(res),
+            Outcome::Res(Res::Item(m, j)) if m.module().items[j].kind.is_type() => {
+                Some(Res::Item(m, j))
+            }
+            _ => None,
+        }
     }
 
     /// A member name that a trait in scope may provide.
@@ -688,7 +724,10 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let impls = self.index.crate_impls(n.key.0);
-        if impls.open || impls.open_types.contains(&item.name) {
+        if impls.open
+            || impls.open_types.contains(&item.name)
+            || impls.macro_named.contains(&item.name)
+        {
             return None;
         }
         let mut out: BTreeSet<String> = impls.members.get(&item.name).cloned().unwrap_or_default();

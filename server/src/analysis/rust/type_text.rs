@@ -16,6 +16,8 @@ pub enum Ty {
     Array,
     /// `dyn Trait` (its first trait; `+ Send` and lifetimes dropped).
     Dyn(Vec<String>),
+    /// `(A, B)`: a tuple of two or more (`()` and `(A)` are no tuple here).
+    Tuple(Vec<Ty>),
     Unknown,
 }
 
@@ -24,9 +26,24 @@ pub enum Ty {
 /// list, cut before `where`. None when the fn returns `()`.
 pub fn return_text(signature: &str) -> Option<&str> {
     // An `async fn` returns a future, whatever it writes.
-    if signature.starts_with("async ") {
+    if is_async(signature) {
         return None;
     }
+    written_return(signature)
+}
+
+/// Whether a fn signature declares an `async fn` (its return type is what
+/// awaiting it gives).
+pub fn is_async(signature: &str) -> bool {
+    signature.starts_with("async ")
+        || signature
+            .split_once(" fn ")
+            .is_some_and(|(head, _)| head.split_whitespace().any(|w| w == "async"))
+}
+
+/// The return type a fn signature writes (for an `async fn`, the output of
+/// its future).
+pub fn written_return(signature: &str) -> Option<&str> {
     let bytes = signature.as_bytes();
     // The parameter list: the first `(` outside `<…>`.
     let mut angle = 0i32;
@@ -299,8 +316,27 @@ impl Parser {
             }
             Some(Tok::Punct("(")) => {
                 self.at += 1;
-                self.skip_to_close(")");
-                Ty::Unknown
+                let mut elems = Vec::new();
+                loop {
+                    if self.eat(")") {
+                        break;
+                    }
+                    elems.push(self.ty());
+                    if self.eat(",") {
+                        continue;
+                    }
+                    if self.eat(")") {
+                        break;
+                    }
+                    // Not a plain tuple (`(dyn A + B)`…).
+                    self.skip_to_close(")");
+                    return Ty::Unknown;
+                }
+                if elems.len() >= 2 {
+                    Ty::Tuple(elems)
+                } else {
+                    Ty::Unknown
+                }
             }
             Some(Tok::Punct("[")) => {
                 self.at += 1;
