@@ -460,10 +460,31 @@ mod tests {
         );
         assert_eq!(return_text("fn push(&mut self, v: T)"), None);
         assert_eq!(return_text("async fn fetch(&self) -> Response"), None);
+        // What awaiting it gives.
+        assert!(is_async("pub async fn read(p: P) -> io::Result<Vec<u8>>"));
+        assert!(!is_async("fn asyncify(f: F) -> R"));
+        assert_eq!(
+            written_return("async fn fetch(&self) -> Response"),
+            Some("Response")
+        );
         assert_eq!(
             return_text("fn f(g: impl Fn() -> u8) -> &'a Path"),
             Some("&'a Path")
         );
+    }
+
+    #[test]
+    fn tuples_read() {
+        assert_eq!(
+            parse("(Sender<T>, Receiver<T>)"),
+            Ty::Tuple(vec![
+                path(&["Sender"], vec![path(&["T"], vec![])]),
+                path(&["Receiver"], vec![path(&["T"], vec![])]),
+            ])
+        );
+        // The unit type and a parenthesised type are no tuple.
+        assert_eq!(parse("()"), Ty::Unknown);
+        assert_eq!(parse("(u8)"), Ty::Unknown);
     }
 
     #[test]
