@@ -515,7 +515,8 @@ mod tests {
             path(&["Iter"], vec![path(&["T"], vec![])])
         );
         assert_eq!(parse("impl Iterator<Item = u8>"), Ty::Unknown);
-        assert_eq!(parse("(u8, u8)"), Ty::Unknown);
+        // (A tuple is read now: `tuples_read`.)
+        assert_eq!(parse("(u8)"), Ty::Unknown);
         assert_eq!(parse("*const u8"), Ty::Unknown);
         assert_eq!(parse("Box<dyn Fn(u8) -> u8>"), Ty::Unknown);
         assert_eq!(parse("<T as Trait>::Output"), Ty::Unknown);
