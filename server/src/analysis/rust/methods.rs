@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::prelude;
-use super::receivers::{RTy, Typer};
+use super::receivers::{RTy, Typer, FUTURE, TUPLE};
 use super::resolve::{Outcome, Res, Resolver};
 use super::trait_impls::{may_implement, ScopeTrait};
 use crate::index::rust::{ModNode, StdKind};
@@ -64,7 +64,10 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
                 }
                 Outcome::Res(Res::Module(m)) if u.glob => {
                     let module = m.module();
-                    if !module.open_reasons.is_empty() || module.uses.iter().any(|x| x.glob) {
+                    if !module.open_reasons.is_empty()
+                        || module.uses.iter().any(|x| x.glob)
+                        || m.maybe_names().is_some()
+                    {
                         out.open = true;
                     }
                     for (i, item) in module.items.iter().enumerate() {
@@ -100,6 +103,10 @@ pub fn traits_in_scope(r: &Resolver, nodes: &[Arc<ModNode>]) -> TraitsInScope {
                 Outcome::Unknown => out.open = true,
                 Outcome::Missing { .. } => {}
             }
+        }
+        // A call of another crate's macro may declare a trait here.
+        if node.maybe_names().is_some() {
+            out.open = true;
         }
         // Traits declared in the file are in scope where declared.
         for (i, item) in node.module().items.iter().enumerate() {
@@ -143,7 +150,7 @@ pub struct MissingMethod {
 /// The type a receiver certainly has, resolved.
 pub fn receiver_type(r: &Resolver, node: &Arc<ModNode>, call: &MethodCall) -> Option<Res> {
     let ty = Typer { r }.receiver(node, &call.receiver, call.scope, 0)?;
-    (!ty.dyn_trait).then_some(ty.res)
+    (!ty.dyn_trait && !ty.is_marker(TUPLE) && !ty.is_marker(FUTURE)).then_some(ty.res)
 }
 
 /// When `call`'s method certainly does not exist: the receiver's type (for
@@ -291,6 +298,11 @@ pub(super) fn callable(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String
         return None;
     }
     let r = typer.r;
+    // A tuple's methods are its traits' (not listed here); a future's are
+    // `Future`'s: neither is checked.
+    if ty.is_marker(TUPLE) || ty.is_marker(FUTURE) {
+        return None;
+    }
     match &ty.res {
         Res::Std(p, kind) => {
             let std = r.index.std.as_ref()?;
@@ -371,6 +383,7 @@ pub fn missing_field(
         return None;
     }
     let short = match &ty.res {
+        _ if ty.is_marker(TUPLE) => "tuple".to_string(),
         Res::Std(p, _) => p.rsplit("::").next().unwrap_or(p).to_string(),
         Res::Item(n, i) => n.module().items[*i].name.clone(),
         _ => return None,
@@ -387,6 +400,13 @@ fn fields(typer: &Typer, ty: &RTy, depth: u32) -> Option<Vec<String>> {
         return None;
     }
     let r = typer.r;
+    // A tuple has no named field (`.0` is not recorded as one).
+    if ty.is_marker(TUPLE) {
+        return Some(Vec::new());
+    }
+    if ty.is_marker(FUTURE) {
+        return None;
+    }
     match &ty.res {
         Res::Std(p, _) => {
             let std = r.index.std.as_ref()?;

@@ -21,6 +21,14 @@ use crate::syntax::rust::facts::*;
 /// How many calls, aliases and derefs one receiver is followed through.
 const MAX_DEPTH: u32 = 24;
 
+/// The marker of a tuple type (its elements are the args): no std path has
+/// this name, so nothing is looked up on it but its elements and its lack
+/// of named fields.
+pub const TUPLE: &str = "(tuple)";
+/// The marker of what an `async fn` call gives (the output is its one
+/// arg): only `.await` reads it.
+pub const FUTURE: &str = "(future)";
+
 /// A resolved type with its generic arguments, as far as they are known.
 #[derive(Debug, Clone)]
 pub struct RTy {
@@ -38,6 +46,20 @@ impl RTy {
             args: Vec::new(),
             dyn_trait: false,
         }
+    }
+
+    /// A marker type ([`TUPLE`], [`FUTURE`]) over `args`.
+    fn marker(name: &str, args: Vec<Option<RTy>>) -> RTy {
+        RTy {
+            res: Res::Std(name.to_string(), StdKind::Type),
+            args,
+            dyn_trait: false,
+        }
+    }
+
+    /// Whether this is marker type `name`.
+    pub fn is_marker(&self, name: &str) -> bool {
+        matches!(&self.res, Res::Std(p, _) if p == name)
     }
 
     /// What identifies the type, to tell whether two signatures agree.
@@ -135,6 +157,20 @@ impl Typer<'_, '_> {
                 unwrapped(&base)
             }
             Receiver::Path(path) => self.variant_value(node, path, scope, depth),
+            Receiver::TupleField(inner, i) => {
+                let base = self.receiver(node, inner, scope, depth + 1)?;
+                if !base.is_marker(TUPLE) {
+                    return None;
+                }
+                base.args.get(*i as usize).cloned().flatten()
+            }
+            Receiver::Await(inner) => {
+                let base = self.receiver(node, inner, scope, depth + 1)?;
+                if !base.is_marker(FUTURE) {
+                    return None;
+                }
+                base.args.first().cloned().flatten()
+            }
             Receiver::Other => None,
         }
     }
@@ -251,12 +287,9 @@ impl Typer<'_, '_> {
                     generics: type_text::generic_params(sig),
                     ..Env::default()
                 };
-                self.in_crate(
-                    &type_text::parse(type_text::return_text(sig)?),
-                    &n,
-                    &env,
-                    depth,
-                )
+                let ret = type_text::parse(type_text::written_return(sig)?);
+                let ty = self.in_crate(&ret, &n, &env, depth);
+                async_output(sig, ty)
             }
             Outcome::Res(Res::Std(p, StdKind::Fn)) => self.std_call(&p, None, depth),
             // A std variant's constructor (`Some(1)`, `Ok(x)`): its enum.
@@ -379,8 +412,8 @@ impl Typer<'_, '_> {
                 generics,
                 ..Env::default()
             };
-            let ret = type_text::parse(type_text::return_text(sig)?);
-            let found = self.in_crate(&ret, &f.module, &env, depth)?;
+            let ret = type_text::parse(type_text::written_return(sig)?);
+            let found = async_output(sig, self.in_crate(&ret, &f.module, &env, depth))?;
             match &out {
                 Some(prev) if prev.key() != found.key() => return None,
                 _ => out = Some(found),
@@ -429,6 +462,13 @@ impl Typer<'_, '_> {
             }
             Ty::Slice => Some(RTy::plain(Res::Std("slice".to_string(), StdKind::Type))),
             Ty::Array => Some(RTy::plain(Res::Std("array".to_string(), StdKind::Type))),
+            Ty::Tuple(elems) => Some(RTy::marker(
+                TUPLE,
+                elems
+                    .iter()
+                    .map(|e| self.in_std(e, env, depth + 1))
+                    .collect(),
+            )),
             Ty::Dyn(segs) => {
                 let p = segs.join("::");
                 (segs.len() > 1 && std.kinds_of(&p).contains(&StdKind::Trait)).then(|| RTy {
@@ -486,6 +526,13 @@ impl Typer<'_, '_> {
             }
             Ty::Slice => Some(RTy::plain(Res::Std("slice".to_string(), StdKind::Type))),
             Ty::Array => Some(RTy::plain(Res::Std("array".to_string(), StdKind::Type))),
+            Ty::Tuple(elems) => Some(RTy::marker(
+                TUPLE,
+                elems
+                    .iter()
+                    .map(|e| self.in_crate(e, node, env, depth + 1))
+                    .collect(),
+            )),
             Ty::Dyn(segs) => match self.r.resolve(node, segs, false, None, 0) {
                 Outcome::Res(res @ Res::Std(_, StdKind::Trait)) => Some(RTy {
                     res,
@@ -586,6 +633,15 @@ fn bound_name(segs: &[String], env: &Env) -> Option<Option<RTy>> {
 /// declares relies on defaults: unknown here).
 fn pad(args: &[Option<RTy>]) -> impl Iterator<Item = Option<RTy>> + '_ {
     args.iter().cloned().chain(std::iter::repeat(None))
+}
+
+/// What calling a fn of signature `sig` gives, its written return type
+/// being `ret`: for an `async fn`, a future of it (the output known or not).
+fn async_output(sig: &str, ret: Option<RTy>) -> Option<RTy> {
+    if type_text::is_async(sig) {
+        return Some(RTy::marker(FUTURE, vec![ret]));
+    }
+    ret
 }
 
 /// `T` of an `Option<T>` or `Result<T, E>`.

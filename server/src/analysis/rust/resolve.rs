@@ -342,7 +342,9 @@ impl<'a> Resolver<'a> {
                 Outcome::Missing { .. } => return Look::Found(Res::Unknown),
             }
         }
-        let mut open = !m.open_reasons.is_empty();
+        // (A confined call of another crate's macro may define `name`.)
+        let mut open =
+            !m.open_reasons.is_empty() || node.maybe_names().is_some_and(|n| n.contains(name));
         for u in &m.uses {
             if !u.glob || !visible(&node.facts, u.scope, scope) || (public_only && !u.public) {
                 continue;
@@ -735,7 +737,10 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let impls = self.index.crate_impls(n.key.0);
-        if impls.open || impls.open_types.contains(&item.name) {
+        if impls.open
+            || impls.open_types.contains(&item.name)
+            || impls.macro_named.contains(&item.name)
+        {
             return None;
         }
         let mut out: BTreeSet<String> = impls.members.get(&item.name).cloned().unwrap_or_default();

@@ -16,6 +16,8 @@ pub enum Ty {
     Array,
     /// `dyn Trait` (its first trait; `+ Send` and lifetimes dropped).
     Dyn(Vec<String>),
+    /// `(A, B)`: a tuple of two or more (`()` and `(A)` are no tuple here).
+    Tuple(Vec<Ty>),
     Unknown,
 }
 
@@ -24,9 +26,24 @@ pub enum Ty {
 /// list, cut before `where`. None when the fn returns `()`.
 pub fn return_text(signature: &str) -> Option<&str> {
     // An `async fn` returns a future, whatever it writes.
-    if signature.starts_with("async ") {
+    if is_async(signature) {
         return None;
     }
+    written_return(signature)
+}
+
+/// Whether a fn signature declares an `async fn` (its return type is what
+/// awaiting it gives).
+pub fn is_async(signature: &str) -> bool {
+    signature.starts_with("async ")
+        || signature
+            .split_once(" fn ")
+            .is_some_and(|(head, _)| head.split_whitespace().any(|w| w == "async"))
+}
+
+/// The return type a fn signature writes (for an `async fn`, the output of
+/// its future).
+pub fn written_return(signature: &str) -> Option<&str> {
     let bytes = signature.as_bytes();
     // The parameter list: the first `(` outside `<…>`.
     let mut angle = 0i32;
@@ -299,8 +316,27 @@ impl Parser {
             }
             Some(Tok::Punct("(")) => {
                 self.at += 1;
-                self.skip_to_close(")");
-                Ty::Unknown
+                let mut elems = Vec::new();
+                loop {
+                    if self.eat(")") {
+                        break;
+                    }
+                    elems.push(self.ty());
+                    if self.eat(",") {
+                        continue;
+                    }
+                    if self.eat(")") {
+                        break;
+                    }
+                    // Not a plain tuple (`(dyn A + B)`…).
+                    self.skip_to_close(")");
+                    return Ty::Unknown;
+                }
+                if elems.len() >= 2 {
+                    Ty::Tuple(elems)
+                } else {
+                    Ty::Unknown
+                }
             }
             Some(Tok::Punct("[")) => {
                 self.at += 1;
@@ -424,10 +460,31 @@ mod tests {
         );
         assert_eq!(return_text("fn push(&mut self, v: T)"), None);
         assert_eq!(return_text("async fn fetch(&self) -> Response"), None);
+        // What awaiting it gives.
+        assert!(is_async("pub async fn read(p: P) -> io::Result<Vec<u8>>"));
+        assert!(!is_async("fn asyncify(f: F) -> R"));
+        assert_eq!(
+            written_return("async fn fetch(&self) -> Response"),
+            Some("Response")
+        );
         assert_eq!(
             return_text("fn f(g: impl Fn() -> u8) -> &'a Path"),
             Some("&'a Path")
         );
+    }
+
+    #[test]
+    fn tuples_read() {
+        assert_eq!(
+            parse("(Sender<T>, Receiver<T>)"),
+            Ty::Tuple(vec![
+                path(&["Sender"], vec![path(&["T"], vec![])]),
+                path(&["Receiver"], vec![path(&["T"], vec![])]),
+            ])
+        );
+        // The unit type and a parenthesised type are no tuple.
+        assert_eq!(parse("()"), Ty::Unknown);
+        assert_eq!(parse("(u8)"), Ty::Unknown);
     }
 
     #[test]
@@ -458,7 +515,8 @@ mod tests {
             path(&["Iter"], vec![path(&["T"], vec![])])
         );
         assert_eq!(parse("impl Iterator<Item = u8>"), Ty::Unknown);
-        assert_eq!(parse("(u8, u8)"), Ty::Unknown);
+        // (A tuple is read now: `tuples_read`.)
+        assert_eq!(parse("(u8)"), Ty::Unknown);
         assert_eq!(parse("*const u8"), Ty::Unknown);
         assert_eq!(parse("Box<dyn Fn(u8) -> u8>"), Ty::Unknown);
         assert_eq!(parse("<T as Trait>::Output"), Ty::Unknown);

@@ -209,6 +209,12 @@ fn why_module_open(r: &Resolver, n: &Arc<ModNode>) -> Option<String> {
     if !m.open_reasons.is_empty() {
         return Some(open_reason(r.index, n, 0));
     }
+    if n.maybe_names().is_some() {
+        return Some(format!(
+            "{}: a call of another crate's macro may define the names its tokens hold",
+            short_file(r.index, n)
+        ));
+    }
     // A glob import that cannot be followed (or brings in an open module).
     for u in m.uses.iter().filter(|u| u.glob) {
         let row = u.spans.first().map_or(u32::MAX, |s| s.start_row);
@@ -260,6 +266,12 @@ fn why_type_open(r: &Resolver, n: &Arc<ModNode>, item: &RItem) -> String {
     if impls.open_types.contains(name) {
         return format!(
             "an `impl {name}` block has generated items (a macro inside it, or an attribute macro)"
+        );
+    }
+    if impls.macro_named.contains(name) {
+        let at = impls.macro_named_because.clone().unwrap_or_default();
+        return format!(
+            "`{name}` is named in a call of another crate's macro ({at}), which may give it impls"
         );
     }
     if impls.open {
@@ -371,6 +383,20 @@ fn why_receiver(
         Receiver::Try(inner) => match typer.receiver(node, inner, scope, 0) {
             Some(t) => Some(format!(
                 "receiver type unknown: `?` on `{}` not followed",
+                show(&t)
+            )),
+            None => why_receiver(typer, node, inner, scope),
+        },
+        Receiver::Await(inner) => match typer.receiver(node, inner, scope, 0) {
+            Some(t) => Some(format!(
+                "receiver type unknown: what awaiting `{}` gives is not known",
+                show(&t)
+            )),
+            None => why_receiver(typer, node, inner, scope),
+        },
+        Receiver::TupleField(inner, i) => match typer.receiver(node, inner, scope, 0) {
+            Some(t) => Some(format!(
+                "receiver type unknown: element {i} of `{}` not known",
                 show(&t)
             )),
             None => why_receiver(typer, node, inner, scope),

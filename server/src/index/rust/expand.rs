@@ -37,6 +37,10 @@ use crate::syntax::rust::macros::last_segment;
 pub struct Expanded {
     pub module: RModule,
     pub open_types: Vec<String>,
+    /// What confined calls of other crates' macros may add (names of
+    /// items, of types given impls, of traits implemented):
+    /// [`super::foreign_macro`].
+    pub maybe_names: BTreeSet<String>,
 }
 
 /// What became of one macro call.
@@ -128,6 +132,7 @@ impl RustIndex {
                 calls.push(Call::Closed);
                 continue;
             }
+            let in_open_call = outer.is_none();
             let shape = macros
                 .as_ref()
                 .filter(|_| crate_local(&call.name))
@@ -182,6 +187,15 @@ impl RustIndex {
                         out.open_types.extend(call.idents.iter().cloned());
                     }
                     Call::Closed
+                }
+                (_, None) if !in_open_call => {
+                    match self.confined_call(krate, file, m, call, macros.as_ref()) {
+                        Some(names) => {
+                            out.maybe_names.extend(names);
+                            Call::Closed
+                        }
+                        None => Call::Open,
+                    }
                 }
                 _ => Call::Open,
             };

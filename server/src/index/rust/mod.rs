@@ -4,6 +4,7 @@
 //! standard library through [`StdApi`].
 
 pub mod expand;
+pub mod foreign_macro;
 pub mod host_cfg;
 mod std_adapter;
 pub mod std_api;
@@ -54,6 +55,15 @@ impl ModNode {
     /// Types whose inherent impls a macro call here may extend.
     pub fn open_types(&self) -> &[String] {
         self.expanded.as_deref().map_or(&[], |e| &e.open_types)
+    }
+
+    /// The names a confined call of another crate's macro here may define
+    /// or give impls to ([`foreign_macro`]).
+    pub fn maybe_names(&self) -> Option<&BTreeSet<String>> {
+        self.expanded
+            .as_deref()
+            .map(|e| &e.maybe_names)
+            .filter(|n| !n.is_empty())
     }
 }
 
@@ -118,6 +128,10 @@ pub struct CrateImpls {
     pub open_because: Option<String>,
     /// Types with an inherent impl whose items are partly generated.
     pub open_types: BTreeSet<String>,
+    /// The names confined calls of other crates' macros may give impls to
+    /// ([`foreign_macro`]), with the first such call (`--why`).
+    pub macro_named: BTreeSet<String>,
+    pub macro_named_because: Option<String>,
 }
 
 /// A fn of an impl block.
@@ -170,6 +184,8 @@ pub struct RustIndex {
     /// What `cfg(...)` predicates of the host are.
     host_cfg: Arc<host_cfg::HostCfg>,
     macros: MacroTable,
+    /// Per crate: what its `macro_rules!` may write, when bounded.
+    families: DashMap<CrateId, Option<Arc<foreign_macro::Family>>>,
 }
 
 /// The module trees and impl tables of the crates a registry or a git
@@ -213,6 +229,7 @@ impl RustIndex {
             std_sources: false,
             host_cfg: host_cfg::HostCfg::builtin(),
             macros: DashMap::new(),
+            families: DashMap::new(),
         }
     }
 
@@ -512,6 +529,15 @@ impl RustIndex {
             for node in &modules {
                 let m = node.module();
                 out.open_types.extend(node.open_types().iter().cloned());
+                if let Some(names) = node.maybe_names() {
+                    out.macro_named.extend(names.iter().cloned());
+                    // A trait of one of these names may get impls too.
+                    out.macro_trait_impls.extend(names.iter().cloned());
+                    if out.macro_named_because.is_none() {
+                        out.macro_named_because =
+                            Some(crate::analysis::rust::why::short_file(self, node));
+                    }
+                }
                 for (i, reason) in m.open_reasons.iter().enumerate() {
                     let local_macro = reason
                         .strip_suffix('!')

@@ -91,9 +91,11 @@ impl<'s> Builder<'s> {
                         (None, Some(v)) => match self.receiver(v) {
                             Receiver::Constructed(p, c) => Some(VarType::Constructed(p, c)),
                             Receiver::Literal(t) => Some(VarType::Literal(t)),
-                            r @ (Receiver::Method(..) | Receiver::Try(_) | Receiver::Path(_)) => {
-                                Some(VarType::Expr(r))
-                            }
+                            r @ (Receiver::Method(..)
+                            | Receiver::Try(_)
+                            | Receiver::Path(_)
+                            | Receiver::TupleField(..)
+                            | Receiver::Await(_)) => Some(VarType::Expr(r)),
                             _ => None,
                         },
                         (None, None) => None,
@@ -351,8 +353,15 @@ impl<'s> Builder<'s> {
                 let base = rfield!(v, "value");
                 let field = rfield!(v, "field");
                 match (base, field) {
-                    (Some(b), Some(f)) if b.kind() == "self" => {
+                    (Some(b), Some(f)) if b.kind() == "self" && f.kind() != "integer_literal" => {
                         Receiver::SelfField(self.text(f).to_string())
+                    }
+                    // `pair.1`: the tuple's element.
+                    (Some(b), Some(f)) if f.kind() == "integer_literal" => {
+                        match (self.receiver(b), self.text(f).parse::<u32>()) {
+                            (Receiver::Other, _) | (_, Err(_)) => Receiver::Other,
+                            (inner, Ok(i)) => Receiver::TupleField(Box::new(inner), i),
+                        }
                     }
                     _ => Receiver::Other,
                 }
@@ -430,6 +439,13 @@ impl<'s> Builder<'s> {
                 None => Receiver::Other,
             },
             "range_expression" => self.range_type(v),
+            "await_expression" => match named_children(v).into_iter().next() {
+                Some(inner) => match self.receiver(inner) {
+                    Receiver::Other => Receiver::Other,
+                    r => Receiver::Await(Box::new(r)),
+                },
+                None => Receiver::Other,
+            },
             // `[1, 2]`, `[0; 4]`.
             "array_expression" => Receiver::Literal(TypeRef {
                 path: vec!["array".to_string()],

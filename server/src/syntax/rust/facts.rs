@@ -139,6 +139,10 @@ pub struct MacroCall {
     pub reason: String,
     /// The call's own `#[cfg(…)]` predicates (they hold for its items).
     pub cfgs: Vec<String>,
+    /// The byte range of its tokens (inside the delimiters): what a call of
+    /// another crate's macro may add is bounded by them
+    /// (`index::rust::foreign_macro`).
+    pub body: Option<(u32, u32)>,
     /// The statics its body would declare were it `thread_local!`'s
     /// (`static NAME:` at its top level): for a macro that hands its tokens
     /// to `thread_local!`.
@@ -593,6 +597,10 @@ pub enum Receiver {
     Method(Box<Receiver>, String),
     /// `receiver?`.
     Try(Box<Receiver>),
+    /// `receiver.0`: a tuple's element.
+    TupleField(Box<Receiver>, u32),
+    /// `receiver.await`.
+    Await(Box<Receiver>),
     /// A path used as a value (`Value::Null`): a unit variant's enum, when
     /// it names one.
     Path(Vec<String>),

@@ -98,6 +98,10 @@ impl<'s> Builder<'s> {
             idents: body.map(|b| idents_of(self.text(b))).unwrap_or_default(),
             reason: format!("{name}!"),
             cfgs: cfgs.to_vec(),
+            body: body.and_then(|b| {
+                let end = b.end_byte().checked_sub(1)?;
+                Some(((b.start_byte() + 1) as u32, end as u32))
+            }),
             statics: body
                 .map(|b| {
                     self.statics_of(b)

@@ -347,6 +347,23 @@ fn docs_on_odd_input_do_not_panic() {
 }
 
 /// Receivers made of calls: method chains, `?`, bare calls, range literals;
+/// `x.0` is the tuple's element; `x.await` what the future gives.
+#[test]
+fn tuple_field_and_await_receivers() {
+    let f = parse("async fn g() {\n    pair().1.next();\n    load().await.len();\n    let v = pair().0;\n    v.go();\n}\n");
+    let m = |name: &str| f.method_calls.iter().find(|m| m.method == name).unwrap();
+    let call = |n: &str| Receiver::Constructed(Vec::new(), n.into());
+    assert_eq!(
+        m("next").receiver,
+        Receiver::TupleField(Box::new(call("pair")), 1)
+    );
+    assert_eq!(m("len").receiver, Receiver::Await(Box::new(call("load"))));
+    assert_eq!(
+        f.var_type(m("go").scope, "v"),
+        Some(&VarType::Expr(Receiver::TupleField(Box::new(call("pair")), 0)))
+    );
+}
+
 /// a variable bound to one keeps the expression.
 #[test]
 fn receivers_through_calls() {
