@@ -8,6 +8,7 @@ pub mod facts;
 mod items;
 pub mod macros;
 mod paths;
+pub mod skeleton;
 pub mod trait_header;
 
 pub(crate) use items::{BUILTIN_ATTRS, STD_DERIVES};
