@@ -837,7 +837,11 @@ fn no_python_file_runs_no_interpreter() {
     let o = grounded(&ws, &["check", "--python", &py, "."], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!marker.exists(), "the interpreter was run");
-    assert!(!stderr(&o).contains("no Python environment"), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("no Python environment"),
+        "{}",
+        stderr(&o)
+    );
     write(&ws, "a.py", b"import os\n");
     let _ = grounded(&ws, &["check", "--python", &py, "."], &[]);
     assert!(marker.exists(), "a Python file needs the interpreter");

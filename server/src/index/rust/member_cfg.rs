@@ -110,7 +110,9 @@ impl Io for Conn {
         RustIndex::new(ws, None, HashMap::new(), FactsCache::new(None))
     }
 
-    fn names<'a>(members: impl Iterator<Item = &'a crate::syntax::rust::facts::RMember>) -> Vec<String> {
+    fn names<'a>(
+        members: impl Iterator<Item = &'a crate::syntax::rust::facts::RMember>,
+    ) -> Vec<String> {
         members.map(|m| m.name.clone()).collect()
     }
 
