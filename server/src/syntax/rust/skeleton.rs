@@ -97,7 +97,7 @@ pub fn blank_fn_bodies(text: &str) -> Option<String> {
                 }
                 // Kept: its own fns are still looked at.
             }
-            b'}' if pending_fn.is_some() => pending_fn = None,
+            b'}' if pending_fn == Some(0) => pending_fn = None,
             _ => {}
         }
         i += 1;
