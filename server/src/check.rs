@@ -213,9 +213,16 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckOutcome, String> {
     lap("walk");
     let facts_cache = FactsCache::new(opts.cache_dir.as_deref());
 
-    // Discover the environment while the workspace parses.
+    // Discover the environment while the workspace parses; with no Python
+    // file to check, no interpreter is run at all (a Rust workspace's cold
+    // check would pay for the probe and the stdlib introspection).
     let (env_result, parsed) = rayon::join(
-        || discover_env(opts, &config, &root),
+        || {
+            if files.is_empty() {
+                return Err("no Python file".to_string());
+            }
+            discover_env(opts, &config, &root)
+        },
         || {
             files
                 .par_iter()

@@ -837,3 +837,34 @@ fn removed_api_quotes_the_library_and_offers_its_replacement() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("removed-api: "), "{}", stdout(&o));
 }
+
+/// With no Python file to check, no interpreter is run (a Rust workspace
+/// does not pay for the environment probe); with one, it is.
+#[cfg(unix)]
+#[test]
+fn no_python_file_runs_no_interpreter() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("probed");
+    let script = dir.path().join("fake-python");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ws = dir.path().join("ws");
+    write(&ws, "src/lib.rs", b"pub fn f() -> u32 { 1 }\n");
+    let py = script.to_string_lossy().into_owned();
+    let o = grounded(&ws, &["check", "--python", &py, "."], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!marker.exists(), "the interpreter was run");
+    assert!(
+        !stderr(&o).contains("no Python environment"),
+        "{}",
+        stderr(&o)
+    );
+    write(&ws, "a.py", b"import os\n");
+    let _ = grounded(&ws, &["check", "--python", &py, "."], &[]);
+    assert!(marker.exists(), "a Python file needs the interpreter");
+}

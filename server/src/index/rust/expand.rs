@@ -3,7 +3,9 @@
 //! under the attributes the macro wraps them in), and every `cfg(...)`
 //! evaluated against the crate's configuration ([`super::host_cfg`]): an
 //! item whose predicate is false is gone, one whose predicate is unknown
-//! may exist (`cfg`), and a `cfg_attr` that does not apply adds nothing.
+//! may exist (`cfg`), and a `cfg_attr` that does not apply adds nothing;
+//! the same for fields, variants and trait and impl items
+//! ([`super::member_cfg`]).
 //!
 //! Which macro a call names: the crate's own `macro_rules!` of that name
 //! (`name!`, `crate::name!`, `$crate::name!`) in textual scope — defined in
@@ -100,7 +102,8 @@ impl RustIndex {
             .iter()
             .any(|i| !i.cfgs.is_empty() || !i.cfg_attrs.is_empty())
             || m.uses.iter().any(|u| !u.cfgs.is_empty())
-            || m.impls.iter().any(|i| !i.cfgs.is_empty());
+            || m.impls.iter().any(|i| !i.cfgs.is_empty())
+            || super::member_cfg::any_conditional(m);
         if m.macro_calls.is_empty() && !conditional {
             return None;
         }
@@ -263,6 +266,7 @@ impl RustIndex {
                     remove_each(&mut item.attr_macros, &attr.macros);
                 }
             }
+            super::member_cfg::item_members(&mut item, &env);
             module.items.push(item);
         }
         for u in &m.uses {
@@ -287,10 +291,15 @@ impl RustIndex {
             };
             match decide(&imp.cfgs, via) {
                 Some(false) => {}
-                Some(true) => module.impls.push(imp.clone()),
+                Some(true) => {
+                    let mut imp = imp.clone();
+                    super::member_cfg::impl_items(&mut imp, &env);
+                    module.impls.push(imp);
+                }
                 None => {
                     let mut imp = imp.clone();
                     imp.cfgs.extend(via.iter().cloned());
+                    super::member_cfg::impl_items(&mut imp, &env);
                     module.impls.push(imp);
                 }
             }

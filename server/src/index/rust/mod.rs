@@ -6,6 +6,7 @@
 pub mod expand;
 pub mod foreign_macro;
 pub mod host_cfg;
+mod member_cfg;
 mod std_adapter;
 pub mod std_api;
 pub mod std_layered;
@@ -279,6 +280,9 @@ impl RustIndex {
     fn load_facts(&self, path: &Path) -> Option<Arc<RustFacts>> {
         if self.std_sources {
             load_rust_facts_with(path, &self.cache, std_src::newer_syntax_blanked)
+        } else if in_frozen_sources(path) {
+            // A registry or git crate is only ever read as a dependency.
+            load_dependency_facts(path, &self.cache)
         } else {
             load_rust_facts(path, &self.cache)
         }
@@ -746,6 +750,41 @@ fn load_rust_facts_with(
     let facts = crate::syntax::rust::parse(&text);
     if let Some(stamp) = stamp {
         cache.store_any(path, stamp, &facts);
+    }
+    Some(Arc::new(facts))
+}
+
+/// A dependency's file read for what the index needs: its fn bodies left
+/// out ([`crate::syntax::rust::skeleton`]), through the on-disk cache under
+/// a key of its own (the same file checked as a workspace file is parsed
+/// whole). When the blanked text has a syntax error, the whole text is
+/// parsed instead: the scan may have missed something.
+pub fn load_dependency_facts(path: &Path, cache: &FactsCache) -> Option<Arc<RustFacts>> {
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = Stamp::of(&meta);
+    let mut key = path.as_os_str().to_owned();
+    key.push("#items");
+    let key = PathBuf::from(key);
+    if let Some(stamp) = stamp {
+        if let Some(f) = cache.load_any::<RustFacts>(&key, stamp) {
+            return Some(Arc::new(f));
+        }
+    }
+    let bytes = crate::regular_file::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let facts = match crate::syntax::rust::skeleton::blank_fn_bodies(&text) {
+        Some(blanked) => {
+            let facts = crate::syntax::rust::parse(&blanked);
+            if facts.syntax_errors > 0 {
+                crate::syntax::rust::parse(&text)
+            } else {
+                facts
+            }
+        }
+        None => crate::syntax::rust::parse(&text),
+    };
+    if let Some(stamp) = stamp {
+        cache.store_any(&key, stamp, &facts);
     }
     Some(Arc::new(facts))
 }

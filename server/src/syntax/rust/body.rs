@@ -512,6 +512,15 @@ impl<'s> Builder<'s> {
             {
                 fields.push((self.text(f).to_string(), span(f)));
             }
+            // `#[cfg(feature = "tls")] cert: …`: a field for another
+            // configuration, whose findings are dropped there.
+            let mut attrs = super::items::Attrs::default();
+            for a in named_children(c) {
+                if a.kind() == "attribute_item" {
+                    self.attribute(a, &mut attrs);
+                }
+            }
+            self.cfg_region(c, &attrs.cfgs);
         }
         if !fields.is_empty() {
             self.facts.struct_literals.push(StructLiteral {

@@ -504,7 +504,7 @@ impl<'s> Builder<'s> {
     }
 
     /// Where code under `#[cfg(…)]` is: `n`, under `cfgs`.
-    fn cfg_region(&mut self, n: Node, cfgs: &[String]) {
+    pub(super) fn cfg_region(&mut self, n: Node, cfgs: &[String]) {
         if !cfgs.is_empty() && self.via.is_none() {
             self.facts.cfg_regions.push(CfgRegion {
                 start_byte: n.start_byte() as u32,

@@ -9,6 +9,7 @@ mod items;
 pub mod macros;
 mod paths;
 pub mod raw_ident;
+pub mod skeleton;
 pub mod trait_header;
 
 pub(crate) use items::{BUILTIN_ATTRS, STD_DERIVES};

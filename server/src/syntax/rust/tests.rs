@@ -649,3 +649,20 @@ fn raw_identifiers_are_their_bare_names() {
     assert_eq!(m.impls[0].items[0].name, "gen");
     assert!(f.method_calls.iter().any(|c| c.method == "gen"));
 }
+
+/// A struct literal's field under `#[cfg(…)]` is code for that
+/// configuration (its findings are dropped where the predicate is false);
+/// members under `cfg` keep their predicates.
+#[test]
+fn cfg_on_literal_fields_and_members() {
+    let text = "pub struct S { a: u8, #[cfg(feature = \"t\")] b: u8 }\nimpl S {\n    #[cfg(unix)]\n    pub fn f() {}\n}\nfn g() -> S {\n    S {\n        a: 1,\n        #[cfg(feature = \"t\")]\n        b: 2,\n    }\n}\n";
+    let f = parse(text);
+    let at = text.find("#[cfg(feature = \"t\")]\n        b").unwrap() as u32;
+    assert!(f
+        .cfg_regions
+        .iter()
+        .any(|r| r.cfgs == [r#"feature = "t""#] && r.start_byte == at));
+    let s = &f.modules[0].items[0];
+    assert_eq!(s.members[1].cfgs, [r#"feature = "t""#]);
+    assert_eq!(f.modules[0].impls[0].items[0].cfgs, ["unix"]);
+}
