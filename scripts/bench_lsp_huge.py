@@ -198,7 +198,12 @@ def document(size):
     # Cut at a line end at most `size` bytes in.
     data = text.encode()[:size]
     cut = data.rfind(b"\n") + 1
-    return data[:cut].decode("utf-8", errors="ignore")
+    text = data[:cut].decode("utf-8", errors="ignore")
+    if KIND == "data":
+        # The table closed (cut short, the whole document was one syntax
+        # error: a table being typed, not one at rest).
+        text += "]\n"
+    return text
 
 
 def comment_line(text):

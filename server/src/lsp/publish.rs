@@ -266,10 +266,21 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
         return;
     }
     // Snapshot the document; no guard lives across an await.
-    let (rope, version, path, root, old_tree, latest) = match state.docs.get(&uri) {
-        Some(open) => {
+    let (rope, version, path, root, old_tree, latest, replaced) = match state.docs.get_mut(&uri) {
+        Some(mut open) => {
             // The last tree, brought up to this version by the edits since.
             let old_tree = open.tree.as_ref().and_then(|t| t.edited(&open.doc.edits));
+            // A large document's facts of the version before are dropped
+            // now rather than when the new ones replace them: two versions'
+            // facts side by side were its peak (a finding on every line of
+            // a megabyte: 27 bytes per source byte each). Only the other
+            // documents' analyses read them, and those run after this one
+            // on the same thread (a hover meanwhile reads the file on disk).
+            let replaced = if open.doc.rope.len_bytes() >= RETURN_MEMORY_FROM {
+                open.facts.take()
+            } else {
+                None
+            };
             (
                 open.doc.rope.clone(),
                 open.doc.version,
@@ -277,10 +288,15 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 open.root.clone(),
                 old_tree,
                 open.latest.clone(),
+                replaced,
             )
         }
         None => return,
     };
+    if replaced.is_some() {
+        // Freed on the analysis thread before this analysis starts there.
+        analysis_thread::discard(replaced, true);
+    }
     let Some(path) = path else { return };
     let is_rust = path.extension().is_some_and(|e| e == "rs");
     if !is_rust && !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
