@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Language server on huge documents (issue 16, point 10): drives the real
 `grounded lsp` over stdio with generated Python documents (the interpreter's
-stdlib modules concatenated, as scripts/gen_huge_inputs.py makes them) and
-prints, per document size:
+stdlib modules concatenated, as scripts/gen_huge_inputs.py makes them; or a
+finding on every line, or a table of numbers) or Rust ones (`--kind rust`:
+structs, impls, enums and functions using std) and prints, per document
+size:
 
   - time from didOpen to its diagnostics;
   - resident memory per source byte once it is analyzed (VmRSS over the
@@ -13,7 +15,9 @@ prints, per document size:
   - keystroke latency: one-character edits in a comment in the middle of
     the document, didChange -> publishDiagnostics of that version, and the
     server's CPU time (user + system) for each, with the load average, for
-    a shared machine.
+    a shared machine;
+  - the peak of the open alone and of the keystrokes alone (the resident
+    size after the open is where the keystrokes' peak starts).
 
 Then two scenarios:
   - stale: a document replaced by a large text (version 2) and at once by a
@@ -23,7 +27,7 @@ Then two scenarios:
     information diagnostic at once and no analysis.
 
 Usage: python3 scripts/bench_lsp_huge.py [--sizes 1,10] [--keystrokes 10]
-                                         [--kind stdlib|findings|data]
+                                         [--kind stdlib|findings|data|rust]
                                          [--binary target/release/grounded]
 Targets: <= 60 bytes per source byte, a keystroke in a 10 MB document < 1 s.
 """
@@ -162,8 +166,31 @@ KINDS = {
     "findings": lambda size: "import os\n" + "os.path.joinx(1)\n" * (size // 17 + 1),
     # Data: one long list of numbers per line.
     "data": lambda size: "DATA = [\n" + ("    " + "1, 22, 333, " * 8 + "\n") * (size // 101 + 1) + "]\n",
+    # Rust: realistic items (structs, impls, enums, functions) using std.
+    "rust": gen_huge_inputs.rust_items,
 }
 KIND = "stdlib"
+
+
+def is_rust():
+    return KIND == "rust"
+
+
+def make_workspace(tmp):
+    """A workspace for the kind's language: (its root, the path of the big
+    document, its languageId)."""
+    ws = os.path.join(tmp, "ws")
+    os.makedirs(ws)
+    if is_rust():
+        os.makedirs(os.path.join(ws, "src"))
+        with open(os.path.join(ws, "Cargo.toml"), "w") as f:
+            f.write('[package]\nname = "huge"\nversion = "0.1.0"\nedition = "2021"\n')
+        with open(os.path.join(ws, "src", "lib.rs"), "w") as f:
+            f.write("")
+        return ws, os.path.join(ws, "src", "lib.rs"), "rust"
+    with open(os.path.join(ws, "pyproject.toml"), "w") as f:
+        f.write('[project]\nname = "huge"\n')
+    return ws, os.path.join(ws, "big.py"), "python"
 
 
 def document(size):
@@ -171,14 +198,20 @@ def document(size):
     # Cut at a line end at most `size` bytes in.
     data = text.encode()[:size]
     cut = data.rfind(b"\n") + 1
-    return data[:cut].decode("utf-8", errors="ignore")
+    text = data[:cut].decode("utf-8", errors="ignore")
+    if KIND == "data":
+        # The table closed (cut short, the whole document was one syntax
+        # error: a table being typed, not one at rest).
+        text += "]\n"
+    return text
 
 
 def comment_line(text):
     """The 0-based line of a comment near the middle, and its length in UTF-16 units."""
     lines = text.split("\n")
     for i in range(len(lines) // 2, len(lines)):
-        if lines[i].startswith("#"):
+        comment = (lines[i].lstrip().startswith("// ") if is_rust() else lines[i].startswith("#"))
+        if comment:
             return i, len(lines[i].encode("utf-16-le")) // 2
     return len(lines) - 1, 0
 
@@ -187,30 +220,36 @@ def measure_size(binary, size, keystrokes):
     text = document(size)
     nbytes = len(text.encode())
     with tempfile.TemporaryDirectory() as tmp:
-        ws = os.path.join(tmp, "ws")
-        os.makedirs(ws)
-        with open(os.path.join(ws, "pyproject.toml"), "w") as f:
-            f.write('[project]\nname = "huge"\n')
+        ws, big, language = make_workspace(tmp)
         s = start(binary, os.path.join(tmp, "cache"), ws)
         # The document's own top-level imports, opened first under another
         # name: the library modules it uses are loaded in the session (a
         # cost of the environment, once per session, not of the document)
         # and stay out of the figures.
-        imports = "".join(line + "\n" for line in text.split("\n")
-                          if line.startswith(("import ", "from ")))
-        twin = "file://" + os.path.join(ws, "imports.py")
+        heads = ("use ",) if is_rust() else ("import ", "from ")
+        imports = "".join(line + "\n" for line in text.split("\n") if line.startswith(heads))
+        # (Rust: std is loaded with the first document of the crate.)
+        twin_name = "src/main.rs" if is_rust() else "imports.py"
+        if is_rust():
+            imports += "fn main() {\n    let v: Vec<u8> = Vec::new();\n    println!(\"{}\", v.len());\n}\n"
+        twin = "file://" + os.path.join(ws, twin_name)
         s.notify("textDocument/didOpen", {"textDocument": {
-            "uri": twin, "languageId": "python", "version": 1, "text": imports}})
+            "uri": twin, "languageId": language, "version": 1, "text": imports}})
         s.wait(diagnostics_of(twin, 1))
         time.sleep(1.0)
         s.reset_peak()
         base_rss, base_hwm = s.mem_mb("VmRSS"), s.mem_mb("VmHWM")
-        uri = "file://" + os.path.join(ws, "big.py")
+        uri = "file://" + big
         t = time.time()
         s.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "python", "version": 1, "text": text}})
+            "uri": uri, "languageId": language, "version": 1, "text": text}})
         first = s.wait(diagnostics_of(uri, 1))
         opened = time.time() - t
+        # The peak of the open alone, then of the keystrokes alone (from
+        # the resident size after the open).
+        time.sleep(0.5)
+        open_hwm = s.mem_mb("VmHWM")
+        s.reset_peak()
         line, col = comment_line(text)
         latencies, cpu = [], []
         for i in range(keystrokes):
@@ -233,7 +272,9 @@ def measure_size(binary, size, keystrokes):
         "diagnostics": len(first["params"]["diagnostics"]),
         "open_s": opened,
         "rss_per_byte": (rss - base_rss) * 1024 * 1024 / nbytes,
-        "peak_per_byte": max(hwm - base_hwm, 0) * 1024 * 1024 / nbytes,
+        "peak_per_byte": max(hwm - base_hwm, open_hwm - base_hwm, 0) * 1024 * 1024 / nbytes,
+        "open_peak_per_byte": max(open_hwm - base_hwm, 0) * 1024 * 1024 / nbytes,
+        "key_peak_per_byte": max(hwm - base_hwm, 0) * 1024 * 1024 / nbytes,
         "key_p50": statistics.median(latencies) if latencies else float("nan"),
         "key_max": max(latencies) if latencies else float("nan"),
         "key_cpu_p50": statistics.median(cpu) if cpu else float("nan"),
@@ -304,22 +345,28 @@ def main():
     ap.add_argument("--over-mb", type=float, default=12)
     ap.add_argument("--skip", default="", help="comma-separated: sizes, stale, over")
     ap.add_argument("--kind", default="stdlib", choices=sorted(KINDS),
-                    help="stdlib: the stdlib concatenated; findings: one on every line; data: lists of numbers")
+                    help="stdlib: the stdlib concatenated; findings: one on every line; data: lists of "
+                    "numbers; rust: Rust items using std (sizes only: the stale and over-the-limit "
+                    "scenarios are Python's)")
     args = ap.parse_args()
     global KIND
     KIND = args.kind
     skip = set(args.skip.split(","))
+    if is_rust():
+        skip |= {"stale", "over"}
     if "sizes" not in skip:
         # The machine may be shared: the load, and the server's CPU time
         # per keystroke next to the wall time.
         print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
         print(f"{'document':>9} {'findings':>8} {'open s':>7} {'B/B now':>8} {'B/B peak':>9} "
-              f"{'key p50 s':>9} {'key max s':>9} {'cpu p50 s':>9} {'cpu max s':>9}")
+              f"{'key p50 s':>9} {'key max s':>9} {'cpu p50 s':>9} {'cpu max s':>9} "
+              f"{'peak open':>9} {'peak keys':>9}")
         for mb in [float(x) for x in args.sizes.split(",") if x]:
             r = measure_size(args.binary, int(mb * MB), args.keystrokes)
             print(f"{r['bytes'] / MB:7.2f}MB {r['diagnostics']:8d} {r['open_s']:7.2f} "
                   f"{r['rss_per_byte']:8.1f} {r['peak_per_byte']:9.1f} {r['key_p50']:9.3f} {r['key_max']:9.3f} "
-                  f"{r['key_cpu_p50']:9.3f} {r['key_cpu_max']:9.3f}", flush=True)
+                  f"{r['key_cpu_p50']:9.3f} {r['key_cpu_max']:9.3f} "
+                  f"{r['open_peak_per_byte']:9.1f} {r['key_peak_per_byte']:9.1f}", flush=True)
     if "stale" not in skip:
         r = measure_stale(args.binary, int(args.stale_mb * MB))
         print(f"stale: {r['bytes'] / MB:.1f} MB version then a small one: its diagnostics after "

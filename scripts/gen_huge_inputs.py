@@ -84,6 +84,113 @@ def realistic(size):
     return "".join(parts)
 
 
+# Realistic Rust items using std only, `{i}` the round; every tenth round
+# also holds an invented call (`RUST_INVENTED`).
+RUST_ROUND = """/// A record of the inventory (round {i}).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record{i} {{
+    pub id: u64,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub scores: HashMap<String, f64>,
+}}
+
+impl Record{i} {{
+    pub fn new(id: u64, name: &str) -> Self {{
+        Record{i} {{ id, name: name.to_string(), tags: Vec::new(), scores: HashMap::new() }}
+    }}
+
+    // Tags are kept in the order they were first added.
+    pub fn add_tag(&mut self, tag: &str) -> &mut Self {{
+        if !self.tags.iter().any(|t| t == tag) {{
+            self.tags.push(tag.to_owned());
+        }}
+        self
+    }}
+
+    pub fn total(&self) -> f64 {{
+        self.scores.values().copied().sum::<f64>()
+    }}
+
+    pub fn describe(&self) -> String {{
+        let mut out = String::with_capacity(64);
+        out.push_str(&self.name);
+        for (k, v) in &self.scores {{
+            out.push_str(&format!(" {{k}}={{v:.2}}"));
+        }}
+        out.trim_end().to_string()
+    }}
+}}
+
+pub fn parse_records_{i}(text: &str) -> Result<Vec<Record{i}>, ParseIntError> {{
+    let mut records = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {{
+        let mut parts = line.splitn(2, ',');
+        let id: u64 = parts.next().unwrap_or("").trim().parse()?;
+        let name = parts.next().unwrap_or("").trim();
+        records.push(Record{i}::new(id, name));
+    }}
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(records)
+}}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind{i} {{
+    Small,
+    Medium,
+    Large(u32),
+}}
+
+impl fmt::Display for Kind{i} {{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {{
+        match self {{
+            Kind{i}::Small => write!(f, "small"),
+            Kind{i}::Medium => write!(f, "medium"),
+            Kind{i}::Large(n) => write!(f, "large ({{n}})"),
+        }}
+    }}
+}}
+
+pub fn read_table_{i}(path: &Path) -> io::Result<BTreeMap<String, usize>> {{
+    let text = fs::read_to_string(path)?;
+    let mut counts = BTreeMap::new();
+    for word in text.split_whitespace() {{
+        *counts.entry(word.to_lowercase()).or_insert(0) += 1;
+    }}
+    Ok(counts)
+}}
+
+"""
+
+RUST_INVENTED = [
+    "pub fn invented_{i}() -> usize {{ let v: Vec<u8> = Vec::with_capacityy(4); v.len() }}\n\n",
+    "pub fn invented_{i}(p: &Path) -> bool {{ fs::read_to_strin(p).is_ok() }}\n\n",
+    "pub fn invented_{i}() -> usize {{ String::from_utf8_lossyy(&[]).len() }}\n\n",
+]
+
+
+def rust_items(size):
+    """A realistic Rust file of about `size` bytes: std `use`s, then round
+    after round of structs, impls, enums and functions."""
+    parts = ["//! Generated items (scripts/gen_huge_inputs.py).\n\n"
+             "use std::collections::{BTreeMap, HashMap};\n"
+             "use std::fmt;\n"
+             "use std::fs;\n"
+             "use std::io;\n"
+             "use std::num::ParseIntError;\n"
+             "use std::path::Path;\n\n"]
+    total = len(parts[0])
+    i = 0
+    while total < size:
+        chunk = RUST_ROUND.format(i=i)
+        if i % 10 == 5:
+            chunk += RUST_INVENTED[(i // 10) % len(RUST_INVENTED)].format(i=i)
+        parts.append(chunk)
+        total += len(chunk)
+        i += 1
+    return "".join(parts)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")

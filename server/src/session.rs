@@ -346,16 +346,37 @@ impl Session {
         facts: Arc<FileFacts>,
         open: &HashMap<PathBuf, Arc<FileFacts>>,
     ) -> Vec<(Finding, Severity)> {
-        let index = self.index_for(path, &facts, open);
-        let shared = SharedCache::with_library_cache(self.library_lookups.clone());
-        let module = index.module_for_file(path, facts);
-        analysis::check_file(&index, &shared, module)
+        self.analyze_in_place(path, facts, open)
             .into_iter()
             .filter_map(|f| {
                 let severity = self.config.severity_of(f.code)?;
                 Some((f, severity))
             })
             .collect()
+    }
+
+    /// [`Session::analyze`]'s findings without their severities (see
+    /// [`Session::severity_of`]), kept in the vector the check made: a
+    /// document's findings may weigh as much as its facts (58,822 of them:
+    /// 6 MB), and a second vector of them was the language server's peak.
+    pub fn analyze_in_place(
+        &self,
+        path: &Path,
+        facts: Arc<FileFacts>,
+        open: &HashMap<PathBuf, Arc<FileFacts>>,
+    ) -> Vec<Finding> {
+        let index = self.index_for(path, &facts, open);
+        let shared = SharedCache::with_library_cache(self.library_lookups.clone());
+        let module = index.module_for_file(path, facts);
+        let mut found = analysis::check_file(&index, &shared, module);
+        found.retain(|f| self.config.severity_of(f.code).is_some());
+        found
+    }
+
+    /// The severity the configuration gives a finding's code (`None`: not
+    /// reported).
+    pub fn severity_of(&self, code: crate::analysis::Code) -> Option<Severity> {
+        self.config.severity_of(code)
     }
 
     /// The Cargo workspace and std, loaded on first use (and again after a

@@ -115,7 +115,9 @@ struct Analyzed {
     facts: Option<Arc<FileFacts>>,
     tree: Option<tree_sitter::Tree>,
     chunks: Option<Chunks>,
-    findings: Vec<(Finding, Severity)>,
+    findings: Vec<Finding>,
+    /// The severity of each finding.
+    severities: Vec<Severity>,
     cut: Option<NestingCut>,
 }
 
@@ -140,12 +142,16 @@ fn analyze(
             return None;
         }
         let cut = facts.nesting_cut;
-        let findings = session.analyze_rust(path, Arc::new(facts));
+        let (findings, severities) = session
+            .analyze_rust(path, Arc::new(facts))
+            .into_iter()
+            .unzip();
         return (!stale()).then_some(Analyzed {
             facts: None,
             tree,
             chunks: None,
             findings,
+            severities,
             cut,
         });
     }
@@ -165,12 +171,17 @@ fn analyze(
     }
     let facts = Arc::new(facts);
     let cut = facts.nesting_cut;
-    let findings = session.analyze(path, facts.clone(), others);
+    let findings = session.analyze_in_place(path, facts.clone(), others);
+    let severities = findings
+        .iter()
+        .map(|f| session.severity_of(f.code).unwrap_or(Severity::Error))
+        .collect();
     (!stale()).then_some(Analyzed {
         facts: Some(facts),
         tree,
         chunks,
         findings,
+        severities,
         cut,
     })
 }
@@ -193,28 +204,29 @@ pub(super) fn return_memory() {
 /// at most [`diagnostics::MAX_PER_DOCUMENT`] of them and a note for the rest.
 fn to_diagnostics(
     rope: &ropey::Rope,
-    findings: Vec<(Finding, Severity)>,
+    findings: &[Finding],
+    severities: &[Severity],
     overrides: &HashMap<crate::analysis::Code, Option<Severity>>,
     enc: Encoding,
 ) -> Vec<Diagnostic> {
-    let shown: Vec<(&Finding, Severity)> = findings
-        .iter()
-        .filter_map(|(f, sev)| {
-            let sev = match overrides.get(&f.code) {
-                Some(o) => (*o)?,
-                None => *sev,
-            };
-            Some((f, sev))
-        })
-        .collect();
+    let shown = findings.iter().zip(severities).filter_map(|(f, sev)| {
+        let sev = match overrides.get(&f.code) {
+            Some(o) => (*o)?,
+            None => *sev,
+        };
+        Some((f, sev))
+    });
     // The first findings of the document, and a note for the rest.
-    let mut diags: Vec<Diagnostic> = shown
-        .iter()
-        .take(diagnostics::MAX_PER_DOCUMENT)
-        .map(|(f, sev)| diagnostics::to_diagnostic(rope, f, *sev, enc))
-        .collect();
-    if shown.len() > diagnostics::MAX_PER_DOCUMENT {
-        diags.push(diagnostics::more_notice(shown.len()));
+    let mut diags = Vec::new();
+    let mut count = 0;
+    for (f, sev) in shown {
+        if count < diagnostics::MAX_PER_DOCUMENT {
+            diags.push(diagnostics::to_diagnostic(rope, f, sev, enc));
+        }
+        count += 1;
+    }
+    if count > diagnostics::MAX_PER_DOCUMENT {
+        diags.push(diagnostics::more_notice(count));
     }
     diags
 }
@@ -266,10 +278,21 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
         return;
     }
     // Snapshot the document; no guard lives across an await.
-    let (rope, version, path, root, old_tree, latest) = match state.docs.get(&uri) {
-        Some(open) => {
+    let (rope, version, path, root, old_tree, latest, replaced) = match state.docs.get_mut(&uri) {
+        Some(mut open) => {
             // The last tree, brought up to this version by the edits since.
             let old_tree = open.tree.as_ref().and_then(|t| t.edited(&open.doc.edits));
+            // A large document's facts of the version before are dropped
+            // now rather than when the new ones replace them: two versions'
+            // facts side by side were its peak (a finding on every line of
+            // a megabyte: 27 bytes per source byte each). Only the other
+            // documents' analyses read them, and those run after this one
+            // on the same thread (a hover meanwhile reads the file on disk).
+            let replaced = if open.doc.rope.len_bytes() >= RETURN_MEMORY_FROM {
+                open.facts.take()
+            } else {
+                None
+            };
             (
                 open.doc.rope.clone(),
                 open.doc.version,
@@ -277,10 +300,15 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
                 open.root.clone(),
                 old_tree,
                 open.latest.clone(),
+                replaced,
             )
         }
         None => return,
     };
+    if replaced.is_some() {
+        // Freed on the analysis thread before this analysis starts there.
+        analysis_thread::discard(replaced, true);
+    }
     let Some(path) = path else { return };
     let is_rust = path.extension().is_some_and(|e| e == "rs");
     if !is_rust && !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
@@ -311,7 +339,8 @@ async fn analyze_and_publish(client: &Client, state: &Arc<State>, uri: Uri) {
         let analyzed =
             analyze(&session, &path, &text, old_tree, &others, is_rust, &stale).map(|a| {
                 let count = a.findings.len();
-                let mut diags = to_diagnostics(&rope, a.findings, &overrides, enc);
+                let mut diags = to_diagnostics(&rope, &a.findings, &a.severities, &overrides, enc);
+                drop(a.findings);
                 if let Some(cut) = a.cut {
                     diags.push(diagnostics::nesting_note(&rope, &cut, enc));
                 }

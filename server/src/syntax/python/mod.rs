@@ -50,6 +50,7 @@ mod expressions;
 mod functional_classes;
 mod getattr_body;
 mod imports;
+mod literal_tables;
 mod literals;
 mod pieces;
 mod statements;
@@ -132,6 +133,15 @@ fn parse_in_chunks(
     per_chunk: u64,
 ) -> Option<(FileFacts, Option<Tree>, Option<Chunks>)> {
     let text = &*crate::syntax::line_breaks::for_parser(text);
+    // A large module with no tree to reuse that is mostly literal tables:
+    // parsed with the tables blanked (no tree or chunks are kept: the
+    // tree is not the text's).
+    if old.is_none() && text.len() >= pieces::DENSE_FROM {
+        let min_bytes = text.len() / 4 * 3;
+        if let Some(facts) = facts_without_tables(text, min_bytes, cancelled) {
+            return facts.map(|f| (f, None, None));
+        }
+    }
     // A large dense module with no tree to reuse: in pieces, one piece's
     // tree alive at a time (no tree or chunks are kept).
     if old.is_none() && text.len() >= pieces::DENSE_FROM {
@@ -173,6 +183,30 @@ fn parse_in_chunks(
         per_chunk,
     )?;
     Some((facts, Some(tree), Some(chunks)))
+}
+
+/// The facts of `text` parsed with its literal tables blanked
+/// (`literal_tables`), when they make up `min_bytes` or more of it and the
+/// parse of the copy shows them where they were read: `Some(None)` when
+/// cancelled, `None` when the text is to be parsed as it is.
+fn facts_without_tables(
+    text: &str,
+    min_bytes: usize,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Option<FileFacts>> {
+    let (copy, tables) = literal_tables::blank_tables(text, min_bytes)?;
+    let tree = parse_tree(&copy, None, cancelled);
+    if cancelled() {
+        return Some(None);
+    }
+    let tree = tree?;
+    if !literal_tables::tables_hold(tree.root_node(), &tables) {
+        return None;
+    }
+    match nesting::shallow(&copy, &tree, is_body, "...", |_| None) {
+        nesting::Shallow::Walkable => Some(Some(facts_of(&copy, &tree))),
+        _ => None,
+    }
 }
 
 /// Parse with the thread's parser, halting as soon as `cancelled` says so.
