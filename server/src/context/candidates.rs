@@ -598,14 +598,30 @@ pub fn plan(
         // Doc lines count when there are words to match: the members are
         // described now (the ones listed would be anyway).
         let with_docs = !interest.is_empty() && !heading.this_file;
-        for (i, name) in names.into_iter().enumerate() {
-            let d = with_docs.then(|| super::describe::module_member(ev, m, &name));
-            let doc_score = d
-                .as_ref()
-                .and_then(|d| d.as_ref()?.doc.as_deref())
-                .map_or(0, |doc| interest.doc_score(doc).min(2));
-            let score =
-                interest.score(&name) * 2 + doc_score + u32::from(meant.contains(&name)) * 4;
+        let docs: Vec<_> = names
+            .iter()
+            .map(|name| with_docs.then(|| super::describe::module_member(ev, m, name)))
+            .collect();
+        let matched: Vec<_> = names
+            .iter()
+            .zip(&docs)
+            .map(|(name, d)| {
+                let doc = d.as_ref().and_then(|d| d.as_ref()?.doc.as_deref());
+                (
+                    interest.name_matches(name),
+                    doc.map(|doc| interest.doc_matches(doc)).unwrap_or_default(),
+                )
+            })
+            .collect();
+        let all: Vec<BTreeSet<String>> = matched.iter().map(|(n, d)| n | d).collect();
+        let common = super::relevance::common_words(all.iter());
+        for (i, ((name, d), (by_name, by_doc))) in
+            names.into_iter().zip(docs).zip(matched).enumerate()
+        {
+            let doc_score = (by_doc.difference(&common).count() as u32).min(2);
+            let score = by_name.difference(&common).count() as u32 * 2
+                + doc_score
+                + u32::from(meant.contains(&name)) * 4;
             let said = builtin && mentioned.contains(&name.as_str());
             let relevance = if used.member(&m.name, &name) {
                 Relevance::Used

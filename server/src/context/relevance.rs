@@ -60,25 +60,62 @@ impl Interest {
 
     /// How many of the name's word parts are words of interest.
     pub fn score(&self, name: &str) -> u32 {
+        self.name_matches(name).len() as u32
+    }
+
+    /// The words of interest among the name's word parts.
+    pub fn name_matches(&self, name: &str) -> BTreeSet<String> {
         if self.words.is_empty() {
-            return 0;
+            return BTreeSet::new();
         }
-        let stems: BTreeSet<String> = suggest::tokens(name).iter().map(|t| stem(t)).collect();
-        stems
+        suggest::tokens(name)
             .iter()
+            .map(|t| stem(t))
             .filter(|t| t.len() >= 2 && self.words.contains(t.as_str()))
-            .count() as u32
+            .collect()
     }
 
     /// How many different words of a doc line are words of interest.
     pub fn doc_score(&self, doc: &str) -> u32 {
+        self.doc_matches(doc).len() as u32
+    }
+
+    /// The words of interest among a doc line's words.
+    pub fn doc_matches(&self, doc: &str) -> BTreeSet<String> {
         if self.words.is_empty() {
-            return 0;
+            return BTreeSet::new();
         }
         let mut found = BTreeSet::new();
         add_words(&mut found, doc);
-        found.intersection(&self.words).count() as u32
+        found.retain(|w| self.words.contains(w));
+        found
     }
+}
+
+/// The words that say nothing about which member of one container is
+/// meant: words that at least two thirds of its members (of six or more)
+/// match, by name or doc line — "json" in a task about module `json`, whose
+/// members nearly all speak of JSON. They still make the container relevant;
+/// they do not rank its members. (A container's own name is not enough:
+/// `rich.markdown.Markdown` is what a task about Markdown means.)
+pub fn common_words<'a>(
+    matches: impl Iterator<Item = &'a BTreeSet<String>> + Clone,
+) -> BTreeSet<String> {
+    let members = matches.clone().count();
+    if members < 6 {
+        return BTreeSet::new();
+    }
+    let mut counts: std::collections::BTreeMap<&String, usize> = Default::default();
+    for m in matches {
+        for w in m {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, c)| c * 3 >= members * 2)
+        .map(|(w, _)| w.clone())
+        .collect()
 }
 
 fn add_words(words: &mut BTreeSet<String>, text: &str) {
@@ -119,6 +156,38 @@ mod tests {
         assert_eq!(i.score("entry"), 1);
         assert_eq!(stem("files"), stem("file"));
         assert_eq!(stem("class"), "class");
+    }
+
+    #[test]
+    fn words_every_member_shares_rank_none_of_them() {
+        let i = Interest::new(Some("save notes as json"), "", None);
+        let members = [
+            ("dump", "Serialize obj as a JSON formatted stream to fp."),
+            ("dumps", "Serialize obj to a JSON formatted str."),
+            (
+                "load",
+                "Deserialize fp (a file containing a JSON document).",
+            ),
+            ("loads", "Deserialize s (a str) to a Python object."),
+            ("JSONDecoder", "Simple JSON decoder."),
+            (
+                "JSONEncoder",
+                "Extensible JSON encoder for Python data structures.",
+            ),
+            ("scanner", "JSON token scanner"),
+        ];
+        let matches: Vec<BTreeSet<String>> = members
+            .iter()
+            .map(|(n, d)| &i.name_matches(n) | &i.doc_matches(d))
+            .collect();
+        let common = common_words(matches.iter());
+        assert!(common.contains("json"), "{common:?}");
+        // "save" is not said of most: it still ranks `dump` (a synonym).
+        assert!(!common.contains("sav"), "{common:?}");
+        assert!(
+            common_words(matches[..5].iter()).is_empty(),
+            "too few to tell"
+        );
     }
 
     #[test]
