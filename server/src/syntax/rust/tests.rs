@@ -360,7 +360,10 @@ fn tuple_field_and_await_receivers() {
     assert_eq!(m("len").receiver, Receiver::Await(Box::new(call("load"))));
     assert_eq!(
         f.var_type(m("go").scope, "v"),
-        Some(&VarType::Expr(Receiver::TupleField(Box::new(call("pair")), 0)))
+        Some(&VarType::Expr(Receiver::TupleField(
+            Box::new(call("pair")),
+            0
+        )))
     );
 }
 
