@@ -255,9 +255,14 @@ fn scan(toks: &[Tok]) -> Scan {
                     };
                     // The last name of each comma-separated path.
                     let mut last: Option<String> = None;
-                    for j in inner_open + 1..inner_end.saturating_sub(1) {
-                        match &toks[j] {
-                            Tok::Ident(w) if metavar(j) => last = Some("$".to_string()),
+                    let inner = toks
+                        .iter()
+                        .enumerate()
+                        .take(inner_end.saturating_sub(1))
+                        .skip(inner_open + 1);
+                    for (j, tok) in inner {
+                        match tok {
+                            Tok::Ident(_) if metavar(j) => last = Some("$".to_string()),
                             Tok::Ident(w) => last = Some(w.clone()),
                             Tok::Punct(',') => s.derives.extend(last.take()),
                             _ => {}
@@ -328,9 +333,7 @@ fn family_of<'a>(
         if exported {
             fam.exported.insert(name.clone());
         }
-        let Some(open) = toks.iter().position(|t| matches!(t, Tok::Open(_))) else {
-            return None;
-        };
+        let open = toks.iter().position(|t| matches!(t, Tok::Open(_)))?;
         let end = group_end(&toks, open);
         // `(matcher) => {transcriber};`, repeated.
         let mut at = open + 1;
