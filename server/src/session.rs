@@ -3,10 +3,10 @@
 //! a fresh [`Index`] per analysis so every edit — in an open document or on
 //! disk — is seen. Speaks in paths, byte offsets and findings; no protocol.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rayon::prelude::*;
 
@@ -53,6 +53,10 @@ pub struct Session {
     library_lookups: Arc<MemberCache>,
     /// The workspace's files as last indexed (open documents override them).
     workspace: RwLock<Workspace>,
+    /// While the workspace is being indexed: the files changed on disk
+    /// meanwhile, read again when the index is installed (the indexer may
+    /// have read them before the change).
+    changed_while_indexing: Mutex<Option<HashSet<PathBuf>>>,
     /// The Cargo workspace and Rust's std, loaded the first time a Rust
     /// document is analyzed.
     rust: RwLock<Option<Arc<RustWorld>>>,
@@ -173,6 +177,7 @@ impl Session {
             finder: Arc::new(ModuleFinder::default()),
             library_lookups: Arc::new(MemberCache::default()),
             workspace: RwLock::new(Workspace::default()),
+            changed_while_indexing: Mutex::new(None),
             rust: RwLock::new(None),
             rust_std: std::sync::OnceLock::new(),
         }
@@ -182,11 +187,14 @@ impl Session {
     /// read back), calling `progress(done, total)` as it goes. Returns the
     /// number of files indexed.
     pub fn index_workspace(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> usize {
+        if let Ok(mut changed) = self.changed_while_indexing.lock() {
+            *changed = Some(HashSet::new());
+        }
         let files =
             check::collect_files(std::slice::from_ref(&self.root), &self.root, &self.config);
         let total = files.len();
         let done = AtomicUsize::new(0);
-        let facts: HashMap<PathBuf, Arc<FileFacts>> = files
+        let mut facts: HashMap<PathBuf, Arc<FileFacts>> = files
             .par_iter()
             .filter_map(|path| {
                 let f = load_facts(path, Some(&self.memory), &self.facts_cache);
@@ -197,11 +205,31 @@ impl Session {
                 Some((path.clone(), f?))
             })
             .collect();
+        // Installed under the write lock, with the files changed meanwhile
+        // read again: a change the indexer read too early is not lost (a
+        // change after the lock is taken updates the installed index).
+        let Ok(mut ws) = self.workspace.write() else {
+            return 0;
+        };
+        let changed = self
+            .changed_while_indexing
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take())
+            .unwrap_or_default();
+        for path in changed {
+            match load_facts(&path, Some(&self.memory), &self.facts_cache) {
+                Some(f) if path.starts_with(&self.root) && is_python_source(&path) => {
+                    facts.insert(path, f);
+                }
+                _ => {
+                    facts.remove(&path);
+                }
+            }
+        }
         let roots = check::import_roots(&self.root, facts.keys().map(PathBuf::as_path));
         let count = facts.len();
-        if let Ok(mut ws) = self.workspace.write() {
-            *ws = Workspace { facts, roots };
-        }
+        *ws = Workspace { facts, roots };
         count
     }
 
@@ -222,9 +250,13 @@ impl Session {
                 *slot = None;
             }
         }
-        let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
-        if !is_python {
+        if !is_python_source(path) {
             return;
+        }
+        if let Ok(mut changed) = self.changed_while_indexing.lock() {
+            if let Some(set) = changed.as_mut() {
+                set.insert(path.to_path_buf());
+            }
         }
         let fresh = load_facts(path, Some(&self.memory), &self.facts_cache);
         if let Ok(mut ws) = self.workspace.write() {
@@ -620,4 +652,8 @@ pub struct ContextQuery {
     pub task: Option<String>,
     /// In tokens.
     pub budget: usize,
+}
+
+fn is_python_source(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }

@@ -226,8 +226,9 @@ fn rust_why_names_macros_derives_and_receivers() {
     let out = stdout(&o);
     let lines = why_lines(&out);
     for expected in [
-        "src/lib.rs:66:18: silent[why] `gen::generated`: gen/src/lib.rs:10: macro `make_fn!` not expanded",
+        "src/lib.rs:66:18: silent[why] `gen::generated`: gen/src/lib.rs:10: macro `make_fn!` not expanded: it may define `generated`, a name its tokens hold",
         "src/lib.rs:67:18: silent[why] `inc::from_include`: open_patterns/src/lib.rs:9: macro `include!` not expanded",
+        "src/lib.rs:68:20: silent[why] `built::from_build_script`: open_patterns/src/lib.rs:14: macro `include!` not expanded",
         "src/lib.rs:69:22: silent[why] `Greeter::hello`: open_patterns/src/lib.rs:22: `#[derive(Hello)]` on `Greeter` may add items",
         "src/lib.rs:69:30: silent[why] `.len()`: receiver type unknown: return type of `Greeter::hello()` not known",
         "src/lib.rs:71:15: silent[why] `.describe()`: `describe` is a method of a trait in scope: not checked against the traits `Vec` implements",

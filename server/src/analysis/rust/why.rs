@@ -142,7 +142,7 @@ fn why_path(
         || r.scope_methods.contains(seg) || prelude::UNIVERSAL_METHODS.contains(&seg);
     let reason = match res {
         Res::Module(n) => match r.lookup(&n, seg, None, 0) {
-            Look::Open => why_module_open(r, &n)?,
+            Look::Open => why_module_open(r, &n, seg)?,
             _ => return None,
         },
         Res::Crate(c) => {
@@ -204,15 +204,21 @@ fn trait_reason(method: &str, ty: &str) -> String {
 }
 
 /// Why a module may hold names its source does not show.
-fn why_module_open(r: &Resolver, n: &Arc<ModNode>) -> Option<String> {
+fn why_module_open(r: &Resolver, n: &Arc<ModNode>, name: &str) -> Option<String> {
     let m = n.module();
     if !m.open_reasons.is_empty() {
-        return Some(open_reason(r.index, n, 0));
+        // The outermost call (`include!`, not the `concat!` its tokens hold).
+        let outer = m.open_reasons.iter().position(|reason| {
+            m.macro_calls
+                .iter()
+                .any(|c| c.parent.is_none() && c.reason == *reason)
+        });
+        return Some(open_reason(r.index, n, outer.unwrap_or(0)));
     }
-    if n.maybe_names().is_some() {
+    if let Some((call, row)) = n.confined_call_of(name) {
         return Some(format!(
-            "{}: a call of another crate's macro may define the names its tokens hold",
-            short_file(r.index, n)
+            "{}: macro `{call}` not expanded: it may define `{name}`, a name its tokens hold",
+            at(r.index, n, row)
         ));
     }
     // A glob import that cannot be followed (or brings in an open module).
@@ -223,7 +229,7 @@ fn why_module_open(r: &Resolver, n: &Arc<ModNode>) -> Option<String> {
             Outcome::Res(Res::Module(target)) => {
                 let inner = target.module();
                 if !inner.open_reasons.is_empty() || inner.uses.iter().any(|x| x.glob) {
-                    let further = why_module_open(r, &target)
+                    let further = why_module_open(r, &target, name)
                         .map(|w| format!("; {w}"))
                         .unwrap_or_default();
                     return Some(format!(

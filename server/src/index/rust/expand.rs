@@ -43,6 +43,9 @@ pub struct Expanded {
     /// items, of types given impls, of traits implemented):
     /// [`super::foreign_macro`].
     pub maybe_names: BTreeSet<String>,
+    /// Each confined call, for `--why`: the macro (`name!`), its 0-based
+    /// row (`u32::MAX` when not known) and the names it may add.
+    pub confined_calls: Vec<(String, u32, BTreeSet<String>)>,
 }
 
 /// What became of one macro call.
@@ -194,7 +197,14 @@ impl RustIndex {
                 (_, None) if !in_open_call => {
                     match self.confined_call(krate, file, m, call, macros.as_ref()) {
                         Some(names) => {
-                            out.maybe_names.extend(names);
+                            let row = m
+                                .open_reasons
+                                .iter()
+                                .position(|r| *r == call.reason)
+                                .and_then(|i| m.open_lines.get(i).copied())
+                                .unwrap_or(u32::MAX);
+                            out.maybe_names.extend(names.iter().cloned());
+                            out.confined_calls.push((call.reason.clone(), row, names));
                             Call::Closed
                         }
                         None => Call::Open,

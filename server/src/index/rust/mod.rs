@@ -60,6 +60,16 @@ impl ModNode {
 
     /// The names a confined call of another crate's macro here may define
     /// or give impls to ([`foreign_macro`]).
+    /// The confined call that may define `name` here: its macro (`name!`)
+    /// and 0-based row.
+    pub fn confined_call_of(&self, name: &str) -> Option<(&str, u32)> {
+        self.expanded
+            .as_deref()?
+            .confined_calls
+            .iter()
+            .find_map(|(m, row, names)| names.contains(name).then_some((m.as_str(), *row)))
+    }
+
     pub fn maybe_names(&self) -> Option<&BTreeSet<String>> {
         self.expanded
             .as_deref()
