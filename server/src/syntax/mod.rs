@@ -8,3 +8,5 @@ pub mod nesting;
 pub mod parser;
 pub mod python;
 pub mod rust;
+#[cfg(test)]
+pub mod test_rng;

@@ -838,17 +838,7 @@ value = undefined_name + len(NAMES@) + COUNTER
         "v: Final[Store0] = Store0()\n",
     ];
 
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            // xorshift64*
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
-        }
-    }
+    use crate::syntax::test_rng::Rng;
 
     fn point(text: &str, byte: usize) -> Point {
         let before = &text.as_bytes()[..byte];
