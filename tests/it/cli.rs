@@ -868,3 +868,27 @@ fn no_python_file_runs_no_interpreter() {
     let _ = grounded(&ws, &["check", "--python", &py, "."], &[]);
     assert!(marker.exists(), "a Python file needs the interpreter");
 }
+
+/// `from m import missing` is suggested the way `m.missing` is: by
+/// spelling, word parts, doc lines and the thesaurus (`parse` → `loads`),
+/// not by spelling alone (which has nothing for it).
+#[test]
+fn from_import_of_a_missing_name_gets_ranked_suggestions() {
+    if !has_python() {
+        eprintln!("SKIP: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pyproject.toml", b"[project]\nname = \"ws\"\n");
+    write(
+        dir.path(),
+        "app.py",
+        b"from json import parse\nimport json\njson.parse\n",
+    );
+    let o = grounded(dir.path(), &["check", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 2, "{v}");
+    assert_eq!(d[0]["suggestions"][0], "json.loads", "{v}");
+    assert_eq!(d[0]["suggestions"], d[1]["suggestions"], "{v}");
+}

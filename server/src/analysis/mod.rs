@@ -306,9 +306,14 @@ fn check_imports(ev: &Evaluator, ctx: &Ctx, facts: &FileFacts, out: &mut Vec<Fin
                         out.push(f);
                         continue;
                     }
-                    let candidates = ev.module_member_names(&module);
-                    let suggestions =
-                        suggest::suggest(name, candidates.iter().map(String::as_str), 3);
+                    // Ranked as an attribute of the module would be (spelling,
+                    // word parts, doc lines, thesaurus); whether it is called
+                    // is not known here.
+                    let key = format!("module\0{}\0{:?}\0false", module.name, module.file);
+                    let suggestions = ev.suggestions_for(key, name, || {
+                        let names = named::members(ev, &Ty::Module(module.clone()));
+                        suggest::suggest_members(name, &names, false, 3)
+                    });
                     out.push(Finding {
                         code: Code::UnresolvedSymbol,
                         message: format!(
